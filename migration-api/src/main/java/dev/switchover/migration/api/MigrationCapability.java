@@ -1,0 +1,35 @@
+package dev.switchover.migration.api;
+
+/**
+ * Migration capabilities ({@code migrate-set-capabilities}), all off by default as in QEMU.
+ *
+ * @since 0.1
+ */
+public enum MigrationCapability {
+    /** Emit {@code MIGRATION} and {@code MIGRATION_PASS} events. */
+    EVENTS("events"),
+    /** RAM reports its dirty bytes in the postcopy bucket (postcopy itself is planned). */
+    POSTCOPY_RAM("postcopy-ram"),
+    /** Migrate block dirty bitmaps. */
+    DIRTY_BITMAPS("dirty-bitmaps");
+
+    private final String qmpName;
+
+    MigrationCapability(String qmpName) {
+        this.qmpName = qmpName;
+    }
+
+    public String qmpName() {
+        return qmpName;
+    }
+
+    /** Looks a capability up by its QMP spelling. */
+    public static MigrationCapability ofQmpName(String name) {
+        for (MigrationCapability c : values()) {
+            if (c.qmpName.equals(name)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("Capability '" + name + "' not found");
+    }
+}

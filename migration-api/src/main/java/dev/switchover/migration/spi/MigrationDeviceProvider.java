@@ -1,0 +1,57 @@
+package dev.switchover.migration.spi;
+
+import dev.switchover.migration.api.ApiVersion;
+
+/**
+ * The {@link java.util.ServiceLoader} type a device module provides:
+ * <pre>{@code
+ * module com.example.device.nic {
+ *     requires dev.switchover.migration.api;
+ *     provides dev.switchover.migration.spi.MigrationDeviceProvider with com.example.device.nic.NicProvider;
+ * }
+ * }</pre>
+ *
+ * <p>A provider is the factory; {@link MigrationDevice} is the product. The core instantiates
+ * every provider on the module path (and in its plugin folder) when it starts, so the public
+ * no-argument constructor must be cheap and must not fail: do real work in {@link #create}.
+ *
+ * <p><b>Thread:</b> any host thread, before a machine exists. <b>Run state:</b> none yet.
+ * <b>If a method throws:</b> the provider is reported by its module and class name and the
+ * machine that asked for its type is not built; other device types are unaffected.
+ *
+ * @since 0.1
+ */
+public interface MigrationDeviceProvider {
+
+    /**
+     * The device type users name in a device spec ({@code ram,id=ram0,size=1G} names
+     * {@code ram}): lower case, digits and {@code -}, unique among the providers the core
+     * sees. Two providers of one type are an error, never a silent choice.
+     */
+    String type();
+
+    /**
+     * The api version this device was compiled against; return {@link ApiVersion#CURRENT} as
+     * a compile-time constant. The core refuses the device with a message naming both versions
+     * when it can not host it ({@link ApiVersion#canHost}).
+     */
+    ApiVersion apiVersion();
+
+    /** One line for {@code --help} and error messages that list the available types. */
+    default String description() {
+        return type();
+    }
+
+    /**
+     * Creates one device instance from its validated context.
+     *
+     * <p>Read every property the device understands through {@link DeviceContext#properties()};
+     * the core rejects the spec afterwards if it names a property the device never read, so a
+     * typo is an error rather than a silently ignored setting.
+     *
+     * @throws IllegalArgumentException for a property value the device does not accept; the
+     *                                  message is shown to the user as is, so say which
+     *                                  property and what a good value looks like
+     */
+    MigrationDevice create(DeviceContext context);
+}

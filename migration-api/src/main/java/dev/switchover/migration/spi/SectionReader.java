@@ -1,0 +1,42 @@
+package dev.switchover.migration.spi;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Where a device reads its section payload on the destination. Big-endian.
+ *
+ * <p>Implemented by the host; devices only call it. Every read either returns what was asked
+ * for or throws: {@link java.io.EOFException} if the stream ends early, another {@link
+ * IOException} if it breaks. The data comes from another process and may be corrupt or
+ * hostile: validate before you trust a length.
+ *
+ * <p><b>Thread:</b> only the thread that was handed the reader, only during that call.
+ *
+ * @since 0.1
+ */
+public interface SectionReader {
+
+    int readUnsignedByte() throws IOException;
+
+    int readUnsignedShort() throws IOException;
+
+    int readInt() throws IOException;
+
+    long readLong() throws IOException;
+
+    void readFully(byte[] b, int off, int len) throws IOException;
+
+    default void readFully(byte[] b) throws IOException {
+        readFully(b, 0, b.length);
+    }
+
+    /** Fills {@code dst} (e.g. a guest page, off-heap) from the stream. */
+    void readFully(MemorySegment dst) throws IOException;
+
+    /** Reads and discards {@code n} bytes. */
+    void skipFully(long n) throws IOException;
+
+    /** Bytes read through this reader so far. */
+    long bytesRead();
+}

@@ -1,0 +1,28 @@
+package dev.switchover.migration.core;
+
+import dev.switchover.migration.api.Pending;
+import dev.switchover.migration.api.QueryMode;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One device's view for {@code x-query-migrate-devices}: what it last reported and what it sent.
+ *
+ * @param id             the device id ({@code ram0})
+ * @param type           the device type ({@code ram})
+ * @param section        the stream section name ({@code ram})
+ * @param instance       the section instance id
+ * @param pending        the last figures the core accepted from it (after clamping)
+ * @param bytesSent      payload bytes it wrote in the current or last migration
+ * @param lastQueryMode  the mode of its last pending query, if any
+ * @param lastQueryNanos how long that query took
+ * @param anomalies      what the core had to clamp in its figures, newest last
+ */
+public record DeviceReport(String id, String type, String section, int instance, Pending pending, long bytesSent,
+                           Optional<QueryMode> lastQueryMode, long lastQueryNanos, List<String> anomalies) {
+
+    public DeviceReport {
+        anomalies = List.copyOf(anomalies);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.switchover.migration.core;
+
+import dev.switchover.migration.api.MigrationCapability;
+import dev.switchover.migration.api.MigrationInfo;
+import dev.switchover.migration.api.MigrationParameters;
+import dev.switchover.migration.api.RunState;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * What a monitor (QMP, HMP, JMX, the CLI) can do with a machine. Every method is thread-safe
+ * and returns promptly: queries read remembered figures and never wait on the migration thread
+ * or on a device.
+ *
+ * <p>Errors are {@link IllegalArgumentException} (a bad argument) or {@link
+ * IllegalStateException} (not possible now); their messages are meant for the user, as QMP's
+ * {@code GenericError} {@code desc}.
+ */
+public interface MigrationControl {
+
+    /** {@code query-status}. */
+    RunState runState();
+
+    /** {@code stop}: pause the machine (no-op if not running). */
+    void stop();
+
+    /** {@code cont}: resume the machine. Refused while an incoming migration is pending. */
+    void cont();
+
+    /** {@code query-migrate}: computed on demand from remembered figures. */
+    MigrationInfo queryMigrate();
+
+    /**
+     * {@code migrate}: starts an outgoing migration to {@code uri} ({@code tcp:host:port},
+     * {@code unix:path}, {@code file:path}) and returns at once; progress is in
+     * {@link #queryMigrate()} and the events.
+     *
+     * @throws IllegalStateException    if a migration is already running, or the machine is a
+     *                                  destination that has not received its state
+     * @throws IllegalArgumentException if the uri is malformed
+     */
+    void migrate(String uri);
+
+    /**
+     * {@code migrate-incoming}: listens on {@code uri} for one incoming migration and returns
+     * at once. Only for a machine in {@code inmigrate}.
+     */
+    void migrateIncoming(String uri);
+
+    /** {@code migrate_cancel}: cancels a running outgoing migration; no-op otherwise. */
+    void migrateCancel();
+
+    /** {@code query-migrate-parameters}. */
+    MigrationParameters parameters();
+
+    /** {@code migrate-set-parameters}: takes effect within one bandwidth window (100 ms). */
+    void setParameters(MigrationParameters parameters);
+
+    /** {@code query-migrate-capabilities}: those that are on. */
+    Set<MigrationCapability> capabilities();
+
+    /** {@code migrate-set-capabilities}. Refused while a migration runs. */
+    void setCapability(MigrationCapability capability, boolean on);
+
+    /** {@code x-query-migrate-devices}. */
+    List<DeviceReport> queryDevices();
+
+    /** {@code x-query-state-digests}: device id → SHA-256 hex of its migratable state. */
+    Map<String, String> stateDigests();
+
+    /**
+     * Registers a listener for machine events. It is called on an internal thread, in event
+     * order; it must not block. Returns a handle that unregisters it.
+     */
+    AutoCloseable subscribe(Consumer<MachineEvent> listener);
+}
