@@ -74,6 +74,19 @@ public interface MigrationDevice {
     // ------------------------------------------------------------------ source side
 
     /**
+     * Whether {@link #saveIterate} may be called now (QEMU's {@code is_active_iterate}). A
+     * device whose data may only move while the machine is stopped (block dirty bitmaps)
+     * returns {@code false} while it runs; the core then treats that device's iterable bytes as
+     * not iterable for this round, so it never spins on a device that will not send.
+     *
+     * <p><b>Thread:</b> the migration thread. <b>Run state:</b> any. Must not block.
+     */
+    default boolean isActiveIterate() {
+        return true;
+    }
+
+
+    /**
      * Starts an outgoing migration: begin tracking what changes from now on and write the
      * setup payload (RAM writes its block list).
      *
