@@ -1,6 +1,5 @@
-package dev.switchover.migration.core;
+package dev.switchover.migration.api;
 
-import dev.switchover.migration.api.MigrationStatus;
 
 import java.time.Instant;
 

@@ -1,9 +1,5 @@
-package dev.switchover.migration.core;
+package dev.switchover.migration.api;
 
-import dev.switchover.migration.api.MigrationCapability;
-import dev.switchover.migration.api.MigrationInfo;
-import dev.switchover.migration.api.MigrationParameters;
-import dev.switchover.migration.api.RunState;
 
 import java.util.List;
 import java.util.Map;

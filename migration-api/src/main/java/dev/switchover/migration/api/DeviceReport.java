@@ -1,7 +1,5 @@
-package dev.switchover.migration.core;
+package dev.switchover.migration.api;
 
-import dev.switchover.migration.api.Pending;
-import dev.switchover.migration.api.QueryMode;
 
 import java.util.List;
 import java.util.Optional;
