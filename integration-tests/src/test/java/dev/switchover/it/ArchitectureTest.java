@@ -1,0 +1,76 @@
+package dev.switchover.it;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The layering of DESIGN §1, checked on the compiled classes of every module. JPMS already
+ * stops a device from reading core internals at run time; these rules also keep the source
+ * honest (no reflection-free coupling that a later {@code exports} would quietly allow).
+ */
+class ArchitectureTest {
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.switchover");
+    }
+
+    @Test
+    void importedEveryModule() {
+        assertThat(classes.contain("dev.switchover.migration.api.Pending")).isTrue();
+        assertThat(classes.contain("dev.switchover.migration.core.Machine")).isTrue();
+        assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith("dev.switchover.device.")))
+                .as("device classes were imported").isTrue();
+    }
+
+    @Test
+    void devicesNeverSeeTheCore() {
+        ArchRule rule = noClasses().that().resideInAPackage("dev.switchover.device..")
+                .should().dependOnClassesThat().resideInAPackage("dev.switchover.migration.core..");
+        rule.check(classes);
+    }
+
+    @Test
+    void devicesNeverSeeEachOther() {
+        slices().matching("dev.switchover.device.(*)..").should().notDependOnEachOther().check(classes);
+    }
+
+    @Test
+    void theApiRequiresNothingOfOurs() {
+        noClasses().that().resideInAPackage("dev.switchover.migration.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.switchover.migration.core..",
+                        "dev.switchover.device..", "dev.switchover.migration.tck..")
+                .check(classes);
+    }
+
+    @Test
+    void coreInternalsAreUsedOnlyByTheCore() {
+        noClasses().that().resideOutsideOfPackage("dev.switchover.migration.core..")
+                .should().dependOnClassesThat().resideInAPackage("dev.switchover.migration.core.internal..")
+                .check(classes);
+    }
+
+    @Test
+    void coreInternalsDoNotDependOnTheFacade() {
+        noClasses().that().resideInAPackage("dev.switchover.migration.core.internal..")
+                .should().dependOnClassesThat().resideInAPackage("dev.switchover.migration.core")
+                .check(classes);
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("dev.switchover.(**)").should().beFreeOfCycles().check(classes);
+    }
+}

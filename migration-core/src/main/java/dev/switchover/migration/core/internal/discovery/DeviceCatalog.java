@@ -1,0 +1,219 @@
+package dev.switchover.migration.core.internal.discovery;
+
+import dev.switchover.migration.api.ApiVersion;
+import dev.switchover.migration.spi.MigrationDeviceProvider;
+
+import java.io.IOException;
+import java.lang.module.Configuration;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReference;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The device types this core can build: every {@link MigrationDeviceProvider} found with
+ * {@link ServiceLoader} in the boot layer (the {@code --module-path}) and in an optional plugin
+ * folder, loaded into a child {@link ModuleLayer}.
+ *
+ * <p>Problems never disappear silently: a provider that fails to load, two providers of one
+ * type, or a provider built for an api version this core can not host are kept as {@link
+ * #problems()} and reported when that type is asked for (or, for a provider whose type could
+ * not even be read, whenever a type is unknown).
+ */
+public final class DeviceCatalog {
+
+    private static final System.Logger LOG = System.getLogger(DeviceCatalog.class.getName());
+
+    private final Map<String, List<MigrationDeviceProvider>> byType;
+    private final List<String> problems;
+
+    private DeviceCatalog(Map<String, List<MigrationDeviceProvider>> byType, List<String> problems) {
+        this.byType = byType;
+        this.problems = List.copyOf(problems);
+    }
+
+    /**
+     * Providers of the boot layer (the {@code --module-path}), and of the class path for
+     * embedders that run without modules (there a device needs a {@code META-INF/services} entry).
+     */
+    public static DeviceCatalog boot() {
+        return load(List.of(ServiceLoader.load(MigrationDeviceProvider.class)));
+    }
+
+    /**
+     * Providers of the boot layer plus those in the jars of {@code pluginDir} (a child layer).
+     *
+     * @throws IllegalArgumentException if the folder's modules do not resolve (named in the message)
+     */
+    public static DeviceCatalog withPlugins(Path pluginDir) {
+        if (pluginDir == null || !Files.isDirectory(pluginDir)) {
+            return boot();
+        }
+        ModuleFinder finder = ModuleFinder.of(pluginDir);
+        Set<String> names = finder.findAll().stream().map(ModuleReference::descriptor)
+                .map(java.lang.module.ModuleDescriptor::name)
+                .filter(n -> ModuleLayer.boot().findModule(n).isEmpty())
+                .collect(Collectors.toSet());
+        if (names.isEmpty()) {
+            return boot();
+        }
+        ModuleLayer parent = ModuleLayer.boot();
+        Configuration cf;
+        try {
+            cf = parent.configuration().resolveAndBind(finder, ModuleFinder.of(), names);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("device plugins in " + pluginDir + " do not resolve: " + e.getMessage(), e);
+        }
+        ModuleLayer layer = parent.defineModulesWithOneLoader(cf, DeviceCatalog.class.getClassLoader());
+        return load(List.of(ServiceLoader.load(MigrationDeviceProvider.class),
+                ServiceLoader.load(layer, MigrationDeviceProvider.class)));
+    }
+
+    /** Builds a catalog from explicit providers (tests, embedders). */
+    public static DeviceCatalog of(List<MigrationDeviceProvider> providers) {
+        Map<String, List<MigrationDeviceProvider>> map = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        for (MigrationDeviceProvider p : providers) {
+            register(map, problems, p);
+        }
+        return new DeviceCatalog(map, problems);
+    }
+
+    private static DeviceCatalog load(List<ServiceLoader<MigrationDeviceProvider>> loaders) {
+        Map<String, List<MigrationDeviceProvider>> map = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        Set<Class<?>> seen = new java.util.HashSet<>();
+        for (ServiceLoader<MigrationDeviceProvider> loader : loaders) {
+            var it = loader.stream().iterator();
+            while (true) {
+                ServiceLoader.Provider<MigrationDeviceProvider> handle;
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    handle = it.next();
+                } catch (ServiceConfigurationError e) {
+                    problems.add("a device provider could not be loaded: " + describe(e));
+                    LOG.log(System.Logger.Level.WARNING, "device provider failed to load", e);
+                    continue;
+                }
+                if (!seen.add(handle.type())) {
+                    continue;
+                }
+                try {
+                    register(map, problems, handle.get());
+                } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+                    problems.add("device provider " + handle.type().getName() + " in module "
+                            + handle.type().getModule().getName() + " failed to start: " + describe(e));
+                    LOG.log(System.Logger.Level.WARNING, "device provider failed to start", e);
+                }
+            }
+        }
+        return new DeviceCatalog(map, problems);
+    }
+
+    private static void register(Map<String, List<MigrationDeviceProvider>> map, List<String> problems,
+                                 MigrationDeviceProvider p) {
+        String type;
+        try {
+            type = p.type();
+        } catch (RuntimeException e) {
+            problems.add("device provider " + origin(p) + " failed to name its type: " + describe(e));
+            return;
+        }
+        if (type == null || type.isBlank()) {
+            problems.add("device provider " + origin(p) + " names no type");
+            return;
+        }
+        map.computeIfAbsent(type, k -> new ArrayList<>()).add(p);
+    }
+
+    /**
+     * The one provider of {@code type}.
+     *
+     * @throws IllegalArgumentException if the type is unknown (the message lists the available
+     *                                  types and any provider that failed to load), provided
+     *                                  twice, or built for an api version this core can not host
+     */
+    public MigrationDeviceProvider provider(String type) {
+        List<MigrationDeviceProvider> ps = byType.get(type);
+        if (ps == null || ps.isEmpty()) {
+            StringBuilder msg = new StringBuilder("unknown device type '").append(type).append("'; available: ")
+                    .append(byType.isEmpty() ? "(none)" : String.join(", ", types()));
+            if (!problems.isEmpty()) {
+                msg.append("; problems: ").append(String.join("; ", problems));
+            }
+            throw new IllegalArgumentException(msg.toString());
+        }
+        if (ps.size() > 1) {
+            throw new IllegalArgumentException("device type '" + type + "' is provided more than once: "
+                    + ps.stream().map(DeviceCatalog::origin).collect(Collectors.joining(", "))
+                    + "; remove all but one from the module path");
+        }
+        MigrationDeviceProvider p = ps.getFirst();
+        ApiVersion v;
+        try {
+            v = p.apiVersion();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("device type '" + type + "' (" + origin(p)
+                    + ") failed to report its api version: " + describe(e), e);
+        }
+        if (v == null || !ApiVersion.CURRENT.canHost(v)) {
+            throw new IllegalArgumentException("device type '" + type + "' (" + origin(p) + ") was built for api "
+                    + v + ", but this core hosts api " + ApiVersion.CURRENT
+                    + " (same major version and a minor version no newer than the core's are required)");
+        }
+        return p;
+    }
+
+    /** The known device types, sorted. */
+    public List<String> types() {
+        return List.copyOf(byType.keySet());
+    }
+
+    /** Type → one-line description, for {@code --help}. */
+    public Map<String, String> descriptions() {
+        Map<String, String> out = new LinkedHashMap<>();
+        byType.forEach((t, ps) -> {
+            String d;
+            try {
+                d = ps.getFirst().description();
+            } catch (RuntimeException e) {
+                d = t;
+            }
+            out.put(t, d);
+        });
+        return out;
+    }
+
+    /** Providers that could not be loaded or registered, described for a person. */
+    public List<String> problems() {
+        return problems;
+    }
+
+    static String origin(MigrationDeviceProvider p) {
+        Module m = p.getClass().getModule();
+        return p.getClass().getName() + (m.isNamed() ? " in module " + m.getName() : " on the class path");
+    }
+
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String msg = e.getMessage();
+        if (root != e) {
+            msg = msg + " (caused by " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        }
+        return msg;
+    }
+}

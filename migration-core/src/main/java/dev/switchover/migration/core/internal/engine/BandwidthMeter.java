@@ -1,0 +1,100 @@
+package dev.switchover.migration.core.internal.engine;
+
+/**
+ * Measures the migration channel in 100 ms windows (QEMU's {@code BUFFER_DELAY}) and enforces
+ * {@code max-bandwidth} per window.
+ *
+ * <p>Two figures, both reported:
+ * <ul>
+ *   <li><b>throughput</b>: bytes ÷ window wall time, rate-limit waits included — what QEMU
+ *       measures, and why its switchover estimate can be 18× too pessimistic (the switchover
+ *       itself is not rate limited);
+ *   <li><b>link capacity</b>: bytes ÷ time actually spent sending (device work plus socket
+ *       writes, rate-limit and idle waits excluded), smoothed over windows. This is what the
+ *       switchover will see, so it is the default switchover bandwidth.
+ * </ul>
+ * Only the migration thread calls the mutators; the figures are volatile for monitor threads.
+ */
+public final class BandwidthMeter {
+
+    /** QEMU's {@code BUFFER_DELAY}. */
+    public static final long WINDOW_NANOS = 100_000_000L;
+    /** A window must carry this much to sample the link capacity (less is timer noise). */
+    static final long MIN_SAMPLE_BYTES = 256 * 1024;
+    /** Weight of a new sample in the smoothed link capacity. */
+    static final double SMOOTHING = 0.4;
+
+    private long windowStart;
+    private long windowStartBytes;
+    private long windowBusyNanos;
+    private volatile long throughput;
+    private volatile long linkCapacity;
+    private volatile long windowsClosed;
+
+    /** Starts the first window. */
+    public void start(long nowNanos, long bytesTotal) {
+        windowStart = nowNanos;
+        windowStartBytes = bytesTotal;
+        windowBusyNanos = 0;
+    }
+
+    /** Adds time spent actually sending (device work and channel writes) to this window. */
+    public void addBusy(long nanos) {
+        windowBusyNanos += Math.max(0, nanos);
+    }
+
+    /**
+     * Closes the window if it is at least 100 ms old, updating both figures.
+     *
+     * @return whether a window closed
+     */
+    public boolean tick(long nowNanos, long bytesTotal) {
+        long dt = nowNanos - windowStart;
+        if (dt < WINDOW_NANOS) {
+            return false;
+        }
+        long bytes = Math.max(0, bytesTotal - windowStartBytes);
+        throughput = (long) ((double) bytes * 1e9 / (double) dt);
+        if (bytes >= MIN_SAMPLE_BYTES && windowBusyNanos > 0) {
+            long sample = (long) ((double) bytes * 1e9 / (double) Math.min(windowBusyNanos, dt));
+            long old = linkCapacity;
+            linkCapacity = old == 0 ? sample : (long) (old * (1 - SMOOTHING) + sample * SMOOTHING);
+        }
+        windowsClosed++;
+        start(nowNanos, bytesTotal);
+        return true;
+    }
+
+    /** Bytes still allowed in this window under {@code maxBandwidth} (bytes/s; 0 = unlimited). */
+    public long quotaLeft(long maxBandwidth, long bytesTotal) {
+        if (maxBandwidth <= 0) {
+            return Long.MAX_VALUE;
+        }
+        long perWindow = Math.max(1, maxBandwidth / (1_000_000_000L / WINDOW_NANOS));
+        return perWindow - (bytesTotal - windowStartBytes);
+    }
+
+    /** When the current window ends. */
+    public long windowEnd() {
+        return windowStart + WINDOW_NANOS;
+    }
+
+    /** Bytes/s over the last window, waits included (0 until a window closed). */
+    public long throughput() {
+        return throughput;
+    }
+
+    /** Smoothed bytes/s while actually sending (0 until measured). */
+    public long linkCapacity() {
+        return linkCapacity;
+    }
+
+    /** The switchover bandwidth: {@code avail-switchover-bandwidth} if set, else the link capacity. */
+    public long switchoverBandwidth(long availSwitchoverBandwidth) {
+        return availSwitchoverBandwidth > 0 ? availSwitchoverBandwidth : linkCapacity;
+    }
+
+    public long windowsClosed() {
+        return windowsClosed;
+    }
+}

@@ -1,0 +1,127 @@
+package dev.switchover.migration.core.internal.engine;
+
+import dev.switchover.migration.api.Pending;
+import dev.switchover.migration.api.QueryMode;
+import dev.switchover.migration.api.DeviceReport;
+import dev.switchover.migration.spi.MigrationDevice;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One device of a machine and what the core remembers about it: its section identity, the
+ * last pending figures it accepted, the bytes it sent and what had to be clamped.
+ *
+ * <p>Written by the migration thread; read by monitor threads (fields are volatile or atomic).
+ */
+public final class DeviceSlot {
+
+    private static final int MAX_ANOMALIES = 16;
+
+    private final String id;
+    private final String type;
+    private final MigrationDevice device;
+    private final String section;
+    private final int instance;
+    private final AtomicLong bytesSent = new AtomicLong();
+    private final Deque<String> anomalies = new ArrayDeque<>();
+    private volatile Pending lastPending = Pending.NONE;
+    private volatile QueryMode lastMode;
+    private volatile long lastQueryNanos;
+    private volatile boolean clampedInLastQuery;
+
+    public DeviceSlot(String id, String type, MigrationDevice device, String section, int instance) {
+        this.id = id;
+        this.type = type;
+        this.device = device;
+        this.section = section;
+        this.instance = instance;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public MigrationDevice device() {
+        return device;
+    }
+
+    public String section() {
+        return section;
+    }
+
+    public int instance() {
+        return instance;
+    }
+
+    public Pending lastPending() {
+        return lastPending;
+    }
+
+    void recordQuery(QueryMode mode, Pending accepted, long nanos, boolean clamped) {
+        lastPending = accepted;
+        lastMode = mode;
+        lastQueryNanos = nanos;
+        clampedInLastQuery = clamped;
+    }
+
+    /** Whether the figures of this device's last query had to be clamped. */
+    public boolean clampedInLastQuery() {
+        return clampedInLastQuery;
+    }
+
+    void addAnomaly(String what) {
+        synchronized (anomalies) {
+            if (!anomalies.isEmpty() && anomalies.peekLast().equals(what)) {
+                return;
+            }
+            anomalies.addLast(what);
+            while (anomalies.size() > MAX_ANOMALIES) {
+                anomalies.removeFirst();
+            }
+        }
+    }
+
+    /** The most recent anomaly, if any. */
+    public Optional<String> lastAnomaly() {
+        synchronized (anomalies) {
+            return Optional.ofNullable(anomalies.peekLast());
+        }
+    }
+
+    void addBytesSent(long n) {
+        bytesSent.addAndGet(n);
+    }
+
+    /** Resets per-migration counters at the start of a migration. */
+    void resetForMigration() {
+        bytesSent.set(0);
+        lastPending = Pending.NONE;
+        lastMode = null;
+        clampedInLastQuery = false;
+        synchronized (anomalies) {
+            anomalies.clear();
+        }
+    }
+
+    public long bytesSent() {
+        return bytesSent.get();
+    }
+
+    /** A snapshot for {@code x-query-migrate-devices}. */
+    public DeviceReport report() {
+        List<String> a;
+        synchronized (anomalies) {
+            a = List.copyOf(anomalies);
+        }
+        return new DeviceReport(id, type, section, instance, lastPending, bytesSent.get(),
+                Optional.ofNullable(lastMode), lastQueryNanos, a);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.switchover.migration.core.internal.engine;
+
+import dev.switchover.migration.api.MigrationParameters;
+import dev.switchover.migration.api.MigrationStatus;
+import dev.switchover.migration.api.RunState;
+
+import java.util.List;
+
+/**
+ * What a migration needs from its machine: the devices, the run state, the parameters and a
+ * place to announce events. Implemented by the machine; lets the engine be tested without one.
+ */
+public interface MachineHooks {
+
+    /** The machine's devices, in creation order. */
+    List<DeviceSlot> devices();
+
+    RunState runState();
+
+    /** Changes the run state, telling every device; returns the previous state. */
+    RunState changeRunState(RunState to);
+
+    /** The parameters now (they may change during a migration). */
+    MigrationParameters parameters();
+
+    /** Announces a status change ({@code MIGRATION} event when the capability is on). */
+    void statusChanged(MigrationStatus status);
+
+    /** Announces a new pass ({@code MIGRATION_PASS} event when the capability is on). */
+    void passStarted(long pass);
+
+    /** Whether postcopy-ram is on (RAM then reports postcopy bytes). */
+    boolean postcopyRam();
+
+    /** Monotonic nanoseconds. */
+    long nanoTime();
+}

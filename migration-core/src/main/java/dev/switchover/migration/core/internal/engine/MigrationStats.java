@@ -1,0 +1,242 @@
+package dev.switchover.migration.core.internal.engine;
+
+import dev.switchover.migration.api.Bytes;
+import dev.switchover.migration.api.MigrationInfo;
+import dev.switchover.migration.api.MigrationParameters;
+import dev.switchover.migration.api.MigrationRamStats;
+import dev.switchover.migration.api.MigrationStatus;
+import dev.switchover.migration.api.Pending;
+import dev.switchover.migration.spi.DeviceStats;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.LongSupplier;
+
+/**
+ * What an outgoing migration remembers for reporting, and {@code query-migrate} computed on
+ * demand from it. The migration thread writes; any thread reads, without locks and without
+ * touching a device other than through its lock-free {@code stats()}.
+ *
+ * <p>{@code remaining} is the remembered machine-wide total of the last pending query;
+ * {@code expected-downtime} is that total over the current switchover bandwidth plus the
+ * measured fixed cost, computed when asked (QEMU patch 11) so it always uses the bandwidth the
+ * switchover decision uses (patch 10).
+ */
+public final class MigrationStats {
+
+    private final LongSupplier clock;
+    private final BandwidthMeter meter;
+    private final List<DeviceSlot> devices;
+    private final java.util.function.Supplier<MigrationParameters> parameters;
+
+    private volatile MigrationStatus status = MigrationStatus.SETUP;
+    private final long startNanos;
+    private volatile long setupNanos = -1;
+    private volatile long endNanos = -1;
+    private volatile long pass;
+    private volatile Pending remembered;
+    private volatile List<String> clamped = List.of();
+    private volatile long fixedCostMs;
+    private volatile long precopyBytes;
+    private volatile long downtimeBytes;
+    private volatile long predictedDowntimeMs = -1;
+    private volatile long downtimeMs = -1;
+    private volatile String error;
+    private volatile long pagesPerSecond;
+    private volatile long lastPages = -1;
+    private volatile LongSupplier transferred = () -> 0;
+
+    public MigrationStats(LongSupplier nanoClock, BandwidthMeter meter, List<DeviceSlot> devices,
+                          java.util.function.Supplier<MigrationParameters> parameters) {
+        this.clock = nanoClock;
+        this.meter = meter;
+        this.devices = List.copyOf(devices);
+        this.parameters = parameters;
+        this.startNanos = nanoClock.getAsLong();
+    }
+
+    // ------------------------------------------------------------------ written by the migration thread
+
+    public void status(MigrationStatus s) {
+        status = s;
+        if (s.isTerminal() && endNanos < 0) {
+            endNanos = clock.getAsLong();
+        }
+    }
+
+    public MigrationStatus status() {
+        return status;
+    }
+
+    public void transferredFrom(LongSupplier bytes) {
+        transferred = bytes;
+    }
+
+    public void setupDone() {
+        setupNanos = clock.getAsLong();
+    }
+
+    /** Starts a new pass; returns its number (the first is 1). */
+    public long nextPass() {
+        return ++pass;
+    }
+
+    public long pass() {
+        return pass;
+    }
+
+    /** Remembers the figures of the latest query for {@code remaining} and {@code expected-downtime}. */
+    public void remember(PendingSnapshot q) {
+        remembered = q.total();
+        clamped = q.clampedDevices();
+    }
+
+    public Optional<Pending> remembered() {
+        return Optional.ofNullable(remembered);
+    }
+
+    public void fixedCostMs(long ms) {
+        fixedCostMs = Math.max(0, ms);
+    }
+
+    public long fixedCostMs() {
+        return fixedCostMs;
+    }
+
+    public void precopyBytes(long b) {
+        precopyBytes = b;
+    }
+
+    public void downtimeBytes(long b) {
+        downtimeBytes = b;
+    }
+
+    public void predictedDowntimeMs(long ms) {
+        predictedDowntimeMs = ms;
+    }
+
+    public void downtimeMs(long ms) {
+        downtimeMs = ms;
+    }
+
+    public long downtimeMs() {
+        return downtimeMs;
+    }
+
+    public void error(String desc) {
+        error = desc;
+    }
+
+    public Optional<String> error() {
+        return Optional.ofNullable(error);
+    }
+
+    /** Called when a bandwidth window closes: updates the per-window page rate. */
+    public void windowClosed(long windowNanos) {
+        long pages = ramPagesSent();
+        long last = lastPages;
+        if (last >= 0 && windowNanos > 0) {
+            pagesPerSecond = (long) ((pages - last) * 1e9 / windowNanos);
+        }
+        lastPages = pages;
+    }
+
+    private long ramPagesSent() {
+        return DeviceStatsAggregator.merge(devices, "ram")
+                .map(s -> Bytes.saturatingAdd(s.counter("normal"), s.counter("duplicate"))).orElse(0L);
+    }
+
+    // ------------------------------------------------------------------ read by anyone
+
+    /** The switchover bandwidth the threshold and expected downtime both use. */
+    public long switchoverBandwidth() {
+        return meter.switchoverBandwidth(parameters.get().availSwitchoverBandwidth());
+    }
+
+    /** Threshold for the current parameters and bandwidth. */
+    public long threshold() {
+        return SwitchoverPolicy.threshold(switchoverBandwidth(), parameters.get().downtimeLimitMs());
+    }
+
+    /** Expected downtime for the remembered total, computed now. */
+    public OptionalLong expectedDowntimeMs() {
+        Pending r = remembered;
+        if (r == null) {
+            return OptionalLong.empty();
+        }
+        return SwitchoverPolicy.expectedDowntimeMs(r.total(), switchoverBandwidth(), fixedCostMs);
+    }
+
+    /** {@code query-migrate}, computed now, with QEMU's presence rules. */
+    public MigrationInfo toInfo() {
+        MigrationStatus s = status;
+        MigrationInfo.Builder b = MigrationInfo.builder().status(s);
+        error().ifPresent(b::errorDesc);
+        if (s == MigrationStatus.SETUP || s == MigrationStatus.FAILED || s == MigrationStatus.CANCELLED
+                || s == MigrationStatus.NONE) {
+            return b.build();
+        }
+        long now = clock.getAsLong();
+        long end = endNanos >= 0 ? endNanos : now;
+        long totalMs = Math.max(0, (end - startNanos) / 1_000_000);
+        b.totalTime(totalMs);
+        long setupMs = setupNanos >= 0 ? (setupNanos - startNanos) / 1_000_000 : totalMs;
+        b.setupTime(Math.max(0, setupMs));
+        boolean completed = s == MigrationStatus.COMPLETED;
+        long bytes = transferred.getAsLong();
+        if (completed) {
+            b.downtime(Math.max(0, downtimeMs));
+            if (predictedDowntimeMs >= 0) {
+                b.predictedDowntime(predictedDowntimeMs);
+            }
+        } else {
+            expectedDowntimeMs().ifPresent(b::expectedDowntime);
+            Pending r = remembered;
+            if (r != null) {
+                b.remaining(r.total()).pending(r);
+            }
+            b.thresholdBytes(threshold());
+        }
+        long swBw = switchoverBandwidth();
+        if (swBw > 0) {
+            b.switchoverBandwidth(swBw);
+        }
+        if (meter.linkCapacity() > 0) {
+            b.linkBandwidth(meter.linkCapacity());
+        }
+        b.throughput(meter.throughput());
+        b.pass(pass);
+        b.clampedDevices(clamped);
+        double mbps;
+        if (completed) {
+            long activeMs = Math.max(1, totalMs - Math.max(0, setupMs));
+            mbps = (double) bytes * 8.0 / (double) activeMs / 1000.0;
+        } else {
+            mbps = (double) meter.throughput() * 8.0 / 1e6;
+        }
+        Optional<DeviceStats> ram = DeviceStatsAggregator.merge(devices, "ram");
+        long precopy = completed ? precopyBytes : bytes;
+        long downtimeB = completed ? downtimeBytes : 0;
+        ram.ifPresent(r -> b.ram(new MigrationRamStats(
+                bytes,
+                completed ? 0 : r.counter("remaining"),
+                r.counter("total"),
+                r.counter("duplicate"),
+                r.counter("normal"),
+                r.counter("normal-bytes"),
+                completed ? 0 : r.counter("dirty-pages-rate"),
+                mbps,
+                r.counter("dirty-sync-count"),
+                r.counter("postcopy-requests"),
+                r.constants().getOrDefault("page-size", 4096L),
+                0,
+                completed ? 0 : pagesPerSecond,
+                precopy,
+                downtimeB,
+                0,
+                0)));
+        DeviceStatsAggregator.merge(devices, "vfio").ifPresent(v -> b.vfioTransferred(v.counter("transferred")));
+        return b.build();
+    }
+}

@@ -1,0 +1,144 @@
+package dev.switchover.migration.core.internal.engine;
+
+import dev.switchover.migration.api.Bytes;
+import dev.switchover.migration.api.Pending;
+import dev.switchover.migration.api.QueryMode;
+import dev.switchover.migration.core.internal.trace.PendingQueryEvent;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Asks every active device for its pending figures and adds them up, defending the sum
+ * against what a device may report.
+ *
+ * <p>A device's raw answer is recorded as a JFR {@link PendingQueryEvent} before anything
+ * else. Then the core clamps, and names the device in the reply, when:
+ * <ul>
+ *   <li>a device without postcopy support reports postcopy bytes (they are counted as
+ *       pre-copy, which is what the device can actually do with them);
+ *   <li>a bucket exceeds {@link #IMPLAUSIBLE_BYTES} (1 EiB): kept as reported (the sums
+ *       saturate, so nothing wraps) but named, since no device holds that much state.
+ * </ul>
+ * A device that throws or returns {@code null} fails the query with a {@link DeviceCallException}.
+ */
+public final class PendingAggregator {
+
+    /** No real device holds 1 EiB of state; a bucket above it is garbage to be named. */
+    public static final long IMPLAUSIBLE_BYTES = 1L << 60;
+
+    private final List<DeviceSlot> devices;
+    private final LongCounter queries = new LongCounter();
+
+    /** @param devices the active devices of this migration, in section order */
+    public PendingAggregator(List<DeviceSlot> devices) {
+        this.devices = List.copyOf(devices);
+    }
+
+    /**
+     * Queries every device in {@code mode}.
+     *
+     * @throws DeviceCallException naming the first device that failed
+     */
+    public PendingSnapshot query(QueryMode mode) throws DeviceCallException {
+        Pending sum = Pending.NONE;
+        long iterableNow = 0;
+        List<DeviceSlot> iterable = new ArrayList<>();
+        List<String> clamped = new ArrayList<>();
+        for (DeviceSlot slot : devices) {
+            Pending accepted = queryOne(slot, mode, clamped);
+            sum = sum.plus(accepted);
+            if (accepted.iterable() > 0 && activeIterate(slot)) {
+                iterableNow = Bytes.saturatingAdd(iterableNow, accepted.iterable());
+                iterable.add(slot);
+            }
+        }
+        queries.increment(mode);
+        return new PendingSnapshot(mode, sum, iterableNow, iterable, clamped);
+    }
+
+    private static boolean activeIterate(DeviceSlot slot) throws DeviceCallException {
+        try {
+            return slot.device().isActiveIterate();
+        } catch (RuntimeException e) {
+            throw new DeviceCallException(slot.id(), "isActiveIterate", e);
+        }
+    }
+
+    private static Pending queryOne(DeviceSlot slot, QueryMode mode, List<String> clamped) throws DeviceCallException {
+        PendingQueryEvent event = new PendingQueryEvent();
+        event.begin();
+        long t0 = System.nanoTime();
+        Pending raw;
+        try {
+            raw = slot.device().queryPending(mode);
+        } catch (RuntimeException e) {
+            commit(event, slot, mode, null, e.toString());
+            throw new DeviceCallException(slot.id(), "queryPending(" + mode + ")", e);
+        }
+        long nanos = System.nanoTime() - t0;
+        commit(event, slot, mode, raw, raw == null ? "returned null" : null);
+        if (raw == null) {
+            throw new DeviceCallException(slot.id(), "queryPending(" + mode + ")",
+                    new IllegalStateException("returned null instead of a Pending"));
+        }
+        Pending accepted = raw;
+        List<String> what = new ArrayList<>(2);
+        if (raw.postcopy() > 0 && !supportsPostcopy(slot)) {
+            accepted = new Pending(Bytes.saturatingAdd(raw.precopy(), raw.postcopy()), raw.stopcopy(), 0);
+            what.add("reported " + raw.postcopy() + " postcopy bytes without postcopy support (counted as pre-copy)");
+        }
+        if (raw.precopy() > IMPLAUSIBLE_BYTES || raw.stopcopy() > IMPLAUSIBLE_BYTES || raw.postcopy() > IMPLAUSIBLE_BYTES) {
+            what.add("reported implausible figures precopy=" + raw.precopy() + " stopcopy=" + raw.stopcopy()
+                    + " postcopy=" + raw.postcopy() + " (sums saturate)");
+        }
+        for (String w : what) {
+            slot.addAnomaly(w);
+            clamped.add(slot.id() + ": " + w);
+        }
+        slot.recordQuery(mode, accepted, nanos, !what.isEmpty());
+        return accepted;
+    }
+
+    private static boolean supportsPostcopy(DeviceSlot slot) {
+        try {
+            return slot.device().supportsPostcopy();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static void commit(PendingQueryEvent e, DeviceSlot slot, QueryMode mode, Pending p, String failure) {
+        e.end();
+        if (e.shouldCommit()) {
+            e.device = slot.id();
+            e.mode = mode.name();
+            if (p != null) {
+                e.precopy = p.precopy();
+                e.stopcopy = p.stopcopy();
+                e.postcopy = p.postcopy();
+            }
+            e.failure = failure;
+            e.commit();
+        }
+    }
+
+    /** How many machine-wide queries of each mode were made. */
+    public long queryCount(QueryMode mode) {
+        return queries.get(mode);
+    }
+
+    /** Counts per mode, readable from any thread. */
+    private static final class LongCounter {
+        private final java.util.concurrent.atomic.AtomicLongArray counts =
+                new java.util.concurrent.atomic.AtomicLongArray(QueryMode.values().length);
+
+        void increment(QueryMode m) {
+            counts.incrementAndGet(m.ordinal());
+        }
+
+        long get(QueryMode m) {
+            return counts.get(m.ordinal());
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.switchover.migration.core.internal.engine;
+
+import dev.switchover.migration.api.QueryMode;
+import dev.switchover.migration.core.internal.trace.MigrationPassEvent;
+
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+
+/**
+ * One round of the source's pre-copy loop (DESIGN §3), free of I/O so it can be driven with a
+ * fake clock:
+ * <pre>
+ * every window (100 ms): bandwidth update; threshold = switchover bw × downtime-limit
+ * q = query(ESTIMATE)
+ * if q.total ≤ threshold or nothing iterable now:  pass += 1; q = query(EXACT)
+ * remember q
+ * if q is EXACT and q.total ≤ threshold:  switchover
+ * else if nothing iterable now:            wait for the next window or a parameter change
+ * else:                                    iterate the devices with iterable data
+ * </pre>
+ */
+public final class PrecopyLoop {
+
+    private final PendingAggregator pending;
+    private final BandwidthMeter meter;
+    private final MigrationStats stats;
+    private final LongSupplier bytesTotal;
+    private final LongConsumer passListener;
+
+    /**
+     * @param bytesTotal   bytes written to the stream so far
+     * @param passListener told the number of each new pass (MIGRATION_PASS)
+     */
+    public PrecopyLoop(PendingAggregator pending, BandwidthMeter meter, MigrationStats stats, LongSupplier bytesTotal,
+                       LongConsumer passListener) {
+        this.pending = pending;
+        this.meter = meter;
+        this.stats = stats;
+        this.bytesTotal = bytesTotal;
+        this.passListener = passListener;
+    }
+
+    /**
+     * Decides one round at time {@code nowNanos}.
+     *
+     * @throws DeviceCallException if a device's pending query fails
+     */
+    public RoundDecision next(long nowNanos) throws DeviceCallException {
+        if (meter.tick(nowNanos, bytesTotal.getAsLong())) {
+            stats.windowClosed(BandwidthMeter.WINDOW_NANOS);
+        }
+        long threshold = stats.threshold();
+        PendingSnapshot q = pending.query(QueryMode.ESTIMATE);
+        boolean exact = false;
+        if (SwitchoverPolicy.needsExactQuery(q.total(), q.iterableNow(), threshold)) {
+            q = exactPass();
+            exact = true;
+        }
+        stats.remember(q);
+        RoundDecision decision;
+        if (SwitchoverPolicy.canSwitchover(exact, q.total(), threshold)) {
+            decision = new RoundDecision.Switchover(q);
+        } else if (q.iterableNow() == 0) {
+            decision = new RoundDecision.Wait(meter.windowEnd());
+        } else {
+            decision = new RoundDecision.Iterate(q.iterableDevices());
+        }
+        if (exact) {
+            trace(q, threshold, decision);
+        }
+        return decision;
+    }
+
+    /** Starts a pass: increments the core's iteration counter and asks every device for EXACT figures. */
+    public PendingSnapshot exactPass() throws DeviceCallException {
+        long pass = stats.nextPass();
+        passListener.accept(pass);
+        return pending.query(QueryMode.EXACT);
+    }
+
+    private void trace(PendingSnapshot q, long threshold, RoundDecision decision) {
+        MigrationPassEvent e = new MigrationPassEvent();
+        if (e.isEnabled()) {
+            e.pass = stats.pass();
+            e.total = q.total().total();
+            e.iterable = q.iterableNow();
+            e.threshold = threshold;
+            e.switchoverBandwidth = stats.switchoverBandwidth();
+            e.decision = switch (decision) {
+                case RoundDecision.Iterate i -> "iterate";
+                case RoundDecision.Wait w -> "wait";
+                case RoundDecision.Switchover s -> "switchover";
+            };
+            e.commit();
+        }
+    }
+}

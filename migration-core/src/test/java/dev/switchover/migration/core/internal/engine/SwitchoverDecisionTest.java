@@ -1,0 +1,159 @@
+package dev.switchover.migration.core.internal.engine;
+
+import dev.switchover.migration.api.MigrationInfo;
+import dev.switchover.migration.api.MigrationParameters;
+import dev.switchover.migration.api.Pending;
+import dev.switchover.migration.api.QueryMode;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The decision math of DESIGN §3, driven with a fake clock and scripted devices. */
+class SwitchoverDecisionTest {
+
+    /** 1 MB/s of declared switchover bandwidth × 300 ms = 300,000 bytes. */
+    private static final MigrationParameters ONE_MB_PER_S =
+            MigrationParameters.DEFAULTS.withAvailSwitchoverBandwidth(1_000_000);
+
+    @Test
+    void thresholdIsBandwidthPerMillisecondTimesDowntimeLimit() {
+        assertThat(SwitchoverPolicy.threshold(1_000_000_000L, 300)).isEqualTo(300_000_000L);
+        assertThat(SwitchoverPolicy.threshold(134_217_728L, 300)).isEqualTo(40_265_318L);
+        assertThat(SwitchoverPolicy.threshold(0, 300)).isZero();
+        assertThat(SwitchoverPolicy.threshold(1_000_000, 0)).isZero();
+        assertThat(SwitchoverPolicy.threshold(Long.MAX_VALUE, MigrationParameters.MAX_DOWNTIME_LIMIT_MS))
+                .isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void thresholdUsesTheDeclaredSwitchoverBandwidthWhenSet() {
+        LoopFixture f = new LoopFixture().device("d0", new ScriptedDevice()).parameters(ONE_MB_PER_S).start();
+        assertThat(f.stats.threshold()).isEqualTo(300_000);
+        f.parameters = ONE_MB_PER_S.withDowntimeLimitMs(1000);
+        assertThat(f.stats.threshold()).isEqualTo(1_000_000);
+    }
+
+    @Test
+    void anEstimateEqualToTheThresholdIsCheckedByAnExactQueryBeforeAnySwitchover() throws Exception {
+        ScriptedDevice d = new ScriptedDevice()
+                .answer(QueryMode.ESTIMATE, Pending.precopy(300_000))
+                .answer(QueryMode.EXACT, Pending.precopy(5_000_000));
+        LoopFixture f = new LoopFixture().device("d0", d).parameters(ONE_MB_PER_S).start();
+
+        RoundDecision decision = f.next();
+
+        assertThat(d.queries(QueryMode.EXACT)).as("exact queries in the round").isEqualTo(1);
+        assertThat(decision).isInstanceOf(RoundDecision.Iterate.class);
+        assertThat(f.stats.remembered()).contains(Pending.precopy(5_000_000));
+    }
+
+    @Test
+    void switchesOverOnlyOnTheExactFiguresOfTheSameRound() throws Exception {
+        ScriptedDevice d = new ScriptedDevice()
+                .answer(QueryMode.ESTIMATE, Pending.precopy(300_000))
+                .answer(QueryMode.EXACT, Pending.precopy(300_000));
+        LoopFixture f = new LoopFixture().device("d0", d).parameters(ONE_MB_PER_S).start();
+
+        RoundDecision decision = f.next();
+
+        assertThat(decision).isInstanceOfSatisfying(RoundDecision.Switchover.class,
+                s -> assertThat(s.exact().mode()).isEqualTo(QueryMode.EXACT));
+        assertThat(d.queries(QueryMode.EXACT)).isEqualTo(1);
+        assertThat(f.passes).containsExactly(1L);
+    }
+
+    @Test
+    void anEstimateAboveTheThresholdIteratesWithoutAnExactQuery() throws Exception {
+        ScriptedDevice d = new ScriptedDevice().answerBoth(Pending.precopy(300_001));
+        LoopFixture f = new LoopFixture().device("d0", d).parameters(ONE_MB_PER_S).start();
+
+        assertThat(f.next()).isInstanceOf(RoundDecision.Iterate.class);
+        assertThat(d.queries(QueryMode.EXACT)).isZero();
+        assertThat(f.passes).isEmpty();
+    }
+
+    @Test
+    void nothingIterableForcesOneExactQueryPerWindowAndThenWaits() throws Exception {
+        ScriptedDevice d = new ScriptedDevice().answerBoth(Pending.stopcopy(10L << 30));
+        LoopFixture f = new LoopFixture().device("vfio0", d).parameters(ONE_MB_PER_S).start();
+        long start = f.now.get();
+        long tenSeconds = 10_000_000_000L;
+        int rounds = 0;
+        while (f.now.get() - start < tenSeconds) {
+            RoundDecision decision = f.next();
+            rounds++;
+            assertThat(decision).isInstanceOf(RoundDecision.Wait.class);
+            long until = ((RoundDecision.Wait) decision).untilNanos();
+            assertThat(until).as("a wait always lies in the future").isGreaterThan(f.now.get());
+            f.now.set(until);
+        }
+        assertThat(d.queries(QueryMode.EXACT)).as("exact queries in 10 s").isEqualTo(rounds).isBetween(95, 101);
+        assertThat(f.passes).hasSize(rounds);
+    }
+
+    @Test
+    void zeroBandwidthGivesNoExpectedDowntimeRatherThanAHugeNumber() throws Exception {
+        ScriptedDevice d = new ScriptedDevice().answerBoth(Pending.precopy(1 << 20));
+        LoopFixture f = new LoopFixture().device("ram0", d).start();
+        f.next();
+
+        MigrationInfo info = f.stats.toInfo();
+
+        assertThat(f.stats.switchoverBandwidth()).isZero();
+        assertThat(info.expectedDowntime()).isEmpty();
+        assertThat(info.remaining()).hasValue(1 << 20);
+        assertThat(SwitchoverPolicy.expectedDowntimeMs(Long.MAX_VALUE, 0, 5)).isEmpty();
+    }
+
+    @Test
+    void aDeviceReportingLongMaxInTwoBucketsSaturatesRemainingAndIsNamed() throws Exception {
+        ScriptedDevice sane = new ScriptedDevice().answerBoth(Pending.precopy(4096));
+        ScriptedDevice broken = new ScriptedDevice().answerBoth(new Pending(Long.MAX_VALUE, Long.MAX_VALUE, 0));
+        LoopFixture f = new LoopFixture().device("ram0", sane).device("vfio0", broken).parameters(ONE_MB_PER_S).start();
+        f.next();
+
+        MigrationInfo info = f.stats.toInfo();
+
+        assertThat(info.remaining()).hasValue(Long.MAX_VALUE);
+        assertThat(info.expectedDowntime()).hasValueSatisfying(ms -> assertThat(ms).isPositive());
+        assertThat(info.clampedDevices()).singleElement().asString().startsWith("vfio0: ");
+    }
+
+    @Test
+    void postcopyBytesFromADeviceWithoutPostcopyAreCountedAsPrecopyAndNamed() throws Exception {
+        ScriptedDevice d = new ScriptedDevice().answerBoth(new Pending(10, 0, 90));
+        LoopFixture f = new LoopFixture().device("odd0", d).parameters(ONE_MB_PER_S).start();
+        f.next();
+
+        assertThat(f.stats.remembered()).contains(Pending.precopy(100));
+        assertThat(f.slots.getFirst().report().anomalies()).singleElement().asString().contains("postcopy");
+    }
+
+    @Test
+    void expectedDowntimeIsTotalOverBandwidthPlusFixedCost() {
+        assertThat(SwitchoverPolicy.expectedDowntimeMs(1_000_000_000L, 1_000_000_000L, 3)).hasValue(1003);
+        assertThat(SwitchoverPolicy.expectedDowntimeMs(0, 1_000_000_000L, 2)).hasValue(2);
+        assertThat(SwitchoverPolicy.expectedDowntimeMs(Long.MAX_VALUE, 1, 0)).hasValue(Long.MAX_VALUE);
+    }
+
+    @Test
+    void linkCapacityExcludesRateLimitWaits() {
+        BandwidthMeter m = new BandwidthMeter();
+        m.start(0, 0);
+        m.addBusy(10_000_000L);
+        assertThat(m.tick(100_000_000L, 10_000_000L)).isTrue();
+        assertThat(m.throughput()).isEqualTo(100_000_000L);
+        assertThat(m.linkCapacity()).isEqualTo(1_000_000_000L);
+        assertThat(m.switchoverBandwidth(0)).isEqualTo(1_000_000_000L);
+        assertThat(m.switchoverBandwidth(5)).isEqualTo(5);
+    }
+
+    @Test
+    void maxBandwidthIsAQuotaPerWindow() {
+        BandwidthMeter m = new BandwidthMeter();
+        m.start(0, 1000);
+        assertThat(m.quotaLeft(128L << 20, 1000)).isEqualTo((128L << 20) / 10);
+        assertThat(m.quotaLeft(128L << 20, 1000 + (128L << 20) / 10)).isZero();
+        assertThat(m.quotaLeft(0, 1L << 40)).isEqualTo(Long.MAX_VALUE);
+    }
+}
