@@ -1,0 +1,410 @@
+package dev.switchover.migration.core.internal.stream;
+
+import dev.switchover.migration.spi.SectionKind;
+import dev.switchover.migration.spi.SectionReader;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SelectableChannel;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Parses QEMU's migration stream from a channel, one {@link StreamItem} at a time, with the
+ * section payloads read by devices through {@link #payload()} straight out of the same buffer.
+ *
+ * <p>Protocol: {@link #readHeader()}; then {@link #next()} until it returns {@link
+ * StreamItem.Eof}: after a {@link StreamItem.Section}, the payload is consumed through {@link
+ * #payload()} and closed with {@link #readFooter(int)} before the next {@link #next()}; then
+ * {@link #readVmDescription()}. Calls out of this order are {@link IllegalStateException}s
+ * (engine bugs), never misparsed bytes.
+ *
+ * <p>The input is hostile until proven otherwise. Every length on the wire is bounded before
+ * anything is allocated for it (idstr 255, command data 64 KiB, VM description {@value
+ * StreamFormat#MAX_VM_DESCRIPTION_BYTES} bytes, and allocation grows only as data actually
+ * arrives); PART/END must name a section a START opened; at most {@value #MAX_SECTIONS}
+ * sections may be started. Invalid input throws {@link MigrationStreamException} naming the
+ * byte offset; input that ends early throws {@link EOFException}.
+ *
+ * <p><b>Threads:</b> not thread-safe; the destination's load thread calls everything. Another
+ * thread may close the channel to abort a blocked read.
+ */
+public final class StreamReader {
+
+    /** A reasonable buffer size for a socket. */
+    public static final int DEFAULT_BUFFER_SIZE = 2 << 20;
+    /** The smallest buffer accepted: every fixed-size header must fit in one buffer. */
+    public static final int MIN_BUFFER_SIZE = 512;
+    /** How many distinct section ids a stream may START; a machine has far fewer devices. */
+    public static final int MAX_SECTIONS = 65_536;
+
+    private enum State { HEADER, ITEMS, SECTION, ENDED, DONE }
+
+    private final ReadableByteChannel channel;
+    private final ByteBuffer buf;
+    private final MemorySegment bufSegment;
+    /** Stream offset of {@code buf} index 0. */
+    private long base;
+    private State state = State.HEADER;
+    private final Set<Integer> started = new HashSet<>();
+    private Payload payload;
+
+    /**
+     * @param channel    a blocking channel; the reader never closes it (its owner does)
+     * @param bufferSize bytes read ahead, at least {@value #MIN_BUFFER_SIZE}
+     */
+    public StreamReader(ReadableByteChannel channel, int bufferSize) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        if (channel instanceof SelectableChannel sc && !sc.isBlocking()) {
+            throw new IllegalArgumentException("the stream reader needs a blocking channel");
+        }
+        if (bufferSize < MIN_BUFFER_SIZE) {
+            throw new IllegalArgumentException("stream buffer size " + bufferSize + " is below the minimum of " + MIN_BUFFER_SIZE);
+        }
+        this.buf = ByteBuffer.allocateDirect(bufferSize).order(ByteOrder.BIG_ENDIAN);
+        this.bufSegment = MemorySegment.ofBuffer(buf);
+        buf.limit(0);
+    }
+
+    /**
+     * Reads and checks {@code be32 magic, be32 version}.
+     *
+     * @throws MigrationStreamException "not a migration stream (magic 0x...)" or "unsupported stream version N"
+     */
+    public void readHeader() throws IOException {
+        expectState(State.HEADER, "read the header");
+        require(8, "the stream header");
+        int magic = buf.getInt();
+        if (magic != StreamFormat.MAGIC) {
+            throw new MigrationStreamException(String.format("not a migration stream (magic 0x%08x)", magic));
+        }
+        int version = buf.getInt();
+        if (version != StreamFormat.VERSION) {
+            throw new MigrationStreamException("unsupported stream version " + Integer.toUnsignedString(version)
+                    + " (only version " + StreamFormat.VERSION + " is supported)");
+        }
+        state = State.ITEMS;
+    }
+
+    /**
+     * Reads the next item's header. After a {@link StreamItem.Section} the caller consumes its
+     * payload through {@link #payload()} and calls {@link #readFooter(int)}.
+     *
+     * @throws EOFException             if the stream ends before the EOF marker
+     * @throws MigrationStreamException for anything but a section, a known command or EOF
+     */
+    public StreamItem next() throws IOException {
+        expectState(State.ITEMS, "read the next item");
+        long at = offset();
+        require(1, "the next section (the stream ended without an EOF marker)");
+        int type = buf.get() & 0xff;
+        return switch (type) {
+            case StreamFormat.EOF -> {
+                state = State.ENDED;
+                yield new StreamItem.Eof();
+            }
+            case 0x01 -> readSection(SectionKind.START, at);
+            case 0x02 -> readSection(SectionKind.PART, at);
+            case 0x03 -> readSection(SectionKind.END, at);
+            case 0x04 -> readSection(SectionKind.FULL, at);
+            case StreamFormat.COMMAND -> readCommand(at);
+            case StreamFormat.SUBSECTION, StreamFormat.VMDESCRIPTION, StreamFormat.CONFIGURATION,
+                 StreamFormat.SECTION_FOOTER -> throw new MigrationStreamException(at, "unexpected "
+                    + StreamFormat.typeName(type) + " (" + StreamFormat.hexByte(type) + ") where a section, command or EOF belongs");
+            default -> throw new MigrationStreamException(at, "unknown section type " + StreamFormat.hexByte(type));
+        };
+    }
+
+    /**
+     * The reader for the current section's payload, valid until {@link #readFooter(int)}.
+     *
+     * @throws IllegalStateException if no section is open
+     */
+    public SectionReader payload() {
+        expectState(State.SECTION, "read a section payload");
+        return payload;
+    }
+
+    /**
+     * Reads the footer that ends the current section: {@code 0x7e, be32 section_id}. A
+     * mismatch usually means the device read less or more than its peer wrote.
+     *
+     * @throws MigrationStreamException naming the expected and the actual byte or id
+     */
+    public void readFooter(int sectionId) throws IOException {
+        expectState(State.SECTION, "read a section footer");
+        payload.close();
+        long at = offset();
+        require(1, "the footer of section " + sectionId);
+        int marker = buf.get() & 0xff;
+        if (marker != StreamFormat.SECTION_FOOTER) {
+            throw new MigrationStreamException(at, "expected the footer (0x7e) of section " + sectionId + ", found "
+                    + StreamFormat.hexByte(marker) + " (the section's payload was not read exactly as it was written)");
+        }
+        require(4, "the footer of section " + sectionId);
+        int actual = buf.getInt();
+        if (actual != sectionId) {
+            throw new MigrationStreamException(at, "footer for section " + sectionId + " carries section id " + actual);
+        }
+        state = State.ITEMS;
+    }
+
+    /**
+     * After {@link StreamItem.Eof}: reads {@code 0x06, be32 len, JSON}. Blocks until the
+     * description arrives or the peer stops sending.
+     *
+     * @return the JSON, or {@code null} if the stream ends cleanly right after EOF
+     * @throws MigrationStreamException if something else follows EOF, the length is out of
+     *                                  bounds, or the JSON is not UTF-8
+     */
+    public String readVmDescription() throws IOException {
+        expectState(State.ENDED, "read the VM description");
+        long at = offset();
+        if (!fill(1)) {
+            state = State.DONE;
+            return null;
+        }
+        int type = buf.get() & 0xff;
+        if (type != StreamFormat.VMDESCRIPTION) {
+            throw new MigrationStreamException(at, "expected the VM description (0x06) after EOF, found "
+                    + StreamFormat.hexByte(type));
+        }
+        require(4, "the VM description length");
+        int len = buf.getInt();
+        if (len < 0 || len > StreamFormat.MAX_VM_DESCRIPTION_BYTES) {
+            throw new MigrationStreamException(at + 1, "VM description length " + Integer.toUnsignedString(len)
+                    + " exceeds the limit of " + StreamFormat.MAX_VM_DESCRIPTION_BYTES + " bytes");
+        }
+        byte[] json = new byte[Math.min(len, buf.capacity())];
+        int got = 0;
+        while (got < len) {
+            if (got == json.length) {
+                json = Arrays.copyOf(json, (int) Math.min(len, 2L * json.length));
+            }
+            require(1, "the VM description");
+            int n = Math.min(buf.remaining(), json.length - got);
+            buf.get(json, got, n);
+            got += n;
+        }
+        state = State.DONE;
+        return decodeUtf8(json, at + 5, "VM description");
+    }
+
+    /** Bytes consumed from the stream so far (the offset of the next byte to parse). */
+    public long bytesRead() {
+        return offset();
+    }
+
+    // ---- items -----------------------------------------------------------------------------
+
+    private StreamItem readSection(SectionKind kind, long at) throws IOException {
+        require(4, kind + " section header");
+        int sectionId = buf.getInt();
+        StreamItem.Section section;
+        if (StreamItem.Section.hasHeader(kind)) {
+            require(1, kind + " section header");
+            int idlen = buf.get() & 0xff;
+            if (idlen == 0) {
+                throw new MigrationStreamException(at, kind + " section " + sectionId + " has an empty idstr");
+            }
+            byte[] id = new byte[idlen];
+            require(idlen + 8, kind + " section header");
+            buf.get(id);
+            String idstr = decodeUtf8(id, at + 6, "section idstr");
+            int instanceId = buf.getInt();
+            int versionId = buf.getInt();
+            if (kind == SectionKind.START && !started.contains(sectionId)) {
+                if (started.size() >= MAX_SECTIONS) {
+                    throw new MigrationStreamException(at, "more than " + MAX_SECTIONS + " sections were started");
+                }
+                started.add(sectionId);
+            }
+            section = new StreamItem.Section(kind, sectionId, idstr, instanceId, versionId);
+        } else {
+            if (!started.contains(sectionId)) {
+                throw new MigrationStreamException(at, kind + " for section id " + sectionId + ", which no SECTION_START opened");
+            }
+            section = new StreamItem.Section(kind, sectionId, null, 0, 0);
+        }
+        payload = new Payload(offset());
+        state = State.SECTION;
+        return section;
+    }
+
+    private StreamItem readCommand(long at) throws IOException {
+        require(4, "command header");
+        int code = buf.getShort() & 0xffff;
+        int len = buf.getShort() & 0xffff;
+        MigrationCommand cmd = MigrationCommand.of(code).orElseThrow(() -> new MigrationStreamException(at,
+                String.format("unknown command 0x%04x (length %d)", code, len)));
+        if (!cmd.acceptsLength(len)) {
+            throw new MigrationStreamException(at, "command " + cmd + " carries " + len + " bytes of data, expected "
+                    + cmd.fixedLength());
+        }
+        byte[] data = new byte[len];
+        copyOut(data, 0, len, "command " + cmd);
+        return new StreamItem.Command(code, data);
+    }
+
+    // ---- buffer ----------------------------------------------------------------------------
+
+    private long offset() {
+        return base + buf.position();
+    }
+
+    private void expectState(State expected, String what) {
+        if (state != expected) {
+            throw new IllegalStateException("cannot " + what + " now: " + switch (state) {
+                case HEADER -> "the stream header has not been read";
+                case ITEMS -> "no section is open";
+                case SECTION -> "section payload open; read its footer first";
+                case ENDED -> "the stream has ended (EOF)";
+                case DONE -> "the stream is finished";
+            });
+        }
+    }
+
+    /** Makes {@code n} (≤ capacity) contiguous bytes available, or returns false at end of stream. */
+    private boolean fill(int n) throws IOException {
+        if (buf.remaining() >= n) {
+            return true;
+        }
+        base += buf.position();
+        buf.compact();
+        try {
+            while (buf.position() < n) {
+                if (channel.read(buf) < 0) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            buf.flip();
+        }
+    }
+
+    private void require(int n, String what) throws IOException {
+        if (!fill(n)) {
+            throw new EOFException("migration stream truncated at offset " + (offset() + buf.remaining())
+                    + " while reading " + what);
+        }
+    }
+
+    private void copyOut(byte[] b, int off, int len, String what) throws IOException {
+        int done = 0;
+        while (done < len) {
+            require(1, what);
+            int n = Math.min(buf.remaining(), len - done);
+            buf.get(b, off + done, n);
+            done += n;
+        }
+    }
+
+    private static String decodeUtf8(byte[] bytes, long at, String what) throws MigrationStreamException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new MigrationStreamException(at, what + " is not valid UTF-8", e);
+        }
+    }
+
+    /** The payload reader of one section; dead once its footer is read. */
+    private final class Payload implements SectionReader {
+        private final long start;
+        private long end = -1;
+
+        Payload(long start) {
+            this.start = start;
+        }
+
+        void close() {
+            end = offset();
+        }
+
+        private void check(int n, String what) throws IOException {
+            if (end >= 0) {
+                throw new IllegalStateException("the section has ended; its payload reader is no longer valid");
+            }
+            require(n, what);
+        }
+
+        @Override
+        public int readUnsignedByte() throws IOException {
+            check(1, "a section payload byte");
+            return buf.get() & 0xff;
+        }
+
+        @Override
+        public int readUnsignedShort() throws IOException {
+            check(2, "a section payload be16");
+            return buf.getShort() & 0xffff;
+        }
+
+        @Override
+        public int readInt() throws IOException {
+            check(4, "a section payload be32");
+            return buf.getInt();
+        }
+
+        @Override
+        public long readLong() throws IOException {
+            check(8, "a section payload be64");
+            return buf.getLong();
+        }
+
+        @Override
+        public void readFully(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            check(0, "section payload bytes");
+            copyOut(b, off, len, "section payload bytes");
+        }
+
+        @Override
+        public void readFully(MemorySegment dst) throws IOException {
+            check(0, "section payload bytes");
+            long size = dst.byteSize();
+            long done = 0;
+            while (done < size) {
+                require(1, "section payload bytes");
+                int pos = buf.position();
+                int n = (int) Math.min(buf.remaining(), size - done);
+                MemorySegment.copy(bufSegment, pos, dst, done, n);
+                buf.position(pos + n);
+                done += n;
+            }
+        }
+
+        @Override
+        public void skipFully(long n) throws IOException {
+            if (n < 0) {
+                throw new IllegalArgumentException("cannot skip " + n + " bytes");
+            }
+            check(0, "section payload bytes");
+            long done = 0;
+            while (done < n) {
+                require(1, "section payload bytes to skip");
+                int k = (int) Math.min(buf.remaining(), n - done);
+                buf.position(buf.position() + k);
+                done += k;
+            }
+        }
+
+        @Override
+        public long bytesRead() {
+            return (end >= 0 ? end : offset()) - start;
+        }
+    }
+}
