@@ -359,7 +359,7 @@ public final class OutgoingMigration implements Runnable {
         }
     }
 
-    private void checkCancelled() throws CancelledException {
+    private void checkCancelled() {
         if (cancelRequested) {
             throw new CancelledException();
         }
@@ -413,7 +413,8 @@ public final class OutgoingMigration implements Runnable {
         }
     }
 
-    private static final class CancelledException extends Exception {
+    /** Unwinds the migration thread after {@link #cancel()}; never escapes {@link #run()}. */
+    private static final class CancelledException extends RuntimeException {
         CancelledException() {
             super("cancelled", null, false, false);
         }
