@@ -256,6 +256,11 @@ public final class Machine implements MigrationControl, AutoCloseable {
     // ------------------------------------------------------------------ internals
 
     private RunState changeRunState(RunState to) {
+        return changeRunState(to, true);
+    }
+
+    /** @param announce whether to publish STOP/RESUME (not for the start-up transition) */
+    private RunState changeRunState(RunState to, boolean announce) {
         synchronized (runStateLock) {
             RunState from = runState;
             if (from == to) {
@@ -268,6 +273,9 @@ public final class Machine implements MigrationControl, AutoCloseable {
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "device " + s.id() + " failed in onRunStateChange", e);
                 }
+            }
+            if (!announce) {
+                return from;
             }
             if (from.isRunning() && !to.isRunning()) {
                 events.publish(new MachineEvent.Stop(Instant.now()));
@@ -446,9 +454,9 @@ public final class Machine implements MigrationControl, AutoCloseable {
             Machine m = new Machine(slots, clock);
             self[0] = m;
             if (incoming) {
-                m.changeRunState(RunState.INMIGRATE);
+                m.changeRunState(RunState.INMIGRATE, false);
             } else if (!startPaused) {
-                m.changeRunState(RunState.RUNNING);
+                m.changeRunState(RunState.RUNNING, false);
             }
             return m;
         }

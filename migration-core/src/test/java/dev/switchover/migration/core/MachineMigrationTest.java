@@ -1,0 +1,231 @@
+package dev.switchover.migration.core;
+
+import dev.switchover.migration.api.MachineEvent;
+import dev.switchover.migration.api.MigrationCapability;
+import dev.switchover.migration.api.MigrationInfo;
+import dev.switchover.migration.api.MigrationParameters;
+import dev.switchover.migration.api.MigrationStatus;
+import dev.switchover.migration.api.RunState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The engine end to end in one JVM: two machines, a real socket or file, a real device. */
+class MachineMigrationTest {
+
+    private final List<Machine> machines = new ArrayList<>();
+
+    @AfterEach
+    void closeMachines() {
+        machines.forEach(Machine::close);
+    }
+
+    private Machine machine(Machine.Builder b) {
+        Machine m = b.providers(List.of(new BlobDeviceProvider())).build();
+        machines.add(m);
+        return m;
+    }
+
+    private static MigrationInfo awaitEnd(Machine m) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            MigrationInfo info = m.queryMigrate();
+            if (info.status().isPresent() && info.status().get().isTerminal()) {
+                return info;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("migration did not end: " + m.queryMigrate());
+    }
+
+    private static MigrationInfo awaitStatus(Machine m, MigrationStatus s) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            MigrationInfo info = m.queryMigrate();
+            if (info.status().orElse(null) == s) {
+                return info;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("status " + s + " not reached: " + m.queryMigrate());
+    }
+
+    @Test
+    void migratesOverTcpWithQemuEventOrderAndEqualState() throws Exception {
+        String spec = "blob,id=blob0,size=4M,stop-size=256K,seed=7";
+        Machine dst = machine(Machine.builder().device(spec).incoming());
+        Machine src = machine(Machine.builder().device("blob,id=blob0,size=4M,stop-size=256K,seed=99"));
+        List<String> srcEvents = new CopyOnWriteArrayList<>();
+        List<String> dstEvents = new CopyOnWriteArrayList<>();
+        src.setCapability(MigrationCapability.EVENTS, true);
+        dst.setCapability(MigrationCapability.EVENTS, true);
+        src.subscribe(e -> srcEvents.add(describe(e)));
+        dst.subscribe(e -> dstEvents.add(describe(e)));
+        src.setParameters(MigrationParameters.DEFAULTS.withMaxBandwidth(0));
+
+        dst.migrateIncoming("tcp:127.0.0.1:0");
+        assertThat(dst.runState()).isEqualTo(RunState.INMIGRATE);
+        src.migrate(dst.incomingUri());
+        MigrationInfo info = awaitEnd(src);
+
+        assertThat(info.status()).contains(MigrationStatus.COMPLETED);
+        assertThat(info.errorDesc()).isEmpty();
+        assertThat(info.downtime()).isPresent();
+        assertThat(info.expectedDowntime()).isEmpty();
+        awaitEnd(dst);
+        assertThat(dst.queryMigrate().status()).contains(MigrationStatus.COMPLETED);
+        assertThat(dst.stateDigests()).isEqualTo(src.stateDigests());
+        assertThat(src.runState()).isEqualTo(RunState.POSTMIGRATE);
+        assertThat(dst.runState()).isEqualTo(RunState.RUNNING);
+        Thread.sleep(100);
+        assertThat(srcEvents.getFirst()).isEqualTo("MIGRATION setup");
+        assertThat(srcEvents.subList(0, 3)).containsExactly("MIGRATION setup", "MIGRATION_PASS 1", "MIGRATION active");
+        assertThat(srcEvents.getLast()).isEqualTo("MIGRATION completed");
+        int stop = srcEvents.indexOf("STOP");
+        assertThat(stop).isPositive();
+        assertThat(srcEvents.get(stop + 1)).startsWith("MIGRATION_PASS ");
+        assertThat(dstEvents).containsSubsequence("MIGRATION active", "RESUME", "MIGRATION completed");
+    }
+
+    @Test
+    void savesToAFileAndRestoresInAnotherMachine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("blob.mig");
+        Machine src = machine(Machine.builder().device("blob,id=blob0,size=2M,stop-size=64K,seed=3"));
+        src.setParameters(MigrationParameters.DEFAULTS.withMaxBandwidth(0));
+        src.migrate("file:" + file);
+        assertThat(awaitEnd(src).status()).contains(MigrationStatus.COMPLETED);
+
+        Machine dst = machine(Machine.builder().device("blob,id=blob0,size=2M,stop-size=64K,seed=4").incoming());
+        dst.migrateIncoming("file:" + file);
+        assertThat(awaitEnd(dst).status()).contains(MigrationStatus.COMPLETED);
+        assertThat(dst.stateDigests()).isEqualTo(src.stateDigests());
+    }
+
+    @Test
+    void cancelLeavesTheSourceRunningAndASecondMigrationSucceeds() throws Exception {
+        Machine src = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=8M,seed=5"));
+        // 1 MB/s declared: 8 MiB of stop-copy data can never fit in 300 ms
+        src.setParameters(MigrationParameters.DEFAULTS.withAvailSwitchoverBandwidth(1_000_000));
+        String before = src.stateDigests().get("blob0");
+        Machine dst = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=8M,seed=6").incoming());
+        dst.migrateIncoming("tcp:127.0.0.1:0");
+        src.migrate(dst.incomingUri());
+        MigrationInfo active = awaitStatus(src, MigrationStatus.ACTIVE);
+        assertThat(active.remaining()).isPresent();
+        Thread.sleep(300);
+        MigrationInfo stuck = src.queryMigrate();
+        assertThat(stuck.status()).contains(MigrationStatus.ACTIVE);
+        assertThat(stuck.expectedDowntime().getAsLong()).isGreaterThan(300);
+
+        src.migrateCancel();
+        assertThat(awaitEnd(src).status()).contains(MigrationStatus.CANCELLED);
+        assertThat(src.runState()).isEqualTo(RunState.RUNNING);
+        assertThat(src.stateDigests().get("blob0")).isEqualTo(before);
+        assertThat(awaitEnd(dst).status()).contains(MigrationStatus.FAILED);
+
+        Machine dst2 = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=8M,seed=8").incoming());
+        dst2.migrateIncoming("tcp:127.0.0.1:0");
+        src.setParameters(MigrationParameters.DEFAULTS.withMaxBandwidth(0));
+        src.migrate(dst2.incomingUri());
+        assertThat(awaitEnd(src).status()).contains(MigrationStatus.COMPLETED);
+        assertThat(dst2.stateDigests()).isEqualTo(src.stateDigests());
+    }
+
+    @Test
+    void raisingTheDowntimeLimitMidMigrationLetsItConverge() throws Exception {
+        Machine src = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=8M,seed=5"));
+        src.setParameters(MigrationParameters.DEFAULTS.withAvailSwitchoverBandwidth(10_000_000));
+        Machine dst = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=8M,seed=6").incoming());
+        dst.migrateIncoming("tcp:127.0.0.1:0");
+        src.migrate(dst.incomingUri());
+        awaitStatus(src, MigrationStatus.ACTIVE);
+        Thread.sleep(300);
+        MigrationInfo stuck = src.queryMigrate();
+        assertThat(stuck.status()).contains(MigrationStatus.ACTIVE);
+        long passes = stuck.pass().getAsLong();
+
+        src.setParameters(src.parameters().withDowntimeLimitMs(stuck.expectedDowntime().getAsLong() + 500));
+        MigrationInfo done = awaitEnd(src);
+        assertThat(done.status()).contains(MigrationStatus.COMPLETED);
+        assertThat(done.pass().getAsLong()).isGreaterThan(passes);
+        assertThat(dst.stateDigests()).isEqualTo(src.stateDigests());
+    }
+
+    @Test
+    void aDestinationThatFailsToLoadMakesTheSourceResume() throws Exception {
+        Machine src = machine(Machine.builder().device("blob,id=blob0,size=1M"));
+        Machine dst = machine(Machine.builder().device("blob,id=blob0,size=1M,fail=loadSection").incoming());
+        dst.migrateIncoming("tcp:127.0.0.1:0");
+        src.migrate(dst.incomingUri());
+        MigrationInfo info = awaitEnd(src);
+
+        assertThat(info.status()).contains(MigrationStatus.FAILED);
+        assertThat(src.runState()).isEqualTo(RunState.RUNNING);
+        assertThat(awaitEnd(dst).errorDesc()).hasValueSatisfying(d -> assertThat(d).contains("blob0", "loadSection"));
+        assertThat(dst.runState()).isEqualTo(RunState.INMIGRATE);
+    }
+
+    @Test
+    void aDeviceThatThrowsFailsTheMigrationByNameAndTheSourceKeepsRunning() throws Exception {
+        Machine src = machine(Machine.builder().device("blob,id=blob0,size=1M,fail=saveComplete"));
+        String before = src.stateDigests().get("blob0");
+        Machine dst = machine(Machine.builder().device("blob,id=blob0,size=1M").incoming());
+        dst.migrateIncoming("tcp:127.0.0.1:0");
+        src.setParameters(MigrationParameters.DEFAULTS.withMaxBandwidth(0));
+        src.migrate(dst.incomingUri());
+        MigrationInfo info = awaitEnd(src);
+
+        assertThat(info.status()).contains(MigrationStatus.FAILED);
+        assertThat(info.errorDesc()).contains("device 'blob0' failed in saveComplete: injected failure in saveComplete");
+        assertThat(src.runState()).isEqualTo(RunState.RUNNING);
+        assertThat(src.stateDigests().get("blob0")).isEqualTo(before);
+        assertThat(dst.runState()).isEqualTo(RunState.INMIGRATE);
+    }
+
+    @Test
+    void noListenerFailsWithQemusMessage() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Machine src = machine(Machine.builder().device("blob,id=blob0,size=64K"));
+        src.migrate("tcp:127.0.0.1:" + port);
+        MigrationInfo info = awaitEnd(src);
+        assertThat(info.status()).contains(MigrationStatus.FAILED);
+        assertThat(info.errorDesc()).contains("Failed to connect to '127.0.0.1:" + port + "': Connection refused");
+        assertThat(src.runState()).isEqualTo(RunState.RUNNING);
+    }
+
+    @Test
+    void specErrorsAreClear() {
+        assertThatThrownBy(() -> machine(Machine.builder().device("nic,id=n0")))
+                .hasMessageContaining("unknown device type 'nic'; available: blob");
+        assertThatThrownBy(() -> machine(Machine.builder().device("blob,id=b0,sise=1M")))
+                .hasMessageContaining("device 'b0' (blob) has no property sise; it understands:");
+        assertThatThrownBy(() -> machine(Machine.builder().device("blob,id=b0").device("blob,id=b0")))
+                .hasMessageContaining("duplicate device id 'b0'");
+        assertThatThrownBy(() -> machine(Machine.builder().device("blob,size=1M")))
+                .hasMessageContaining("has no id");
+        assertThatThrownBy(() -> machine(Machine.builder().device("blob,id=b0,size=lots")))
+                .hasMessageContaining("property 'size' has value 'lots'");
+    }
+
+    private static String describe(MachineEvent e) {
+        return switch (e) {
+            case MachineEvent.Migration m -> "MIGRATION " + m.status().qmpName();
+            case MachineEvent.MigrationPass p -> "MIGRATION_PASS " + p.pass();
+            case MachineEvent.Stop s -> "STOP";
+            case MachineEvent.Resume r -> "RESUME";
+        };
+    }
+}
