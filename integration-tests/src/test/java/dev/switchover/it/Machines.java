@@ -1,0 +1,104 @@
+package dev.switchover.it;
+
+import dev.switchover.migration.api.MigrationInfo;
+import dev.switchover.migration.api.MigrationStatus;
+import dev.switchover.migration.core.client.MachineProcess;
+import dev.switchover.migration.core.client.QmpClient;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Machines in child JVMs composed with {@code --module-path} from the distribution's module
+ * folder, each with a QMP client; closes everything it started.
+ */
+final class Machines implements AutoCloseable {
+
+    private static final List<String> JVM = List.of("-XX:+UseParallelGC", "-Xmx384m", "-XX:TieredStopAtLevel=4");
+    private final Path dir;
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private int count;
+
+    Machines(Path dir) {
+        this.dir = dir;
+    }
+
+    static String modulePath() {
+        String mods = System.getProperty("switchover.mods");
+        if (mods == null || !Files.isDirectory(Path.of(mods))) {
+            throw new IllegalStateException("system property switchover.mods must name the distribution's module folder");
+        }
+        return mods;
+    }
+
+    record Handle(MachineProcess process, QmpClient qmp) {
+    }
+
+    Handle start(List<String> runArgs) throws IOException, InterruptedException {
+        String name = "m" + (count++);
+        List<String> args = new ArrayList<>(runArgs);
+        args.add("--qmp");
+        args.add("unix:" + dir.resolve(name + ".qmp"));
+        Path log = dir.resolve(name + ".log");
+        MachineProcess p = MachineProcess.start(modulePath(), JVM, args, log, Duration.ofSeconds(60));
+        open.add(p);
+        QmpClient qmp = QmpClient.connect(p.qmpAddress());
+        open.add(qmp);
+        return new Handle(p, qmp);
+    }
+
+    Handle source(String... devices) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>();
+        for (String d : devices) {
+            args.add("--device");
+            args.add(d);
+        }
+        return start(args);
+    }
+
+    Handle destination(String... devices) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>();
+        for (String d : devices) {
+            args.add("--device");
+            args.add(d);
+        }
+        args.add("--incoming");
+        args.add("tcp:127.0.0.1:0");
+        return start(args);
+    }
+
+    /** Polls {@code query-migrate} until {@code done} holds, at most {@code timeout}. */
+    static MigrationInfo await(QmpClient qmp, Duration timeout, Predicate<MigrationInfo> done) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        MigrationInfo info = qmp.queryMigrate();
+        while (!done.test(info)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("gave up waiting after " + timeout.toSeconds() + " s; last reply " + info);
+            }
+            Thread.sleep(20);
+            info = qmp.queryMigrate();
+        }
+        return info;
+    }
+
+    static MigrationInfo awaitEnd(QmpClient qmp) throws Exception {
+        return await(qmp, Duration.ofSeconds(120), i -> i.status().map(MigrationStatus::isTerminal).orElse(false)
+                && i.status().get() != MigrationStatus.NONE);
+    }
+
+    @Override
+    public void close() {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            try {
+                open.get(i).close();
+            } catch (Exception ignored) {
+                // best effort: the test already has its verdict
+            }
+        }
+    }
+}
