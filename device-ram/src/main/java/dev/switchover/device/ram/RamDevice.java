@@ -110,7 +110,10 @@ public final class RamDevice implements MigrationDevice, AutoCloseable {
         }
     }
 
-    /** The guest memory and its memory API, for the workload, embedders and tests. */
+    /**
+     * The guest memory and its memory API. Package-private: the workload and tests use it; an
+     * embedder would need a capability interface in the api, which does not exist yet.
+     */
     GuestMemory memory() {
         return memory;
     }

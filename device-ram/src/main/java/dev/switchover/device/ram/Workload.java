@@ -4,6 +4,7 @@ import dev.switchover.migration.spi.MonotonicClock;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -65,6 +66,8 @@ final class Workload {
         stopRequested = false;
         thread = Thread.ofPlatform().daemon().name(name + "-workload").unstarted(this::run);
         thread.start();
+        logger.log(Level.DEBUG, () -> name + ": workload started, " + rate + " bytes/s over " + pages + " pages, "
+                + pattern.name().toLowerCase(Locale.ROOT));
     }
 
     /** Stops dirtying and waits for the thread to end; no guest write happens after this returns. */
@@ -84,6 +87,7 @@ final class Workload {
             }
         }
         thread = null;
+        logger.log(Level.DEBUG, () -> name + ": workload stopped after " + counter + " page writes in total");
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
