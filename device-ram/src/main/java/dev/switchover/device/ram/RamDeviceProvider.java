@@ -1,0 +1,92 @@
+package dev.switchover.device.ram;
+
+import dev.switchover.migration.api.ApiVersion;
+import dev.switchover.migration.spi.DeviceContext;
+import dev.switchover.migration.spi.MigrationDevice;
+import dev.switchover.migration.spi.MigrationDeviceProvider;
+
+/**
+ * The {@code ram} device type: guest RAM with dirty logging, migrated in QEMU's RAM format.
+ *
+ * <h2>Properties</h2>
+ * <table>
+ *   <caption>ram device properties</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code size}</td><td>{@code 128M}</td><td>guest memory; a positive multiple of 4 KiB,
+ *       at most 1 TiB</td></tr>
+ *   <tr><td>{@code working-set}</td><td>{@code size}</td><td>bytes from address 0 that the workload
+ *       dirties; 4 KiB to {@code size}, whole pages (rounded down)</td></tr>
+ *   <tr><td>{@code dirty-rate}</td><td>{@code 0}</td><td>bytes per second the workload dirties while
+ *       the machine runs; {@code 0} is an idle guest</td></tr>
+ *   <tr><td>{@code pattern}</td><td>{@code sequential}</td><td>{@code sequential} or {@code random}:
+ *       the order of the pages the workload touches</td></tr>
+ *   <tr><td>{@code fill}</td><td>none</td><td>initial contents: {@code zero}, {@code random} (from
+ *       {@code seed}) or {@code pattern} (each word is its address XOR 0xA5A5A5A5A5A5A5A5). Without it,
+ *       anonymous memory starts zeroed and file-backed memory starts with the file's contents</td></tr>
+ *   <tr><td>{@code file}</td><td>none</td><td>back guest memory with this file, mapped shared: the
+ *       guest sees the file's first {@code size} bytes and writes go to the file; created or extended
+ *       as needed</td></tr>
+ *   <tr><td>{@code seed}</td><td>fixed</td><td>seed of the random fill and the random pattern, so runs
+ *       are reproducible</td></tr>
+ * </table>
+ * The device id names the RAM block in the stream and must be 1–255 bytes of UTF-8.
+ *
+ * <h2>Behaviour</h2>
+ * Guest memory is off-heap in 4 KiB pages. Every write through the device's memory API stores
+ * the data and then sets the page's bit in a dirty log. An outgoing migration starts with all
+ * pages dirty in its migration bitmap; an EXACT pending query folds the dirty log into that
+ * bitmap (a <em>sync</em>: {@code dirty-sync-count} + 1, {@code dirty-pages-rate} updated at most
+ * once a second), an ESTIMATE reads the bitmap's count without syncing. While the machine runs, a
+ * workload thread dirties the working set at {@code dirty-rate}; it is stopped and joined whenever
+ * the machine leaves {@code running}.
+ *
+ * <h2>Wire format</h2>
+ * Section {@code ram}, version 4, QEMU's records with big-endian integers and
+ * {@code RAM_SAVE_FLAG_*} in the low 12 bits of each record's first word:
+ * <pre>
+ * START (setup)  be64 (size | MEM_SIZE 0x04), u8 len, id, be64 size, be64 EOS 0x10
+ * PART / END     page records, then be64 EOS 0x10
+ * zero page      be64 (offset | ZERO 0x02 [| CONTINUE 0x20]), [u8 len, id], u8 0
+ * normal page    be64 (offset | PAGE 0x08 [| CONTINUE 0x20]), [u8 len, id], 4096 bytes
+ * </pre>
+ * CONTINUE (the block name left out) is set on every page record of a section but the first.
+ * Zero pages are found by comparing with a zero page and sent as ZERO records (QMP
+ * {@code duplicate}), others as PAGE records (QMP {@code normal}). No XBZRLE, no multifd, no
+ * per-block page size (our block's page size is the target page size, so QEMU would not write
+ * one either). The destination refuses anything else with an {@link java.io.IOException} naming
+ * the device, section and position, and refuses a stream whose RAM size differs from its own.
+ */
+public final class RamDeviceProvider implements MigrationDeviceProvider {
+
+    /** Cheap: all work happens in {@link #create}. */
+    public RamDeviceProvider() {
+    }
+
+    @Override
+    public String type() {
+        return "ram";
+    }
+
+    @Override
+    public ApiVersion apiVersion() {
+        return ApiVersion.CURRENT;
+    }
+
+    @Override
+    public String description() {
+        return "guest RAM with dirty logging and a workload generator (size, working-set, dirty-rate, pattern, "
+                + "fill, file, seed)";
+    }
+
+    /**
+     * Allocates (or maps) and fills the memory; the returned device is {@link AutoCloseable} and
+     * should be closed to free it.
+     *
+     * @throws IllegalArgumentException naming the device and property for any bad value, or when
+     *                                  the memory can not be allocated or the file mapped
+     */
+    @Override
+    public MigrationDevice create(DeviceContext context) {
+        return RamDevice.create(context);
+    }
+}

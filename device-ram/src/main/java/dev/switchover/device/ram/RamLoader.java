@@ -1,0 +1,181 @@
+package dev.switchover.device.ram;
+
+import dev.switchover.migration.api.ByteSize;
+import dev.switchover.migration.spi.SectionKind;
+import dev.switchover.migration.spi.SectionReader;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Reads QEMU's RAM records (the format {@link RamRecordWriter} documents) into guest memory on
+ * the destination, trusting nothing: every flag, block name, offset and size is checked before
+ * it is used, and the only allocation is a block name of at most 255 bytes.
+ *
+ * <p>Rules beyond the format itself:
+ * <ul>
+ *   <li>the block list ({@code MEM_SIZE}) comes in the START section, and must describe exactly
+ *       this machine's RAM: the same total and a block named after the device with the same
+ *       {@code used_length};
+ *   <li>page records come only after the block list; a ZERO record zeroes its page (the
+ *       destination may hold other data), a PAGE record's bytes go straight into guest memory;
+ *   <li>CONTINUE refers to the block of the previous page record of this incoming migration
+ *       (QEMU's {@code last_recv_block}), so it is valid across section boundaries;
+ *   <li>XBZRLE, RDMA hooks, multifd flushes and the obsolete FULL and COMPRESS flags are refused.
+ * </ul>
+ * Errors are {@link IOException}s that name the device, the section and the byte position
+ * within its payload.
+ *
+ * <p>One loader serves one incoming migration. <b>Thread:</b> the incoming migration thread.
+ */
+final class RamLoader {
+
+    private final String id;
+    private final byte[] blockName;
+    private final GuestMemory memory;
+    private boolean blockListSeen;
+    private boolean blockNamed;
+
+    RamLoader(String id, byte[] blockName, GuestMemory memory) {
+        this.id = id;
+        this.blockName = blockName.clone();
+        this.memory = memory;
+    }
+
+    /** Reads records of one section up to and including its EOS. */
+    void load(SectionReader in, SectionKind kind) throws IOException {
+        if (kind == SectionKind.FULL) {
+            throw new IOException(id + ": RAM is sent in START/PART/END sections, not in a FULL section");
+        }
+        if (kind != SectionKind.START && !blockListSeen) {
+            throw new IOException(id + ": a " + kind + " section arrived before the RAM block list (START section)");
+        }
+        long begin = in.bytesRead();
+        long at = begin;
+        try {
+            while (true) {
+                at = in.bytesRead() - begin;
+                if (!record(in, kind, at)) {
+                    return;
+                }
+            }
+        } catch (EOFException e) {
+            EOFException wrapped = new EOFException(id + ": the " + kind + " section ended inside the RAM record at "
+                    + "byte " + at + " of its payload, before EOS");
+            wrapped.initCause(e);
+            throw wrapped;
+        }
+    }
+
+    /** Reads one record; returns false after EOS. */
+    private boolean record(SectionReader in, SectionKind kind, long at) throws IOException {
+        long word = in.readLong();
+        int flags = (int) (word & RamFlags.FLAG_MASK);
+        long offset = word & ~RamFlags.FLAG_MASK;
+        int unsupported = flags & ~RamFlags.SUPPORTED;
+        if (unsupported != 0) {
+            throw fail(kind, at, "unsupported RAM record flags " + RamFlags.describe(unsupported) + " (header 0x"
+                    + Long.toHexString(word) + "); only ZERO, MEM_SIZE, PAGE, EOS and CONTINUE are accepted");
+        }
+        int type = flags & RamFlags.TYPES;
+        if (Integer.bitCount(type) != 1) {
+            throw fail(kind, at, "RAM record header 0x" + Long.toHexString(word) + " has flags "
+                    + RamFlags.describe(flags) + ", expected exactly one of ZERO, MEM_SIZE, PAGE, EOS");
+        }
+        boolean cont = (flags & RamFlags.CONTINUE) != 0;
+        switch (type) {
+            case RamFlags.EOS -> {
+                if (word != RamFlags.EOS) {
+                    throw fail(kind, at, "EOS record carries extra bits: header 0x" + Long.toHexString(word));
+                }
+                return false;
+            }
+            case RamFlags.MEM_SIZE -> {
+                if (cont) {
+                    throw fail(kind, at, "MEM_SIZE record has the CONTINUE flag");
+                }
+                blockList(in, kind, at, offset);
+            }
+            default -> page(in, kind, at, type, cont, offset);
+        }
+        return true;
+    }
+
+    private void blockList(SectionReader in, SectionKind kind, long at, long total) throws IOException {
+        if (kind != SectionKind.START) {
+            throw fail(kind, at, "a RAM block list (MEM_SIZE) may only appear in the START section");
+        }
+        if (blockListSeen) {
+            throw fail(kind, at, "a second RAM block list (MEM_SIZE) in one migration");
+        }
+        if (total != memory.size()) {
+            throw new IOException(id + ": stream carries " + ByteSize.format(total) + " of RAM, this machine has "
+                    + ByteSize.format(memory.size()));
+        }
+        long left = total;
+        while (left > 0) {
+            byte[] name = readName(in);
+            long used = in.readLong();
+            if (!Arrays.equals(name, blockName)) {
+                throw fail(kind, at, "the block list names unknown RAM block '" + printable(name)
+                        + "'; this machine has '" + id + "'");
+            }
+            if (used != memory.size()) {
+                throw fail(kind, at, "RAM block '" + id + "' has used_length " + used + " (" + ByteSize.format(used)
+                        + ") in the stream, " + memory.size() + " (" + ByteSize.format(memory.size()) + ") here");
+            }
+            left -= used;
+        }
+        blockListSeen = true;
+    }
+
+    private void page(SectionReader in, SectionKind kind, long at, int type, boolean cont, long offset)
+            throws IOException {
+        if (cont) {
+            if (!blockNamed) {
+                throw fail(kind, at, "page record with CONTINUE, but no earlier record named a RAM block");
+            }
+        } else {
+            byte[] name = readName(in);
+            if (!Arrays.equals(name, blockName)) {
+                throw fail(kind, at, "page record for unknown RAM block '" + printable(name) + "'; this machine has '"
+                        + id + "'");
+            }
+            blockNamed = true;
+        }
+        if (offset < 0 || offset > memory.size() - GuestMemory.PAGE_SIZE) {
+            throw fail(kind, at, "page offset 0x" + Long.toHexString(offset) + " is outside RAM block '" + id
+                    + "' (used_length " + ByteSize.format(memory.size()) + ")");
+        }
+        long index = offset >>> GuestMemory.PAGE_SHIFT;
+        if (type == RamFlags.ZERO) {
+            int fill = in.readUnsignedByte();
+            if (fill != 0) {
+                throw fail(kind, at, "zero page at offset 0x" + Long.toHexString(offset) + " carries fill byte "
+                        + fill + ", expected 0");
+            }
+            memory.page(index).fill((byte) 0);
+        } else {
+            in.readFully(memory.page(index));
+        }
+    }
+
+    private static byte[] readName(SectionReader in) throws IOException {
+        byte[] name = new byte[in.readUnsignedByte()];
+        in.readFully(name);
+        return name;
+    }
+
+    private static String printable(byte[] name) {
+        StringBuilder sb = new StringBuilder();
+        new String(name, StandardCharsets.UTF_8).codePoints()
+                .forEach(c -> sb.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return sb.toString();
+    }
+
+    private IOException fail(SectionKind kind, long at, String what) {
+        return new IOException(id + ": " + what + " (" + kind + " section, byte " + at + " of its payload)");
+    }
+}

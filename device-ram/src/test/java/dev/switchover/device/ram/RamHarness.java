@@ -1,0 +1,78 @@
+package dev.switchover.device.ram;
+
+import dev.switchover.migration.api.RunState;
+import dev.switchover.migration.spi.DeviceContext;
+import dev.switchover.migration.spi.IterationResult;
+import dev.switchover.migration.spi.MonotonicClock;
+import dev.switchover.migration.spi.SaveOptions;
+import dev.switchover.migration.spi.SectionKind;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Builds RAM devices for tests and runs migrations between them through in-memory sections. */
+final class RamHarness {
+
+    /** One section payload as a save call wrote it. */
+    record Chunk(SectionKind kind, byte[] payload) {
+    }
+
+    private RamHarness() {
+    }
+
+    /** A paused device {@code ram0} with these properties and the system clock. */
+    static RamDevice device(Map<String, String> properties) {
+        return device("ram0", properties, MonotonicClock.SYSTEM, new AtomicReference<>(RunState.PAUSED));
+    }
+
+    static RamDevice device(String id, Map<String, String> properties, MonotonicClock clock,
+                            AtomicReference<RunState> runState) {
+        DeviceContext context = DeviceContext.builder(id).properties(properties).clock(clock)
+                .runState(runState::get).build();
+        return (RamDevice) new RamDeviceProvider().create(context);
+    }
+
+    /** Setup, iterate until DONE with {@code budget} per call, complete, cleanup. */
+    static List<Chunk> migrate(RamDevice source, SaveOptions options, long budget) throws IOException {
+        List<Chunk> chunks = new ArrayList<>();
+        ByteArraySectionWriter out = new ByteArraySectionWriter();
+        source.saveSetup(out, options);
+        chunks.add(new Chunk(SectionKind.START, out.toByteArray()));
+        for (long round = 0; ; round++) {
+            assertThat(round).as("iterations needed to drain %s pages", source.memory().pageCount())
+                    .isLessThanOrEqualTo(source.memory().pageCount());
+            out = new ByteArraySectionWriter();
+            IterationResult r = source.saveIterate(out, budget);
+            chunks.add(new Chunk(SectionKind.PART, out.toByteArray()));
+            if (r == IterationResult.DONE) {
+                break;
+            }
+        }
+        out = new ByteArraySectionWriter();
+        source.saveComplete(out);
+        chunks.add(new Chunk(SectionKind.END, out.toByteArray()));
+        source.saveCleanup();
+        return chunks;
+    }
+
+    /** Loads every chunk into {@code destination}, checking each section is consumed exactly. */
+    static void load(RamDevice destination, List<Chunk> chunks) throws IOException {
+        destination.loadSetup();
+        for (Chunk c : chunks) {
+            ByteArraySectionReader in = new ByteArraySectionReader(c.payload());
+            destination.loadSection(in, c.kind(), RamDevice.SECTION_VERSION);
+            assertThat(in.atEnd()).as("%s section consumed to its end", c.kind()).isTrue();
+        }
+        destination.loadCleanup();
+    }
+
+    /** Total payload bytes. */
+    static long bytes(List<Chunk> chunks) {
+        return chunks.stream().mapToLong(c -> c.payload().length).sum();
+    }
+}

@@ -1,0 +1,194 @@
+package dev.switchover.device.ram;
+
+import dev.switchover.migration.api.Pending;
+import dev.switchover.migration.api.QueryMode;
+import dev.switchover.migration.api.RunState;
+import dev.switchover.migration.spi.DeviceStats;
+import dev.switchover.migration.spi.SaveOptions;
+import dev.switchover.migration.spi.SectionKind;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RamPendingTest {
+
+    private static final long SIZE = 64 * 1024;
+
+    private static void assertBoth(RamDevice ram, Pending expected) {
+        assertThat(ram.queryPending(QueryMode.ESTIMATE)).as("ESTIMATE").isEqualTo(expected);
+        assertThat(ram.queryPending(QueryMode.EXACT)).as("EXACT").isEqualTo(expected);
+    }
+
+    @Test
+    void pendingFollowsTheLifecycle() throws Exception {
+        try (RamDevice ram = RamHarness.device(Map.of("size", "64K", "fill", "random"))) {
+            assertBoth(ram, Pending.precopy(SIZE));
+
+            ram.saveSetup(new ByteArraySectionWriter(), SaveOptions.PRECOPY);
+            assertBoth(ram, Pending.precopy(SIZE));
+            assertThat(ram.stats().orElseThrow().counter("remaining")).isEqualTo(SIZE);
+
+            ram.saveIterate(new ByteArraySectionWriter(), 4 * 4096);
+            assertBoth(ram, Pending.precopy(SIZE - 4 * 4096));
+            assertThat(ram.stats().orElseThrow().counter("remaining")).isEqualTo(SIZE - 4 * 4096);
+
+            ram.saveComplete(new ByteArraySectionWriter());
+            assertBoth(ram, Pending.NONE);
+            assertThat(ram.stats().orElseThrow().counter("remaining")).isZero();
+
+            ram.saveCleanup();
+            assertBoth(ram, Pending.precopy(SIZE));
+            assertThat(ram.stats().orElseThrow().counter("remaining")).isZero();
+            assertThat(ram.stats().orElseThrow().counter("normal")).as("kept after cleanup").isEqualTo(16);
+        }
+    }
+
+    @Test
+    void estimateEqualsExactWhileNothingWrites() throws Exception {
+        try (RamDevice ram = RamHarness.device(Map.of("size", "64K", "fill", "random"))) {
+            ram.saveSetup(new ByteArraySectionWriter(), SaveOptions.PRECOPY);
+            for (int i = 0; i < 5; i++) {
+                Pending estimate = ram.queryPending(QueryMode.ESTIMATE);
+                assertThat(ram.queryPending(QueryMode.EXACT)).isEqualTo(estimate);
+                ram.saveIterate(new ByteArraySectionWriter(), 3 * 4096);
+            }
+        }
+    }
+
+    @Test
+    void estimateDoesNotSyncButExactDoes() throws Exception {
+        try (RamDevice ram = RamHarness.device(Map.of("size", "64K"))) {
+            ram.saveSetup(new ByteArraySectionWriter(), SaveOptions.PRECOPY);
+            ram.saveIterate(new ByteArraySectionWriter(), Long.MAX_VALUE);
+            assertBoth(ram, Pending.NONE);
+            long syncs = ram.stats().orElseThrow().counter("dirty-sync-count");
+
+            ram.memory().writeLong(5 * 4096 + 100, 1);
+            assertThat(ram.queryPending(QueryMode.ESTIMATE)).isEqualTo(Pending.NONE);
+            assertThat(ram.stats().orElseThrow().counter("dirty-sync-count")).isEqualTo(syncs);
+
+            assertThat(ram.queryPending(QueryMode.EXACT)).isEqualTo(Pending.precopy(4096));
+            assertThat(ram.stats().orElseThrow().counter("dirty-sync-count")).isEqualTo(syncs + 1);
+            assertThat(ram.queryPending(QueryMode.ESTIMATE)).isEqualTo(Pending.precopy(4096));
+        }
+    }
+
+    @Test
+    void aPageDirtiedTwiceBeforeASyncCountsOnce() throws Exception {
+        try (RamDevice ram = RamHarness.device(Map.of("size", "64K", "fill", "random"))) {
+            ram.saveSetup(new ByteArraySectionWriter(), SaveOptions.PRECOPY);
+            ram.saveIterate(new ByteArraySectionWriter(), 2 * 4096);
+            ram.memory().writeLong(0, 1);
+            ram.memory().writeLong(8, 2);
+            ram.memory().writeLong(10 * 4096, 3);
+            // page 0 was sent and is dirty again; page 10 was never sent and stays counted once
+            assertThat(ram.queryPending(QueryMode.EXACT)).isEqualTo(Pending.precopy(SIZE - 2 * 4096 + 4096));
+        }
+    }
+
+    @Test
+    void postcopyPutsDirtyBytesInThePostcopyBucket() throws Exception {
+        try (RamDevice ram = RamHarness.device(Map.of("size", "64K", "fill", "random"))) {
+            ram.saveSetup(new ByteArraySectionWriter(), new SaveOptions(true));
+            assertBoth(ram, Pending.postcopy(SIZE));
+            ram.saveIterate(new ByteArraySectionWriter(), 4096);
+            assertBoth(ram, Pending.postcopy(SIZE - 4096));
+            ram.saveComplete(new ByteArraySectionWriter());
+            assertBoth(ram, Pending.NONE);
+            ram.saveCleanup();
+            assertBoth(ram, Pending.precopy(SIZE));
+        }
+    }
+
+    @Test
+    void exactTotalBeforeSetupIsThePayloadWithinFraming() throws Exception {
+        try (RamDevice ram = RamHarness.device(Map.of("size", "256K", "fill", "random"))) {
+            long total = ram.queryPending(QueryMode.EXACT).total();
+            List<RamHarness.Chunk> chunks = RamHarness.migrate(ram, SaveOptions.PRECOPY, 32 * 1024);
+            long payload = RamHarness.bytes(chunks);
+
+            long pages = total / 4096;
+            long pageChunks = chunks.stream().filter(c -> c.kind() != SectionKind.START).count();
+            long framing = (8 + 1 + 4 + 8 + 8) + pages * 8 + pageChunks * (1 + 4 + 8);
+            assertThat(payload).isBetween(total, total + framing);
+        }
+    }
+
+    @Test
+    void statsReportQmpRamFigures() throws Exception {
+        try (RamDevice ram = RamHarness.device(Map.of("size", "64K", "fill", "random"))) {
+            ram.memory().raw().asSlice(0, 3 * 4096).fill((byte) 0);
+            RamHarness.migrate(ram, SaveOptions.PRECOPY, 16 * 1024);
+
+            DeviceStats stats = ram.stats().orElseThrow();
+            assertThat(stats.section()).isEqualTo("ram");
+            assertThat(stats.counters()).containsEntry("total", SIZE).containsEntry("remaining", 0L)
+                    .containsEntry("duplicate", 3L).containsEntry("normal", 13L)
+                    .containsEntry("normal-bytes", 13L * 4096).containsEntry("dirty-sync-count", 2L)
+                    .containsEntry("dirty-pages-rate", 0L).containsEntry("postcopy-requests", 0L);
+            assertThat(stats.constants()).containsExactly(Map.entry("page-size", 4096L));
+        }
+    }
+
+    @Test
+    void countersStartAgainWithEachMigration() throws Exception {
+        try (RamDevice ram = RamHarness.device(Map.of("size", "64K", "fill", "random"))) {
+            RamHarness.migrate(ram, SaveOptions.PRECOPY, 16 * 1024);
+            ram.saveSetup(new ByteArraySectionWriter(), SaveOptions.PRECOPY);
+            DeviceStats stats = ram.stats().orElseThrow();
+            assertThat(stats.counter("normal")).isZero();
+            assertThat(stats.counter("dirty-sync-count")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void dirtyPagesRateIsPagesPerSecondOverAtLeastASecond() throws Exception {
+        AtomicLong now = new AtomicLong();
+        try (RamDevice ram = RamHarness.device("ram0", Map.of("size", "256K"), now::get,
+                new AtomicReference<>(RunState.PAUSED))) {
+            ram.saveSetup(new ByteArraySectionWriter(), SaveOptions.PRECOPY);
+            ram.saveIterate(new ByteArraySectionWriter(), Long.MAX_VALUE);
+            for (int p = 0; p < 10; p++) {
+                ram.memory().writeLong(p * 4096L, p + 1);
+            }
+            now.set(500_000_000L);
+            ram.queryPending(QueryMode.EXACT);
+            assertThat(ram.stats().orElseThrow().counter("dirty-pages-rate")).as("under a second").isZero();
+
+            for (int p = 10; p < 20; p++) {
+                ram.memory().writeLong(p * 4096L, p + 1);
+            }
+            now.set(2_000_000_000L);
+            ram.queryPending(QueryMode.EXACT);
+            assertThat(ram.stats().orElseThrow().counter("dirty-pages-rate")).isEqualTo(10);
+            assertThat(ram.stats().orElseThrow().counter("dirty-sync-count")).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void cleanupIsIdempotentAndNeedsNoSetup() {
+        try (RamDevice ram = RamHarness.device(Map.of("size", "16K"))) {
+            ram.saveCleanup();
+            ram.saveCleanup();
+            assertBoth(ram, Pending.precopy(16 * 1024));
+        }
+    }
+
+    @Test
+    void iterateOrCompleteOutsideAMigrationIsAnError() throws Exception {
+        try (RamDevice ram = RamHarness.device(Map.of("size", "16K"))) {
+            assertThatThrownBy(() -> ram.saveIterate(new ByteArraySectionWriter(), 1))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("ram0: saveIterate without saveSetup");
+            ram.saveSetup(new ByteArraySectionWriter(), SaveOptions.PRECOPY);
+            ram.saveComplete(new ByteArraySectionWriter());
+            assertThatThrownBy(() -> ram.saveComplete(new ByteArraySectionWriter()))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("after saveComplete");
+        }
+    }
+}
