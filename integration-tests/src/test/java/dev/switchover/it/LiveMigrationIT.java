@@ -2,6 +2,7 @@ package dev.switchover.it;
 
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationStatus;
+import dev.switchover.migration.api.RunState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,8 +52,8 @@ class LiveMigrationIT {
         assertThat(info.downtime()).isPresent();
         assertThat(info.predictedDowntime()).isPresent();
         assertThat(Machines.awaitEnd(dst.qmp()).status()).contains(MigrationStatus.COMPLETED);
-        assertThat(dst.qmp().queryStatus()).isEqualTo("running");
-        assertThat(src.qmp().queryStatus()).isEqualTo("postmigrate");
+        assertThat(dst.qmp().queryStatus()).isEqualTo(RunState.RUNNING);
+        assertThat(src.qmp().queryStatus()).isEqualTo(RunState.POSTMIGRATE);
         assertThat(dst.qmp().stateDigests()).isEqualTo(src.qmp().stateDigests());
     }
 
@@ -107,9 +108,9 @@ class LiveMigrationIT {
 
         src.qmp().cancel();
         assertThat(Machines.awaitEnd(src.qmp()).status()).contains(MigrationStatus.CANCELLED);
-        assertThat(src.qmp().queryStatus()).isEqualTo("running");
+        assertThat(src.qmp().queryStatus()).isEqualTo(RunState.RUNNING);
 
-        src.qmp().execute("stop", Map.of());
+        src.qmp().stop();
         Map<String, String> paused = src.qmp().stateDigests();
         Thread.sleep(200);
         assertThat(src.qmp().stateDigests()).as("a paused machine does not change").isEqualTo(paused);
@@ -135,7 +136,7 @@ class LiveMigrationIT {
 
         assertThat(info.status()).contains(MigrationStatus.FAILED);
         assertThat(info.errorDesc()).isPresent();
-        assertThat(src.qmp().queryStatus()).isEqualTo("running");
+        assertThat(src.qmp().queryStatus()).isEqualTo(RunState.RUNNING);
         assertThat(src.process().isAlive()).isTrue();
     }
 

@@ -53,8 +53,9 @@ final class RunCommand implements Callable<Integer> {
         CountDownLatch quit = new CountDownLatch(1);
         String address = qmp != null ? qmp : "unix:switchover-" + ProcessHandle.current().pid() + ".qmp";
         try (Machine machine = b.build();
-             QmpServer server = QmpServer.start(machine, address, quit::countDown)) {
-            String line = "ready qmp=" + server.address();
+             QmpServer server = QmpServer.builder(machine).listen(address).onQuit(quit::countDown).start()) {
+            String line = "ready qmp=" + server.addresses().stream().map(RunCommand::uri)
+                    .collect(java.util.stream.Collectors.joining(","));
             if (incoming != null) {
                 machine.migrateIncoming(incoming);
                 line += " incoming=" + machine.incomingUri();
@@ -65,5 +66,14 @@ final class RunCommand implements Callable<Integer> {
             quit.await();
         }
         return 0;
+    }
+
+    private static String uri(java.net.SocketAddress a) {
+        return switch (a) {
+            case java.net.UnixDomainSocketAddress u -> "unix:" + u.getPath().toAbsolutePath();
+            case java.net.InetSocketAddress i -> "tcp:" + (i.getAddress() instanceof java.net.Inet6Address
+                    ? "[" + i.getAddress().getHostAddress() + "]" : i.getAddress().getHostAddress()) + ":" + i.getPort();
+            default -> a.toString();
+        };
     }
 }
