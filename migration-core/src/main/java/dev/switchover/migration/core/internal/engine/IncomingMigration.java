@@ -34,7 +34,7 @@ import java.util.Set;
 public final class IncomingMigration implements Runnable {
 
     private static final System.Logger LOG = System.getLogger(IncomingMigration.class.getName());
-    static final int BUFFER_BYTES = 4 << 20;
+    static final int BUFFER_BYTES = 256 << 10;
 
     private final MachineHooks machine;
     private final Transports.Listener listener;

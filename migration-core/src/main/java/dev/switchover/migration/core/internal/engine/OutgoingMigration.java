@@ -42,7 +42,7 @@ public final class OutgoingMigration implements Runnable {
     private static final System.Logger LOG = System.getLogger(OutgoingMigration.class.getName());
     /** Largest chunk one {@code saveIterate} is asked for. */
     static final long CHUNK_BYTES = 8L << 20;
-    static final int BUFFER_BYTES = 4 << 20;
+    static final int BUFFER_BYTES = 256 << 10;
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** How long the source waits for the destination to say it runs. */
     static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
