@@ -1,0 +1,103 @@
+package dev.switchover.device.s390stattrib;
+
+import dev.switchover.migration.api.RunState;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The exact bytes of QEMU's {@code s390-storage_attributes} records, as documented on the device. */
+class StattribWireFormatTest {
+
+    @Test
+    void setupIsEosOnly() throws Exception {
+        TestMachine m = new TestMachine("c", Map.of("guest-size", "16K"));
+        m.setup();
+        assertThat(m.lastPayload()).containsExactly(StreamBytes.hex("00 00 00 00 00 00 00 01"));
+    }
+
+    @Test
+    void iterationWritesMoreRecordsThenEos() throws Exception {
+        TestMachine m = new TestMachine("c", Map.of("guest-size", "16K"));
+        AttributeStore s = m.device.store();
+        s.write(0, (byte) 0x01);
+        s.write(2, (byte) 0x40);
+        s.write(3, (byte) 0x03);
+        m.setup();
+        m.iterate(1 << 20);
+        assertThat(m.lastPayload()).containsExactly(StreamBytes.hex(
+                "00 00 00 00 00 00 00 02  00 00 00 00 00 00 00 04  01 00 40 03  00 00 00 00 00 00 00 01"));
+    }
+
+    @Test
+    void completeEndsWithDoneThenEos() throws Exception {
+        TestMachine m = new TestMachine("c", Map.of("guest-size", "1M"));
+        m.setup();
+        m.iterate(Long.MAX_VALUE);
+        m.device.store().write(200, (byte) 0x42);
+        m.runState(RunState.FINISH_MIGRATE);
+        m.complete();
+        byte[] expected = new StreamBytes()
+                .be64(200L << 12 | 0x02).be64(1).u8(0x42)
+                .be64(0x08).be64(0x01)
+                .toByteArray();
+        assertThat(m.lastPayload()).containsExactly(expected);
+    }
+
+    @Test
+    void runsSpanShortCleanGapsButNotLongOnes() throws Exception {
+        TestMachine m = new TestMachine("c", Map.of("guest-size", "1M"));
+        m.setup();
+        m.iterate(Long.MAX_VALUE);
+        AttributeStore s = m.device.store();
+        s.write(100, (byte) 1);
+        s.write(116, (byte) 2);   // gap of 15 clean pages: same record
+        s.write(133, (byte) 3);   // 17 pages after 116: a new record
+        m.runState(RunState.FINISH_MIGRATE);
+        m.complete();
+        byte[] first = new byte[17];
+        first[0] = 1;
+        first[16] = 2;
+        byte[] expected = new StreamBytes()
+                .be64(100L << 12 | 0x02).be64(17).bytes(first)
+                .be64(133L << 12 | 0x02).be64(1).u8(3)
+                .be64(0x08).be64(0x01)
+                .toByteArray();
+        assertThat(m.lastPayload()).containsExactly(expected);
+    }
+
+    @Test
+    void recordsHoldAtMost512KiB() throws Exception {
+        TestMachine m = new TestMachine("c", Map.of("guest-size", "4G"));
+        m.setup();
+        m.runState(RunState.FINISH_MIGRATE);
+        m.complete();
+        ByteArraySectionReader in = new ByteArraySectionReader(m.lastPayload());
+        assertThat(in.readLong()).isEqualTo(0x02);
+        assertThat(in.readLong()).isEqualTo(512 * 1024);
+        in.skipFully(512 * 1024);
+        assertThat(in.readLong()).isEqualTo((512L * 1024) << 12 | 0x02);
+        assertThat(in.readLong()).isEqualTo(512 * 1024);
+    }
+
+    @Test
+    void analyzeMigrationStyleReaderReadsEverySection() throws Exception {
+        TestMachine m = new TestMachine("c", Map.of("guest-size", "64M"));
+        m.device.store().write(77, (byte) 3);
+        m.setup();
+        m.iterate(5000);
+        m.iterate(5000);
+        m.runState(RunState.FINISH_MIGRATE);
+        m.complete();
+        long bytes = 0;
+        for (TestMachine.Section section : m.sections) {
+            ByteArraySectionReader in = new ByteArraySectionReader(section.payload());
+            AnalyzeMigrationReader.Result r = AnalyzeMigrationReader.read(in);
+            assertThat(in.atEnd()).as("%s consumed whole", section.kind()).isTrue();
+            assertThat(r.done()).isEqualTo(section.kind() == dev.switchover.migration.spi.SectionKind.END);
+            bytes += r.attributeBytes();
+        }
+        assertThat(bytes).isEqualTo(16384);
+    }
+}
