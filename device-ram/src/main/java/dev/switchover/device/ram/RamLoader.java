@@ -6,6 +6,7 @@ import dev.switchover.migration.spi.SectionReader;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -156,7 +157,12 @@ final class RamLoader {
                 throw fail(kind, at, "zero page at offset 0x" + Long.toHexString(offset) + " carries fill byte "
                         + fill + ", expected 0");
             }
-            memory.page(index).fill((byte) 0);
+            MemorySegment page = memory.page(index);
+            // as QEMU's ram_handle_zero: reading is cheaper than writing, and leaves
+            // never-touched destination memory untouched
+            if (page.mismatch(RamRecordWriter.ZERO_PAGE) != -1) {
+                page.fill((byte) 0);
+            }
         } else {
             in.readFully(memory.page(index));
         }

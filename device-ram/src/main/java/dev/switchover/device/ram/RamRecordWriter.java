@@ -25,7 +25,7 @@ import java.lang.foreign.MemorySegment;
  */
 final class RamRecordWriter {
 
-    private static final MemorySegment ZERO_PAGE =
+    static final MemorySegment ZERO_PAGE =
             MemorySegment.ofArray(new byte[GuestMemory.PAGE_SIZE]).asReadOnly();
 
     private final GuestMemory memory;
