@@ -59,6 +59,9 @@ final class StateWalker {
      *                     device, the arc and the state the device is in now
      */
     void walkTo(VfioState target) throws IOException {
+        if (target == current) {
+            return;
+        }
         List<VfioState> path;
         try {
             path = VfioPaths.plan(current, target, features);
@@ -81,7 +84,7 @@ final class StateWalker {
             event.error = String.valueOf(e.getMessage());
             move(stateAfterFailure());
             throw new IOException(prefix() + "VFIO arc " + from + " -> " + next + " failed: " + e.getMessage()
-                    + " (the device is now in " + current + ")", e);
+                    + " (device state afterwards: " + current + ")", e);
         } finally {
             event.result = current.name();
             event.commit();

@@ -407,7 +407,7 @@ final class VfioDevice implements MigrationDevice {
             startActivity = to.isRunning() && walker.current().isRunning();
         } catch (IOException e) {
             context.logger().log(Level.WARNING, prefix() + "run state " + from.qmpName() + " -> " + to.qmpName()
-                    + ": " + e.getMessage(), e);
+                    + ": " + e.getMessage());
             throw new UncheckedIOException(e);
         } finally {
             lock.unlock();
@@ -458,13 +458,13 @@ final class VfioDevice implements MigrationDevice {
             }
             walker.walkTo(target);
         } catch (IOException e) {
-            context.logger().log(Level.WARNING, prefix() + call + ": " + e.getMessage() + "; resetting the device");
+            context.logger().log(Level.WARNING, call + " resets the VFIO device after: " + e.getMessage());
             try {
                 walker.reset();
                 walker.walkTo(target);
             } catch (IOException again) {
-                context.logger().log(Level.WARNING, prefix() + call + ": the device could not be recovered: "
-                        + again.getMessage(), again);
+                context.logger().log(Level.WARNING, call + " could not recover the VFIO device: " + again.getMessage(),
+                        again);
             }
         }
     }

@@ -44,7 +44,7 @@ final class ResumeSession {
                 headerFill += k;
                 p += k;
                 if (headerFill == ChunkLayout.HEADER_BYTES) {
-                    startChunk();
+                    startChunk(streamPos + p - ChunkLayout.HEADER_BYTES);
                 }
             } else {
                 int k = (int) Math.min(size - p, chunkLength - dataFill);
@@ -61,15 +61,14 @@ final class ResumeSession {
         streamPos += size;
     }
 
-    private void startChunk() throws VfioDriverException {
+    private void startChunk(long headerAt) throws VfioDriverException {
         ByteBuffer h = ByteBuffer.wrap(header);
         long offset = h.getLong(0);
         int length = h.getInt(8);
         int c = layout.chunkAt(offset);
-        long at = streamPos;
         if (c < 0) {
-            throw new VfioDriverException("data stream write: chunk header before stream byte " + at + " names offset "
-                    + offset + ", which does not start a chunk of the " + layout.stateSize() + "-byte device state");
+            throw new VfioDriverException("data stream write: the chunk header at stream byte " + headerAt
+                    + " names offset " + offset + ", which does not start a chunk of the " + layout.stateSize() + "-byte device state");
         }
         if (length != layout.length(c)) {
             throw new VfioDriverException("data stream write: chunk at offset " + offset + " has length " + length

@@ -18,7 +18,10 @@ import java.nio.charset.StandardCharsets;
  * {@code DEV_DATA_STATE} payloads are consecutive pieces of the driver's data stream, at most
  * {@link #MAX_DATA_RECORD} bytes each, never empty. {@code DEV_CONFIG_STATE} is sent at setup,
  * not at the end as QEMU does with PCI config space: it carries only the compatibility id, so
- * an incompatible destination fails before any data moves.
+ * an incompatible destination fails before any data moves. {@code DEV_INIT_DATA_SENT} ends the
+ * one iterate section after which the source's initial pre-copy data has all been read; QEMU
+ * sends it only with switchover-ack, this device always does, so the destination knows when the
+ * bulk of the pre-copy data is in.
  */
 public final class VfioRecords {
 
