@@ -14,6 +14,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -46,6 +47,9 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class EmulatedVfioDriver implements VfioMigrationDriver {
 
     private static final long DIGEST_SLICE = 16L << 20;
+    private static final Set<MigrationFeature> FEATURES = Collections.unmodifiableSet(
+            EnumSet.allOf(MigrationFeature.class));
+    private static final Set<VfioArcs.Arc> ARCS = VfioArcs.legal(FEATURES);
 
     private final EmulatedDriverConfig config;
     private final ChunkLayout layout;
@@ -93,7 +97,7 @@ public final class EmulatedVfioDriver implements VfioMigrationDriver {
 
     @Override
     public Set<MigrationFeature> features() {
-        return EnumSet.allOf(MigrationFeature.class);
+        return FEATURES;
     }
 
     @Override
@@ -114,7 +118,7 @@ public final class EmulatedVfioDriver implements VfioMigrationDriver {
             if (target == from) {
                 return;
             }
-            if (!VfioArcs.isLegal(from, target, features())) {
+            if (!ARCS.contains(new VfioArcs.Arc(from, target))) {
                 enterError();
                 throw new VfioDriverException("SET_STATE " + from + " -> " + target
                         + ": arc not permitted; the device is now in ERROR (reset to recover)");

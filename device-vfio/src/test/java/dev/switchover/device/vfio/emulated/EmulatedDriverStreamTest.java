@@ -29,6 +29,14 @@ class EmulatedDriverStreamTest {
         return new EmulatedVfioDriver(EmulatedDriverConfig.of(STATE, PRECOPY, seed));
     }
 
+    private static EmulatedVfioDriver resuming(long seed) throws VfioDriverException {
+        EmulatedVfioDriver d = driver(seed);
+        d.setState(VfioState.RUNNING_P2P);
+        d.setState(VfioState.STOP);
+        d.setState(VfioState.RESUMING);
+        return d;
+    }
+
     private static byte[] read(EmulatedVfioDriver d, int pieceSize) throws VfioDriverException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         MemorySegment buf = MemorySegment.ofArray(new byte[pieceSize]);
@@ -120,11 +128,8 @@ class EmulatedDriverStreamTest {
         src.setState(VfioState.STOP_COPY);
         byte[] stream = read(src, 4099);
 
-        EmulatedVfioDriver dst = driver(2);
-        assertThat(dst.sha256()).isNotEqualTo(src.sha256());
-        dst.setState(VfioState.RUNNING_P2P);
-        dst.setState(VfioState.STOP);
-        dst.setState(VfioState.RESUMING);
+        assertThat(driver(2).sha256()).isNotEqualTo(src.sha256());
+        EmulatedVfioDriver dst = resuming(2);
         for (int off = 0; off < stream.length; off += 1001) {
             int n = Math.min(1001, stream.length - off);
             dst.write(MemorySegment.ofArray(stream).asSlice(off, n));
@@ -135,24 +140,15 @@ class EmulatedDriverStreamTest {
 
     @Test
     void resumingRefusesCorruptAndIncompleteStreams() throws Exception {
-        EmulatedVfioDriver dst = driver(2);
-        dst.setState(VfioState.RUNNING_P2P);
-        dst.setState(VfioState.STOP);
-        dst.setState(VfioState.RESUMING);
+        EmulatedVfioDriver dst = resuming(2);
         byte[] beyond = ByteBuffer.allocate(12).putLong(STATE).putInt(16).array();
         assertThatThrownBy(() -> dst.write(MemorySegment.ofArray(beyond))).isInstanceOf(VfioDriverException.class)
                 .hasMessageContaining("offset " + STATE).hasMessageContaining("does not start a chunk");
         byte[] badLength = ByteBuffer.allocate(12).putLong(0).putInt(-5).array();
-        EmulatedVfioDriver dst2 = driver(2);
-        dst2.setState(VfioState.RUNNING_P2P);
-        dst2.setState(VfioState.STOP);
-        dst2.setState(VfioState.RESUMING);
+        EmulatedVfioDriver dst2 = resuming(2);
         assertThatThrownBy(() -> dst2.write(MemorySegment.ofArray(badLength)))
                 .hasMessageContaining("has length -5, expected " + CHUNK);
-        EmulatedVfioDriver dst3 = driver(2);
-        dst3.setState(VfioState.RUNNING_P2P);
-        dst3.setState(VfioState.STOP);
-        dst3.setState(VfioState.RESUMING);
+        EmulatedVfioDriver dst3 = resuming(2);
         dst3.write(MemorySegment.ofArray(ByteBuffer.allocate(20).putLong(0).putInt((int) CHUNK).array()));
         assertThatThrownBy(() -> dst3.setState(VfioState.STOP)).hasMessageContaining("ended inside a chunk");
         assertThat(dst3.state()).isEqualTo(VfioState.ERROR);
