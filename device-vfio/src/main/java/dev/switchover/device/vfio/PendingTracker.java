@@ -1,0 +1,131 @@
+package dev.switchover.device.vfio;
+
+import dev.switchover.device.vfio.driver.PrecopyInfo;
+import dev.switchover.device.vfio.driver.VfioDriverException;
+import dev.switchover.device.vfio.driver.VfioState;
+import dev.switchover.migration.api.Pending;
+import dev.switchover.migration.spi.DeviceTracer;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+
+/**
+ * The device's pending figures: {@link #refresh} re-issues the driver queries (EXACT), {@link
+ * #estimate} decomposes the cached answers without touching the driver (ESTIMATE), and reads
+ * from the data stream are subtracted as they happen.
+ *
+ * <p>A failed query does not fail the migration: the previous answer, minus what was read
+ * since, stays in use, and the failure is logged (once per run of failures) and traced. If
+ * {@code MIG_DATA_SIZE} has never succeeded, the stop-copy length is taken as {@link
+ * #FALLBACK_STOP_COPY_BYTES}, QEMU's {@code VFIO_MIG_STOP_COPY_SIZE}: a device that can not say
+ * how much it must send while stopped must not look cheap to stop, so the core will not switch
+ * over on a guess; the figure shows in the per-device pending report.
+ *
+ * <p><b>Threads:</b> {@link #refresh} and the mutators run with the device lock held; {@link
+ * #estimate} and {@link #cache()} read one volatile field and never block.
+ */
+final class PendingTracker {
+
+    /** Stop-copy length assumed while no {@code MIG_DATA_SIZE} answer is known: 100 GiB. */
+    static final long FALLBACK_STOP_COPY_BYTES = 100L << 30;
+
+    private final DriverQueries queries;
+    private final DeviceTracer tracer;
+    private final Logger logger;
+    private final String deviceId;
+    private volatile PendingCache cache = PendingCache.UNKNOWN;
+    private boolean precopyFailing;
+    private boolean dataSizeFailing;
+
+    PendingTracker(DriverQueries queries, DeviceTracer tracer, Logger logger, String deviceId) {
+        this.queries = queries;
+        this.tracer = tracer;
+        this.logger = logger;
+        this.deviceId = deviceId;
+    }
+
+    PendingCache cache() {
+        return cache;
+    }
+
+    /** ESTIMATE: the cached figures for a device in {@code state}; no driver call. */
+    Pending estimate(VfioState state) {
+        return cache.decompose(state.isPreCopy(), FALLBACK_STOP_COPY_BYTES);
+    }
+
+    /**
+     * EXACT: asks the driver for {@code PRECOPY_INFO} (only in a PRE_COPY state, the only
+     * states where it is valid) and {@code MIG_DATA_SIZE}, caches both, and decomposes.
+     */
+    Pending refresh(VfioState state) {
+        PendingCache c = cache;
+        if (state.isPreCopy()) {
+            try {
+                PrecopyInfo info = queries.precopyInfo(state);
+                c = c.withPrecopy(info.initialBytes(), info.dirtyBytes());
+                noteRawSize("initial_bytes", info.initialBytes());
+                noteRawSize("dirty_bytes", info.dirtyBytes());
+                precopyFailing = false;
+            } catch (VfioDriverException | RuntimeException e) {
+                precopyFailing = failed("PRECOPY_INFO", e, precopyFailing, "keeping initial=" + c.initial()
+                        + " dirty=" + c.dirty());
+            }
+        } else {
+            c = c.withoutPrecopy();
+        }
+        try {
+            long size = queries.migDataSize(state);
+            c = c.withStopCopy(size);
+            noteRawSize("stop_copy_length", size);
+            dataSizeFailing = false;
+        } catch (VfioDriverException | RuntimeException e) {
+            dataSizeFailing = failed("MIG_DATA_SIZE", e, dataSizeFailing, c.stopKnown()
+                    ? "keeping the last stop-copy length minus bytes read since: " + c.stopCopy()
+                    : "no answer yet, assuming " + FALLBACK_STOP_COPY_BYTES + " bytes (QEMU's VFIO_MIG_STOP_COPY_SIZE)");
+        }
+        cache = c;
+        Pending p = c.decompose(state.isPreCopy(), FALLBACK_STOP_COPY_BYTES);
+        if (c.precopyValid() && state.isPreCopy() && c.stopKnown() && c.stopCopy() < c.precopy()) {
+            trace("stop-copy-below-precopy", "stop_copy_length=" + c.stopCopy() + " < initial+dirty=" + c.precopy()
+                    + "; stop-copy bucket clamped to 0");
+        }
+        return p;
+    }
+
+    void read(long n) {
+        cache = cache.afterRead(n);
+    }
+
+    void precopyDrained() {
+        cache = cache.precopyDrained();
+    }
+
+    void forgetPrecopy() {
+        cache = cache.withoutPrecopy();
+    }
+
+    void drained() {
+        cache = PendingCache.DRAINED;
+    }
+
+    private boolean failed(String query, Exception e, boolean alreadyFailing, String decision) {
+        String msg = "device '" + deviceId + "': " + query + " failed (" + e.getMessage() + "); " + decision;
+        if (!alreadyFailing) {
+            logger.log(Level.WARNING, msg);
+        }
+        trace(query.toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-failed", msg);
+        return true;
+    }
+
+    private void noteRawSize(String field, long raw) {
+        if (raw < 0) {
+            trace("size-above-2^63", field + "=" + Long.toUnsignedString(raw) + " taken as " + Long.MAX_VALUE);
+        }
+    }
+
+    private void trace(String event, String detail) {
+        if (tracer.isEnabled()) {
+            tracer.trace(event, detail);
+        }
+    }
+}
