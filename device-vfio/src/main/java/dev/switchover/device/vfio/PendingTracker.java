@@ -36,6 +36,7 @@ final class PendingTracker {
     private volatile PendingCache cache = PendingCache.UNKNOWN;
     private boolean precopyFailing;
     private boolean dataSizeFailing;
+    private volatile String anomaly;
 
     PendingTracker(DriverQueries queries, DeviceTracer tracer, Logger logger, String deviceId) {
         this.queries = queries;
@@ -50,7 +51,26 @@ final class PendingTracker {
 
     /** ESTIMATE: the cached figures for a device in {@code state}; no driver call. */
     Pending estimate(VfioState state) {
-        return cache.decompose(state.isPreCopy(), FALLBACK_STOP_COPY_BYTES);
+        PendingCache c = cache;
+        anomaly = describeAnomaly(c, state);
+        return c.decompose(state.isPreCopy(), FALLBACK_STOP_COPY_BYTES);
+    }
+
+    /** What the last decomposition had to clamp or assume, for the host's reply; {@code null} if nothing. */
+    String anomaly() {
+        return anomaly;
+    }
+
+    private String describeAnomaly(PendingCache c, VfioState state) {
+        if (c.precopyValid() && state.isPreCopy() && c.stopKnown() && c.stopCopy() < c.precopy()) {
+            return "driver reported stop_copy_length=" + c.stopCopy() + " below initial+dirty=" + c.precopy()
+                    + "; stop-copy clamped to 0";
+        }
+        if (dataSizeFailing) {
+            return c.stopKnown() ? "MIG_DATA_SIZE failing; using the last stop-copy length minus bytes read since"
+                    : "MIG_DATA_SIZE failing and never answered; assuming " + FALLBACK_STOP_COPY_BYTES + " bytes";
+        }
+        return null;
     }
 
     /**
@@ -84,6 +104,7 @@ final class PendingTracker {
                     : "no answer yet, assuming " + FALLBACK_STOP_COPY_BYTES + " bytes (QEMU's VFIO_MIG_STOP_COPY_SIZE)");
         }
         cache = c;
+        anomaly = describeAnomaly(c, state);
         Pending p = c.decompose(state.isPreCopy(), FALLBACK_STOP_COPY_BYTES);
         if (c.precopyValid() && state.isPreCopy() && c.stopKnown() && c.stopCopy() < c.precopy()) {
             trace("stop-copy-below-precopy", "stop_copy_length=" + c.stopCopy() + " < initial+dirty=" + c.precopy()

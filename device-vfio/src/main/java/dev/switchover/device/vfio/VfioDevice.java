@@ -187,6 +187,12 @@ final class VfioDevice implements MigrationDevice {
         }
     }
 
+    /** What the last pending figures had to clamp or assume (a driver's contradicting sizes). */
+    @Override
+    public Optional<String> pendingAnomaly() {
+        return drained ? Optional.empty() : Optional.ofNullable(pending.anomaly());
+    }
+
     private VfioState usableState() {
         VfioState s = walker.current();
         if (s == VfioState.ERROR) {

@@ -49,11 +49,23 @@ class VfioDeviceQuirkTest {
         Migrations.setup(src);
         assertThat(src.device.queryPending(QueryMode.EXACT)).isEqualTo(Pending.precopy(PRECOPY_STREAM));
         assertThat(src.traces).anyMatch(t -> t.startsWith("stop-copy-below-precopy"));
+        assertThat(src.device.pendingAnomaly()).hasValueSatisfying(a -> assertThat(a)
+                .contains("stop_copy_length=", "below initial+dirty=", "clamped to 0"));
         TestDevice fresh = TestDevice.source(Quirk.STOP_COPY_TOO_SMALL);
         for (Pending p : migrateCollecting(fresh)) {
             assertThat(p.total()).isBetween(0L, TOTAL_STREAM);
             assertThat(p.stopcopy()).isLessThanOrEqualTo(TOTAL_STREAM);
         }
+    }
+
+    @Test
+    void aConsistentDriverReportsNoAnomaly() throws Exception {
+        TestDevice src = TestDevice.source(1);
+        Migrations.setup(src);
+        src.device.queryPending(QueryMode.EXACT);
+        assertThat(src.device.pendingAnomaly()).isEmpty();
+        src.device.queryPending(QueryMode.ESTIMATE);
+        assertThat(src.device.pendingAnomaly()).isEmpty();
     }
 
     @Test
@@ -67,6 +79,7 @@ class VfioDeviceQuirkTest {
         assertThat(src.device.queryPending(QueryMode.ESTIMATE))
                 .isEqualTo(new Pending(PRECOPY_STREAM, fallback - PRECOPY_STREAM, 0));
         assertThat(src.traces).anyMatch(t -> t.startsWith("mig-data-size-failed") && t.contains("no answer yet"));
+        assertThat(src.device.pendingAnomaly()).hasValueSatisfying(a -> assertThat(a).contains("MIG_DATA_SIZE failing"));
         assertThat(migrateCollecting(TestDevice.source(Quirk.FAIL_DATA_SIZE)).getLast()).isEqualTo(Pending.NONE);
     }
 

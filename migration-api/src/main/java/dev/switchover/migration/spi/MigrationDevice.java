@@ -122,6 +122,22 @@ public interface MigrationDevice {
     Pending queryPending(QueryMode mode);
 
     /**
+     * What this device had to clamp or guess in its last {@link #queryPending} answer, if
+     * anything: e.g. a driver reporting a stop-copy length smaller than its pre-copy bytes (the
+     * stop-copy bucket was clamped to zero), or a failed size query answered from a fallback.
+     * The core names the device and this text in {@code query-migrate}'s
+     * {@code x-clamped-devices}, so management software sees which device's figures to distrust.
+     *
+     * <p><b>Thread:</b> the migration thread, right after {@code queryPending}. Must not block.
+     *
+     * @return a one-line description, or empty when the last figures needed no correction
+     * @since 0.1
+     */
+    default java.util.Optional<String> pendingAnomaly() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Sends a chunk of iterable (pre-copy or postcopy) data while the machine runs.
      *
      * <p>Write about {@code budgetBytes} bytes (overshooting by one record is fine, and so is

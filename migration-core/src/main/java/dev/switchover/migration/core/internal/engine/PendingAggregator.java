@@ -18,7 +18,8 @@ import java.util.List;
  *   <li>a device without postcopy support reports postcopy bytes (they are counted as
  *       pre-copy, which is what the device can actually do with them);
  *   <li>a bucket exceeds {@link #IMPLAUSIBLE_BYTES} (1 EiB): kept as reported (the sums
- *       saturate, so nothing wraps) but named, since no device holds that much state.
+ *       saturate, so nothing wraps) but named, since no device holds that much state;
+ *   <li>the device says it clamped or guessed its own figures ({@code pendingAnomaly()}).
  * </ul>
  * A device that throws or returns {@code null} fails the query with a {@link DeviceCallException}.
  */
@@ -91,6 +92,11 @@ public final class PendingAggregator {
         if (raw.precopy() > IMPLAUSIBLE_BYTES || raw.stopcopy() > IMPLAUSIBLE_BYTES || raw.postcopy() > IMPLAUSIBLE_BYTES) {
             what.add("reported implausible figures precopy=" + raw.precopy() + " stopcopy=" + raw.stopcopy()
                     + " postcopy=" + raw.postcopy() + " (sums saturate)");
+        }
+        try {
+            slot.device().pendingAnomaly().ifPresent(what::add);
+        } catch (RuntimeException e) {
+            what.add("pendingAnomaly failed: " + e);
         }
         for (String w : what) {
             slot.addAnomaly(w);
