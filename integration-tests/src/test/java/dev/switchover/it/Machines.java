@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  */
 final class Machines implements AutoCloseable {
 
-    private static final List<String> JVM = List.of("-XX:+UseParallelGC", "-Xmx384m", "-XX:TieredStopAtLevel=4");
+    private static final List<String> JVM = List.of("-XX:+UseParallelGC", "-Xmx384m", "-XX:MaxDirectMemorySize=16g");
     private final Path dir;
     private final List<AutoCloseable> open = new ArrayList<>();
     private int count;

@@ -38,6 +38,8 @@ import java.util.OptionalLong;
  * @param pending                {@code x-pending}: the remembered per-bucket total
  * @param clampedDevices         {@code x-clamped-devices}: devices whose figures the core had
  *                               to clamp, each with what was wrong
+ * @param devicePending          {@code x-device-pending}: each device's buckets from the same
+ *                               query as {@code remaining}, so they add up to it exactly
  * @since 0.1
  */
 public record MigrationInfo(
@@ -57,7 +59,8 @@ public record MigrationInfo(
         OptionalLong throughput,
         OptionalLong predictedDowntime,
         Optional<Pending> pending,
-        List<String> clampedDevices) {
+        List<String> clampedDevices,
+        java.util.Map<String, Pending> devicePending) {
 
     /** The reply before any migration: {@code {}}. */
     public static final MigrationInfo NEVER_MIGRATED = builder().build();
@@ -65,6 +68,7 @@ public record MigrationInfo(
     public MigrationInfo {
         Objects.requireNonNull(status);
         clampedDevices = List.copyOf(clampedDevices);
+        devicePending = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(devicePending));
     }
 
     /** A builder with every member absent. */
@@ -91,6 +95,7 @@ public record MigrationInfo(
         private OptionalLong predictedDowntime = OptionalLong.empty();
         private Pending pending;
         private List<String> clampedDevices = List.of();
+        private java.util.Map<String, Pending> devicePending = java.util.Map.of();
 
         private Builder() {
         }
@@ -112,13 +117,14 @@ public record MigrationInfo(
         public Builder predictedDowntime(long v) { predictedDowntime = OptionalLong.of(v); return this; }
         public Builder pending(Pending v) { pending = v; return this; }
         public Builder clampedDevices(List<String> v) { clampedDevices = v; return this; }
+        public Builder devicePending(java.util.Map<String, Pending> v) { devicePending = v; return this; }
 
         public MigrationInfo build() {
             return new MigrationInfo(Optional.ofNullable(status), totalTime, setupTime,
                     expectedDowntime, downtime, remaining, Optional.ofNullable(ram),
                     vfioTransferred, Optional.ofNullable(errorDesc), pass, thresholdBytes,
                     switchoverBandwidth, linkBandwidth, throughput, predictedDowntime,
-                    Optional.ofNullable(pending), clampedDevices);
+                    Optional.ofNullable(pending), clampedDevices, devicePending);
         }
     }
 }

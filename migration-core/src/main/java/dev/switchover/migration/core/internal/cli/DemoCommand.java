@@ -56,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalStateException("run the demo from the module path (./demo does) so its machines are "
                     + "composed the same way");
         }
-        List<String> jvm = List.of("-XX:+UseParallelGC", "-Xmx1g");
+        List<String> jvm = List.of("-XX:+UseParallelGC", "-Xmx512m", "-XX:MaxDirectMemorySize=16g");
         Duration ready = Duration.ofSeconds(60);
         try (MachineProcess dst = MachineProcess.start(modulePath, jvm, List.of("--device", ram,
                      "--incoming", "tcp:127.0.0.1:0", "--qmp", "unix:" + dir.resolve("dst.qmp")), log, ready);

@@ -35,8 +35,7 @@ public final class MigrationStats {
     private volatile long setupNanos = -1;
     private volatile long endNanos = -1;
     private volatile long pass;
-    private volatile Pending remembered;
-    private volatile List<String> clamped = List.of();
+    private volatile PendingSnapshot remembered;
     private volatile long fixedCostMs;
     private volatile long precopyBytes;
     private volatile long downtimeBytes;
@@ -88,12 +87,12 @@ public final class MigrationStats {
 
     /** Remembers the figures of the latest query for {@code remaining} and {@code expected-downtime}. */
     public void remember(PendingSnapshot q) {
-        remembered = q.total();
-        clamped = q.clampedDevices();
+        remembered = q;
     }
 
     public Optional<Pending> remembered() {
-        return Optional.ofNullable(remembered);
+        PendingSnapshot r = remembered;
+        return r == null ? Optional.empty() : Optional.of(r.total());
     }
 
     public void fixedCostMs(long ms) {
@@ -161,11 +160,11 @@ public final class MigrationStats {
 
     /** Expected downtime for the remembered total, computed now. */
     public OptionalLong expectedDowntimeMs() {
-        Pending r = remembered;
+        PendingSnapshot r = remembered;
         if (r == null) {
             return OptionalLong.empty();
         }
-        return SwitchoverPolicy.expectedDowntimeMs(r.total(), switchoverBandwidth(), fixedCostMs);
+        return SwitchoverPolicy.expectedDowntimeMs(r.total().total(), switchoverBandwidth(), fixedCostMs);
     }
 
     /** {@code query-migrate}, computed now, with QEMU's presence rules. */
@@ -185,16 +184,17 @@ public final class MigrationStats {
         b.setupTime(Math.max(0, setupMs));
         boolean completed = s == MigrationStatus.COMPLETED;
         long bytes = transferred.getAsLong();
+        PendingSnapshot snapshot = remembered;
         if (completed) {
             b.downtime(Math.max(0, downtimeMs));
             if (predictedDowntimeMs >= 0) {
                 b.predictedDowntime(predictedDowntimeMs);
             }
         } else {
-            expectedDowntimeMs().ifPresent(b::expectedDowntime);
-            Pending r = remembered;
-            if (r != null) {
-                b.remaining(r.total()).pending(r);
+            if (snapshot != null) {
+                SwitchoverPolicy.expectedDowntimeMs(snapshot.total().total(), switchoverBandwidth(), fixedCostMs)
+                        .ifPresent(b::expectedDowntime);
+                b.remaining(snapshot.total().total()).pending(snapshot.total()).devicePending(snapshot.perDevice());
             }
             b.thresholdBytes(threshold());
         }
@@ -207,7 +207,9 @@ public final class MigrationStats {
         }
         b.throughput(meter.throughput());
         b.pass(pass);
-        b.clampedDevices(clamped);
+        if (snapshot != null) {
+            b.clampedDevices(snapshot.clampedDevices());
+        }
         double mbps;
         if (completed) {
             long activeMs = Math.max(1, totalMs - Math.max(0, setupMs));

@@ -46,8 +46,10 @@ public final class PendingAggregator {
         long iterableNow = 0;
         List<DeviceSlot> iterable = new ArrayList<>();
         List<String> clamped = new ArrayList<>();
+        java.util.Map<String, Pending> perDevice = new java.util.LinkedHashMap<>();
         for (DeviceSlot slot : devices) {
             Pending accepted = queryOne(slot, mode, clamped);
+            perDevice.put(slot.id(), accepted);
             sum = sum.plus(accepted);
             if (accepted.iterable() > 0 && activeIterate(slot)) {
                 iterableNow = Bytes.saturatingAdd(iterableNow, accepted.iterable());
@@ -55,7 +57,7 @@ public final class PendingAggregator {
             }
         }
         queries.increment(mode);
-        return new PendingSnapshot(mode, sum, iterableNow, iterable, clamped);
+        return new PendingSnapshot(mode, sum, iterableNow, iterable, clamped, perDevice);
     }
 
     private static boolean activeIterate(DeviceSlot slot) throws DeviceCallException {

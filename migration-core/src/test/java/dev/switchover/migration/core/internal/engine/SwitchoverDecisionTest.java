@@ -121,6 +121,21 @@ class SwitchoverDecisionTest {
     }
 
     @Test
+    void perDeviceFiguresComeFromTheSameQueryAsRemainingAndAddUpToIt() throws Exception {
+        ScriptedDevice ram = new ScriptedDevice().answerBoth(Pending.precopy(4 << 20));
+        ScriptedDevice vfio = new ScriptedDevice().answerBoth(new Pending(1 << 20, 8 << 20, 0));
+        LoopFixture f = new LoopFixture().device("ram0", ram).device("vfio0", vfio).parameters(ONE_MB_PER_S).start();
+        f.next();
+
+        MigrationInfo info = f.stats.toInfo();
+
+        assertThat(info.devicePending()).containsOnlyKeys("ram0", "vfio0");
+        long sum = info.devicePending().values().stream().mapToLong(Pending::total).sum();
+        assertThat(info.remaining()).hasValue(sum);
+        assertThat(info.pending()).contains(new Pending(5 << 20, 8 << 20, 0));
+    }
+
+    @Test
     void postcopyBytesFromADeviceWithoutPostcopyAreCountedAsPrecopyAndNamed() throws Exception {
         ScriptedDevice d = new ScriptedDevice().answerBoth(new Pending(10, 0, 90));
         LoopFixture f = new LoopFixture().device("odd0", d).parameters(ONE_MB_PER_S).start();

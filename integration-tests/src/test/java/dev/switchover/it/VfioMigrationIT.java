@@ -1,0 +1,122 @@
+package dev.switchover.it;
+
+import dev.switchover.migration.api.MigrationInfo;
+import dev.switchover.migration.api.MigrationStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * RAM + a VFIO device whose stop-copy state can not fit the downtime limit: the reason the
+ * pending hook has a stop-copy bucket. Two processes, real loopback TCP, driven over QMP.
+ */
+class VfioMigrationIT {
+
+    /** 2.5 GiB of device state, 512 MiB of it pre-copyable: 2 GiB can only move while stopped. */
+    private static final String VFIO = "vfio,id=vfio0,state-size=2560M,precopy-size=512M";
+    private static final long STOP_COPY = 2L << 30;
+
+    @TempDir
+    Path dir;
+    private Machines machines;
+
+    @BeforeEach
+    void start() {
+        machines = new Machines(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        machines.close();
+    }
+
+    @Test
+    void stopCopyAboveTheLimitStallsWithoutSpinningAndConvergesOnceTheLimitIsRaised() throws Exception {
+        var dst = machines.destination("ram,id=ram0,size=128M", VFIO + ",seed=2");
+        var src = machines.source("ram,id=ram0,size=128M,fill=random,working-set=8M,dirty-rate=16M", VFIO);
+        src.qmp().execute("migrate-set-parameters", Map.of("downtime-limit", 300L, "max-bandwidth", 0L));
+        src.qmp().migrate(dst.process().incomingUri());
+
+        // wait until the pre-copyable data is gone and only the stop-copy state holds it back
+        Machines.await(src.qmp(), Duration.ofSeconds(60), i -> i.status().orElse(null) == MigrationStatus.ACTIVE
+                && i.pending().map(p -> p.precopy() < (64L << 20) && p.stopcopy() >= STOP_COPY).orElse(false));
+        List<MigrationInfo> samples = new ArrayList<>();
+        for (int k = 0; k < 12; k++) {
+            Thread.sleep(250);
+            samples.add(src.qmp().queryMigrate());
+        }
+
+        assertThat(samples).allSatisfy(i -> assertThat(i.status()).contains(MigrationStatus.ACTIVE));
+        MigrationInfo first = samples.getFirst();
+        MigrationInfo last = samples.getLast();
+        double seconds = (last.totalTime().getAsLong() - first.totalTime().getAsLong()) / 1000.0;
+        double passesPerSecond = (last.pass().getAsLong() - first.pass().getAsLong()) / seconds;
+        assertThat(passesPerSecond).as("exact queries per second while stalled").isLessThanOrEqualTo(12.0);
+        long minRemaining = samples.stream().mapToLong(i -> i.remaining().getAsLong()).min().orElseThrow();
+        long maxRemaining = samples.stream().mapToLong(i -> i.remaining().getAsLong()).max().orElseThrow();
+        assertThat((double) maxRemaining / minRemaining).as("remaining is flat across passes").isLessThan(1.05);
+        for (MigrationInfo i : samples) {
+            double sendMs = i.remaining().getAsLong() * 1000.0 / i.switchoverBandwidth().getAsLong();
+            assertThat((double) i.expectedDowntime().getAsLong())
+                    .as("expected-downtime = remaining / switchover bandwidth + fixed cost")
+                    .isCloseTo(sendMs, within(Math.max(20.0, sendMs * 0.02)));
+            assertThat(i.remaining().getAsLong()).isGreaterThan(i.thresholdBytes().getAsLong());
+        }
+
+        long raised = (long) (last.expectedDowntime().getAsLong() * 1.3) + 200;
+        src.qmp().execute("migrate-set-parameters", Map.of("downtime-limit", raised));
+        MigrationInfo done = Machines.awaitEnd(src.qmp());
+
+        assertThat(done.status()).contains(MigrationStatus.COMPLETED);
+        assertThat(Machines.awaitEnd(dst.qmp()).status()).contains(MigrationStatus.COMPLETED);
+        assertThat(dst.qmp().stateDigests()).isEqualTo(src.qmp().stateDigests());
+        long predicted = done.predictedDowntime().getAsLong();
+        long actual = done.downtime().getAsLong();
+        assertThat((double) actual).as("actual downtime %d ms vs predicted %d ms", actual, predicted)
+                .isCloseTo(predicted, within(predicted * 0.25));
+    }
+
+    @Test
+    void aDriverWhoseStopCopySizeContradictsItsPrecopySizeNeverProducesAWrappedFigure() throws Exception {
+        String quirky = "vfio,id=vfio0,state-size=256M,precopy-size=192M,quirk=stop-copy-too-small";
+        var dst = machines.destination("ram,id=ram0,size=64M", quirky + ",seed=3");
+        var src = machines.source("ram,id=ram0,size=64M,fill=random", quirky);
+        long limit = 32L << 20;
+        src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", limit, "avail-switchover-bandwidth", limit));
+        src.qmp().migrate(dst.process().incomingUri());
+
+        List<MigrationInfo> samples = new ArrayList<>();
+        MigrationInfo i = Machines.await(src.qmp(), Duration.ofSeconds(30),
+                x -> x.status().orElse(null) == MigrationStatus.ACTIVE && !x.clampedDevices().isEmpty());
+        samples.add(i);
+        for (int k = 0; k < 5; k++) {
+            Thread.sleep(100);
+            samples.add(src.qmp().queryMigrate());
+        }
+        long trueTotal = (256L << 20) + (64L << 20);
+        for (MigrationInfo s : samples) {
+            if (s.remaining().isEmpty()) {
+                continue;
+            }
+            assertThat(s.remaining().getAsLong()).isBetween(0L, trueTotal);
+            assertThat(s.expectedDowntime().getAsLong())
+                    .isBetween(0L, trueTotal * 1000 / limit + 1000);
+        }
+        assertThat(i.clampedDevices()).anySatisfy(c -> assertThat(c).startsWith("vfio0: ").contains("stop_copy_length"));
+        String hmp = src.qmp().humanMonitorCommand("info migrate");
+        assertThat(hmp).doesNotContain("EiB").doesNotContain("PiB");
+        src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 0L, "downtime-limit", 20_000L));
+        assertThat(Machines.awaitEnd(src.qmp()).status()).contains(MigrationStatus.COMPLETED);
+        assertThat(dst.qmp().stateDigests()).isEqualTo(src.qmp().stateDigests());
+    }
+}
