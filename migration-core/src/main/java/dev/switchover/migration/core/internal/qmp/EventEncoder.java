@@ -23,8 +23,8 @@ public final class EventEncoder {
             case MachineEvent.Migration m ->
                     b.put("data", JsonObject.builder().put("status", m.status().qmpName()).build());
             case MachineEvent.MigrationPass p -> b.put("data", JsonObject.builder().put("pass", p.pass()).build());
-            case MachineEvent.Stop s -> { }
-            case MachineEvent.Resume r -> { }
+            case MachineEvent.Stop _ -> { }
+            case MachineEvent.Resume _ -> { }
         }
         return b.build();
     }

@@ -23,9 +23,8 @@ import java.util.TreeMap;
 
 /**
  * The QMP commands of a Switchover monitor, each mapped onto {@link MigrationControl}, with
- * QEMU's names, argument names, reply shapes and error wording. {@code qmp_capabilities}
- * belongs to the {@link QmpDispatcher}, which owns negotiation, but is listed here so
- * {@code query-commands} shows it.
+ * QEMU's names, argument names, reply shapes and error wording. The {@link QmpDispatcher}
+ * admits only {@code qmp_capabilities} until it succeeded.
  *
  * <p>Immutable after construction and thread-safe; every handler runs on its client's thread.
  */
@@ -44,9 +43,7 @@ final class QmpCommands {
         ParameterUpdater parameters = new ParameterUpdater(control);
         HumanMonitor hmp = new HumanMonitor(control, parameters, quitAvailable);
 
-        handlers.put(QMP_CAPABILITIES, (a, c) -> {
-            throw new IllegalStateException("qmp_capabilities is handled by the dispatcher");
-        });
+        handlers.put(QMP_CAPABILITIES, QmpCommands::negotiate);
         handlers.put("query-commands", (a, c) -> {
             a.done();
             List<JsonValue> names = new ArrayList<>();
@@ -155,6 +152,25 @@ final class QmpCommands {
     /** Every command name, in the order {@code query-commands} lists them. */
     List<String> names() {
         return List.copyOf(handlers.keySet());
+    }
+
+    /** {@code qmp_capabilities [enable: ["oob"]]}: leaves negotiation mode, as QEMU's does. */
+    private static JsonValue negotiate(Arguments args, CommandContext session) throws QmpError {
+        Optional<List<String>> enable = args.optionalStringList("enable");
+        args.done();
+        if (session.negotiated()) {
+            throw QmpError.commandNotFound("Capabilities negotiation is already complete, command ignored");
+        }
+        boolean oob = false;
+        List<String> wanted = enable.orElse(List.of());
+        for (int i = 0; i < wanted.size(); i++) {
+            if (!wanted.get(i).equals("oob")) {
+                throw QmpError.generic("Parameter 'enable[" + i + "]' does not accept value '" + wanted.get(i) + "'");
+            }
+            oob = true;
+        }
+        session.negotiate(oob);
+        return JsonObject.EMPTY;
     }
 
     private static MigrationCapability capability(Arguments e) throws QmpError {

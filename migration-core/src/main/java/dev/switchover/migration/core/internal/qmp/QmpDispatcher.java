@@ -5,7 +5,6 @@ import dev.switchover.migration.core.internal.json.JsonString;
 import dev.switchover.migration.core.internal.json.JsonValue;
 
 import java.lang.System.Logger.Level;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -93,9 +92,6 @@ final class QmpDispatcher {
             throw QmpError.generic("The command " + name + " does not support OOB");
         }
         Arguments args = new Arguments(arguments);
-        if (name.equals(QmpCommands.QMP_CAPABILITIES)) {
-            return negotiate(args, session);
-        }
         try {
             return handler.execute(args, session);
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -104,25 +100,6 @@ final class QmpDispatcher {
             LOG.log(Level.WARNING, "QMP command " + name + " failed unexpectedly", e);
             throw QmpError.generic("internal error in " + name + ": " + e);
         }
-    }
-
-    /** {@code qmp_capabilities [enable: ["oob"]]}: leaves negotiation mode. */
-    private static JsonValue negotiate(Arguments args, SessionState session) throws QmpError {
-        Optional<List<String>> enable = args.optionalStringList("enable");
-        args.done();
-        if (session.negotiated()) {
-            throw QmpError.commandNotFound("Capabilities negotiation is already complete, command ignored");
-        }
-        boolean oob = false;
-        List<String> wanted = enable.orElse(List.of());
-        for (int i = 0; i < wanted.size(); i++) {
-            if (!wanted.get(i).equals("oob")) {
-                throw QmpError.generic("Parameter 'enable[" + i + "]' does not accept value '" + wanted.get(i) + "'");
-            }
-            oob = true;
-        }
-        session.negotiate(oob);
-        return JsonObject.EMPTY;
     }
 
     private static JsonObject reply(JsonValue result, Optional<JsonValue> id) {

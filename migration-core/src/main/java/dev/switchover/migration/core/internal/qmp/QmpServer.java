@@ -203,12 +203,13 @@ public final class QmpServer implements AutoCloseable {
                         "too many QMP clients (at most " + maxClients + ")"))) + "\r\n";
                 client.write(ByteBuffer.wrap(refusal.getBytes(StandardCharsets.US_ASCII)));
                 client.close();
-                LOG.log(Level.WARNING, "refused QMP client {0}: {1} clients connected", id, maxClients);
+                LOG.log(Level.WARNING, "refused QMP client {0}: {1} clients connected", Long.toString(id),
+                        Integer.toString(maxClients));
                 return;
             }
             QmpSession session = new QmpSession(id, client, host, outputQueueCapacity);
             sessions.add(session);
-            LOG.log(Level.DEBUG, "QMP client {0} connected", id);
+            LOG.log(Level.DEBUG, "QMP client {0} connected", Long.toString(id));
             session.start(greeting);
             if (closed.get()) {
                 session.close("monitor closed");

@@ -79,7 +79,7 @@ final class QmpSession {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        LOG.log(Level.DEBUG, "QMP client {0} disconnected: {1}", id, reason);
+        LOG.log(Level.DEBUG, "QMP client {0} disconnected: {1}", Long.toString(id), reason);
         outbox.close();
         try {
             channel.close();

@@ -14,7 +14,8 @@ final class SessionState implements CommandContext {
     private boolean oobEnabled;
     private boolean quitRequested;
 
-    boolean negotiated() {
+    @Override
+    public boolean negotiated() {
         return negotiated;
     }
 
@@ -22,7 +23,8 @@ final class SessionState implements CommandContext {
         return oobEnabled;
     }
 
-    void negotiate(boolean oob) {
+    @Override
+    public void negotiate(boolean oob) {
         this.oobEnabled = oob;
         this.negotiated = true;
     }
