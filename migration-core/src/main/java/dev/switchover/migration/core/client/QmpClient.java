@@ -46,6 +46,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A QMP client for a Switchover monitor or a QEMU process.
@@ -478,7 +479,7 @@ public final class QmpClient implements AutoCloseable {
         return new QmpException(command, cls, desc);
     }
 
-    private static <T> T decode(String command, JsonValue reply, java.util.function.Function<JsonValue, T> reader)
+    private static <T> T decode(String command, JsonValue reply, Function<JsonValue, T> reader)
             throws IOException {
         try {
             return reader.apply(reply);

@@ -8,6 +8,8 @@ import dev.switchover.migration.core.internal.json.JsonObject;
 import dev.switchover.migration.core.internal.json.JsonString;
 import dev.switchover.migration.core.internal.json.JsonValue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -111,9 +113,9 @@ final class Members {
     }
 
     /** Each element of the array member {@code name} as a string; absent means empty. */
-    java.util.List<String> stringList(String name) {
+    List<String> stringList(String name) {
         JsonArray a = optArray(name).orElse(JsonArray.EMPTY);
-        java.util.List<String> out = new java.util.ArrayList<>(a.size());
+        List<String> out = new ArrayList<>(a.size());
         for (int i = 0; i < a.size(); i++) {
             if (!(a.get(i) instanceof JsonString s)) {
                 throw wrongType(name + "[" + i + "]", "a string", a.get(i));
