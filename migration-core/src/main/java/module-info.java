@@ -15,6 +15,9 @@ module dev.switchover.migration.core {
     requires info.picocli;
 
     exports dev.switchover.migration.core;
+    exports dev.switchover.migration.core.client;
+
+    opens dev.switchover.migration.core.internal.cli to info.picocli;
 
 
     uses dev.switchover.migration.spi.MigrationDeviceProvider;

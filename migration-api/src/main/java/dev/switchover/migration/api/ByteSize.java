@@ -86,7 +86,7 @@ public final class ByteSize {
         if (v == 0) {
             return "0";
         }
-        java.math.BigDecimal bd = new java.math.BigDecimal(v).round(new java.math.MathContext(3));
+        java.math.BigDecimal bd = new java.math.BigDecimal(v).round(new java.math.MathContext(3, java.math.RoundingMode.HALF_EVEN));
         if (bd.compareTo(java.math.BigDecimal.valueOf(1000)) >= 0) {
             // %g switches to exponent notation at >= 1e3 with precision 3; QEMU's values are
             // < 1024 here, so 1000..1023 prints like "1e+03" in C.

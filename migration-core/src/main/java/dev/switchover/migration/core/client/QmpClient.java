@@ -4,7 +4,7 @@ import dev.switchover.migration.api.MigrationCapability;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationParameters;
 import dev.switchover.migration.api.RunState;
-import dev.switchover.migration.core.DeviceReport;
+import dev.switchover.migration.api.DeviceReport;
 import dev.switchover.migration.core.internal.json.JsonArray;
 import dev.switchover.migration.core.internal.json.JsonLimits;
 import dev.switchover.migration.core.internal.json.JsonLong;

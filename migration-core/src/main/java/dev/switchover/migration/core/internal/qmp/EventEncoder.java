@@ -1,6 +1,6 @@
 package dev.switchover.migration.core.internal.qmp;
 
-import dev.switchover.migration.core.MachineEvent;
+import dev.switchover.migration.api.MachineEvent;
 import dev.switchover.migration.core.internal.json.JsonObject;
 
 import java.time.Instant;

@@ -2,7 +2,7 @@ package dev.switchover.migration.core.internal.qmp;
 
 import dev.switchover.migration.api.MigrationCapability;
 import dev.switchover.migration.api.MigrationParameters;
-import dev.switchover.migration.core.MigrationControl;
+import dev.switchover.migration.api.MigrationControl;
 import dev.switchover.migration.core.internal.report.InfoMigrateCapabilitiesFormatter;
 import dev.switchover.migration.core.internal.report.InfoMigrateFormatter;
 import dev.switchover.migration.core.internal.report.InfoMigrateParametersFormatter;

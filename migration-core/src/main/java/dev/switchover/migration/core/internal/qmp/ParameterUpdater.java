@@ -1,7 +1,7 @@
 package dev.switchover.migration.core.internal.qmp;
 
 import dev.switchover.migration.api.MigrationParameters;
-import dev.switchover.migration.core.MigrationControl;
+import dev.switchover.migration.api.MigrationControl;
 
 import java.util.function.UnaryOperator;
 

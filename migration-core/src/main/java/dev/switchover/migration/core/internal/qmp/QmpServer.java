@@ -1,7 +1,7 @@
 package dev.switchover.migration.core.internal.qmp;
 
-import dev.switchover.migration.core.MachineEvent;
-import dev.switchover.migration.core.MigrationControl;
+import dev.switchover.migration.api.MachineEvent;
+import dev.switchover.migration.api.MigrationControl;
 import dev.switchover.migration.core.internal.json.JsonArray;
 import dev.switchover.migration.core.internal.json.JsonLimits;
 import dev.switchover.migration.core.internal.json.JsonObject;

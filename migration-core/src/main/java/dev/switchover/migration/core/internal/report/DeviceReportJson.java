@@ -1,7 +1,7 @@
 package dev.switchover.migration.core.internal.report;
 
 import dev.switchover.migration.api.QueryMode;
-import dev.switchover.migration.core.DeviceReport;
+import dev.switchover.migration.api.DeviceReport;
 import dev.switchover.migration.core.internal.json.JsonArray;
 import dev.switchover.migration.core.internal.json.JsonObject;
 import dev.switchover.migration.core.internal.json.JsonValue;

@@ -101,6 +101,11 @@ final class Members {
         return Optional.of(new Members(o, "member '" + name + "' of " + where));
     }
 
+    /** The member names, in document order. */
+    java.util.List<String> names() {
+        return java.util.List.copyOf(object.members().keySet());
+    }
+
     Optional<JsonArray> optArray(String name) {
         Optional<JsonValue> v = object.get(name);
         if (v.isEmpty()) {

@@ -53,6 +53,11 @@ public final class MigrationInfoJson {
         if (!info.clampedDevices().isEmpty()) {
             b.put("x-clamped-devices", JsonArray.ofStrings(info.clampedDevices()));
         }
+        if (!info.devicePending().isEmpty()) {
+            JsonObject.Builder devices = JsonObject.builder();
+            info.devicePending().forEach((id, p) -> devices.put(id, pendingToJson(p)));
+            b.put("x-device-pending", devices.build());
+        }
         return b.build();
     }
 
@@ -116,6 +121,13 @@ public final class MigrationInfoJson {
         m.optLong("x-predicted-downtime").ifPresent(b::predictedDowntime);
         m.optObject("x-pending").ifPresent(p -> b.pending(pendingFromJson(p)));
         b.clampedDevices(m.stringList("x-clamped-devices"));
+        m.optObject("x-device-pending").ifPresent(d -> {
+            java.util.Map<String, Pending> devices = new java.util.LinkedHashMap<>();
+            for (String id : d.names()) {
+                devices.put(id, pendingFromJson(d.optObject(id).orElseThrow()));
+            }
+            b.devicePending(devices);
+        });
         return b.build();
     }
 

@@ -5,9 +5,9 @@ import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationParameters;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.RunState;
-import dev.switchover.migration.core.DeviceReport;
-import dev.switchover.migration.core.MachineEvent;
-import dev.switchover.migration.core.MigrationControl;
+import dev.switchover.migration.api.DeviceReport;
+import dev.switchover.migration.api.MachineEvent;
+import dev.switchover.migration.api.MigrationControl;
 
 import java.util.EnumSet;
 import java.util.List;

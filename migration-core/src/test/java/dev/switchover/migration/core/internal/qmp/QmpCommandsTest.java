@@ -7,7 +7,7 @@ import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.api.RunState;
-import dev.switchover.migration.core.DeviceReport;
+import dev.switchover.migration.api.DeviceReport;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.switchover.migration.core.internal.qmp;
 
 import dev.switchover.migration.api.MigrationStatus;
-import dev.switchover.migration.core.MachineEvent;
+import dev.switchover.migration.api.MachineEvent;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

@@ -5,7 +5,7 @@ import dev.switchover.migration.api.MigrationParameters;
 import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.api.RunState;
-import dev.switchover.migration.core.DeviceReport;
+import dev.switchover.migration.api.DeviceReport;
 import dev.switchover.migration.core.internal.json.JsonParser;
 import org.junit.jupiter.api.Test;
 
