@@ -68,17 +68,19 @@ public final class ByteSize {
     }
 
     /**
-     * QEMU's {@code size_to_str}: the largest IEC unit with a value of at least 1, printed with
-     * {@code %0.3g}; {@code 2^64-1} prints as {@code 16 EiB}. Takes the value as unsigned.
+     * QEMU's {@code size_to_str}: the unit is chosen with {@code frexp(val / (1000.0 / 1024.0))},
+     * so a value never prints as 1000 or more of a unit ({@code 1000 KiB} prints as
+     * {@code 0.977 MiB}), and the value is printed with {@code %0.3g}. Takes the value as unsigned:
+     * {@code 2^64-1} prints as {@code 16 EiB}.
      */
     public static String format(long bytes) {
         double value = bytes >= 0 ? (double) bytes : (double) (bytes >>> 1) * 2.0;
-        int i = 0;
-        while (i < SUFFIXES.length - 1 && value >= 1024.0) {
-            value /= 1024.0;
-            i++;
+        int unit = 0;
+        if (value > 0) {
+            int frexpExponent = Math.getExponent(value / (1000.0 / 1024.0)) + 1;
+            unit = Math.clamp((frexpExponent - 1) / 10, 0, SUFFIXES.length - 1);
         }
-        return formatG3(value) + " " + SUFFIXES[i];
+        return formatG3(Math.scalb(value, -10 * unit)) + " " + SUFFIXES[unit];
     }
 
     /** C's {@code %0.3g}: three significant digits, trailing zeros removed. */

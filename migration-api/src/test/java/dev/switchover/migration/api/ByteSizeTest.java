@@ -26,7 +26,7 @@ class ByteSizeTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"4096|4 KiB", "744|744 B", "0|0 B", "8729419776|8.13 GiB",
             "4294967296|4 GiB", "4928307|4.7 MiB", "405798912|387 MiB", "1299227607|1.21 GiB",
-            "-1|16 EiB", "-4096|16 EiB", "537403392|512 MiB"})
+            "-1|16 EiB", "-4096|16 EiB", "537403392|513 MiB", "1024000|0.977 MiB", "1023|0.999 KiB", "1000|0.977 KiB", "999|999 B"})
     void formatsLikeQemuSizeToStr(long bytes, String text) {
         assertThat(ByteSize.format(bytes)).isEqualTo(text);
     }
