@@ -17,7 +17,7 @@ module dev.switchover.migration.core {
     exports dev.switchover.migration.core;
     exports dev.switchover.migration.core.client;
 
-    opens dev.switchover.migration.core.internal.cli to info.picocli;
+    opens dev.switchover.migration.core.cli to info.picocli;
 
 
     uses dev.switchover.migration.spi.MigrationDeviceProvider;

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeoutException;
 public final class MachineProcess implements AutoCloseable {
 
     /** The main class of {@code switchover}. */
-    public static final String MAIN = "dev.switchover.migration.core/dev.switchover.migration.core.internal.cli.Main";
+    public static final String MAIN = "dev.switchover.migration.core/dev.switchover.migration.core.cli.Main";
 
     private final Process process;
     private final Map<String, String> ready;

@@ -12,12 +12,19 @@ import java.util.function.LongSupplier;
  * <pre>
  * every window (100 ms): bandwidth update; threshold = switchover bw × downtime-limit
  * q = query(ESTIMATE)
- * if q.total ≤ threshold or nothing iterable now:  pass += 1; q = query(EXACT)
+ * if q.total ≤ threshold:                           pass += 1; q = query(EXACT)
+ * else if nothing iterable now:                     pass += 1; q = query(EXACT), at most once per window
+ *                                                   (else wait for the next window)
  * remember q
  * if q is EXACT and q.total ≤ threshold:  switchover
  * else if nothing iterable now:            wait for the next window or a parameter change
  * else:                                    iterate the devices with iterable data
  * </pre>
+ * An EXACT query forced by drained iterable data is limited to one per window: with stop-copy
+ * data above the threshold and a device that finds a little new dirt at every sync, each such
+ * query would otherwise start a tiny iteration and force the next one at once — a pass per few
+ * kilobytes, the dirty-sync storm of QEMU's 2024 VFIO trace. A threshold-triggered EXACT query
+ * is never limited, so no switchover decision waits.
  */
 public final class PrecopyLoop {
 
@@ -26,6 +33,8 @@ public final class PrecopyLoop {
     private final MigrationStats stats;
     private final LongSupplier bytesTotal;
     private final LongConsumer passListener;
+    /** The window ({@link BandwidthMeter#windowsClosed()}) of the last EXACT query forced by drained data. */
+    private long lastForcedExactWindow = -1;
 
     /**
      * @param bytesTotal   bytes written to the stream so far
@@ -53,6 +62,14 @@ public final class PrecopyLoop {
         PendingSnapshot q = pending.query(QueryMode.ESTIMATE);
         boolean exact = false;
         if (SwitchoverPolicy.needsExactQuery(q.total(), q.iterableNow(), threshold)) {
+            boolean forced = q.total().total() > threshold;
+            if (forced && lastForcedExactWindow == meter.windowsClosed()) {
+                stats.remember(q);
+                return new RoundDecision.Wait(meter.windowEnd());
+            }
+            if (forced) {
+                lastForcedExactWindow = meter.windowsClosed();
+            }
             q = exactPass();
             exact = true;
         }

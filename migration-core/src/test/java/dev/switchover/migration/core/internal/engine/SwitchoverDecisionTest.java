@@ -92,6 +92,30 @@ class SwitchoverDecisionTest {
     }
 
     @Test
+    void exactQueriesForcedByDrainedIterableDataStayBoundedWhenEachFindsNewDirt() throws Exception {
+        // a VFIO-like stop-copy blocks convergence while RAM keeps finding a little dirt at every sync
+        ScriptedDevice d = new ScriptedDevice()
+                .answer(QueryMode.ESTIMATE, Pending.stopcopy(2L << 30))
+                .answer(QueryMode.EXACT, new Pending(64 << 10, 2L << 30, 0));
+        LoopFixture f = new LoopFixture().device("vm0", d).parameters(ONE_MB_PER_S).start();
+        long start = f.now.get();
+        int iterations = 0;
+        while (f.now.get() - start < 1_000_000_000L) {
+            RoundDecision decision = f.next();
+            switch (decision) {
+                case RoundDecision.Iterate i -> {
+                    iterations++;
+                    f.now.addAndGet(1_000_000L);
+                }
+                case RoundDecision.Wait w -> f.now.set(w.untilNanos());
+                case RoundDecision.Switchover s -> throw new AssertionError("can not fit 2 GiB in 300 ms");
+            }
+        }
+        assertThat(d.queries(QueryMode.EXACT)).as("exact queries in one second").isBetween(9, 11);
+        assertThat(iterations).isEqualTo(d.queries(QueryMode.EXACT));
+    }
+
+    @Test
     void zeroBandwidthGivesNoExpectedDowntimeRatherThanAHugeNumber() throws Exception {
         ScriptedDevice d = new ScriptedDevice().answerBoth(Pending.precopy(1 << 20));
         LoopFixture f = new LoopFixture().device("ram0", d).start();

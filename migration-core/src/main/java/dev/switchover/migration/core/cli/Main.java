@@ -1,4 +1,4 @@
-package dev.switchover.migration.core.internal.cli;
+package dev.switchover.migration.core.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,4 +1,4 @@
-package dev.switchover.migration.core.internal.cli;
+package dev.switchover.migration.core.cli;
 
 import dev.switchover.migration.core.Machine;
 import dev.switchover.migration.core.internal.qmp.QmpServer;

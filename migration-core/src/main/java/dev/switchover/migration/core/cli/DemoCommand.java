@@ -1,4 +1,4 @@
-package dev.switchover.migration.core.internal.cli;
+package dev.switchover.migration.core.cli;
 
 import dev.switchover.migration.api.ByteSize;
 import dev.switchover.migration.api.MigrationInfo;
