@@ -27,19 +27,19 @@ import java.util.concurrent.Callable;
         description = "Migrate a RAM machine under load between two processes on loopback.")
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--size", defaultValue = "512M", description = "Guest RAM (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--size", defaultValue = "1G", description = "Guest RAM (default: ${DEFAULT-VALUE}).")
     String size;
 
-    @Option(names = "--working-set", defaultValue = "32M", description = "RAM the workload dirties (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--working-set", defaultValue = "128M", description = "RAM the workload dirties (default: ${DEFAULT-VALUE}).")
     String workingSet;
 
-    @Option(names = "--dirty-rate", defaultValue = "64M", description = "Bytes/s the workload dirties (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dirty-rate", defaultValue = "96M", description = "Bytes/s the workload dirties (default: ${DEFAULT-VALUE}).")
     String dirtyRate;
 
-    @Option(names = "--downtime-limit", defaultValue = "300", description = "ms (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--downtime-limit", defaultValue = "100", description = "ms (default: ${DEFAULT-VALUE}).")
     long downtimeLimit;
 
-    @Option(names = "--max-bandwidth", defaultValue = "256M", description = "Bytes/s for pre-copy, 0 = unlimited (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-bandwidth", defaultValue = "384M", description = "Bytes/s for pre-copy, 0 = unlimited (default: ${DEFAULT-VALUE}).")
     String maxBandwidth;
 
     @Override
@@ -72,15 +72,18 @@ final class DemoCommand implements Callable<Integer> {
             MigrationInfo info;
             while (true) {
                 info = srcQmp.queryMigrate();
-                String text = srcQmp.humanMonitorCommand("info migrate");
+                MigrationStatus s = info.status().orElse(MigrationStatus.NONE);
+                boolean done = s.isTerminal() && s != MigrationStatus.NONE;
+                String text = srcQmp.humanMonitorCommand("info migrate").replace("\r\n", "\n");
                 if (tty && lines > 0) {
                     out.print("\u001b[" + lines + "F\u001b[J");
+                } else if (!tty && lines > 0) {
+                    out.println();
                 }
                 out.print(text);
                 out.flush();
                 lines = (int) text.lines().count();
-                MigrationStatus s = info.status().orElse(MigrationStatus.NONE);
-                if (s.isTerminal() && s != MigrationStatus.NONE) {
+                if (done) {
                     break;
                 }
                 Thread.sleep(tty ? 250 : 1000);

@@ -211,6 +211,7 @@ public final class OutgoingMigration implements Runnable {
             long quota = meter.quotaLeft(machine.parameters().maxBandwidth(), writer.bytesWritten());
             if (quota <= 0) {
                 long t0 = machine.nanoTime();
+                ping();
                 writer.flush();
                 meter.addBusy(machine.nanoTime() - t0);
                 waitUntil(meter.windowEnd());
