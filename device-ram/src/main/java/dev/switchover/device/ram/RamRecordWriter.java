@@ -67,7 +67,9 @@ final class RamRecordWriter {
             out.writeByte(0);
             counters.zeroPageSent();
         } else {
-            out.write(data);
+            // guest memory lives as long as the device and its dirty log catches any later
+            // write, so the stream may send the page straight from guest memory, uncopied
+            out.writeByReference(data);
             counters.normalPageSent();
         }
     }

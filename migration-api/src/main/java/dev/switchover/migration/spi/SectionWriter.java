@@ -34,6 +34,21 @@ public interface SectionWriter {
     /** Copies {@code src} (e.g. a guest page, off-heap) into the stream without a heap copy. */
     void write(MemorySegment src) throws IOException;
 
+    /**
+     * Like {@link #write(MemorySegment)}, but the writer may read {@code src} later, up to the
+     * end of the migration, and hand it to the socket without copying it first (a gathering
+     * write straight from guest memory, as QEMU sends RAM).
+     *
+     * <p>Only for memory the device keeps valid for the whole migration and whose later changes
+     * it tracks anyway, so that whatever content is read is either current or re-sent: guest
+     * RAM under dirty logging. Never for a buffer the device reuses. The default copies.
+     *
+     * @since 0.1
+     */
+    default void writeByReference(MemorySegment src) throws IOException {
+        write(src);
+    }
+
     /** Bytes written through this writer so far. */
     long bytesWritten();
 }

@@ -2,6 +2,7 @@ package dev.switchover.migration.core.internal.engine;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.WritableByteChannel;
 
 /**
@@ -9,7 +10,7 @@ import java.nio.channels.WritableByteChannel;
  * surfacing through a device's write is attributed to the stream (the destination went away)
  * rather than to the device.
  */
-final class TrackingChannel implements WritableByteChannel {
+final class TrackingChannel implements GatheringByteChannel {
 
     private final WritableByteChannel delegate;
     private volatile IOException failure;
@@ -28,6 +29,33 @@ final class TrackingChannel implements WritableByteChannel {
             }
             throw e;
         }
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        try {
+            if (delegate instanceof GatheringByteChannel g) {
+                return g.write(srcs, offset, length);
+            }
+            long n = 0;
+            for (int i = offset; i < offset + length; i++) {
+                n += delegate.write(srcs[i]);
+                if (srcs[i].hasRemaining()) {
+                    break;
+                }
+            }
+            return n;
+        } catch (IOException e) {
+            if (failure == null) {
+                failure = e;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs) throws IOException {
+        return write(srcs, 0, srcs.length);
     }
 
     /** The first write failure, or {@code null}. */

@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -43,8 +44,18 @@ public final class StreamWriter implements Closeable {
     /** The smallest buffer accepted: every fixed-size header must fit in one buffer. */
     public static final int MIN_BUFFER_SIZE = 512;
 
+    /** Buffers and referenced segments handed to one gathering write, at most. */
+    static final int MAX_GATHER = 256;
+    /** Segments smaller than this are copied: a gather entry costs more than copying them. */
+    static final long MIN_REFERENCE_BYTES = 1024;
+
     private final WritableByteChannel channel;
     private final ByteBuffer buf;
+    /** Pending pieces of the next gathering write: buffer slices and referenced segments. */
+    private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
+    private int gatherCount;
+    /** Where the buffer's bytes not yet in {@link #gather} begin. */
+    private int bufferedFrom;
     private final MemorySegment bufSegment;
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong sendNanos = new AtomicLong();
@@ -294,20 +305,68 @@ public final class StreamWriter implements Closeable {
         }
     }
 
+    /**
+     * Queues {@code src} for the next gathering write instead of copying it, when the channel
+     * can gather and the segment is off-heap and large enough to be worth an entry.
+     */
+    private void putReference(MemorySegment src) throws IOException {
+        if (!(channel instanceof GatheringByteChannel) || !src.isNative() || src.byteSize() < MIN_REFERENCE_BYTES
+                || src.byteSize() > Integer.MAX_VALUE) {
+            putSegment(src);
+            return;
+        }
+        if (gatherCount >= MAX_GATHER - 3) {
+            drain();
+        }
+        sliceBuffered();
+        gather[gatherCount++] = src.asByteBuffer();
+        advance(src.byteSize());
+    }
+
+    /** Moves the buffer's bytes written since the last slice into {@link #gather}. */
+    private void sliceBuffered() {
+        int pos = buf.position();
+        if (pos > bufferedFrom) {
+            gather[gatherCount++] = buf.duplicate().limit(pos).position(bufferedFrom);
+            bufferedFrom = pos;
+        }
+    }
+
     private void drain() throws IOException {
-        buf.flip();
         try {
-            while (buf.hasRemaining()) {
-                long t0 = System.nanoTime();
-                channel.write(buf);
-                sendNanos.setRelease(Bytes.saturatingAdd(sendNanos.getPlain(), Bytes.nonNegative(System.nanoTime() - t0)));
+            if (gatherCount == 0) {
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    long t0 = System.nanoTime();
+                    channel.write(buf);
+                    countSendTime(t0);
+                }
+            } else {
+                sliceBuffered();
+                GatheringByteChannel g = (GatheringByteChannel) channel;
+                int first = 0;
+                while (first < gatherCount) {
+                    long t0 = System.nanoTime();
+                    g.write(gather, first, gatherCount - first);
+                    countSendTime(t0);
+                    while (first < gatherCount && !gather[first].hasRemaining()) {
+                        gather[first++] = null;
+                    }
+                }
             }
         } catch (IOException | RuntimeException e) {
             broken = true;
             throw e;
         } finally {
+            java.util.Arrays.fill(gather, 0, gatherCount, null);
+            gatherCount = 0;
+            bufferedFrom = 0;
             buf.clear();
         }
+    }
+
+    private void countSendTime(long t0) {
+        sendNanos.setRelease(Bytes.saturatingAdd(sendNanos.getPlain(), Bytes.nonNegative(System.nanoTime() - t0)));
     }
 
     private static String abbreviate(String s) {
@@ -377,6 +436,12 @@ public final class StreamWriter implements Closeable {
         public void write(MemorySegment src) throws IOException {
             check(0);
             putSegment(src);
+        }
+
+        @Override
+        public void writeByReference(MemorySegment src) throws IOException {
+            check(0);
+            putReference(src);
         }
 
         @Override
