@@ -16,4 +16,5 @@
 module dev.switchover.migration.api {
     exports dev.switchover.migration.api;
     exports dev.switchover.migration.spi;
+    exports dev.switchover.migration.spi.support;
 }

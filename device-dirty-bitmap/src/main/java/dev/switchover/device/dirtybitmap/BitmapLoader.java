@@ -1,5 +1,6 @@
 package dev.switchover.device.dirtybitmap;
 
+import dev.switchover.migration.spi.support.LongBitSet;
 import dev.switchover.migration.spi.SectionReader;
 
 import java.io.IOException;

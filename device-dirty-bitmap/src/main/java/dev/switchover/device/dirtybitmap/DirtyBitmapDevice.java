@@ -1,5 +1,8 @@
 package dev.switchover.device.dirtybitmap;
 
+import dev.switchover.migration.spi.support.DirtyLog;
+import dev.switchover.migration.spi.support.LongBitSet;
+import dev.switchover.migration.spi.support.PacedLoop;
 import dev.switchover.migration.api.Bytes;
 import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.api.QueryMode;
@@ -116,8 +119,8 @@ final class DirtyBitmapDevice implements MigrationDevice {
     private final BitmapGeometry geometry;
     private final List<Bitmap> bitmaps;
     /** Chunks the workload wrote to, index {@code bitmap × chunks + chunk}. */
-    private final ConcurrentBitLog writtenChunks;
-    private final RateLimitedLoop workload;
+    private final DirtyLog writtenChunks;
+    private final PacedLoop workload;
     private final BitmapLoader loader;
     private final long totalBytes;
 
@@ -141,10 +144,10 @@ final class DirtyBitmapDevice implements MigrationDevice {
             list.add(new Bitmap(name, geometry.bits()));
         }
         this.bitmaps = List.copyOf(list);
-        this.writtenChunks = new ConcurrentBitLog((long) bitmaps.size() * geometry.chunks());
+        this.writtenChunks = new DirtyLog((long) bitmaps.size() * geometry.chunks());
         this.totalBytes = Bytes.saturatingMul(geometry.bitmapBytes(), bitmaps.size());
         DiskWorkload disk = new DiskWorkload(geometry.diskSize(), config.pattern(), config.seed(), this::diskWrite);
-        this.workload = new RateLimitedLoop("dirty-bitmap-" + context.id() + "-workload",
+        this.workload = new PacedLoop("dirty-bitmap-" + context.id() + "-workload",
                 (double) config.writeRate() / DiskWorkload.WRITE_SIZE, context.clock(), disk::nextWrite);
         this.loader = new BitmapLoader(context.id(), geometry, bitmaps);
     }

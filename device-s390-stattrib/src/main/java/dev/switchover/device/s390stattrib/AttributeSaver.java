@@ -1,5 +1,6 @@
 package dev.switchover.device.s390stattrib;
 
+import dev.switchover.migration.spi.support.LongBitSet;
 import dev.switchover.migration.spi.SectionWriter;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.switchover.device.s390stattrib;
 
+import dev.switchover.migration.spi.support.DirtyLog;
 import dev.switchover.migration.spi.SectionReader;
 import dev.switchover.migration.spi.SectionWriter;
 
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Values are stored and migrated verbatim; as KVM reports them, bits 0–1 hold the page's
  * usage state and bit 6 its NoDAT flag (mask {@code 0x43}). Every {@link #write} changes the
  * byte first and marks the page in the dirty log afterwards, so a migration that folds the log
- * and then reads the byte never misses a change (see {@link ConcurrentBitLog}).
+ * and then reads the byte never misses a change (see {@link DirtyLog}).
  *
  * <p><b>Thread:</b> {@link #write} from the workload thread; reads from the migration thread
  * concurrently; loads only on the destination, where nothing else writes.
@@ -23,12 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
 final class AttributeStore {
 
     private final byte[] attributes;
-    private final ConcurrentBitLog dirtyLog;
+    private final DirtyLog dirtyLog;
     private final AtomicLong writes = new AtomicLong();
 
     AttributeStore(long pages) {
         this.attributes = new byte[Math.toIntExact(pages)];
-        this.dirtyLog = new ConcurrentBitLog(pages);
+        this.dirtyLog = new DirtyLog(pages);
     }
 
     long pages() {
@@ -46,7 +47,7 @@ final class AttributeStore {
         writes.incrementAndGet();
     }
 
-    ConcurrentBitLog dirtyLog() {
+    DirtyLog dirtyLog() {
         return dirtyLog;
     }
 

@@ -1,5 +1,6 @@
 package dev.switchover.device.s390stattrib;
 
+import dev.switchover.migration.spi.support.PacedLoop;
 import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.api.RunState;
@@ -95,7 +96,7 @@ final class StorageAttributesDevice implements MigrationDevice {
     private final StattribConfig config;
     private final AttributeStore store;
     private final AttributeLoader loader;
-    private final RateLimitedLoop workload;
+    private final PacedLoop workload;
 
     private volatile Phase phase = Phase.IDLE;
     private volatile AttributeSaver saver;
@@ -108,7 +109,7 @@ final class StorageAttributesDevice implements MigrationDevice {
         this.store = new AttributeStore(config.pages());
         this.loader = new AttributeLoader(context.id(), store);
         AttributeWorkload changes = new AttributeWorkload(store, config.seed());
-        this.workload = new RateLimitedLoop("s390-stattrib-" + context.id() + "-workload", config.changeRate(),
+        this.workload = new PacedLoop("s390-stattrib-" + context.id() + "-workload", config.changeRate(),
                 context.clock(), changes::changeOne);
     }
 

@@ -1,4 +1,4 @@
-package dev.switchover.device.dirtybitmap;
+package dev.switchover.migration.spi.support;
 
 import dev.switchover.migration.spi.MonotonicClock;
 
@@ -12,9 +12,12 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Each tick (about 5 ms) it grants {@code rate × elapsed} steps, carrying fractions over, and
  * never more than one second's worth at once, so a stalled thread does not burst. {@link
  * #stopAndJoin()} returns only after the last step finished: the caller may then treat the state
- * the steps write as frozen.
+ * the steps write as frozen — which is what {@code MigrationDevice.onRunStateChange} requires of
+ * a workload when the machine stops.
+ *
+ * @since 0.1
  */
-final class RateLimitedLoop {
+public final class PacedLoop {
 
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final long MAX_ELAPSED_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -30,7 +33,7 @@ final class RateLimitedLoop {
      * @param stepsPerSecond how often to run {@code step}; zero or less means never start
      * @param step           one unit of work, run on the loop's thread only
      */
-    RateLimitedLoop(String threadName, double stepsPerSecond, MonotonicClock clock, Runnable step) {
+    public PacedLoop(String threadName, double stepsPerSecond, MonotonicClock clock, Runnable step) {
         this.threadName = threadName;
         this.stepsPerSecond = stepsPerSecond;
         this.clock = clock;
@@ -38,7 +41,7 @@ final class RateLimitedLoop {
     }
 
     /** Starts the thread unless it runs already or the rate is zero. */
-    synchronized void start() {
+    public synchronized void start() {
         if (thread != null || stepsPerSecond <= 0) {
             return;
         }
@@ -48,7 +51,7 @@ final class RateLimitedLoop {
     }
 
     /** Stops the thread and waits for it; returns at once when it does not run. */
-    synchronized void stopAndJoin() {
+    public synchronized void stopAndJoin() {
         Thread t = thread;
         if (t == null) {
             return;
@@ -69,7 +72,8 @@ final class RateLimitedLoop {
         }
     }
 
-    synchronized boolean isRunning() {
+    /** Whether the loop thread runs. */
+    public synchronized boolean isRunning() {
         return thread != null && thread.isAlive();
     }
 

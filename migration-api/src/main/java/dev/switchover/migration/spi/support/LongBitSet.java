@@ -1,16 +1,19 @@
-package dev.switchover.device.s390stattrib;
+package dev.switchover.migration.spi.support;
 
 /**
- * A fixed-size set of bits over a {@code long[]}, for state that one thread owns (the
- * migration thread's bitmap of attribute bytes still to send). Not thread-safe.
+ * A fixed-size set of bits over a {@code long[]}, indexed by {@code long}, for state one
+ * thread owns: a device's migration bitmap of pages or chunks still to send. Not thread-safe;
+ * pair it with a {@link DirtyLog} that other threads mark.
+ *
+ * @since 0.1
  */
-final class LongBitSet {
+public final class LongBitSet {
 
     private final long[] words;
     private final long size;
 
     /** @param size number of bits, at most {@code 64 × Integer.MAX_VALUE} */
-    LongBitSet(long size) {
+    public LongBitSet(long size) {
         if (size < 0 || (size + 63) >>> 6 > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("bit set size " + size + " out of range");
         }
@@ -18,16 +21,17 @@ final class LongBitSet {
         this.words = new long[(int) ((size + 63) >>> 6)];
     }
 
-    long size() {
+    public long size() {
         return size;
     }
 
-    boolean get(long bit) {
+    /** Whether {@code bit} is set. */
+    public boolean get(long bit) {
         return (words[(int) (bit >>> 6)] & (1L << bit)) != 0;
     }
 
     /** Sets {@code bit}; returns whether it was clear before. */
-    boolean set(long bit) {
+    public boolean set(long bit) {
         int w = (int) (bit >>> 6);
         long mask = 1L << bit;
         boolean wasClear = (words[w] & mask) == 0;
@@ -36,7 +40,7 @@ final class LongBitSet {
     }
 
     /** Clears {@code bit}; returns whether it was set before. */
-    boolean clear(long bit) {
+    public boolean clear(long bit) {
         int w = (int) (bit >>> 6);
         long mask = 1L << bit;
         boolean wasSet = (words[w] & mask) != 0;
@@ -45,7 +49,7 @@ final class LongBitSet {
     }
 
     /** Sets every bit. */
-    void setAll() {
+    public void setAll() {
         java.util.Arrays.fill(words, -1L);
         int tail = (int) (size & 63);
         if (tail != 0) {
@@ -54,7 +58,7 @@ final class LongBitSet {
     }
 
     /** Clears bits {@code [from, to)}; returns how many of them were set. */
-    long clearRange(long from, long to) {
+    public long clearRange(long from, long to) {
         long cleared = 0;
         if (from >= to) {
             return 0;
@@ -76,12 +80,12 @@ final class LongBitSet {
     }
 
     /** Clears every bit. */
-    void clearAll() {
+    public void clearAll() {
         java.util.Arrays.fill(words, 0L);
     }
 
     /** The first set bit at or after {@code from}, or {@code -1}. */
-    long nextSetBit(long from) {
+    public long nextSetBit(long from) {
         if (from >= size) {
             return -1;
         }
@@ -100,7 +104,7 @@ final class LongBitSet {
     }
 
     /** The first clear bit at or after {@code from}, or {@code -1} when all of them are set. */
-    long nextClearBit(long from) {
+    public long nextClearBit(long from) {
         if (from >= size) {
             return -1;
         }
