@@ -21,7 +21,8 @@ import java.util.Random;
  * A small real device for engine tests: {@code size} bytes in 64 KiB chunks with a dirty set,
  * plus {@code stop-size} bytes that can only move while stopped. Records: {@code be32 chunk,
  * bytes}; {@code be32 -2, be32 len, bytes} for stop-only data; {@code be32 -1} ends a section.
- * {@code fail=<call>} makes that call throw.
+ * {@code fail=<call>} makes that call throw ({@code loadEnd}: loading the END section, which
+ * only arrives after the source stopped).
  */
 final class BlobDevice implements MigrationDevice {
 
@@ -148,6 +149,9 @@ final class BlobDevice implements MigrationDevice {
     @Override
     public void loadSection(SectionReader in, SectionKind kind, int version) throws IOException {
         maybeFail("loadSection");
+        if (kind == SectionKind.END) {
+            maybeFail("loadEnd");
+        }
         while (true) {
             int c = in.readInt();
             if (c == -1) {

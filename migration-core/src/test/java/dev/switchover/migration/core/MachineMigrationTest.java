@@ -176,6 +176,23 @@ class MachineMigrationTest {
     }
 
     @Test
+    void aFailureAfterTheStopRestoresTheRunStateTheUserHad() throws Exception {
+        Machine src = machine(Machine.builder().device("blob,id=blob0,size=1M"));
+        src.stop();
+        Machine dst = machine(Machine.builder().device("blob,id=blob0,size=1M,fail=loadEnd").incoming());
+        List<String> events = new CopyOnWriteArrayList<>();
+        src.subscribe(e -> events.add(describe(e)));
+        dst.migrateIncoming("tcp:127.0.0.1:0");
+        src.migrate(dst.incomingUri());
+
+        MigrationInfo info = awaitEnd(src);
+        assertThat(info.status()).contains(MigrationStatus.FAILED);
+        assertThat(info.errorDesc()).hasValueSatisfying(d -> assertThat(d).contains("loadEnd"));
+        assertThat(src.runState()).isEqualTo(RunState.PAUSED);
+        assertThat(events).doesNotContain("RESUME");
+    }
+
+    @Test
     void aDeviceThatThrowsFailsTheMigrationByNameAndTheSourceKeepsRunning() throws Exception {
         Machine src = machine(Machine.builder().device("blob,id=blob0,size=1M,fail=saveComplete"));
         String before = src.stateDigests().get("blob0");

@@ -127,6 +127,7 @@ public final class IncomingMigration implements Runnable {
             byName.put(s.section() + "/" + s.instance(), s);
         }
         Map<Integer, DeviceSlot> bySectionId = new HashMap<>();
+        Map<Integer, Integer> versionBySectionId = new HashMap<>();
         Set<DeviceSlot> complete = new HashSet<>();
         while (true) {
             StreamItem item = reader.next();
@@ -142,7 +143,8 @@ public final class IncomingMigration implements Runnable {
                         throw new MigrationStreamException("section id " + sec.sectionId() + " is started twice");
                     }
                     checkVersion(s, sec.versionId());
-                    loadOne(reader, s, sec);
+                    versionBySectionId.put(sec.sectionId(), sec.versionId());
+                    loadOne(reader, s, sec, sec.versionId());
                     if (sec.kind() == SectionKind.FULL) {
                         complete.add(s);
                     }
@@ -155,7 +157,7 @@ public final class IncomingMigration implements Runnable {
                     if (complete.contains(s)) {
                         throw new MigrationStreamException("device '" + s.id() + "' sent data after its END section");
                     }
-                    loadOne(reader, s, sec);
+                    loadOne(reader, s, sec, versionBySectionId.get(sec.sectionId()));
                     if (sec.kind() == SectionKind.END) {
                         complete.add(s);
                     }
@@ -175,9 +177,9 @@ public final class IncomingMigration implements Runnable {
         }
     }
 
-    private void loadOne(StreamReader reader, DeviceSlot s, StreamItem.Section sec) throws IOException, DeviceCallException {
-        int version = sec.kind() == SectionKind.START || sec.kind() == SectionKind.FULL
-                ? sec.versionId() : s.device().sectionVersion();
+    /** Loads one section payload with the version its START/FULL header carried. */
+    private void loadOne(StreamReader reader, DeviceSlot s, StreamItem.Section sec, int version)
+            throws IOException, DeviceCallException {
         try {
             s.device().loadSection(reader.payload(), sec.kind(), version);
         } catch (MigrationStreamException e) {

@@ -54,6 +54,8 @@ public final class OutgoingMigration implements Runnable {
     private final MigrationStats stats;
     private final Object wakeup = new Object();
     private final BlockingQueue<Object> returnPath = new LinkedBlockingQueue<>();
+    /** The run state before the switchover stopped the machine; restored if the migration fails after. */
+    private volatile RunState stoppedFrom;
     private volatile boolean cancelRequested;
     private volatile boolean wakeRequested;
     private volatile MigrationChannel channel;
@@ -109,7 +111,6 @@ public final class OutgoingMigration implements Runnable {
     @Override
     public void run() {
         List<DeviceSlot> active = List.of();
-        RunState stoppedFrom = null;
         TrackingChannel tracking = null;
         try {
             setStatus(MigrationStatus.SETUP);
@@ -144,14 +145,14 @@ public final class OutgoingMigration implements Runnable {
                     iterate(it.devices());
                 }
             }
-            stoppedFrom = switchover(loop, active);
+            switchover(loop, active);
         } catch (CancelledException | InterruptedException e) {
-            end(MigrationStatus.CANCELLED, null, stoppedFrom);
+            end(MigrationStatus.CANCELLED, null);
         } catch (Throwable t) {
             if (cancelRequested) {
-                end(MigrationStatus.CANCELLED, null, stoppedFrom);
+                end(MigrationStatus.CANCELLED, null);
             } else {
-                end(MigrationStatus.FAILED, describe(t, tracking), stoppedFrom);
+                end(MigrationStatus.FAILED, describe(t, tracking));
             }
         } finally {
             cleanup(active);
@@ -205,8 +206,7 @@ public final class OutgoingMigration implements Runnable {
     }
 
     private void iterate(List<DeviceSlot> iterable) throws IOException, DeviceCallException, InterruptedException {
-        List<DeviceSlot> active = stats.status() == MigrationStatus.ACTIVE ? iterable : List.of();
-        for (DeviceSlot s : active) {
+        for (DeviceSlot s : iterable) {
             checkCancelled();
             long quota = meter.quotaLeft(machine.parameters().maxBandwidth(), writer.bytesWritten());
             if (quota <= 0) {
@@ -229,14 +229,14 @@ public final class OutgoingMigration implements Runnable {
         }
     }
 
-    private RunState switchover(PrecopyLoop loop, List<DeviceSlot> active)
+    private void switchover(PrecopyLoop loop, List<DeviceSlot> active)
             throws IOException, DeviceCallException, InterruptedException {
         SwitchoverEvent event = new SwitchoverEvent();
         event.begin();
         long predicted = stats.expectedDowntimeMs().orElse(-1);
         stats.predictedDowntimeMs(predicted);
         long stopNanos = machine.nanoTime();
-        RunState before = machine.changeRunState(RunState.FINISH_MIGRATE);
+        stoppedFrom = machine.changeRunState(RunState.FINISH_MIGRATE);
         long bytesAtStop = writer.bytesWritten();
         stats.precopyBytes(bytesAtStop);
         stats.remember(loop.exactPass());
@@ -268,7 +268,6 @@ public final class OutgoingMigration implements Runnable {
         event.commit();
         LOG.log(System.Logger.Level.INFO, "migration to {0} completed: downtime {1} ms (predicted {2} ms)",
                 uri, downtime, predicted);
-        return before;
     }
 
     private void awaitDestinationRunning() throws IOException, InterruptedException {
@@ -316,7 +315,7 @@ public final class OutgoingMigration implements Runnable {
         t.start();
     }
 
-    private void end(MigrationStatus status, String error, RunState stoppedFrom) {
+    private void end(MigrationStatus status, String error) {
         if (error != null) {
             stats.error(error);
             LOG.log(System.Logger.Level.WARNING, "migration to {0} failed: {1}", uri, error);
@@ -324,8 +323,8 @@ public final class OutgoingMigration implements Runnable {
         RunState now = machine.runState();
         if (now == RunState.FINISH_MIGRATE) {
             // stopped for the switchover but not handed over: the source resumes
-            RunState back = stoppedFrom != null ? stoppedFrom : RunState.RUNNING;
-            machine.changeRunState(back == RunState.FINISH_MIGRATE ? RunState.RUNNING : back);
+            RunState back = stoppedFrom;
+            machine.changeRunState(back == null || back == RunState.FINISH_MIGRATE ? RunState.RUNNING : back);
         }
         setStatus(status);
     }
