@@ -14,15 +14,26 @@ import dev.switchover.migration.core.internal.engine.DeviceSlot;
 import dev.switchover.migration.core.internal.engine.IncomingMigration;
 import dev.switchover.migration.core.internal.engine.MachineHooks;
 import dev.switchover.migration.core.internal.engine.OutgoingMigration;
+import dev.switchover.migration.core.internal.report.MigrationReportWriter;
 import dev.switchover.migration.core.internal.trace.JfrDeviceTracer;
 import dev.switchover.migration.core.internal.transport.MigrationUri;
 import dev.switchover.migration.core.internal.transport.Transports;
+import dev.switchover.migration.core.jmx.MigrationBean;
+import dev.switchover.migration.core.jmx.MigrationMXBean;
+import dev.switchover.migration.core.jmx.MigrationReport;
+import dev.switchover.migration.core.jmx.MigrationReportSource;
 import dev.switchover.migration.spi.DeviceContext;
 import dev.switchover.migration.spi.MigrationDevice;
 import dev.switchover.migration.spi.MigrationDeviceProvider;
 import dev.switchover.migration.spi.MonotonicClock;
 
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.InstanceNotFoundException;
+import javax.management.MBeanRegistrationException;
+import javax.management.NotCompliantMBeanException;
+import javax.management.ObjectName;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +43,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -46,7 +59,7 @@ import java.util.function.Consumer;
  *
  * <p>All {@link MigrationControl} methods are thread-safe and never wait on a migration.
  */
-public final class Machine implements MigrationControl, AutoCloseable {
+public final class Machine implements MigrationControl, MigrationReportSource, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Machine.class.getName());
 
@@ -60,6 +73,7 @@ public final class Machine implements MigrationControl, AutoCloseable {
     private volatile MigrationParameters parameters = MigrationParameters.DEFAULTS;
     private volatile OutgoingMigration outgoing;
     private volatile IncomingMigration incoming;
+    private final List<ObjectName> mxBeans = new CopyOnWriteArrayList<>();
 
     private Machine(List<DeviceSlot> slots, MonotonicClock clock) {
         this.slots = List.copyOf(slots);
@@ -228,9 +242,60 @@ public final class Machine implements MigrationControl, AutoCloseable {
         return events.subscribe(listener);
     }
 
-    /** Cancels migrations, stops the devices' workloads and frees their memory. */
+    // ------------------------------------------------------------------ reports and JMX
+
+    /**
+     * The report of the latest outgoing migration, pass by pass: final once it ended, the series
+     * so far while it runs; empty if this machine never started one. Incoming migrations have no
+     * passes and keep no report.
+     */
+    @Override
+    public Optional<MigrationReport> lastMigrationReport() {
+        OutgoingMigration out = outgoing;
+        return out == null ? Optional.empty() : Optional.of(out.report());
+    }
+
+    /**
+     * Writes {@link #lastMigrationReport()} into {@code dir} (created if missing) as
+     * {@code migration-<start time>.json} and a self-contained {@code .html} page with charts.
+     *
+     * @return the files written: the JSON first, then the HTML page
+     * @throws IllegalStateException if this machine never started an outgoing migration
+     * @throws IOException           if the files can not be written
+     */
+    public List<Path> writeMigrationReport(Path dir) throws IOException {
+        MigrationReport report = lastMigrationReport().orElseThrow(() -> new IllegalStateException(
+                "no migration report: this machine never started an outgoing migration"));
+        MigrationReportWriter.Written files = MigrationReportWriter.write(report, dir);
+        return List.of(files.json(), files.html());
+    }
+
+    /**
+     * Registers a {@link MigrationMXBean} of this machine with the platform MBean server under
+     * {@code dev.switchover:type=Migration,name=<name>}; {@link #close()} unregisters it.
+     *
+     * @param name the machine's name, or the process id
+     * @return the name it was registered under
+     * @throws IllegalArgumentException if {@code name} is blank
+     * @throws IllegalStateException    if a bean is already registered under that name
+     */
+    public ObjectName registerMXBean(String name) {
+        ObjectName objectName = MigrationBean.objectName(name);
+        try {
+            ManagementFactory.getPlatformMBeanServer().registerMBean(new MigrationBean(this), objectName);
+        } catch (InstanceAlreadyExistsException e) {
+            throw new IllegalStateException("a migration MXBean is already registered as " + objectName, e);
+        } catch (MBeanRegistrationException | NotCompliantMBeanException e) {
+            throw new IllegalStateException("registering " + objectName + " failed: " + e.getMessage(), e);
+        }
+        mxBeans.add(objectName);
+        return objectName;
+    }
+
+    /** Cancels migrations, stops the devices' workloads, frees their memory and unregisters its MXBeans. */
     @Override
     public void close() {
+        unregisterMXBeans();
         migrateCancel();
         IncomingMigration in = incoming;
         if (in != null) {
@@ -254,6 +319,17 @@ public final class Machine implements MigrationControl, AutoCloseable {
     }
 
     // ------------------------------------------------------------------ internals
+
+    private void unregisterMXBeans() {
+        for (ObjectName name : mxBeans) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+            } catch (InstanceNotFoundException | MBeanRegistrationException e) {
+                LOG.log(System.Logger.Level.DEBUG, "unregistering " + name + " failed", e);
+            }
+            mxBeans.remove(name);
+        }
+    }
 
     private RunState changeRunState(RunState to) {
         return changeRunState(to, true);

@@ -262,6 +262,21 @@ public final class QmpClient implements AutoCloseable {
                 DeviceReportJson::fromJson);
     }
 
+    /**
+     * {@code x-query-migrate-report} (Switchover only): the per-pass report of the machine's
+     * latest outgoing migration, as the JSON text the monitor sent (the format of the report
+     * files; fit to save as they are).
+     *
+     * @throws QmpException if the machine never started an outgoing migration
+     */
+    public String migrationReport() throws IOException, QmpException {
+        JsonValue r = executeJson("x-query-migrate-report", JsonObject.EMPTY);
+        if (!(r instanceof JsonObject)) {
+            throw new IOException("malformed reply to x-query-migrate-report: " + abbreviate(r));
+        }
+        return JsonWriter.write(r);
+    }
+
     /** {@code x-query-state-digests} (Switchover only): device id → SHA-256 of its state. */
     public Map<String, String> stateDigests() throws IOException, QmpException {
         Object r = JavaJson.toJava(executeJson("x-query-state-digests", JsonObject.EMPTY));

@@ -37,7 +37,8 @@ public final class MigrationStats {
     private volatile long pass;
     private volatile PendingSnapshot remembered;
     private volatile long fixedCostMs;
-    private volatile long precopyBytes;
+    /** Bytes written before the machine stopped; -1 until it stopped for the switchover. */
+    private volatile long precopyBytes = -1;
     private volatile long downtimeBytes;
     private volatile long predictedDowntimeMs = -1;
     private volatile long downtimeMs = -1;
@@ -165,6 +166,71 @@ public final class MigrationStats {
             return OptionalLong.empty();
         }
         return SwitchoverPolicy.expectedDowntimeMs(r.total().total(), switchoverBandwidth(), fixedCostMs);
+    }
+
+    // ------------------------------------------------------------------ for the migration report
+
+    /** ms from the start to the end, or to now while running. */
+    public long totalMs() {
+        long end = endNanos >= 0 ? endNanos : clock.getAsLong();
+        return Math.max(0, (end - startNanos) / 1_000_000);
+    }
+
+    /** ms spent in setup (all of {@link #totalMs()} while setup has not finished). */
+    public long setupMs() {
+        return setupNanos >= 0 ? Math.max(0, (setupNanos - startNanos) / 1_000_000) : totalMs();
+    }
+
+    /** ms since the start, now (unlike {@link #totalMs()}, never frozen at the end). */
+    public long elapsedMs() {
+        return Math.max(0, (clock.getAsLong() - startNanos) / 1_000_000);
+    }
+
+    /** Bytes written to the stream so far. */
+    public long transferred() {
+        return transferred.getAsLong();
+    }
+
+    /** Bytes written before the machine stopped; empty before the stop. */
+    public OptionalLong precopyBytesAtStop() {
+        long b = precopyBytes;
+        return b >= 0 ? OptionalLong.of(b) : OptionalLong.empty();
+    }
+
+    /** Bytes written while the machine was stopped (0 before the stop). */
+    public long downtimeBytes() {
+        return downtimeBytes;
+    }
+
+    /** The expected downtime when the machine stopped; empty before, or when it was not known. */
+    public OptionalLong predictedDowntimeMs() {
+        long p = predictedDowntimeMs;
+        return p >= 0 ? OptionalLong.of(p) : OptionalLong.empty();
+    }
+
+    /** The measured downtime; empty until the migration completed. */
+    public OptionalLong measuredDowntimeMs() {
+        long d = downtimeMs;
+        return status == MigrationStatus.COMPLETED && d >= 0 ? OptionalLong.of(d) : OptionalLong.empty();
+    }
+
+    public long linkBandwidth() {
+        return meter.linkCapacity();
+    }
+
+    public long throughput() {
+        return meter.throughput();
+    }
+
+    public long downtimeLimitMs() {
+        return parameters.get().downtimeLimitMs();
+    }
+
+    /** Bytes/s RAM is dirtied: {@code dirty-pages-rate} × page size; empty when no device reports RAM. */
+    public OptionalLong ramDirtyRate() {
+        return DeviceStatsAggregator.merge(devices, "ram").map(r -> OptionalLong.of(Bytes.saturatingMul(
+                r.counter("dirty-pages-rate"), Math.max(1, r.constants().getOrDefault("page-size", 4096L)))))
+                .orElse(OptionalLong.empty());
     }
 
     /** {@code query-migrate}, computed now, with QEMU's presence rules. */

@@ -10,6 +10,7 @@ import dev.switchover.migration.core.internal.trace.SwitchoverEvent;
 import dev.switchover.migration.core.internal.transport.MigrationChannel;
 import dev.switchover.migration.core.internal.transport.MigrationUri;
 import dev.switchover.migration.core.internal.transport.Transports;
+import dev.switchover.migration.core.jmx.MigrationReport;
 import dev.switchover.migration.spi.MigrationDevice;
 import dev.switchover.migration.spi.SaveOptions;
 import dev.switchover.migration.spi.SectionKind;
@@ -18,6 +19,8 @@ import dev.switchover.migration.spi.SectionWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -52,6 +55,8 @@ public final class OutgoingMigration implements Runnable {
     private final List<DeviceSlot> devices;
     private final BandwidthMeter meter = new BandwidthMeter();
     private final MigrationStats stats;
+    private final PassRecorder passes;
+    private final Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     private final Object wakeup = new Object();
     private final BlockingQueue<Object> returnPath = new LinkedBlockingQueue<>();
     /** The run state before the switchover stopped the machine; restored if the migration fails after. */
@@ -75,11 +80,17 @@ public final class OutgoingMigration implements Runnable {
             StreamWriter w = writer;
             return w == null ? 0 : w.bytesWritten();
         });
+        this.passes = new PassRecorder(stats, () -> machine.runState() == RunState.FINISH_MIGRATE);
     }
 
     /** The figures {@code query-migrate} reports; safe from any thread. */
     public MigrationStats stats() {
         return stats;
+    }
+
+    /** This migration's report: final once it ended, the passes so far while it runs; safe from any thread. */
+    public MigrationReport report() {
+        return MigrationReports.of(stats, passes, devices, startedAt, uri.text());
     }
 
     /** Asks the migration to stop; the migration thread ends it as {@code cancelled}. */
@@ -126,7 +137,7 @@ public final class OutgoingMigration implements Runnable {
             }
             setup(active);
             PrecopyLoop loop = new PrecopyLoop(new PendingAggregator(active), meter, stats, writer::bytesWritten,
-                    machine::passStarted);
+                    machine::passStarted, passes);
             stats.remember(loop.exactPass());
             stats.setupDone();
             setStatus(MigrationStatus.ACTIVE);

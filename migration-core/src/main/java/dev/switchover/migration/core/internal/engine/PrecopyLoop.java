@@ -33,20 +33,23 @@ public final class PrecopyLoop {
     private final MigrationStats stats;
     private final LongSupplier bytesTotal;
     private final LongConsumer passListener;
+    private final PassRecorder recorder;
     /** The window ({@link BandwidthMeter#windowsClosed()}) of the last EXACT query forced by drained data. */
     private long lastForcedExactWindow = -1;
 
     /**
      * @param bytesTotal   bytes written to the stream so far
      * @param passListener told the number of each new pass (MIGRATION_PASS)
+     * @param recorder     keeps each pass's figures for the migration report
      */
     public PrecopyLoop(PendingAggregator pending, BandwidthMeter meter, MigrationStats stats, LongSupplier bytesTotal,
-                       LongConsumer passListener) {
+                       LongConsumer passListener, PassRecorder recorder) {
         this.pending = pending;
         this.meter = meter;
         this.stats = stats;
         this.bytesTotal = bytesTotal;
         this.passListener = passListener;
+        this.recorder = recorder;
     }
 
     /**
@@ -88,11 +91,16 @@ public final class PrecopyLoop {
         return decision;
     }
 
-    /** Starts a pass: increments the core's iteration counter and asks every device for EXACT figures. */
+    /**
+     * Starts a pass: increments the core's iteration counter, asks every device for EXACT figures
+     * and records the pass for the report.
+     */
     public PendingSnapshot exactPass() throws DeviceCallException {
         long pass = stats.nextPass();
         passListener.accept(pass);
-        return pending.query(QueryMode.EXACT);
+        PendingSnapshot q = pending.query(QueryMode.EXACT);
+        recorder.record(pass, q);
+        return q;
     }
 
     private void trace(PendingSnapshot q, long threshold, RoundDecision decision) {

@@ -10,7 +10,9 @@ import dev.switchover.migration.core.internal.report.CapabilitiesJson;
 import dev.switchover.migration.core.internal.report.DeviceReportJson;
 import dev.switchover.migration.core.internal.report.MigrationInfoJson;
 import dev.switchover.migration.core.internal.report.MigrationParametersJson;
+import dev.switchover.migration.core.internal.report.MigrationReportJson;
 import dev.switchover.migration.core.internal.report.RunStateJson;
+import dev.switchover.migration.core.jmx.MigrationReportSource;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -128,6 +130,14 @@ final class QmpCommands {
         handlers.put("x-query-migrate-devices", (a, c) -> {
             a.done();
             return DeviceReportJson.toJson(control.queryDevices());
+        });
+        handlers.put("x-query-migrate-report", (a, c) -> {
+            a.done();
+            if (!(control instanceof MigrationReportSource source)) {
+                throw QmpError.generic("this machine keeps no migration reports");
+            }
+            return MigrationReportJson.toJson(source.lastMigrationReport().orElseThrow(
+                    () -> QmpError.generic("no migration report: this machine never started an outgoing migration")));
         });
         handlers.put("x-query-state-digests", (a, c) -> {
             a.done();

@@ -18,6 +18,9 @@ final class LoopFixture {
     MigrationParameters parameters = MigrationParameters.DEFAULTS;
     MigrationStats stats;
     PrecopyLoop loop;
+    PassRecorder recorder;
+    int recorderCapacity = PassRecorder.CAPACITY;
+    volatile boolean stopped;
 
     LoopFixture device(String id, ScriptedDevice d) {
         slots.add(new DeviceSlot(id, "scripted", d, "scripted", slots.size()));
@@ -33,7 +36,8 @@ final class LoopFixture {
         stats = new MigrationStats(now::get, meter, slots, () -> parameters);
         stats.transferredFrom(bytes::get);
         stats.status(MigrationStatus.ACTIVE);
-        loop = new PrecopyLoop(new PendingAggregator(slots), meter, stats, bytes::get, passes::add);
+        recorder = new PassRecorder(stats, () -> stopped, recorderCapacity);
+        loop = new PrecopyLoop(new PendingAggregator(slots), meter, stats, bytes::get, passes::add, recorder);
         meter.start(now.get(), bytes.get());
         return this;
     }

@@ -2,6 +2,7 @@ package dev.switchover.migration.core.internal.engine;
 
 import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.api.QueryMode;
+import dev.switchover.migration.spi.DeviceStats;
 import dev.switchover.migration.spi.IterationResult;
 import dev.switchover.migration.spi.MigrationDevice;
 import dev.switchover.migration.spi.SaveOptions;
@@ -11,6 +12,7 @@ import dev.switchover.migration.spi.SectionWriter;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** A device whose pending figures a test sets per mode, counting every query. */
 final class ScriptedDevice implements MigrationDevice {
@@ -18,6 +20,8 @@ final class ScriptedDevice implements MigrationDevice {
     private final Map<QueryMode, Pending> answers = new EnumMap<>(QueryMode.class);
     private final Map<QueryMode, Integer> queries = new EnumMap<>(QueryMode.class);
     boolean postcopy;
+    /** What {@link #stats()} reports; none by default. */
+    volatile DeviceStats stats;
 
     ScriptedDevice answer(QueryMode mode, Pending p) {
         answers.put(mode, p);
@@ -72,6 +76,11 @@ final class ScriptedDevice implements MigrationDevice {
 
     @Override
     public void loadSection(SectionReader in, SectionKind kind, int version) {
+    }
+
+    @Override
+    public Optional<DeviceStats> stats() {
+        return Optional.ofNullable(stats);
     }
 
     @Override

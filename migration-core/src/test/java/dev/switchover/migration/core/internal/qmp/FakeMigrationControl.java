@@ -8,10 +8,13 @@ import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.api.DeviceReport;
 import dev.switchover.migration.api.MachineEvent;
 import dev.switchover.migration.api.MigrationControl;
+import dev.switchover.migration.core.jmx.MigrationReport;
+import dev.switchover.migration.core.jmx.MigrationReportSource;
 
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -21,13 +24,15 @@ import java.util.function.Consumer;
  * from fields the test sets, refuses what a real machine refuses (with the same exception
  * types), and emits events on demand on the calling thread.
  */
-public final class FakeMigrationControl implements MigrationControl {
+public final class FakeMigrationControl implements MigrationControl, MigrationReportSource {
 
     public volatile RunState runState = RunState.RUNNING;
     public volatile MigrationInfo info = MigrationInfo.NEVER_MIGRATED;
     public volatile MigrationParameters parameters = MigrationParameters.DEFAULTS;
     public volatile List<DeviceReport> devices = List.of();
     public volatile Map<String, String> digests = Map.of();
+    /** What {@link #lastMigrationReport()} answers; null: never migrated. */
+    public volatile MigrationReport report;
     public final Set<MigrationCapability> capabilities = EnumSet.noneOf(MigrationCapability.class);
     public final List<String> calls = new CopyOnWriteArrayList<>();
     private final List<Consumer<MachineEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -141,5 +146,10 @@ public final class FakeMigrationControl implements MigrationControl {
     public AutoCloseable subscribe(Consumer<MachineEvent> listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public Optional<MigrationReport> lastMigrationReport() {
+        return Optional.ofNullable(report);
     }
 }

@@ -119,7 +119,8 @@ class QmpProtocolTest extends QmpServerTestBase {
                 + "{\"name\": \"migrate_cancel\"}, {\"name\": \"migrate-set-parameters\"}, "
                 + "{\"name\": \"query-migrate-parameters\"}, {\"name\": \"migrate-set-capabilities\"}, "
                 + "{\"name\": \"query-migrate-capabilities\"}, {\"name\": \"human-monitor-command\"}, "
-                + "{\"name\": \"x-query-migrate-devices\"}, {\"name\": \"x-query-state-digests\"}]}");
+                + "{\"name\": \"x-query-migrate-devices\"}, {\"name\": \"x-query-migrate-report\"}, "
+                + "{\"name\": \"x-query-state-digests\"}]}");
         assertThat(c.command("{\"execute\": \"query-version\"}").toJson()).isEqualTo("{\"return\": {\"qemu\": "
                 + "{\"micro\": 0, \"minor\": 1, \"major\": 11}, \"package\": \"switchover 0.1.0\"}}");
     }
