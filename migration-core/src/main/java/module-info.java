@@ -16,6 +16,7 @@ module dev.switchover.migration.core {
 
     exports dev.switchover.migration.core;
     exports dev.switchover.migration.core.client;
+    exports dev.switchover.migration.core.advisor;
 
     opens dev.switchover.migration.core.cli to info.picocli;
 
