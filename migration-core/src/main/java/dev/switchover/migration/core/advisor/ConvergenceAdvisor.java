@@ -187,7 +187,7 @@ public final class ConvergenceAdvisor implements AutoCloseable {
      * so whoever sees the migration cancelled also finds the verdict.
      */
     private void carryOut(AdvisorDecision decision) throws IOException, QmpException {
-        LOG.log(Level.INFO, decision.describe());
+        LOG.log(Level.DEBUG, decision.describe()); // the listener is how decisions are told; this is for tracing
         switch (decision) {
             case AdvisorDecision.RaiseDowntimeLimit raise -> {
                 client.setParameter("downtime-limit", raise.toMs());

@@ -43,12 +43,19 @@ sealed interface ProgressDisplay {
         return terminal ? new Redraw(out) : new Lines(out);
     }
 
-    /** One line: status, bar, transferred, remaining, pass, expected downtime. */
+    /**
+     * One line: status, then — once the source reports what remains — bar, transferred,
+     * remaining, pass and expected downtime.
+     */
     static String line(MigrationInfo info) {
+        String status = info.status().map(MigrationStatus::qmpName).orElse("none");
+        if (info.remaining().isEmpty()) {
+            return status;
+        }
         long transferred = info.ram().map(MigrationRamStats::transferred).orElse(0L);
-        long remaining = info.remaining().orElse(0);
+        long remaining = info.remaining().getAsLong();
         StringBuilder b = new StringBuilder();
-        b.append(String.format("%-8s", info.status().map(MigrationStatus::qmpName).orElse("none")))
+        b.append(String.format("%-8s", status))
                 .append(' ').append(ProgressBar.render(transferred, remaining, 20))
                 .append("  transferred ").append(ByteSize.format(transferred))
                 .append(", remaining ").append(ByteSize.format(remaining));
@@ -73,10 +80,12 @@ sealed interface ProgressDisplay {
 
         @Override
         public void show(MigrationInfo info, String infoMigrate, long nowNanos) {
-            long transferred = info.ram().map(MigrationRamStats::transferred).orElse(0L);
-            long remaining = info.remaining().orElse(0);
-            String block = infoMigrate.replace("\r\n", "\n")
-                    + "Progress: \t\t" + ProgressBar.render(transferred, remaining, BAR_WIDTH) + "\n";
+            String block = infoMigrate.replace("\r\n", "\n");
+            if (info.remaining().isPresent()) {
+                long transferred = info.ram().map(MigrationRamStats::transferred).orElse(0L);
+                block += "Progress: \t\t" + ProgressBar.render(transferred, info.remaining().getAsLong(), BAR_WIDTH)
+                        + "\n";
+            }
             erase();
             out.print(block);
             out.flush();

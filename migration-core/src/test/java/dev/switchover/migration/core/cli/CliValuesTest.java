@@ -59,6 +59,15 @@ class CliValuesTest {
     }
 
     @Test
+    void beforeTheSourceReportsWhatRemainsTheLineIsJustTheStatus() {
+        assertThat(ProgressDisplay.line(MigrationInfo.builder().status(MigrationStatus.SETUP).build())).isEqualTo("setup");
+        StringWriter text = new StringWriter();
+        ProgressDisplay.of(new PrintWriter(text), true, false)
+                .show(MigrationInfo.builder().status(MigrationStatus.SETUP).build(), "Status: \t\tsetup\r\n", 0);
+        assertThat(text.toString()).isEqualTo("Status: \t\tsetup\n");
+    }
+
+    @Test
     void lineDisplayPrintsAtMostOncePerSecondButNotesAtOnce() {
         StringWriter text = new StringWriter();
         ProgressDisplay d = ProgressDisplay.of(new PrintWriter(text), false, false);
