@@ -182,9 +182,14 @@ final class MigrateCommand implements Callable<Integer> {
     /** Shows the migration until it ends, or until the advisor gives up on one it leaves running. */
     private static MigrationInfo watch(QmpClient src, ConvergenceAdvisor advisor, ProgressDisplay display,
                                        Queue<AdvisorDecision> decisions) throws Exception {
+        boolean toldFailure = false;
         while (true) {
             MigrationInfo info = src.queryMigrate();
             print(display, decisions);
+            if (advisor != null && !toldFailure && advisor.failure().isPresent()) {
+                toldFailure = true;
+                display.note("advisor: stopped advising: " + advisor.failure().get().getMessage());
+            }
             MigrationStatus status = info.status().orElse(MigrationStatus.NONE);
             if (status.isTerminal() && status != MigrationStatus.NONE) {
                 return info;
