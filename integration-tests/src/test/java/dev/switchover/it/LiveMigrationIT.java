@@ -101,7 +101,9 @@ class LiveMigrationIT {
     void cancelLeavesTheSourceRunningWithItsMemoryAndASecondMigrationSucceeds() throws Exception {
         var dst = machines.destination(DST_256M);
         var src = machines.source(RAM_256M + ",working-set=64M,dirty-rate=64M");
-        src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 32L << 20));
+        // a declared 1 MB/s switchover link keeps it in pre-copy until the cancel
+        src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 32L << 20,
+                "avail-switchover-bandwidth", 1_000_000L));
         src.qmp().migrate(dst.process().incomingUri());
         Machines.await(src.qmp(), Duration.ofSeconds(30), i -> i.status().orElse(null) == MigrationStatus.ACTIVE);
         Thread.sleep(500);
@@ -116,7 +118,7 @@ class LiveMigrationIT {
         assertThat(src.qmp().stateDigests()).as("a paused machine does not change").isEqualTo(paused);
 
         var dst2 = machines.destination(DST_256M);
-        src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 0L));
+        src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 0L, "avail-switchover-bandwidth", 0L));
         src.qmp().migrate(dst2.process().incomingUri());
         assertThat(Machines.awaitEnd(src.qmp()).status()).contains(MigrationStatus.COMPLETED);
         assertThat(dst2.qmp().stateDigests()).isEqualTo(paused);
@@ -126,7 +128,8 @@ class LiveMigrationIT {
     void killingTheDestinationMidMigrationLeavesTheSourceFailedAndRunning() throws Exception {
         var dst = machines.destination(DST_256M);
         var src = machines.source(RAM_256M + ",working-set=64M,dirty-rate=64M");
-        src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 32L << 20));
+        src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 32L << 20,
+                "avail-switchover-bandwidth", 1_000_000L));
         src.qmp().migrate(dst.process().incomingUri());
         Machines.await(src.qmp(), Duration.ofSeconds(30), i -> i.status().orElse(null) == MigrationStatus.ACTIVE);
         Thread.sleep(500);

@@ -1,0 +1,60 @@
+package dev.switchover.it;
+
+import dev.switchover.migration.core.client.MachineProcess;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the {@code switchover} command line in a child JVM composed like a user's
+ * ({@code java --module-path mods -m dev.switchover.migration.core ...}), with its output captured
+ * in files under the test's directory, and waits for it to exit.
+ */
+final class SwitchoverCli {
+
+    /** What a finished command left behind. */
+    record Result(int exitCode, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout ---\n" + out + "--- stderr ---\n" + err;
+        }
+    }
+
+    private SwitchoverCli() {
+    }
+
+    /**
+     * @param input what the command reads on stdin (empty: end of input at once)
+     * @throws AssertionError if it does not exit within {@code timeout} (it is killed)
+     */
+    static Result run(Path dir, String name, Duration timeout, String input, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("-Xmx128m");
+        cmd.add("--module-path");
+        cmd.add(Machines.modulePath());
+        cmd.add("-m");
+        cmd.add(MachineProcess.MAIN);
+        cmd.addAll(List.of(args));
+        Path in = dir.resolve(name + ".in");
+        Path out = dir.resolve(name + ".out");
+        Path err = dir.resolve(name + ".err");
+        Files.writeString(in, input, StandardCharsets.UTF_8);
+        Process p = new ProcessBuilder(cmd).redirectInput(in.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("switchover " + String.join(" ", args) + " did not exit within "
+                    + timeout.toSeconds() + " s; output so far:\n" + Files.readString(out) + Files.readString(err));
+        }
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+}
