@@ -93,6 +93,15 @@ final class Machines implements AutoCloseable {
 
     @Override
     public void close() {
+        for (AutoCloseable c : open) {
+            if (c instanceof QmpClient qmp) {
+                try {
+                    qmp.execute("quit");
+                } catch (Exception ignored) {
+                    // already gone, or going: closing below ends it either way
+                }
+            }
+        }
         for (int i = open.size() - 1; i >= 0; i--) {
             try {
                 open.get(i).close();

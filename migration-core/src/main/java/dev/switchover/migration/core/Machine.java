@@ -69,6 +69,7 @@ public final class Machine implements MigrationControl, MigrationReportSource, A
     private final Object runStateLock = new Object();
     private final Set<MigrationCapability> capabilities = EnumSet.noneOf(MigrationCapability.class);
     private final Hooks hooks = new Hooks();
+    private final List<Runnable> migrationEndActions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile RunState runState = RunState.PAUSED;
     private volatile MigrationParameters parameters = MigrationParameters.DEFAULTS;
     private volatile OutgoingMigration outgoing;
@@ -245,6 +246,15 @@ public final class Machine implements MigrationControl, MigrationReportSource, A
     // ------------------------------------------------------------------ reports and JMX
 
     /**
+     * Runs {@code action} after every outgoing migration of this machine ended, whatever its
+     * status, on the migration thread, once its report is final (e.g. to write the report).
+     * It must not block for long; an exception is logged.
+     */
+    public void onOutgoingMigrationEnd(Runnable action) {
+        migrationEndActions.add(java.util.Objects.requireNonNull(action));
+    }
+
+    /**
      * The report of the latest outgoing migration, pass by pass: final once it ended, the series
      * so far while it runs; empty if this machine never started one. Incoming migrations have no
      * passes and keep no report.
@@ -414,6 +424,17 @@ public final class Machine implements MigrationControl, MigrationReportSource, A
         @Override
         public long nanoTime() {
             return clock.nanoTime();
+        }
+
+        @Override
+        public void outgoingMigrationEnded() {
+            for (Runnable r : migrationEndActions) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "an action after the migration failed", e);
+                }
+            }
         }
     }
 

@@ -22,6 +22,11 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code (for tests). */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, args2) -> {
+            String name = ex.getCommandLine().getCommandSpec().qualifiedName();
+            ex.getCommandLine().getErr().println(name + ": " + ex.getMessage() + " (see " + name + " --help)");
+            return 2;
+        });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("switchover: " + oneLine(ex));
             return 1;

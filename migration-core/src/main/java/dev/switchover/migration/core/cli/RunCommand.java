@@ -38,6 +38,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--plugins", paramLabel = "DIR", description = "Also load device modules from the jars in DIR.")
     Path plugins;
 
+    @Option(names = "--report-dir", paramLabel = "DIR",
+            description = "After every outgoing migration, write its report here (JSON and an HTML page with charts).")
+    Path reportDir;
+
+    @Option(names = "--jmx-name", paramLabel = "NAME",
+            description = "Register the MigrationMXBean as dev.switchover:type=Migration,name=NAME (default: the pid).")
+    String jmxName;
+
     @Override
     public Integer call() throws Exception {
         Machine.Builder b = Machine.builder().devices(devices);
@@ -54,6 +62,10 @@ final class RunCommand implements Callable<Integer> {
         String address = qmp != null ? qmp : "unix:switchover-" + ProcessHandle.current().pid() + ".qmp";
         try (Machine machine = b.build();
              QmpServer server = QmpServer.builder(machine).listen(address).onQuit(quit::countDown).start()) {
+            machine.registerMXBean(jmxName != null ? jmxName : Long.toString(ProcessHandle.current().pid()));
+            if (reportDir != null) {
+                machine.onOutgoingMigrationEnd(() -> writeReport(machine));
+            }
             String line = "ready qmp=" + server.addresses().stream().map(RunCommand::uri)
                     .collect(java.util.stream.Collectors.joining(","));
             if (incoming != null) {
@@ -66,6 +78,16 @@ final class RunCommand implements Callable<Integer> {
             quit.await();
         }
         return 0;
+    }
+
+    private void writeReport(Machine machine) {
+        try {
+            for (Path p : machine.writeMigrationReport(reportDir)) {
+                System.err.println("switchover: migration report written to " + p);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("switchover: could not write the migration report to " + reportDir + ": " + Main.oneLine(e));
+        }
     }
 
     private static String uri(java.net.SocketAddress a) {

@@ -34,4 +34,8 @@ public interface MachineHooks {
 
     /** Monotonic nanoseconds. */
     long nanoTime();
+
+    /** An outgoing migration ended (any status) and its devices were cleaned up; its report is final. */
+    default void outgoingMigrationEnded() {
+    }
 }

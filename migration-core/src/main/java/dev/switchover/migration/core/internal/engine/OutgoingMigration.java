@@ -167,6 +167,7 @@ public final class OutgoingMigration implements Runnable {
             }
         } finally {
             cleanup(active);
+            machine.outgoingMigrationEnded();
         }
     }
 
