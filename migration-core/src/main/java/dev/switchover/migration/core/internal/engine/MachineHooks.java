@@ -34,4 +34,10 @@ public interface MachineHooks {
 
     /** Monotonic nanoseconds. */
     long nanoTime();
+
+    /**
+     * How long one device call of a migration may take before the migration gives up on it
+     * ({@link DeviceCallGuard}); fixed when the machine is built.
+     */
+    java.time.Duration deviceCallTimeout();
 }
