@@ -30,6 +30,12 @@ import java.util.function.Consumer;
  * gets an {@link AbandonedCallException} instead, which it lets unwind to the top of the thread
  * and passes to {@link #settle}: the late cleanup of the one device it was stuck in.
  *
+ * <p>Time a call spends waiting on the migration stream (a write the destination does not take,
+ * a read of data the source has not sent) is the stream's, not the device's: the channel
+ * wrappers of {@link StreamWaits} report it and it does not count against the deadline. So a
+ * {@code saveIterate} blocked on a destination that stopped reading is not blamed on the
+ * source's device; the destination's own watchdog, or a cancel, ends that.
+ *
  * <p><b>Limits.</b> A Java thread can not be killed. A device that ignores interrupts and never
  * returns keeps its thread, and stays refused for new migrations, for the life of the process;
  * a device that returns late may have done (part of) its call meanwhile, e.g. written into a
@@ -197,6 +203,28 @@ public final class DeviceCallGuard implements AutoCloseable {
         }
     }
 
+    /**
+     * The call in flight on this thread now waits on the migration stream; until {@link
+     * #streamWaitEnded()} that time does not count against its deadline. A no-op on a thread
+     * without a call in flight.
+     */
+    void streamWaitStarted() {
+        InFlight f = inFlight.get();
+        if (f != null && f.thread == Thread.currentThread()) {
+            f.streamWaitStart = System.nanoTime();
+            f.waiting = true;
+        }
+    }
+
+    /** The stream wait begun by {@link #streamWaitStarted()} is over. */
+    void streamWaitEnded() {
+        InFlight f = inFlight.get();
+        if (f != null && f.thread == Thread.currentThread() && f.waiting) {
+            f.streamWaitNanos += System.nanoTime() - f.streamWaitStart;
+            f.waiting = false;
+        }
+    }
+
     private InFlight enter(DeviceSlot slot, String what) {
         InFlight f = new InFlight(slot, what, Thread.currentThread(), System.nanoTime() + timeoutNanos);
         if (!inFlight.compareAndSet(null, f)) {
@@ -221,11 +249,16 @@ public final class DeviceCallGuard implements AutoCloseable {
     private void watch() {
         while (!closed) {
             InFlight f = inFlight.get();
-            long now = System.nanoTime();
-            if (f != null && now - f.deadline >= 0) {
+            if (f == null || f.waiting) {
+                LockSupport.parkNanos(this, Math.min(IDLE_POLL_NANOS, timeoutNanos));
+                continue;
+            }
+            long due = f.deadline + f.streamWaitNanos;
+            long left = due - System.nanoTime();
+            if (left <= 0 && !f.waiting) {
                 abandon(f);
-            } else {
-                LockSupport.parkNanos(this, f == null ? Math.min(IDLE_POLL_NANOS, timeoutNanos) : f.deadline - now);
+            } else if (left > 0) {
+                LockSupport.parkNanos(this, left);
             }
         }
     }
@@ -262,6 +295,10 @@ public final class DeviceCallGuard implements AutoCloseable {
         final String what;
         final Thread thread;
         final long deadline;
+        /** Written only by the calling thread; {@code waiting} is written last, read first. */
+        volatile long streamWaitStart;
+        volatile long streamWaitNanos;
+        volatile boolean waiting;
 
         InFlight(DeviceSlot slot, String what, Thread thread, long deadline) {
             this.slot = slot;

@@ -207,7 +207,7 @@ public final class IncomingMigration implements Runnable {
     }
 
     private void load(List<DeviceSlot> devices) throws IOException, DeviceCallException {
-        StreamReader reader = new StreamReader(channel.input(), BUFFER_BYTES);
+        StreamReader reader = new StreamReader(StreamWaits.reads(channel.input(), calls), BUFFER_BYTES);
         reader.readHeader();
         for (DeviceSlot s : devices) {
             calls.run(s, "loadSetup", () -> s.device().loadSetup());

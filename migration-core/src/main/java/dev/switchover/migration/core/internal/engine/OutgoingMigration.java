@@ -176,7 +176,7 @@ public final class OutgoingMigration implements Runnable {
         if (cancelRequested) {
             throw new CancelledException();
         }
-        tracking = new TrackingChannel(channel.output());
+        tracking = new TrackingChannel(StreamWaits.writes(channel.output(), calls));
         writer = new StreamWriter(tracking, BUFFER_BYTES);
         if (channel.hasReturnPath()) {
             startReturnPathReader(channel);

@@ -146,6 +146,25 @@ class DeviceCallGuardTest {
     }
 
     @Test
+    void timeSpentWaitingOnTheStreamIsNotTheDevices() throws Exception {
+        guard(Duration.ofMillis(200));
+        String result = guard.call(slot, "saveIterate", () -> {
+            guard.streamWaitStarted(); // as StreamWaits does around a channel write the peer does not take
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                throw new InterruptedIOException("abandoned while waiting on the stream");
+            } finally {
+                guard.streamWaitEnded();
+            }
+            return "sent";
+        });
+        assertThat(result).isEqualTo("sent");
+        assertThat(hangs).isEmpty();
+        assertThat(slot.abandonedCall()).isEmpty();
+    }
+
+    @Test
     void settlingAnAbandonedCleanupDoesNotRunItAgain() {
         HungCall hung = new HungCall(slot, "saveCleanup", Thread.currentThread(), Duration.ofMillis(10));
         slot.markAbandoned("saveCleanup");
