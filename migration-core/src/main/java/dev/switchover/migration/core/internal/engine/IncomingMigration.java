@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -56,6 +57,7 @@ public final class IncomingMigration implements Runnable {
     private final Deque<DeviceSlot> toCleanUp = new ConcurrentLinkedDeque<>();
     /** How the migration ends; the first decision wins. */
     private final AtomicReference<MigrationStatus> outcome = new AtomicReference<>();
+    private final AtomicBoolean sourceTold = new AtomicBoolean();
     private volatile MigrationStatus status = MigrationStatus.SETUP;
     private volatile String error;
     private volatile MigrationChannel channel;
@@ -171,10 +173,16 @@ public final class IncomingMigration implements Runnable {
         setStatus(end);
     }
 
-    /** The watchdog gave up on a device call: end the migration without that device. */
+    /**
+     * The watchdog gave up on a device call: tell the source at once (the stuck thread is not
+     * using the return path), then end the migration without that device.
+     */
     private void deviceHung(HungCall hung) {
         toCleanUp.remove(hung.slot());
         decide(MigrationStatus.FAILED, hung.describe());
+        if (outcome.get() == MigrationStatus.FAILED) {
+            tellSource(error);
+        }
         Thread.ofPlatform().daemon().name("migration-in-end").start(() -> {
             calls.awaitSettled(hung);
             try {
@@ -323,9 +331,10 @@ public final class IncomingMigration implements Runnable {
         }
     }
 
+    /** Sends the reason and {@code SHUT 1} on the return path, once. */
     private void tellSource(String reason) {
         MigrationChannel c = channel;
-        if (c == null || !returnPath) {
+        if (c == null || !returnPath || !sourceTold.compareAndSet(false, true)) {
             return;
         }
         try {
