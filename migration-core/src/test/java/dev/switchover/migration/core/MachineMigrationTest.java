@@ -195,7 +195,7 @@ class MachineMigrationTest {
     @Test
     void aDeviceThatHangsInSaveCompleteFailsAtItsDeadlineTheSourceResumesAndCanMigrateAgain() throws Exception {
         Machine src = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K,hang=saveComplete")
-                .deviceCallTimeout(Duration.ofMillis(300)));
+                .deviceCallTimeout(Duration.ofSeconds(1)));
         List<String> events = new CopyOnWriteArrayList<>();
         src.setCapability(MigrationCapability.EVENTS, true);
         src.subscribe(e -> events.add(describe(e)));
@@ -207,7 +207,7 @@ class MachineMigrationTest {
         MigrationInfo info = awaitEnd(src);
 
         assertThat(info.status()).contains(MigrationStatus.FAILED);
-        assertThat(info.errorDesc()).contains("device 'blob0' did not return from saveComplete within 300 ms");
+        assertThat(info.errorDesc()).contains("device 'blob0' did not return from saveComplete within 1000 ms");
         assertThat(src.runState()).isEqualTo(RunState.RUNNING);
         assertThat(src.stateDigests().get("blob0")).isEqualTo(before);
         assertThat(awaitEnd(dst).status()).contains(MigrationStatus.FAILED);
@@ -229,12 +229,12 @@ class MachineMigrationTest {
         Machine src = machine(Machine.builder().device("blob,id=blob0,size=1M"));
         String before = src.stateDigests().get("blob0");
         Machine dst = machine(Machine.builder().device("blob,id=blob0,size=1M,hang=loadSection").incoming()
-                .deviceCallTimeout(Duration.ofMillis(300)));
+                .deviceCallTimeout(Duration.ofSeconds(1)));
         dst.migrateIncoming("tcp:127.0.0.1:0");
         src.migrate(dst.incomingUri());
         MigrationInfo info = awaitEnd(src);
 
-        String hang = "device 'blob0' did not return from loadSection(START) within 300 ms";
+        String hang = "device 'blob0' did not return from loadSection(START) within 1000 ms";
         assertThat(info.status()).contains(MigrationStatus.FAILED);
         assertThat(info.errorDesc()).contains("the destination failed to load the state: " + hang);
         assertThat(src.runState()).isEqualTo(RunState.RUNNING);

@@ -22,9 +22,10 @@ import java.util.function.Consumer;
  * <ol>
  *   <li>marks the device's slot as still inside that call, so no new migration uses the device
  *       before the call returns ({@link DeviceSlot#abandonedCall()});
- *   <li>interrupts the calling thread: a device blocked in an interruptible wait returns;
- *   <li>hands the {@link HungCall} to {@code onHang}, which ends the migration on another
- *       thread (restores the run state, cleans up the other devices, reports the failure).
+ *   <li>hands the {@link HungCall} to {@code onHang}, which decides that the migration failed
+ *       and ends it on another thread (restores the run state, cleans up the other devices,
+ *       reports the failure);
+ *   <li>interrupts the calling thread: a device blocked in an interruptible wait returns.
  * </ol>
  * When the abandoned call returns, its result or exception is dropped and the calling thread
  * gets an {@link AbandonedCallException} instead, which it lets unwind to the top of the thread
@@ -41,7 +42,7 @@ import java.util.function.Consumer;
  * a device that returns late may have done (part of) its call meanwhile, e.g. written into a
  * stream nobody reads any more. The watchdog looks at one call at a time because the SPI makes
  * one call at a time; calls that must not block ({@code stats}, {@code stateDigest},
- * {@code onRunStateChange}) are not guarded.
+ * {@code onRunStateChange}, the section name and version getters) are not guarded.
  *
  * <p><b>Threads:</b> {@link #call}/{@link #run} on the migration thread (or on the thread that
  * took over after a hang); the rest from any thread.
@@ -273,11 +274,12 @@ public final class DeviceCallGuard implements AutoCloseable {
             f.slot.markAbandoned(f.what);
         }
         LOG.log(System.Logger.Level.WARNING, "{0}; abandoning the call (thread {1})", hung.describe(), f.thread.getName());
-        f.thread.interrupt();
         try {
             onHang.accept(hung);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "ending the migration after " + hung.describe() + " failed", e);
+        } finally {
+            f.thread.interrupt();
         }
     }
 
