@@ -35,6 +35,7 @@ import javax.management.ObjectName;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -63,8 +64,12 @@ public final class Machine implements MigrationControl, MigrationReportSource, A
 
     private static final System.Logger LOG = System.getLogger(Machine.class.getName());
 
+    /** How long a device call may take unless {@link Builder#deviceCallTimeout} says otherwise. */
+    public static final Duration DEFAULT_DEVICE_CALL_TIMEOUT = Duration.ofSeconds(30);
+
     private final List<DeviceSlot> slots;
     private final MonotonicClock clock;
+    private final Duration deviceCallTimeout;
     private final EventBus events;
     private final Object runStateLock = new Object();
     private final Set<MigrationCapability> capabilities = EnumSet.noneOf(MigrationCapability.class);
@@ -76,9 +81,10 @@ public final class Machine implements MigrationControl, MigrationReportSource, A
     private volatile IncomingMigration incoming;
     private final List<ObjectName> mxBeans = new CopyOnWriteArrayList<>();
 
-    private Machine(List<DeviceSlot> slots, MonotonicClock clock) {
+    private Machine(List<DeviceSlot> slots, MonotonicClock clock, Duration deviceCallTimeout) {
         this.slots = List.copyOf(slots);
         this.clock = clock;
+        this.deviceCallTimeout = deviceCallTimeout;
         this.events = new EventBus("machine");
     }
 
@@ -144,6 +150,7 @@ public final class Machine implements MigrationControl, MigrationReportSource, A
         if (current != null && current.stats().status().isRunning()) {
             throw new IllegalStateException("There's a migration process in progress");
         }
+        requireNoAbandonedCall();
         MigrationUri parsed = MigrationUri.parse(uri);
         OutgoingMigration m = new OutgoingMigration(hooks, parsed);
         outgoing = m;
@@ -159,6 +166,7 @@ public final class Machine implements MigrationControl, MigrationReportSource, A
         if (current != null && current.status().isRunning()) {
             throw new IllegalStateException("an incoming migration is already set up on " + current.boundUri());
         }
+        requireNoAbandonedCall();
         MigrationUri parsed = MigrationUri.parse(uri);
         Transports.Listener listener;
         try {
@@ -341,6 +349,20 @@ public final class Machine implements MigrationControl, MigrationReportSource, A
         }
     }
 
+    /**
+     * A device still inside a call that a failed migration gave up on may still be changing its
+     * migration state; a new migration waits until that call returns.
+     */
+    private void requireNoAbandonedCall() {
+        for (DeviceSlot s : slots) {
+            s.abandonedCall().ifPresent(call -> {
+                throw new IllegalStateException("device '" + s.id() + "' has not returned from " + call
+                        + ", which the last migration gave up on after " + deviceCallTimeout.toMillis()
+                        + " ms; a new migration can start once it returns");
+            });
+        }
+    }
+
     private RunState changeRunState(RunState to) {
         return changeRunState(to, true);
     }
@@ -436,6 +458,11 @@ public final class Machine implements MigrationControl, MigrationReportSource, A
                 }
             }
         }
+
+        @Override
+        public Duration deviceCallTimeout() {
+            return deviceCallTimeout;
+        }
     }
 
     /** Builds a {@link Machine} from device specs. */
@@ -446,6 +473,7 @@ public final class Machine implements MigrationControl, MigrationReportSource, A
         private Path pluginDirectory;
         private List<MigrationDeviceProvider> providers;
         private MonotonicClock clock = MonotonicClock.SYSTEM;
+        private Duration deviceCallTimeout = DEFAULT_DEVICE_CALL_TIMEOUT;
 
         private Builder() {
         }
@@ -487,6 +515,24 @@ public final class Machine implements MigrationControl, MigrationReportSource, A
 
         public Builder clock(MonotonicClock c) {
             clock = c;
+            return this;
+        }
+
+        /**
+         * How long one device call of a migration ({@code saveSetup}, {@code saveIterate},
+         * {@code queryPending}, {@code saveComplete}, {@code loadSection}, the cleanups, …) may
+         * take before the migration gives up on it and fails, naming the device and the call.
+         * Default {@link #DEFAULT_DEVICE_CALL_TIMEOUT} (30 s): far above any healthy call (RAM
+         * sends 8 MiB per {@code saveIterate}), short enough that a hung device does not freeze
+         * a migration for good.
+         *
+         * @throws IllegalArgumentException if {@code timeout} is not positive
+         */
+        public Builder deviceCallTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("the device call timeout must be positive, not " + timeout);
+            }
+            deviceCallTimeout = timeout;
             return this;
         }
 
@@ -548,7 +594,7 @@ public final class Machine implements MigrationControl, MigrationReportSource, A
                 slots.forEach(s -> closeQuietly(s.device()));
                 throw e;
             }
-            Machine m = new Machine(slots, clock);
+            Machine m = new Machine(slots, clock, deviceCallTimeout);
             self[0] = m;
             if (incoming) {
                 m.changeRunState(RunState.INMIGRATE, false);

@@ -22,7 +22,9 @@ import java.util.Random;
  * plus {@code stop-size} bytes that can only move while stopped. Records: {@code be32 chunk,
  * bytes}; {@code be32 -2, be32 len, bytes} for stop-only data; {@code be32 -1} ends a section.
  * {@code fail=<call>} makes that call throw ({@code loadEnd}: loading the END section, which
- * only arrives after the source stopped).
+ * only arrives after the source stopped); {@code hang=<call>} makes its first call block until
+ * its thread is interrupted (an interruptible hang, as a device waiting on a lock or a driver
+ * would), later calls behave.
  */
 final class BlobDevice implements MigrationDevice {
 
@@ -32,6 +34,8 @@ final class BlobDevice implements MigrationDevice {
     private final byte[] stopState;
     private final BitSet dirty = new BitSet();
     private final String fail;
+    private final String hang;
+    private volatile boolean hungOnce;
     private volatile boolean stopSent;
     private volatile boolean inMigration;
 
@@ -39,6 +43,7 @@ final class BlobDevice implements MigrationDevice {
         int size = (int) ctx.properties().size("size", 1 << 20);
         int stopSize = (int) ctx.properties().size("stop-size", 0);
         fail = ctx.properties().string("fail", "");
+        hang = ctx.properties().string("hang", "");
         long seed = ctx.properties().integer("seed", 1, 0, Long.MAX_VALUE);
         state = new byte[size];
         stopState = new byte[stopSize];
@@ -54,6 +59,15 @@ final class BlobDevice implements MigrationDevice {
     private void maybeFail(String call) {
         if (fail.equals(call)) {
             throw new IllegalStateException("injected failure in " + call);
+        }
+        if (hang.equals(call) && !hungOnce) {
+            hungOnce = true;
+            try {
+                Thread.sleep(java.time.Duration.ofDays(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("injected hang in " + call + " interrupted");
+            }
         }
     }
 

@@ -210,6 +210,59 @@ class MachineMigrationTest {
     }
 
     @Test
+    void aDeviceThatHangsInSaveCompleteFailsAtItsDeadlineTheSourceResumesAndCanMigrateAgain() throws Exception {
+        Machine src = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K,hang=saveComplete")
+                .deviceCallTimeout(Duration.ofSeconds(1)));
+        List<String> events = new CopyOnWriteArrayList<>();
+        src.setCapability(MigrationCapability.EVENTS, true);
+        src.subscribe(e -> events.add(describe(e)));
+        src.setParameters(MigrationParameters.DEFAULTS.withMaxBandwidth(0));
+        String before = src.stateDigests().get("blob0");
+        Machine dst = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K").incoming());
+        dst.migrateIncoming("tcp:127.0.0.1:0");
+        src.migrate(dst.incomingUri());
+        MigrationInfo info = awaitEnd(src);
+
+        assertThat(info.status()).contains(MigrationStatus.FAILED);
+        assertThat(info.errorDesc()).contains("device 'blob0' did not return from saveComplete within 1000 ms");
+        assertThat(src.runState()).isEqualTo(RunState.RUNNING);
+        assertThat(src.stateDigests().get("blob0")).isEqualTo(before);
+        assertThat(awaitEnd(dst).status()).contains(MigrationStatus.FAILED);
+        assertThat(dst.runState()).isEqualTo(RunState.INMIGRATE);
+        Thread.sleep(100);
+        assertThat(events).containsSubsequence("STOP", "MIGRATION device", "MIGRATION failing", "RESUME",
+                "MIGRATION failed");
+
+        // the interrupt freed the device before "failed" was reported, so it can migrate at once
+        Machine dst2 = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K,seed=9").incoming());
+        dst2.migrateIncoming("tcp:127.0.0.1:0");
+        src.migrate(dst2.incomingUri());
+        assertThat(awaitEnd(src).status()).contains(MigrationStatus.COMPLETED);
+        assertThat(dst2.stateDigests()).isEqualTo(src.stateDigests());
+    }
+
+    @Test
+    void aDestinationDeviceThatHangsFailsBothSidesByNameAndTheSourceKeepsRunning() throws Exception {
+        Machine src = machine(Machine.builder().device("blob,id=blob0,size=1M"));
+        String before = src.stateDigests().get("blob0");
+        Machine dst = machine(Machine.builder().device("blob,id=blob0,size=1M,hang=loadSection").incoming()
+                .deviceCallTimeout(Duration.ofSeconds(1)));
+        dst.migrateIncoming("tcp:127.0.0.1:0");
+        src.migrate(dst.incomingUri());
+        MigrationInfo info = awaitEnd(src);
+
+        String hang = "device 'blob0' did not return from loadSection(START) within 1000 ms";
+        assertThat(info.status()).contains(MigrationStatus.FAILED);
+        assertThat(info.errorDesc()).contains("the destination failed to load the state: " + hang);
+        assertThat(src.runState()).isEqualTo(RunState.RUNNING);
+        assertThat(src.stateDigests().get("blob0")).isEqualTo(before);
+        MigrationInfo dstInfo = awaitEnd(dst);
+        assertThat(dstInfo.status()).contains(MigrationStatus.FAILED);
+        assertThat(dstInfo.errorDesc()).contains(hang);
+        assertThat(dst.runState()).isEqualTo(RunState.INMIGRATE);
+    }
+
+    @Test
     void noListenerFailsWithQemusMessage() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -235,6 +288,8 @@ class MachineMigrationTest {
                 .hasMessageContaining("has no id");
         assertThatThrownBy(() -> machine(Machine.builder().device("blob,id=b0,size=lots")))
                 .hasMessageContaining("property 'size' has value 'lots'");
+        assertThatThrownBy(() -> Machine.builder().deviceCallTimeout(Duration.ZERO))
+                .hasMessageContaining("device call timeout must be positive");
     }
 
     private static String describe(MachineEvent e) {

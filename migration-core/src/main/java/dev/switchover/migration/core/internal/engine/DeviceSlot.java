@@ -32,6 +32,7 @@ public final class DeviceSlot {
     private volatile QueryMode lastMode;
     private volatile long lastQueryNanos;
     private volatile boolean clampedInLastQuery;
+    private volatile String abandonedCall;
 
     public DeviceSlot(String id, String type, MigrationDevice device, String section, int instance) {
         this.id = id;
@@ -98,6 +99,23 @@ public final class DeviceSlot {
 
     void addBytesSent(long n) {
         bytesSent.addAndGet(n);
+    }
+
+    /**
+     * The call of a failed migration this device has not returned from yet (its deadline passed
+     * and the migration went on without it), if any. While there is one, the machine refuses
+     * new migrations: the device may still be changing its own migration state.
+     */
+    public Optional<String> abandonedCall() {
+        return Optional.ofNullable(abandonedCall);
+    }
+
+    void markAbandoned(String call) {
+        abandonedCall = call;
+    }
+
+    void clearAbandoned() {
+        abandonedCall = null;
     }
 
     /** Resets per-migration counters at the start of a migration. */

@@ -13,13 +13,21 @@ import dev.switchover.migration.core.internal.transport.MigrationChannel;
 import dev.switchover.migration.core.internal.transport.Transports;
 import dev.switchover.migration.spi.SectionKind;
 
+import dev.switchover.migration.spi.SectionReader;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The destination side of one migration, on its own thread: accept one connection, load every
@@ -30,6 +38,12 @@ import java.util.Set;
  * not have, a device that throws — the machine stays in {@code inmigrate} (it never runs half a
  * state), the status becomes {@code failed} with a reason, and the source is told the reason
  * on the return path so it can resume.
+ *
+ * <p>Every device call runs under the machine's device-call timeout ({@link DeviceCallGuard}):
+ * a {@code loadSection} that never returns fails the migration with "device 'ram0' did not
+ * return from loadSection(PART) within 2000 ms", which the source hears on the return path; the
+ * end of the migration then runs on a new thread without the hung device. A failure is
+ * published as {@code failing} at once; {@code failed} follows once every device is cleaned up.
  */
 public final class IncomingMigration implements Runnable {
 
@@ -38,6 +52,12 @@ public final class IncomingMigration implements Runnable {
 
     private final MachineHooks machine;
     private final Transports.Listener listener;
+    private final DeviceCallGuard calls;
+    /** Devices whose {@code loadCleanup} is still due; a hung device is taken out. */
+    private final Deque<DeviceSlot> toCleanUp = new ConcurrentLinkedDeque<>();
+    /** How the migration ends; the first decision wins. */
+    private final AtomicReference<MigrationStatus> outcome = new AtomicReference<>();
+    private final AtomicBoolean sourceTold = new AtomicBoolean();
     private volatile MigrationStatus status = MigrationStatus.SETUP;
     private volatile String error;
     private volatile MigrationChannel channel;
@@ -46,6 +66,7 @@ public final class IncomingMigration implements Runnable {
     public IncomingMigration(MachineHooks machine, Transports.Listener listener) {
         this.machine = machine;
         this.listener = listener;
+        this.calls = new DeviceCallGuard(machine.deviceCallTimeout(), this::deviceHung);
     }
 
     /** Where this destination listens (the actual port for {@code tcp:...:0}). */
@@ -78,49 +99,126 @@ public final class IncomingMigration implements Runnable {
 
     @Override
     public void run() {
-        List<DeviceSlot> devices = machine.devices().stream().filter(IncomingMigration::active).toList();
+        calls.start("migration-in-watchdog");
         try {
+            loadAndDecide();
+            finish();
+        } catch (AbandonedCallException e) {
+            settle(e.hungCall());
+        }
+    }
+
+    /** Receives the state, runs the machine and acknowledges, or decides that it failed. */
+    private void loadAndDecide() {
+        try {
+            List<DeviceSlot> devices = activeDevices();
+            toCleanUp.addAll(devices);
             try (listener) {
                 channel = listener.accept();
             }
             setStatus(MigrationStatus.ACTIVE);
             load(devices);
             machine.changeRunState(RunState.RUNNING);
-            setStatus(MigrationStatus.COMPLETED);
             if (returnPath) {
                 ReturnPath.write(channel.output(), new ReturnPathMessage.Shut(0));
             }
+            decide(MigrationStatus.COMPLETED, null);
+        } catch (AbandonedCallException e) {
+            throw e;
         } catch (Throwable t) {
+            Optional<HungCall> hung = calls.abandonedIn(Thread.currentThread());
+            if (hung.isPresent()) {
+                throw new AbandonedCallException(hung.get());
+            }
             String reason = t instanceof DeviceCallException || t instanceof MigrationStreamException
                     ? t.getMessage() : DeviceCallException.describe(t);
             if (t instanceof java.io.EOFException) {
                 reason = "the migration stream ended early (the source went away?)";
             }
-            error = reason;
-            LOG.log(System.Logger.Level.WARNING, "incoming migration failed: {0}", reason);
-            tellSource(reason);
-            setStatus(MigrationStatus.FAILED);
-        } finally {
-            for (int i = devices.size() - 1; i >= 0; i--) {
-                try {
-                    devices.get(i).device().loadCleanup();
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "device " + devices.get(i).id() + " failed in loadCleanup", e);
-                }
-            }
-            closeQuietly();
+            decide(MigrationStatus.FAILED, reason);
         }
     }
 
+    private void decide(MigrationStatus s, String reason) {
+        if (!outcome.compareAndSet(null, s)) {
+            return;
+        }
+        if (s == MigrationStatus.FAILED) {
+            error = reason;
+            LOG.log(System.Logger.Level.WARNING, "incoming migration failed: {0}", reason);
+            setStatus(MigrationStatus.FAILING);
+        }
+    }
+
+    /**
+     * Ends the migration as decided: tells the source why it failed, cleans up every device
+     * still due, closes the channel and only then publishes the terminal status. Runs on the
+     * migration thread or, after a hang, on a new one.
+     */
+    private void finish() {
+        MigrationStatus end = outcome.get();
+        if (end == MigrationStatus.FAILED) {
+            tellSource(error);
+        }
+        for (DeviceSlot s = toCleanUp.pollLast(); s != null; s = toCleanUp.pollLast()) {
+            DeviceSlot slot = s;
+            try {
+                calls.run(slot, "loadCleanup", () -> slot.device().loadCleanup());
+            } catch (DeviceCallException e) {
+                LOG.log(System.Logger.Level.WARNING, e.getMessage(), e);
+            }
+        }
+        closeQuietly();
+        calls.close();
+        setStatus(end);
+    }
+
+    /**
+     * The watchdog gave up on a device call: tell the source at once (the stuck thread is not
+     * using the return path), then end the migration without that device.
+     */
+    private void deviceHung(HungCall hung) {
+        toCleanUp.remove(hung.slot());
+        decide(MigrationStatus.FAILED, hung.describe());
+        if (outcome.get() == MigrationStatus.FAILED) {
+            tellSource(error);
+        }
+        Thread.ofPlatform().daemon().name("migration-in-end").start(() -> {
+            calls.awaitSettled(hung);
+            try {
+                finish();
+            } catch (AbandonedCallException e) {
+                settle(e.hungCall());
+            }
+        });
+    }
+
+    private void settle(HungCall hung) {
+        calls.settle(hung, "loadCleanup", () -> hung.slot().device().loadCleanup());
+    }
+
+    /** The devices that take part; one whose {@code isActive} fails is counted in, so its sections still load. */
+    private List<DeviceSlot> activeDevices() {
+        List<DeviceSlot> active = new ArrayList<>();
+        for (DeviceSlot s : machine.devices()) {
+            boolean on;
+            try {
+                on = calls.call(s, "isActive", () -> s.device().isActive());
+            } catch (DeviceCallException e) {
+                on = true;
+            }
+            if (on) {
+                active.add(s);
+            }
+        }
+        return active;
+    }
+
     private void load(List<DeviceSlot> devices) throws IOException, DeviceCallException {
-        StreamReader reader = new StreamReader(channel.input(), BUFFER_BYTES);
+        StreamReader reader = new StreamReader(StreamWaits.reads(channel.input(), calls), BUFFER_BYTES);
         reader.readHeader();
         for (DeviceSlot s : devices) {
-            try {
-                s.device().loadSetup();
-            } catch (IOException | RuntimeException e) {
-                throw new DeviceCallException(s.id(), "loadSetup", e);
-            }
+            calls.run(s, "loadSetup", () -> s.device().loadSetup());
         }
         Map<String, DeviceSlot> byName = new HashMap<>();
         for (DeviceSlot s : devices) {
@@ -177,17 +275,38 @@ public final class IncomingMigration implements Runnable {
         }
     }
 
-    /** Loads one section payload with the version its START/FULL header carried. */
+    /**
+     * Lets the device read one section, then checks that it stopped exactly at the footer. A
+     * footer out of place means the device read less or more than its peer wrote (or the peer
+     * wrote garbage), so the error names the device and the call, like any other device failure.
+     * The payload is read with the version its START/FULL header carried.
+     */
     private void loadOne(StreamReader reader, DeviceSlot s, StreamItem.Section sec, int version)
             throws IOException, DeviceCallException {
+        String call = loadCall(sec.kind());
+        SectionReader payload = reader.payload();
         try {
-            s.device().loadSection(reader.payload(), sec.kind(), version);
-        } catch (MigrationStreamException e) {
+            calls.run(s, call, () -> s.device().loadSection(payload, sec.kind(), version));
+        } catch (DeviceCallException e) {
+            if (e.getCause() instanceof MigrationStreamException stream) {
+                throw stream;
+            }
             throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new DeviceCallException(s.id(), "loadSection(" + sec.kind() + ")", e);
         }
-        reader.readFooter(sec.sectionId());
+        try {
+            reader.readFooter(sec.sectionId());
+        } catch (MigrationStreamException e) {
+            throw new DeviceCallException(s.id(), call, e);
+        }
+    }
+
+    private static String loadCall(SectionKind kind) {
+        return switch (kind) {
+            case START -> "loadSection(START)";
+            case PART -> "loadSection(PART)";
+            case END -> "loadSection(END)";
+            case FULL -> "loadSection(FULL)";
+        };
     }
 
     private static void checkVersion(DeviceSlot s, int version) throws MigrationStreamException {
@@ -214,28 +333,28 @@ public final class IncomingMigration implements Runnable {
         }
     }
 
+    /** Sends the reason and {@code SHUT 1} on the return path, once. */
     private void tellSource(String reason) {
         MigrationChannel c = channel;
-        if (c == null || !returnPath) {
+        if (c == null || !returnPath || !sourceTold.compareAndSet(false, true)) {
             return;
         }
         try {
             ReturnPath.write(c.output(), new ReturnPathMessage.Error(reason.length() > 4000 ? reason.substring(0, 4000) : reason));
             ReturnPath.write(c.output(), new ReturnPathMessage.Shut(1));
+            c.output().close(); // end of the return path: the source reads the reason before the connection goes
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "could not tell the source why loading failed", e);
         }
     }
 
-    private static boolean active(DeviceSlot s) {
-        try {
-            return s.device().isActive();
-        } catch (RuntimeException e) {
-            return true;
+    /** Publishes a status change unless it would leave a terminal or failing status; any thread. */
+    private synchronized void setStatus(MigrationStatus s) {
+        MigrationStatus old = status;
+        if (old == s || (old.isTerminal() && old != MigrationStatus.NONE)
+                || (old == MigrationStatus.FAILING && s != MigrationStatus.FAILED)) {
+            return;
         }
-    }
-
-    private void setStatus(MigrationStatus s) {
         status = s;
         machine.statusChanged(s);
     }

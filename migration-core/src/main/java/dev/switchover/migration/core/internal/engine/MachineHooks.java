@@ -38,4 +38,10 @@ public interface MachineHooks {
     /** An outgoing migration ended (any status) and its devices were cleaned up; its report is final. */
     default void outgoingMigrationEnded() {
     }
+
+    /**
+     * How long one device call of a migration may take before the migration gives up on it
+     * ({@link DeviceCallGuard}); fixed when the machine is built.
+     */
+    java.time.Duration deviceCallTimeout();
 }

@@ -22,10 +22,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The source side of one migration, run on its own migration thread: setup, the pre-copy loop,
@@ -36,6 +43,17 @@ import java.util.concurrent.TimeUnit;
  *       keeps running; every device is cleaned up; a new migration can start.
  *   <li>Error after the stop, before the destination acknowledges that it runs: the source
  *       resumes (its previous run state is restored).
+ *   <li>A device call that does not return within the machine's device-call timeout fails the
+ *       migration the same way, with {@code error-desc} "device 'ram0' did not return from
+ *       saveIterate within 2000 ms": the {@link DeviceCallGuard} abandons the call and the end of
+ *       the migration runs on a new thread, without the hung device; that device is cleaned up
+ *       by the stuck thread once (if ever) its call returns, and refused for new migrations
+ *       until then.
+ *   <li>The destination's reason for failing (sent on the return path) becomes the source's
+ *       {@code error-desc} as soon as it arrives, instead of the broken pipe it causes.
+ *   <li>The status becomes terminal only once every device is cleaned up, so a client that sees
+ *       {@code failed} can start a new migration at once. After an error and until then it is
+ *       {@code failing} (QEMU 11.0), with the {@code error-desc} already set.
  *   <li>Downtime is measured from the stop to the destination's acknowledgement on the return
  *       path (to the end of the stream for {@code file:}), beside the prediction made at the stop.
  * </ul>
@@ -49,32 +67,44 @@ public final class OutgoingMigration implements Runnable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** How long the source waits for the destination to say it runs. */
     static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a broken stream waits for the destination's reason on the return path. */
+    static final Duration RETURN_PATH_GRACE = Duration.ofSeconds(2);
 
     private final MachineHooks machine;
     private final MigrationUri uri;
     private final List<DeviceSlot> devices;
     private final BandwidthMeter meter = new BandwidthMeter();
     private final MigrationStats stats;
+    private final DeviceCallGuard calls;
     private final PassRecorder passes;
     private final Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     private final Object wakeup = new Object();
     private final BlockingQueue<Object> returnPath = new LinkedBlockingQueue<>();
-    /** The run state before the switchover stopped the machine; restored if the migration fails after. */
-    private volatile RunState stoppedFrom;
+    private final CountDownLatch returnPathEnded = new CountDownLatch(1);
+    /** Devices whose {@code saveCleanup} is still due, in section order; a hung device is taken out. */
+    private final Deque<DeviceSlot> toCleanUp = new ConcurrentLinkedDeque<>();
+    /** How the migration ends; the first decision wins (a hang may decide while the thread is stuck). */
+    private final AtomicReference<Outcome> outcome = new AtomicReference<>();
+    /** Section id of each active device: its position among them, fixed at setup. Migration thread only. */
+    private final Map<DeviceSlot, Integer> sectionIds = new IdentityHashMap<>();
     private volatile boolean cancelRequested;
     private volatile boolean wakeRequested;
     private volatile MigrationChannel channel;
+    private volatile TrackingChannel tracking;
     private volatile StreamWriter writer;
     private volatile long pingSentNanos;
     /** Smallest ping round trip seen: the fixed cost of an acknowledged switchover, queueing filtered out. */
     private volatile long minRttNanos = Long.MAX_VALUE;
-    /** Section id of each active device: its position among them, fixed at setup. */
-    private final java.util.Map<DeviceSlot, Integer> sectionIds = new java.util.IdentityHashMap<>();
+    /** Why the destination failed, from the return path; null while it has not said. */
+    private volatile String destinationError;
+    /** The run state the switchover stopped the machine from; null before the stop. */
+    private volatile RunState stoppedFrom;
 
     public OutgoingMigration(MachineHooks machine, MigrationUri uri) {
         this.machine = machine;
         this.uri = uri;
         this.devices = machine.devices();
+        this.calls = new DeviceCallGuard(machine.deviceCallTimeout(), this::deviceHung);
         this.stats = new MigrationStats(machine::nanoTime, meter, devices, machine::parameters);
         stats.transferredFrom(() -> {
             StreamWriter w = writer;
@@ -95,7 +125,8 @@ public final class OutgoingMigration implements Runnable {
 
     /** Asks the migration to stop; the migration thread ends it as {@code cancelled}. */
     public void cancel() {
-        if (stats.status().isTerminal() || cancelRequested) {
+        MigrationStatus now = stats.status();
+        if (now.isTerminal() || now == MigrationStatus.FAILING || cancelRequested) {
             return;
         }
         cancelRequested = true;
@@ -121,66 +152,138 @@ public final class OutgoingMigration implements Runnable {
 
     @Override
     public void run() {
-        List<DeviceSlot> active = List.of();
-        TrackingChannel tracking = null;
+        calls.start("migration-out-watchdog");
         try {
-            setStatus(MigrationStatus.SETUP);
-            active = activeDevices();
-            channel = Transports.connect(uri, CONNECT_TIMEOUT);
-            if (cancelRequested) {
-                throw new CancelledException();
-            }
-            tracking = new TrackingChannel(channel.output());
-            writer = new StreamWriter(tracking, BUFFER_BYTES);
-            if (channel.hasReturnPath()) {
-                startReturnPathReader(channel);
-            }
-            setup(active);
-            PrecopyLoop loop = new PrecopyLoop(new PendingAggregator(active), meter, stats, writer::bytesWritten,
-                    machine::passStarted, passes);
-            stats.remember(loop.exactPass());
-            stats.setupDone();
-            setStatus(MigrationStatus.ACTIVE);
-            meter.start(machine.nanoTime(), writer.bytesWritten());
-            while (true) {
-                checkCancelled();
-                RoundDecision d = loop.next(machine.nanoTime());
-                if (d instanceof RoundDecision.Switchover) {
-                    break;
-                }
-                if (d instanceof RoundDecision.Wait w) {
-                    ping();
-                    flush();
-                    waitUntil(w.untilNanos());
-                } else if (d instanceof RoundDecision.Iterate it) {
-                    iterate(it.devices());
-                }
-            }
-            switchover(loop, active);
-        } catch (CancelledException | InterruptedException e) {
-            end(MigrationStatus.CANCELLED, null);
-        } catch (Throwable t) {
-            if (cancelRequested) {
-                end(MigrationStatus.CANCELLED, null);
-            } else {
-                end(MigrationStatus.FAILED, describe(t, tracking));
-            }
-        } finally {
-            cleanup(active);
-            machine.outgoingMigrationEnded();
+            migrateAndDecide();
+            finish();
+        } catch (AbandonedCallException e) {
+            settle(e.hungCall());
         }
+    }
+
+    /** Runs the migration and decides how it ends; an abandoned call unwinds through. */
+    private void migrateAndDecide() {
+        try {
+            migrate();
+            decide(MigrationStatus.COMPLETED, null);
+        } catch (AbandonedCallException e) {
+            throw e;
+        } catch (Throwable t) {
+            Optional<HungCall> hung = calls.abandonedIn(Thread.currentThread());
+            if (hung.isPresent()) {
+                throw new AbandonedCallException(hung.get());
+            }
+            if (cancelRequested || t instanceof CancelledException || t instanceof InterruptedException) {
+                decide(MigrationStatus.CANCELLED, null);
+            } else {
+                decide(MigrationStatus.FAILED, describe(t));
+            }
+        }
+    }
+
+    private void migrate() throws Exception {
+        setStatus(MigrationStatus.SETUP);
+        List<DeviceSlot> active = activeDevices();
+        toCleanUp.addAll(active);
+        channel = Transports.connect(uri, CONNECT_TIMEOUT);
+        if (cancelRequested) {
+            throw new CancelledException();
+        }
+        tracking = new TrackingChannel(StreamWaits.writes(channel.output(), calls));
+        writer = new StreamWriter(tracking, BUFFER_BYTES);
+        if (channel.hasReturnPath()) {
+            startReturnPathReader(channel);
+        }
+        setup(active);
+        PrecopyLoop loop = new PrecopyLoop(new PendingAggregator(active, calls), meter, stats, writer::bytesWritten,
+                machine::passStarted, passes);
+        stats.remember(loop.exactPass());
+        stats.setupDone();
+        setStatus(MigrationStatus.ACTIVE);
+        meter.start(machine.nanoTime(), writer.bytesWritten());
+        while (true) {
+            checkCancelled();
+            checkDestination();
+            RoundDecision d = loop.next(machine.nanoTime());
+            if (d instanceof RoundDecision.Switchover) {
+                break;
+            }
+            if (d instanceof RoundDecision.Wait w) {
+                ping();
+                flush();
+                waitUntil(w.untilNanos());
+            } else if (d instanceof RoundDecision.Iterate it) {
+                iterate(it.devices());
+            }
+        }
+        switchover(loop, active);
+    }
+
+    /**
+     * Records how the migration ends, unless that was decided already. A failure is published
+     * at once ({@code failing} with its {@code error-desc}); the terminal status waits for
+     * {@link #finish()}.
+     */
+    private void decide(MigrationStatus status, String error) {
+        if (!outcome.compareAndSet(null, new Outcome(status, error))) {
+            return;
+        }
+        if (status == MigrationStatus.FAILED) {
+            stats.error(error);
+            LOG.log(System.Logger.Level.WARNING, "migration to {0} failed: {1}", uri, error);
+            setStatus(MigrationStatus.FAILING);
+        }
+    }
+
+    /**
+     * Ends the migration as decided: the source resumes if the switchover stopped it, every
+     * device still due is cleaned up, the channel is closed, and only then the terminal status
+     * is published. Runs on the migration thread, or on a new thread after a hang; if one of
+     * these cleanups hangs too, the next thread carries on with the devices after it.
+     */
+    private void finish() {
+        Outcome o = outcome.get();
+        resumeIfStopped();
+        for (DeviceSlot s = toCleanUp.pollLast(); s != null; s = toCleanUp.pollLast()) {
+            DeviceSlot slot = s;
+            try {
+                calls.run(slot, "saveCleanup", () -> slot.device().saveCleanup());
+            } catch (DeviceCallException e) {
+                LOG.log(System.Logger.Level.WARNING, e.getMessage(), e);
+            }
+        }
+        closeChannel();
+        calls.close();
+        setStatus(o.status());
+        machine.outgoingMigrationEnded();
+    }
+
+    /** The watchdog gave up on a device call: end the migration without that device. */
+    private void deviceHung(HungCall hung) {
+        toCleanUp.remove(hung.slot());
+        decide(MigrationStatus.FAILED, hung.describe());
+        closeChannel();
+        Thread.ofPlatform().daemon().name("migration-out-end").start(() -> {
+            calls.awaitSettled(hung);
+            try {
+                finish();
+            } catch (AbandonedCallException e) {
+                settle(e.hungCall());
+            }
+        });
+    }
+
+    /** On the thread whose call was abandoned, once it returned: clean up that one device. */
+    private void settle(HungCall hung) {
+        calls.settle(hung, "saveCleanup", () -> hung.slot().device().saveCleanup());
     }
 
     private List<DeviceSlot> activeDevices() throws DeviceCallException {
         List<DeviceSlot> active = new ArrayList<>();
         for (DeviceSlot s : devices) {
             s.resetForMigration();
-            try {
-                if (s.device().isActive()) {
-                    active.add(s);
-                }
-            } catch (RuntimeException e) {
-                throw new DeviceCallException(s.id(), "isActive", e);
+            if (calls.call(s, "isActive", () -> s.device().isActive())) {
+                active.add(s);
             }
         }
         return active;
@@ -197,7 +300,7 @@ public final class OutgoingMigration implements Runnable {
             sectionIds.put(s, i);
             MigrationDevice d = s.device();
             SectionWriter w = writer.beginSection(SectionKind.START, i, s.section(), s.instance(), d.sectionVersion());
-            call(s, "saveSetup", () -> d.saveSetup(w, options));
+            calls.run(s, "saveSetup", () -> d.saveSetup(w, options));
             s.addBytesSent(w.bytesWritten());
             writer.endSection(i);
         }
@@ -207,8 +310,8 @@ public final class OutgoingMigration implements Runnable {
 
     /**
      * Sends a PING when none is outstanding; the PONG's round trip measures the fixed cost of
-     * an acknowledged switchover. Sent at setup and whenever the stream is idle, so the smallest
-     * round trip is free of queueing behind migration data.
+     * an acknowledged switchover. Sent at setup and whenever the stream is idle (a wait round, a
+     * rate-limit wait), so the smallest round trip is free of queueing behind migration data.
      */
     private void ping() throws IOException {
         if (channel.hasReturnPath() && pingSentNanos == 0) {
@@ -234,7 +337,7 @@ public final class OutgoingMigration implements Runnable {
             long t0 = machine.nanoTime();
             SectionWriter w = writer.beginSection(SectionKind.PART, sid, s.section(), s.instance(),
                     s.device().sectionVersion());
-            call(s, "saveIterate", () -> s.device().saveIterate(w, budget));
+            calls.run(s, "saveIterate", () -> s.device().saveIterate(w, budget));
             s.addBytesSent(w.bytesWritten());
             writer.endSection(sid);
             meter.addBusy(machine.nanoTime() - t0);
@@ -257,7 +360,7 @@ public final class OutgoingMigration implements Runnable {
             int sid = sectionId(s);
             SectionWriter w = writer.beginSection(SectionKind.END, sid, s.section(), s.instance(),
                     s.device().sectionVersion());
-            call(s, "saveComplete", () -> s.device().saveComplete(w));
+            calls.run(s, "saveComplete", () -> s.device().saveComplete(w));
             s.addBytesSent(w.bytesWritten());
             writer.endSection(sid);
         }
@@ -271,7 +374,6 @@ public final class OutgoingMigration implements Runnable {
         long downtime = (machine.nanoTime() - stopNanos) / 1_000_000;
         stats.downtimeMs(downtime);
         machine.changeRunState(RunState.POSTMIGRATE);
-        setStatus(MigrationStatus.COMPLETED);
         event.end();
         event.predictedMs = predicted;
         event.actualMs = downtime;
@@ -297,8 +399,8 @@ public final class OutgoingMigration implements Runnable {
                 case ReturnPathMessage.Shut shut when shut.status() == 0 -> {
                     return;
                 }
-                case ReturnPathMessage.Shut shut -> throw new IOException("the destination failed to load the state"
-                        + (reason != null ? ": " + reason : " (status " + shut.status() + ")"));
+                case ReturnPathMessage.Shut shut -> throw new DestinationFailedException(
+                        reason != null ? reason : "it gave up with status " + shut.status());
                 case ReturnPathMessage.Error err -> reason = err.reason();
                 case ReturnPathMessage.Pong pong -> { }
                 case Throwable closed -> throw new IOException("the destination closed the connection before it "
@@ -313,43 +415,45 @@ public final class OutgoingMigration implements Runnable {
             try {
                 while (true) {
                     ReturnPathMessage m = ReturnPath.read(c.input());
-                    if (m instanceof ReturnPathMessage.Pong && pingSentNanos > 0) {
-                        minRttNanos = Math.min(minRttNanos, machine.nanoTime() - pingSentNanos);
-                        stats.fixedCostMs((minRttNanos + 999_999) / 1_000_000);
-                        pingSentNanos = 0;
+                    switch (m) {
+                        case ReturnPathMessage.Pong p when pingSentNanos > 0 -> {
+                            minRttNanos = Math.min(minRttNanos, machine.nanoTime() - pingSentNanos);
+                            stats.fixedCostMs((minRttNanos + 999_999) / 1_000_000);
+                            pingSentNanos = 0;
+                        }
+                        case ReturnPathMessage.Error err -> destinationError = err.reason();
+                        case ReturnPathMessage.Shut shut when shut.status() != 0 && destinationError == null ->
+                                destinationError = "it gave up with status " + shut.status();
+                        default -> { }
                     }
                     returnPath.add(m);
                 }
             } catch (IOException | RuntimeException e) {
                 returnPath.add(e);
+            } finally {
+                returnPathEnded.countDown();
             }
         });
         t.start();
     }
 
-    private void end(MigrationStatus status, String error) {
-        if (error != null) {
-            stats.error(error);
-            LOG.log(System.Logger.Level.WARNING, "migration to {0} failed: {1}", uri, error);
+    /** Fails the migration as soon as the destination said it failed, rather than at the next broken write. */
+    private void checkDestination() throws DestinationFailedException {
+        String reason = destinationError;
+        if (reason != null) {
+            throw new DestinationFailedException(reason);
         }
-        RunState now = machine.runState();
-        if (now == RunState.FINISH_MIGRATE) {
-            // stopped for the switchover but not handed over: the source resumes
+    }
+
+    /** The source resumes if the switchover stopped it and the state was not handed over. */
+    private void resumeIfStopped() {
+        if (machine.runState() == RunState.FINISH_MIGRATE) {
             RunState back = stoppedFrom;
             machine.changeRunState(back == null || back == RunState.FINISH_MIGRATE ? RunState.RUNNING : back);
         }
-        setStatus(status);
     }
 
-    private void cleanup(List<DeviceSlot> active) {
-        for (int i = active.size() - 1; i >= 0; i--) {
-            DeviceSlot s = active.get(i);
-            try {
-                s.device().saveCleanup();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "device " + s.id() + " failed in saveCleanup", e);
-            }
-        }
+    private void closeChannel() {
         MigrationChannel c = channel;
         if (c != null) {
             closeQuietly(c);
@@ -389,6 +493,7 @@ public final class OutgoingMigration implements Runnable {
         }
     }
 
+    /** Publishes a status change unless it would leave a terminal, cancelling or failing status; any thread. */
     private void setStatus(MigrationStatus s) {
         synchronized (stats) {
             MigrationStatus old = stats.status();
@@ -401,19 +506,46 @@ public final class OutgoingMigration implements Runnable {
             if (old == MigrationStatus.CANCELLING && s != MigrationStatus.CANCELLED && s != MigrationStatus.FAILED) {
                 return;
             }
+            if (old == MigrationStatus.FAILING && s != MigrationStatus.FAILED) {
+                return;
+            }
             stats.status(s);
+            machine.statusChanged(s); // under the lock, so events keep the order of the changes
         }
-        machine.statusChanged(s);
     }
 
-    private static String describe(Throwable t, TrackingChannel tracking) {
-        if (tracking != null && tracking.failure() != null) {
-            return "migration stream broken: " + DeviceCallException.describe(tracking.failure());
+    /**
+     * The {@code error-desc} for a failure. A stream that broke is usually the destination
+     * closing it after a failure of its own: its reason, if it arrives on the return path within
+     * {@link #RETURN_PATH_GRACE}, says more than "Broken pipe".
+     */
+    private String describe(Throwable t) {
+        if (t instanceof DestinationFailedException d) {
+            return d.getMessage();
+        }
+        TrackingChannel tr = tracking;
+        if (tr != null && tr.failure() != null) {
+            String reason = awaitDestinationReason();
+            return reason != null ? new DestinationFailedException(reason).getMessage()
+                    : "migration stream broken: " + DeviceCallException.describe(tr.failure());
         }
         if (t instanceof DeviceCallException d) {
             return d.getMessage();
         }
         return DeviceCallException.describe(t);
+    }
+
+    private String awaitDestinationReason() {
+        MigrationChannel c = channel;
+        if (c == null || !c.hasReturnPath()) {
+            return null;
+        }
+        try {
+            returnPathEnded.await(RETURN_PATH_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return destinationError;
     }
 
     private static void closeQuietly(MigrationChannel c) {
@@ -424,16 +556,14 @@ public final class OutgoingMigration implements Runnable {
         }
     }
 
-    @FunctionalInterface
-    private interface DeviceCall {
-        void run() throws IOException;
+    /** How a migration ends: its terminal status and, for {@code failed}, why. */
+    private record Outcome(MigrationStatus status, String error) {
     }
 
-    private static void call(DeviceSlot s, String what, DeviceCall c) throws DeviceCallException, IOException {
-        try {
-            c.run();
-        } catch (IOException | RuntimeException e) {
-            throw new DeviceCallException(s.id(), what, e);
+    /** The destination reported on the return path that it failed. */
+    private static final class DestinationFailedException extends IOException {
+        DestinationFailedException(String reason) {
+            super("the destination failed to load the state: " + reason);
         }
     }
 

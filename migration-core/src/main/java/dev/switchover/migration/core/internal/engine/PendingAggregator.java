@@ -21,7 +21,8 @@ import java.util.List;
  *       saturate, so nothing wraps) but named, since no device holds that much state;
  *   <li>the device says it clamped or guessed its own figures ({@code pendingAnomaly()}).
  * </ul>
- * A device that throws or returns {@code null} fails the query with a {@link DeviceCallException}.
+ * A device that throws or returns {@code null} fails the query with a {@link DeviceCallException};
+ * one that does not answer within the {@link DeviceCallGuard}'s deadline is abandoned by it.
  */
 public final class PendingAggregator {
 
@@ -29,11 +30,21 @@ public final class PendingAggregator {
     public static final long IMPLAUSIBLE_BYTES = 1L << 60;
 
     private final List<DeviceSlot> devices;
+    private final DeviceCallGuard calls;
     private final LongCounter queries = new LongCounter();
 
-    /** @param devices the active devices of this migration, in section order */
+    /** Queries without a deadline (loop tests, benchmarks). */
     public PendingAggregator(List<DeviceSlot> devices) {
+        this(devices, DeviceCallGuard.unbounded());
+    }
+
+    /**
+     * @param devices the active devices of this migration, in section order
+     * @param calls   the migration's device-call guard
+     */
+    public PendingAggregator(List<DeviceSlot> devices, DeviceCallGuard calls) {
         this.devices = List.copyOf(devices);
+        this.calls = calls;
     }
 
     /**
@@ -60,29 +71,32 @@ public final class PendingAggregator {
         return new PendingSnapshot(mode, sum, iterableNow, iterable, clamped, perDevice);
     }
 
-    private static boolean activeIterate(DeviceSlot slot) throws DeviceCallException {
-        try {
-            return slot.device().isActiveIterate();
-        } catch (RuntimeException e) {
-            throw new DeviceCallException(slot.id(), "isActiveIterate", e);
-        }
+    private boolean activeIterate(DeviceSlot slot) throws DeviceCallException {
+        return calls.call(slot, "isActiveIterate", () -> slot.device().isActiveIterate());
     }
 
-    private static Pending queryOne(DeviceSlot slot, QueryMode mode, List<String> clamped) throws DeviceCallException {
+    private static String queryCall(QueryMode mode) {
+        return switch (mode) {
+            case ESTIMATE -> "queryPending(ESTIMATE)";
+            case EXACT -> "queryPending(EXACT)";
+        };
+    }
+
+    private Pending queryOne(DeviceSlot slot, QueryMode mode, List<String> clamped) throws DeviceCallException {
         PendingQueryEvent event = new PendingQueryEvent();
         event.begin();
         long t0 = System.nanoTime();
         Pending raw;
         try {
-            raw = slot.device().queryPending(mode);
-        } catch (RuntimeException e) {
-            commit(event, slot, mode, null, e.toString());
-            throw new DeviceCallException(slot.id(), "queryPending(" + mode + ")", e);
+            raw = calls.call(slot, queryCall(mode), () -> slot.device().queryPending(mode));
+        } catch (DeviceCallException e) {
+            commit(event, slot, mode, null, e.getCause().toString());
+            throw e;
         }
         long nanos = System.nanoTime() - t0;
         commit(event, slot, mode, raw, raw == null ? "returned null" : null);
         if (raw == null) {
-            throw new DeviceCallException(slot.id(), "queryPending(" + mode + ")",
+            throw new DeviceCallException(slot.id(), queryCall(mode),
                     new IllegalStateException("returned null instead of a Pending"));
         }
         Pending accepted = raw;
@@ -96,9 +110,12 @@ public final class PendingAggregator {
                     + " postcopy=" + raw.postcopy() + " (sums saturate)");
         }
         try {
-            slot.device().pendingAnomaly().ifPresent(what::add);
-        } catch (RuntimeException e) {
-            what.add("pendingAnomaly failed: " + e);
+            java.util.Optional<String> anomaly = calls.call(slot, "pendingAnomaly", () -> slot.device().pendingAnomaly());
+            if (anomaly != null) {
+                anomaly.ifPresent(what::add);
+            }
+        } catch (DeviceCallException e) {
+            what.add("pendingAnomaly failed: " + e.getCause());
         }
         for (String w : what) {
             slot.addAnomaly(w);
@@ -108,10 +125,10 @@ public final class PendingAggregator {
         return accepted;
     }
 
-    private static boolean supportsPostcopy(DeviceSlot slot) {
+    private boolean supportsPostcopy(DeviceSlot slot) {
         try {
-            return slot.device().supportsPostcopy();
-        } catch (RuntimeException e) {
+            return calls.call(slot, "supportsPostcopy", () -> slot.device().supportsPostcopy());
+        } catch (DeviceCallException e) {
             return false;
         }
     }
