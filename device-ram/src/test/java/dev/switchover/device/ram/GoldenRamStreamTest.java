@@ -62,9 +62,13 @@ class GoldenRamStreamTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() {
             if (device instanceof AutoCloseable c) {
-                c.close();
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing " + device.sectionName() + " failed", e);
+                }
             }
         }
     }
