@@ -11,6 +11,7 @@
  * folder.
  *
  * @uses dev.switchover.migration.spi.MigrationDeviceProvider
+ * @since 0.1
  */
 module dev.switchover.migration.core {
     requires transitive dev.switchover.migration.api;

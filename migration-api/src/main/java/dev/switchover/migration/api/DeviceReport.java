@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param lastQueryMode  the mode of its last pending query, if any
  * @param lastQueryNanos how long that query took
  * @param anomalies      what the core had to clamp in its figures, newest last
+ * @since 0.1
  */
 public record DeviceReport(String id, String type, String section, int instance, Pending pending, long bytesSent,
                            Optional<QueryMode> lastQueryMode, long lastQueryNanos, List<String> anomalies) {

@@ -7,6 +7,8 @@ import java.time.Instant;
  * Asynchronous events of a machine, as QMP sends them ({@code MIGRATION}, {@code MIGRATION_PASS},
  * {@code STOP}, {@code RESUME}). {@code MIGRATION} and {@code MIGRATION_PASS} are emitted only
  * while the {@code events} capability is on, as in QEMU.
+ *
+ * @since 0.1
  */
 public sealed interface MachineEvent {
 

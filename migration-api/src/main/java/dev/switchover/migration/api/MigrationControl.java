@@ -14,6 +14,8 @@ import java.util.function.Consumer;
  * <p>Errors are {@link IllegalArgumentException} (a bad argument) or {@link
  * IllegalStateException} (not possible now); their messages are meant for the user, as QMP's
  * {@code GenericError} {@code desc}.
+ *
+ * @since 0.1
  */
 public interface MigrationControl {
 

@@ -59,6 +59,8 @@ import java.util.function.Consumer;
  * (or paused, with {@link Builder#startPaused()}).
  *
  * <p>All {@link MigrationControl} methods are thread-safe and never wait on a migration.
+ *
+ * @since 0.1
  */
 public final class Machine implements MigrationControl, MigrationReportSource, AutoCloseable {
 

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeoutException;
  * serves QMP, with real addresses (a {@code tcp:...:0} port resolved); {@link #start} waits for
  * it, so a launcher never guesses a free port. Connect with {@link QmpClient#connect(String)
  * QmpClient.connect(process.qmpAddress())}.
+ *
+ * @since 0.1
  */
 public final class MachineProcess implements AutoCloseable {
 

@@ -68,6 +68,8 @@ import java.util.function.Function;
  * broken, closed or silent connection (no reply within the timeout) is an {@link IOException}.
  * The event queue holds at most 4096 events; when full, the oldest is dropped and counted in
  * {@link #droppedEvents()}, so a program that only uses listeners never runs out of memory.
+ *
+ * @since 0.1
  */
 public final class QmpClient implements AutoCloseable {
 

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param data      the event's {@code data} as plain Java values (see {@link QmpClient}); empty
  *                  when the event has none
  * @param timestamp when the monitor says it happened (wall clock, microsecond precision)
+ * @since 0.1
  */
 public record QmpEvent(String name, Map<String, Object> data, Instant timestamp) {
 

@@ -9,6 +9,8 @@ import java.util.Objects;
  * <p>{@link #errorClass()} is QEMU's error class ({@code GenericError}, {@code CommandNotFound},
  * ...); {@link #description()} is the human-readable text, which QEMU-compatible monitors keep
  * stable enough that management software matches on it.
+ *
+ * @since 0.1
  */
 public final class QmpException extends Exception {
 
