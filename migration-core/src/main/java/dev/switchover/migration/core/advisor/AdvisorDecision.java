@@ -7,6 +7,8 @@ import java.util.stream.Collectors;
 /**
  * What the convergence advisor decided at a stall: a record a CLI prints and a report keeps.
  * Every decision names the pass it was made at and the evidence ({@link Stall}).
+ *
+ * @since 0.1
  */
 public sealed interface AdvisorDecision {
 

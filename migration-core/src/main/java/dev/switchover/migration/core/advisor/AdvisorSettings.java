@@ -25,6 +25,8 @@ import dev.switchover.migration.api.MigrationParameters;
  * @param cancelWhenImpossible whether the driver cancels a migration that can not converge (the
  *                             machine keeps running on the source), instead of leaving it running
  * @param namedDevices         how many devices a "can not converge" verdict names at most, 1..64
+ *
+ * @since 0.1
  */
 public record AdvisorSettings(long maxDowntimeMs, double margin, int stallPasses, double minProgress,
                               boolean cancelWhenImpossible, int namedDevices) {

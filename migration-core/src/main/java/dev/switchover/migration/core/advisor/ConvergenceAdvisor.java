@@ -38,6 +38,8 @@ import java.util.function.Consumer;
  * <p>It ends by itself once the migration it watched ends (or the connection breaks, see
  * {@link #failure()}); {@link #close()} ends it at once. It never starts, and never decides on,
  * a migration that is not {@code active}.
+ *
+ * @since 0.1
  */
 public final class ConvergenceAdvisor implements AutoCloseable {
 

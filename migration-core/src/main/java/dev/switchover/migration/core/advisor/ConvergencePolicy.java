@@ -37,6 +37,8 @@ import java.util.function.Supplier;
  *
  * <p>Not thread-safe: one driver thread feeds it. Samples with a pass number not above the last
  * one are ignored (a monitor re-read), so a driver may coalesce passes freely.
+ *
+ * @since 0.1
  */
 public final class ConvergencePolicy {
 

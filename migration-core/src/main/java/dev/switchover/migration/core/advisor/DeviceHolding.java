@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param type     the device type ({@code vfio})
  * @param stopcopy bytes it can send only while the machine is stopped
  * @param total    all bytes it still has to send
+ *
+ * @since 0.1
  */
 public record DeviceHolding(String id, String type, long stopcopy, long total) {
 

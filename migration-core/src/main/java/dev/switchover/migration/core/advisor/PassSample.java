@@ -21,6 +21,8 @@ import java.util.OptionalLong;
  * @param threshold          {@code x-threshold}: bytes that fit the current limit, when reported
  * @param expectedDowntimeMs {@code expected-downtime}; absent while the bandwidth is unknown
  * @param downtimeLimitMs    {@code downtime-limit} from {@code query-migrate-parameters}
+ *
+ * @since 0.1
  */
 public record PassSample(long pass, MigrationStatus status, long remaining, Optional<Pending> pending,
                          OptionalLong threshold, OptionalLong expectedDowntimeMs, long downtimeLimitMs) {

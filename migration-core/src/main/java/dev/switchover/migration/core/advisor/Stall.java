@@ -4,6 +4,8 @@ import dev.switchover.migration.api.ByteSize;
 
 /**
  * Why the advisor judged a migration stalled: the evidence, so a decision can say it.
+ *
+ * @since 0.1
  */
 public sealed interface Stall {
 
