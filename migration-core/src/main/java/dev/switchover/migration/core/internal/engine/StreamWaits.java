@@ -2,6 +2,7 @@ package dev.switchover.migration.core.internal.engine;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
@@ -16,8 +17,12 @@ final class StreamWaits {
     private StreamWaits() {
     }
 
-    /** The stream's outgoing direction, with its writes reported to {@code guard}. */
-    static WritableByteChannel writes(WritableByteChannel channel, DeviceCallGuard guard) {
+    /**
+     * The stream's outgoing direction, with its writes reported to {@code guard}. Gathering
+     * writes pass through as one gathering write (one syscall for many pages), so wrapping never
+     * costs the stream its zero-copy path.
+     */
+    static GatheringByteChannel writes(WritableByteChannel channel, DeviceCallGuard guard) {
         return new Writes(channel, guard);
     }
 
@@ -26,7 +31,7 @@ final class StreamWaits {
         return new Reads(channel, guard);
     }
 
-    private record Writes(WritableByteChannel channel, DeviceCallGuard guard) implements WritableByteChannel {
+    private record Writes(WritableByteChannel channel, DeviceCallGuard guard) implements GatheringByteChannel {
         @Override
         public int write(ByteBuffer src) throws IOException {
             guard.streamWaitStarted();
@@ -35,6 +40,31 @@ final class StreamWaits {
             } finally {
                 guard.streamWaitEnded();
             }
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            if (!(channel instanceof GatheringByteChannel g)) {
+                long n = 0;
+                for (int i = offset; i < offset + length; i++) {
+                    n += write(srcs[i]);
+                    if (srcs[i].hasRemaining()) {
+                        break;
+                    }
+                }
+                return n;
+            }
+            guard.streamWaitStarted();
+            try {
+                return g.write(srcs, offset, length);
+            } finally {
+                guard.streamWaitEnded();
+            }
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs) throws IOException {
+            return write(srcs, 0, srcs.length);
         }
 
         @Override

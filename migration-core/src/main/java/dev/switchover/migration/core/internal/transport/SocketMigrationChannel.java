@@ -6,6 +6,7 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.WritableByteChannel;
 
 /**
@@ -92,10 +93,21 @@ final class SocketMigrationChannel implements MigrationChannel {
         }
     }
 
-    private final class Output implements WritableByteChannel {
+    /** The socket's writing half; gathering, so the stream can hand it many pages in one writev. */
+    private final class Output implements GatheringByteChannel {
         @Override
         public int write(ByteBuffer src) throws IOException {
             return socket.write(src);
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            return socket.write(srcs, offset, length);
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs) throws IOException {
+            return socket.write(srcs);
         }
 
         @Override

@@ -50,6 +50,26 @@ class TransportsTest {
         }
     }
 
+    /** The stream sends guest pages with gathering writes; a plain channel would cost a syscall per page. */
+    @Test
+    void everyOutgoingDirectionCanGather() throws Exception {
+        try (var listener = Transports.listen(MigrationUri.parse("tcp:127.0.0.1:0"));
+             MigrationChannel out = Transports.connect(MigrationUri.parse(listener.boundUri()), java.time.Duration.ofSeconds(5));
+             MigrationChannel in = listener.accept()) {
+            assertThat(out.output()).isInstanceOf(java.nio.channels.GatheringByteChannel.class);
+            assertThat(in.output()).isInstanceOf(java.nio.channels.GatheringByteChannel.class);
+        }
+        Path sock = dir.resolve("g.sock");
+        try (var listener = Transports.listen(MigrationUri.parse("unix:" + sock));
+             MigrationChannel out = Transports.connect(MigrationUri.parse("unix:" + sock), java.time.Duration.ofSeconds(5))) {
+            assertThat(out.output()).isInstanceOf(java.nio.channels.GatheringByteChannel.class);
+        }
+        try (MigrationChannel file = Transports.connect(MigrationUri.parse("file:" + dir.resolve("g.mig")),
+                java.time.Duration.ofSeconds(5))) {
+            assertThat(file.output()).isInstanceOf(java.nio.channels.GatheringByteChannel.class);
+        }
+    }
+
     @Test
     void tcpOverIpv6Loopback() throws Exception {
         assumeTrue(ipv6LoopbackWorks(), "IPv6 loopback available");
