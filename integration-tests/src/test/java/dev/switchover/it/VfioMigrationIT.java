@@ -82,6 +82,8 @@ class VfioMigrationIT {
         assertThat(dst.qmp().stateDigests()).isEqualTo(src.qmp().stateDigests());
         long predicted = done.predictedDowntime().getAsLong();
         long actual = done.downtime().getAsLong();
+        System.out.printf("RAM + VFIO (2 GiB stop-copy): stalled at %.1f passes/s with remaining %d..%d bytes; "
+                + "switchover predicted %d ms, actual %d ms%n", passesPerSecond, minRemaining, maxRemaining, predicted, actual);
         assertThat((double) actual).as("actual downtime %d ms vs predicted %d ms", actual, predicted)
                 .isCloseTo(predicted, within(predicted * 0.25));
     }

@@ -10,19 +10,26 @@ package dev.switchover.migration.core.internal.engine;
  *       measures, and why its switchover estimate can be 18× too pessimistic (the switchover
  *       itself is not rate limited);
  *   <li><b>link capacity</b>: bytes ÷ time actually spent sending (device work plus socket
- *       writes, rate-limit and idle waits excluded), smoothed over windows. This is what the
- *       switchover will see, so it is the default switchover bandwidth.
+ *       writes, rate-limit and idle waits excluded). This is what the switchover will see, so it
+ *       is the default switchover bandwidth.
  * </ul>
+ * The capacity is the best of the last {@value #SAMPLES} window samples: warm-up, slow start, GC
+ * and competing threads only ever make a window slower than the link, never faster — except
+ * the socket's send buffer, which swallows a small burst at memory speed. So once a window has
+ * carried at least {@link #BULK_SAMPLE_BYTES} (more than the buffer holds), smaller windows no
+ * longer count; before that, they are the only evidence there is.
  * Only the migration thread calls the mutators; the figures are volatile for monitor threads.
  */
 public final class BandwidthMeter {
 
     /** QEMU's {@code BUFFER_DELAY}. */
     public static final long WINDOW_NANOS = 100_000_000L;
-    /** A window must carry this much to sample the link capacity (less is timer noise). */
+    /** A window must carry this much to sample the link capacity at all (less is timer noise). */
     static final long MIN_SAMPLE_BYTES = 256 * 1024;
-    /** Weight of a new sample in the smoothed link capacity. */
-    static final double SMOOTHING = 0.4;
+    /** A window carrying this much measured the link, not the socket's 4 MiB send buffer. */
+    static final long BULK_SAMPLE_BYTES = 8L << 20;
+    /** How many recent samples the capacity is the best of. */
+    static final int SAMPLES = 10;
 
     private long windowStart;
     private long windowStartBytes;
@@ -30,6 +37,10 @@ public final class BandwidthMeter {
     private volatile long throughput;
     private volatile long linkCapacity;
     private volatile long windowsClosed;
+    private final long[] bulkSamples = new long[SAMPLES];
+    private int bulkCount;
+    private final long[] smallSamples = new long[SAMPLES];
+    private int smallCount;
 
     /** Starts the first window. */
     public void start(long nowNanos, long bytesTotal) {
@@ -57,12 +68,24 @@ public final class BandwidthMeter {
         throughput = (long) ((double) bytes * 1e9 / (double) dt);
         if (bytes >= MIN_SAMPLE_BYTES && windowBusyNanos > 0) {
             long sample = (long) ((double) bytes * 1e9 / (double) Math.min(windowBusyNanos, dt));
-            long old = linkCapacity;
-            linkCapacity = old == 0 ? sample : (long) (old * (1 - SMOOTHING) + sample * SMOOTHING);
+            if (bytes >= BULK_SAMPLE_BYTES) {
+                bulkSamples[bulkCount++ % SAMPLES] = sample;
+            } else {
+                smallSamples[smallCount++ % SAMPLES] = sample;
+            }
+            linkCapacity = bulkCount > 0 ? best(bulkSamples, bulkCount) : best(smallSamples, smallCount);
         }
         windowsClosed++;
         start(nowNanos, bytesTotal);
         return true;
+    }
+
+    private static long best(long[] samples, int count) {
+        long best = 0;
+        for (int i = 0; i < Math.min(count, SAMPLES); i++) {
+            best = Math.max(best, samples[i]);
+        }
+        return best;
     }
 
     /** Bytes still allowed in this window under {@code maxBandwidth} (bytes/s; 0 = unlimited). */
@@ -84,7 +107,7 @@ public final class BandwidthMeter {
         return throughput;
     }
 
-    /** Smoothed bytes/s while actually sending (0 until measured). */
+    /** Bytes/s while actually sending: the best recent window (0 until measured). */
     public long linkCapacity() {
         return linkCapacity;
     }

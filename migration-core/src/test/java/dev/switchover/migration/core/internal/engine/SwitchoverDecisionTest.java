@@ -189,6 +189,45 @@ class SwitchoverDecisionTest {
     }
 
     @Test
+    void linkCapacityIsTheBestOfTheRecentBulkWindows() {
+        BandwidthMeter m = new BandwidthMeter();
+        long t = 0;
+        long bytes = 0;
+        m.start(t, bytes);
+        // a slow first window (warm-up), then two at full speed: the capacity is the best of them
+        long[] busyMs = {100, 50, 40};
+        for (long busy : busyMs) {
+            m.addBusy(busy * 1_000_000L);
+            bytes += 80L << 20;
+            t += 100_000_000L;
+            m.tick(t, bytes);
+        }
+        assertThat(m.linkCapacity()).isEqualTo((long) ((80L << 20) * 1e9 / 40_000_000L));
+    }
+
+    @Test
+    void windowsSmallerThanTheSocketBufferDoNotMoveAnEstimateMadeOnBulkWindows() {
+        BandwidthMeter m = new BandwidthMeter();
+        m.start(0, 0);
+        m.addBusy(100_000_000L);
+        m.tick(100_000_000L, 100L << 20);
+        long bulk = m.linkCapacity();
+        // 1 MiB absorbed by the socket buffer in 0.1 ms would claim 10 GB/s
+        m.addBusy(100_000L);
+        m.tick(200_000_000L, (100L << 20) + (1 << 20));
+        assertThat(m.linkCapacity()).isEqualTo(bulk);
+    }
+
+    @Test
+    void smallWindowsStillGiveAnEstimateWhenThereIsNoBulkWindowYet() {
+        BandwidthMeter m = new BandwidthMeter();
+        m.start(0, 0);
+        m.addBusy(1_000_000L);
+        m.tick(100_000_000L, 1 << 20);
+        assertThat(m.linkCapacity()).isEqualTo((long) ((1 << 20) * 1e9 / 1_000_000L));
+    }
+
+    @Test
     void maxBandwidthIsAQuotaPerWindow() {
         BandwidthMeter m = new BandwidthMeter();
         m.start(0, 1000);
