@@ -17,7 +17,10 @@ package dev.switchover.migration.core.internal.engine;
  * and competing threads only ever make a window slower than the link, never faster — except
  * the socket's send buffer, which swallows a small burst at memory speed. So once a window has
  * carried at least {@link #BULK_SAMPLE_BYTES} (more than the buffer holds), smaller windows no
- * longer count; before that, they are the only evidence there is.
+ * longer count; before that, they are the only evidence there is. Under a tight
+ * {@code max-bandwidth} every window is small, so the engine also measures bursts end to end
+ * ({@link #offerEndToEndSample}): a window's bytes over the time until the destination
+ * acknowledged processing them — the pipeline's real rate, which bulk samples and these share.
  * Only the migration thread calls the mutators; the figures are volatile for monitor threads.
  */
 public final class BandwidthMeter {
@@ -41,6 +44,7 @@ public final class BandwidthMeter {
     private int bulkCount;
     private final long[] smallSamples = new long[SAMPLES];
     private int smallCount;
+    private final java.util.concurrent.atomic.AtomicLong offeredEndToEnd = new java.util.concurrent.atomic.AtomicLong();
 
     /** Starts the first window. */
     public void start(long nowNanos, long bytesTotal) {
@@ -66,6 +70,11 @@ public final class BandwidthMeter {
         }
         long bytes = Math.max(0, bytesTotal - windowStartBytes);
         throughput = (long) ((double) bytes * 1e9 / (double) dt);
+        long endToEnd = offeredEndToEnd.getAndSet(0);
+        if (endToEnd > 0) {
+            bulkSamples[bulkCount++ % SAMPLES] = endToEnd;
+            linkCapacity = best(bulkSamples, bulkCount);
+        }
         if (bytes >= MIN_SAMPLE_BYTES && windowBusyNanos > 0) {
             long sample = (long) ((double) bytes * 1e9 / (double) Math.min(windowBusyNanos, dt));
             if (bytes >= BULK_SAMPLE_BYTES) {
@@ -78,6 +87,28 @@ public final class BandwidthMeter {
         windowsClosed++;
         start(nowNanos, bytesTotal);
         return true;
+    }
+
+    /**
+     * A burst measured end to end: {@code bytes} left the source starting at {@code startNanos},
+     * and the destination acknowledged processing all of them at {@code ackNanos}. Taken at the
+     * next window close. <b>Thread:</b> any (the return-path reader).
+     */
+    public void offerEndToEndSample(long bytes, long startNanos, long ackNanos) {
+        long dt = ackNanos - startNanos;
+        if (bytes >= MIN_SAMPLE_BYTES && dt > 0) {
+            offeredEndToEnd.set((long) ((double) bytes * 1e9 / (double) dt));
+        }
+    }
+
+    /** When the current window started. */
+    public long windowStart() {
+        return windowStart;
+    }
+
+    /** Stream bytes written before the current window started. */
+    public long windowStartBytes() {
+        return windowStartBytes;
     }
 
     private static long best(long[] samples, int count) {

@@ -93,6 +93,9 @@ public final class OutgoingMigration implements Runnable {
     private volatile TrackingChannel tracking;
     private volatile StreamWriter writer;
     private volatile long pingSentNanos;
+    /** For a ping sent right after a rate-limited burst: when the burst began and its bytes (0 = none). */
+    private volatile long burstStartNanos;
+    private volatile long burstBytes;
     /** Smallest ping round trip seen: the fixed cost of an acknowledged switchover, queueing filtered out. */
     private volatile long minRttNanos = Long.MAX_VALUE;
     /** Why the destination failed, from the return path; null while it has not said. */
@@ -315,8 +318,23 @@ public final class OutgoingMigration implements Runnable {
      */
     private void ping() throws IOException {
         if (channel.hasReturnPath() && pingSentNanos == 0) {
+            burstBytes = 0;
             pingSentNanos = machine.nanoTime();
             writer.writeCommand(MigrationCommand.PING.code(), ByteBuffer.allocate(4).putInt(1).array());
+        }
+    }
+
+    /**
+     * Pings right behind a rate-limited window's burst: the PONG comes back once the destination
+     * processed the whole burst, which measures the pipeline end to end (the socket buffers
+     * swallow a small burst at memory speed, so timing the writes alone would not).
+     */
+    private void pingAfterBurst() throws IOException {
+        if (channel.hasReturnPath() && pingSentNanos == 0) {
+            long bytes = writer.bytesWritten() - meter.windowStartBytes();
+            ping();
+            burstStartNanos = meter.windowStart();
+            burstBytes = bytes;
         }
     }
 
@@ -326,7 +344,7 @@ public final class OutgoingMigration implements Runnable {
             long quota = meter.quotaLeft(machine.parameters().maxBandwidth(), writer.bytesWritten());
             if (quota <= 0) {
                 long t0 = machine.nanoTime();
-                ping();
+                pingAfterBurst();
                 writer.flush();
                 meter.addBusy(machine.nanoTime() - t0);
                 waitUntil(meter.windowEnd());
@@ -417,7 +435,11 @@ public final class OutgoingMigration implements Runnable {
                     ReturnPathMessage m = ReturnPath.read(c.input());
                     switch (m) {
                         case ReturnPathMessage.Pong p when pingSentNanos > 0 -> {
-                            minRttNanos = Math.min(minRttNanos, machine.nanoTime() - pingSentNanos);
+                            long now = machine.nanoTime();
+                            if (burstBytes > 0) {
+                                meter.offerEndToEndSample(burstBytes, burstStartNanos, now);
+                            }
+                            minRttNanos = Math.min(minRttNanos, now - pingSentNanos);
                             stats.fixedCostMs((minRttNanos + 999_999) / 1_000_000);
                             pingSentNanos = 0;
                         }

@@ -228,6 +228,19 @@ class SwitchoverDecisionTest {
     }
 
     @Test
+    void anEndToEndBurstSampleOverridesWhatTheSocketBufferSwallowed() {
+        BandwidthMeter m = new BandwidthMeter();
+        m.start(0, 0);
+        m.addBusy(100_000L);
+        m.tick(100_000_000L, 2 << 20);
+        assertThat(m.linkCapacity()).as("2 MiB swallowed in 0.1 ms").isGreaterThan(10_000_000_000L);
+        // the destination acknowledged those 2 MiB 10 ms after the burst began: 200 MiB/s end to end
+        m.offerEndToEndSample(2 << 20, 100_000_000L, 110_000_000L);
+        m.tick(200_000_000L, 2 << 20);
+        assertThat(m.linkCapacity()).isEqualTo((long) ((2 << 20) * 1e9 / 10_000_000L));
+    }
+
+    @Test
     void maxBandwidthIsAQuotaPerWindow() {
         BandwidthMeter m = new BandwidthMeter();
         m.start(0, 1000);
