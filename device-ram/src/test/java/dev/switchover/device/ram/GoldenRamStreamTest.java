@@ -1,5 +1,6 @@
 package dev.switchover.device.ram;
 
+import dev.switchover.migration.tck.GoldenStream;
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.DeviceContext;
 import dev.switchover.migration.spi.MigrationDevice;

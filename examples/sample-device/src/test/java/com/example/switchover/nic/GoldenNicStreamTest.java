@@ -1,5 +1,6 @@
 package com.example.switchover.nic;
 
+import dev.switchover.migration.tck.GoldenStream;
 import dev.switchover.migration.tck.DeviceFixture;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.switchover.device.vfio;
+package dev.switchover.migration.tck;
 
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.api.RunState;
@@ -35,19 +35,21 @@ import java.util.function.Consumer;
  * The payloads are exactly what the device's save calls wrote; the core's framing around them
  * (section headers, footers) is the core's own compatibility and tested there.
  *
- * <p>This file is the same in every device module's tests (each module keeps its test helpers to
- * itself).
+ * <p>Record one per section version, once, and commit it beside the test that loads it: a device's
+ * stream format then can not change by accident, only with a new section version.
+ *
+ * @since 0.1
  */
-final class GoldenStream {
+public final class GoldenStream {
 
     /** Golden files are kept small: a few kilobytes of device state is enough to pin a format. */
-    static final int MAX_FILE_BYTES = 256 * 1024;
-    static final int MAX_SECTIONS = 4096;
+    public static final int MAX_FILE_BYTES = 256 * 1024;
+    public static final int MAX_SECTIONS = 4096;
     private static final byte[] MAGIC = {'S', 'W', 'G', 'S'};
     private static final int FORMAT = 1;
 
     /** One section payload as a save call wrote it. */
-    record Section(SectionKind kind, byte[] payload) {
+    public record Section(SectionKind kind, byte[] payload) {
     }
 
     private final String sectionName;
@@ -60,16 +62,31 @@ final class GoldenStream {
         this.sections = List.copyOf(sections);
     }
 
-    String sectionName() {
+    public String sectionName() {
         return sectionName;
     }
 
-    int sectionVersion() {
+    public int sectionVersion() {
         return sectionVersion;
     }
 
-    List<Section> sections() {
+    public List<Section> sections() {
         return sections;
+    }
+
+    /**
+     * Migrates the device of {@code source} with the kit's own migration (setup, iterations of
+     * {@code budget} bytes until done, the stop, complete, cleanup).
+     */
+    public static GoldenStream record(DeviceFixture source, long budget) {
+        KitMigration m = new KitMigration(source);
+        m.run(() -> {
+            m.setup(SaveOptions.PRECOPY);
+            m.iterateUntilDone(budget, round -> false);
+            m.complete();
+        });
+        List<Section> sections = m.sections().stream().map(s -> new Section(s.kind(), s.payload())).toList();
+        return new GoldenStream(source.device().sectionName(), source.device().sectionVersion(), sections);
     }
 
     /**
@@ -77,16 +94,16 @@ final class GoldenStream {
      * bytes while it reports iterable data and may iterate, the stop ({@code finish-migrate}
      * through {@code runState}), complete, cleanup, {@code postmigrate}.
      */
-    static GoldenStream record(MigrationDevice source, Consumer<RunState> runState, long budget) throws IOException {
+    public static GoldenStream record(MigrationDevice source, Consumer<RunState> runState, long budget) throws IOException {
         List<Section> sections = new ArrayList<>();
-        ByteArraySectionWriter out = new ByteArraySectionWriter();
+        MemorySectionWriter out = new MemorySectionWriter();
         source.saveSetup(out, SaveOptions.PRECOPY);
         sections.add(new Section(SectionKind.START, out.toByteArray()));
         for (int round = 0; source.queryPending(QueryMode.EXACT).iterable() > 0 && source.isActiveIterate(); round++) {
             if (round == MAX_SECTIONS - 2) {
                 throw new IllegalStateException("the device still iterates after " + round + " rounds");
             }
-            out = new ByteArraySectionWriter();
+            out = new MemorySectionWriter();
             IterationResult r = source.saveIterate(out, budget);
             sections.add(new Section(SectionKind.PART, out.toByteArray()));
             if (r == IterationResult.DONE) {
@@ -94,7 +111,7 @@ final class GoldenStream {
             }
         }
         runState.accept(RunState.FINISH_MIGRATE);
-        out = new ByteArraySectionWriter();
+        out = new MemorySectionWriter();
         source.saveComplete(out);
         sections.add(new Section(SectionKind.END, out.toByteArray()));
         source.saveCleanup();
@@ -109,16 +126,16 @@ final class GoldenStream {
      * @throws IOException    if the device refuses the stream
      * @throws AssertionError if a section is not read exactly to its end
      */
-    void loadInto(MigrationDevice destination) throws IOException {
+    public void loadInto(MigrationDevice destination) throws IOException {
         destination.loadSetup();
         try {
             for (int i = 0; i < sections.size(); i++) {
                 Section s = sections.get(i);
-                ByteArraySectionReader in = new ByteArraySectionReader(s.payload());
+                MemorySectionReader in = new MemorySectionReader(s.payload());
                 destination.loadSection(in, s.kind(), sectionVersion);
-                if (in.bytesRead() != s.payload().length) {
+                if (in.remaining() != 0) {
                     throw new AssertionError(s.kind() + " section #" + i + " of " + s.payload().length
-                            + " bytes: the device read " + in.bytesRead());
+                            + " bytes: the device left " + in.remaining() + " unread");
                 }
             }
         } finally {
@@ -126,7 +143,7 @@ final class GoldenStream {
         }
     }
 
-    byte[] toBytes() throws IOException {
+    public byte[] toBytes() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.write(MAGIC);
@@ -150,7 +167,7 @@ final class GoldenStream {
      *
      * @throws IOException naming the resource and what is wrong with it
      */
-    static GoldenStream resource(String path) throws IOException {
+    public static GoldenStream resource(String path) throws IOException {
         try (InputStream in = GoldenStream.class.getResourceAsStream(path)) {
             if (in == null) {
                 throw new IOException("no golden stream " + path + " on the test class path");
@@ -163,7 +180,7 @@ final class GoldenStream {
         }
     }
 
-    static GoldenStream parse(String what, byte[] file) throws IOException {
+    public static GoldenStream parse(String what, byte[] file) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(file);
         try {
             byte[] magic = new byte[MAGIC.length];
