@@ -9,21 +9,18 @@ import dev.switchover.migration.api.MigrationParameters;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.core.internal.discovery.DeviceCatalog;
-import dev.switchover.migration.core.internal.discovery.DeviceSpec;
+import dev.switchover.migration.core.internal.discovery.DeviceAssembly;
 import dev.switchover.migration.core.internal.engine.DeviceSlot;
 import dev.switchover.migration.core.internal.engine.IncomingMigration;
 import dev.switchover.migration.core.internal.engine.MachineHooks;
 import dev.switchover.migration.core.internal.engine.OutgoingMigration;
 import dev.switchover.migration.core.internal.report.MigrationReportWriter;
-import dev.switchover.migration.core.internal.trace.JfrDeviceTracer;
 import dev.switchover.migration.core.internal.transport.MigrationUri;
 import dev.switchover.migration.core.internal.transport.Transports;
 import dev.switchover.migration.core.jmx.MigrationBean;
 import dev.switchover.migration.core.jmx.MigrationMXBean;
 import dev.switchover.migration.core.jmx.MigrationReport;
 import dev.switchover.migration.core.jmx.MigrationReportSource;
-import dev.switchover.migration.spi.DeviceContext;
-import dev.switchover.migration.spi.MigrationDevice;
 import dev.switchover.migration.spi.MigrationDeviceProvider;
 import dev.switchover.migration.spi.MonotonicClock;
 
@@ -558,79 +555,19 @@ public final class Machine implements MigrationControl, MigrationReportSource, A
          *                                  does not accept — the message says which and why
          */
         public Machine build() {
-            if (specs.isEmpty()) {
-                throw new IllegalArgumentException("a machine needs at least one device, e.g. ram,id=ram0,size=256M");
-            }
-            DeviceCatalog catalog = catalog();
-            List<DeviceSpec> parsed = specs.stream().map(DeviceSpec::parse).toList();
-            Map<String, Integer> instances = new HashMap<>();
-            Set<String> ids = new java.util.HashSet<>();
-            List<DeviceSlot> slots = new ArrayList<>();
-            Machine[] self = new Machine[1];
-            try {
-                for (DeviceSpec spec : parsed) {
-                    if (!ids.add(spec.id())) {
-                        throw new IllegalArgumentException("duplicate device id '" + spec.id() + "'");
-                    }
-                    MigrationDeviceProvider provider = catalog.provider(spec.type());
-                    DeviceContext ctx = DeviceContext.builder(spec.id())
-                            .properties(spec.properties())
-                            .clock(clock)
-                            .tracer(new JfrDeviceTracer(spec.id()))
-                            .runState(() -> self[0] == null ? RunState.PAUSED : self[0].runState)
-                            .logger(System.getLogger("dev.switchover.device." + spec.type()))
-                            .build();
-                    MigrationDevice device = create(provider, spec, ctx);
-                    Set<String> unknown = ctx.properties().unreadKeys();
-                    if (!unknown.isEmpty()) {
-                        closeQuietly(device);
-                        throw new IllegalArgumentException("device '" + spec.id() + "' (" + spec.type()
-                                + ") has no propert" + (unknown.size() == 1 ? "y " : "ies ") + String.join(", ", unknown)
-                                + "; it understands: " + String.join(", ", ctx.properties().readKeys()));
-                    }
-                    String section = device.sectionName();
-                    int instance = instances.merge(section, 1, Integer::sum) - 1;
-                    slots.add(new DeviceSlot(spec.id(), spec.type(), device, section, instance));
-                }
-            } catch (RuntimeException e) {
-                slots.forEach(s -> closeQuietly(s.device()));
-                throw e;
-            }
+            java.util.concurrent.atomic.AtomicReference<Machine> built = new java.util.concurrent.atomic.AtomicReference<>();
+            List<DeviceSlot> slots = DeviceAssembly.assemble(specs, catalog(), clock, () -> {
+                Machine m = built.get();
+                return m == null ? RunState.PAUSED : m.runState;
+            });
             Machine m = new Machine(slots, clock, deviceCallTimeout);
-            self[0] = m;
+            built.set(m);
             if (incoming) {
                 m.changeRunState(RunState.INMIGRATE, false);
             } else if (!startPaused) {
                 m.changeRunState(RunState.RUNNING, false);
             }
             return m;
-        }
-
-        private static MigrationDevice create(MigrationDeviceProvider provider, DeviceSpec spec, DeviceContext ctx) {
-            MigrationDevice device;
-            try {
-                device = provider.create(ctx);
-            } catch (IllegalArgumentException e) {
-                throw e;
-            } catch (RuntimeException | LinkageError e) {
-                throw new IllegalArgumentException("device '" + spec.id() + "' (" + spec.type() + ") failed to start: "
-                        + e, e);
-            }
-            if (device == null) {
-                throw new IllegalArgumentException("device type '" + spec.type() + "' created no device for '"
-                        + spec.id() + "'");
-            }
-            return device;
-        }
-
-        private static void closeQuietly(MigrationDevice d) {
-            if (d instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    LOG.log(System.Logger.Level.DEBUG, "closing a device failed", e);
-                }
-            }
         }
     }
 }
