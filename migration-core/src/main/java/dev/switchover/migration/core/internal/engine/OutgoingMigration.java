@@ -92,12 +92,7 @@ public final class OutgoingMigration implements Runnable {
     private volatile MigrationChannel channel;
     private volatile TrackingChannel tracking;
     private volatile StreamWriter writer;
-    private volatile long pingSentNanos;
-    /** For a ping sent right after a rate-limited burst: when the burst began and its bytes (0 = none). */
-    private volatile long burstStartNanos;
-    private volatile long burstBytes;
-    /** Smallest ping round trip seen: the fixed cost of an acknowledged switchover, queueing filtered out. */
-    private volatile long minRttNanos = Long.MAX_VALUE;
+    private final PingProbe pings;
     /** Why the destination failed, from the return path; null while it has not said. */
     private volatile String destinationError;
     /** The run state the switchover stopped the machine from; null before the stop. */
@@ -114,6 +109,7 @@ public final class OutgoingMigration implements Runnable {
             return w == null ? 0 : w.bytesWritten();
         });
         this.passes = new PassRecorder(stats, () -> machine.runState() == RunState.FINISH_MIGRATE);
+        this.pings = new PingProbe(machine::nanoTime, meter, stats);
     }
 
     /** The figures {@code query-migrate} reports; safe from any thread. */
@@ -311,31 +307,23 @@ public final class OutgoingMigration implements Runnable {
         writer.flush();
     }
 
-    /**
-     * Sends a PING when none is outstanding; the PONG's round trip measures the fixed cost of
-     * an acknowledged switchover. Sent at setup and whenever the stream is idle (a wait round, a
-     * rate-limit wait), so the smallest round trip is free of queueing behind migration data.
-     */
+    /** Sends a PING when none is outstanding: at setup, and whenever the stream idles ({@link PingProbe}). */
     private void ping() throws IOException {
-        if (channel.hasReturnPath() && pingSentNanos == 0) {
-            burstBytes = 0;
-            pingSentNanos = machine.nanoTime();
-            writer.writeCommand(MigrationCommand.PING.code(), ByteBuffer.allocate(4).putInt(1).array());
+        if (channel.hasReturnPath() && pings.tryStart(0, 0)) {
+            writePing();
         }
     }
 
-    /**
-     * Pings right behind a rate-limited window's burst: the PONG comes back once the destination
-     * processed the whole burst, which measures the pipeline end to end (the socket buffers
-     * swallow a small burst at memory speed, so timing the writes alone would not).
-     */
+    /** Sends a PING right behind a rate-limited window's burst, to time it end to end ({@link PingProbe}). */
     private void pingAfterBurst() throws IOException {
-        if (channel.hasReturnPath() && pingSentNanos == 0) {
-            long bytes = writer.bytesWritten() - meter.windowStartBytes();
-            ping();
-            burstStartNanos = meter.windowStart();
-            burstBytes = bytes;
+        long bytes = writer.bytesWritten() - meter.windowStartBytes();
+        if (channel.hasReturnPath() && pings.tryStart(bytes, meter.windowStart())) {
+            writePing();
         }
+    }
+
+    private void writePing() throws IOException {
+        writer.writeCommand(MigrationCommand.PING.code(), ByteBuffer.allocate(4).putInt(1).array());
     }
 
     private void iterate(List<DeviceSlot> iterable) throws IOException, DeviceCallException, InterruptedException {
@@ -434,15 +422,7 @@ public final class OutgoingMigration implements Runnable {
                 while (true) {
                     ReturnPathMessage m = ReturnPath.read(c.input());
                     switch (m) {
-                        case ReturnPathMessage.Pong p when pingSentNanos > 0 -> {
-                            long now = machine.nanoTime();
-                            if (burstBytes > 0) {
-                                meter.offerEndToEndSample(burstBytes, burstStartNanos, now);
-                            }
-                            minRttNanos = Math.min(minRttNanos, now - pingSentNanos);
-                            stats.fixedCostMs((minRttNanos + 999_999) / 1_000_000);
-                            pingSentNanos = 0;
-                        }
+                        case ReturnPathMessage.Pong p -> pings.pongReceived();
                         case ReturnPathMessage.Error err -> destinationError = err.reason();
                         case ReturnPathMessage.Shut shut when shut.status() != 0 && destinationError == null ->
                                 destinationError = "it gave up with status " + shut.status();
