@@ -3,8 +3,8 @@ package dev.switchover.device.dirtybitmap;
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.DeviceContext;
 import dev.switchover.migration.spi.SectionKind;
-
 import dev.switchover.migration.tck.MemorySectionReader;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

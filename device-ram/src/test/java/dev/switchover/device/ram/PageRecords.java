@@ -1,6 +1,7 @@
 package dev.switchover.device.ram;
 
 import dev.switchover.migration.tck.MemorySectionReader;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -6,8 +6,8 @@ import dev.switchover.migration.spi.IterationResult;
 import dev.switchover.migration.spi.MonotonicClock;
 import dev.switchover.migration.spi.SaveOptions;
 import dev.switchover.migration.spi.SectionKind;
-
 import dev.switchover.migration.tck.MemorySectionReader;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

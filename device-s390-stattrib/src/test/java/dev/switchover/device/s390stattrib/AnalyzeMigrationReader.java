@@ -1,6 +1,7 @@
 package dev.switchover.device.s390stattrib;
 
 import dev.switchover.migration.tck.MemorySectionReader;
+
 import java.io.IOException;
 
 /**

@@ -5,9 +5,9 @@ import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.IterationResult;
 import dev.switchover.migration.spi.SaveOptions;
 import dev.switchover.migration.spi.SectionKind;
-
 import dev.switchover.migration.tck.MemorySectionReader;
 import dev.switchover.migration.tck.MemorySectionWriter;
+
 import java.io.IOException;
 import java.util.List;
 

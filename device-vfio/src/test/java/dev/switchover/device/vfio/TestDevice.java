@@ -9,8 +9,8 @@ import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.DeviceContext;
 import dev.switchover.migration.spi.DeviceTracer;
 import dev.switchover.migration.spi.SectionKind;
-
 import dev.switchover.migration.tck.MemorySectionWriter;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
