@@ -1,6 +1,7 @@
 package dev.switchover.device.dirtybitmap;
 
 import dev.switchover.migration.spi.SectionKind;
+import dev.switchover.migration.tck.MemorySectionReader;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,7 @@ class DirtyBitmapMalformedStreamTest {
     }
 
     private void load(SectionKind kind, byte[] payload) throws IOException {
-        dst.loadSection(new ByteArraySectionReader(payload), kind, DirtyBitmapDevice.SECTION_VERSION);
+        dst.loadSection(new MemorySectionReader(payload), kind, DirtyBitmapDevice.SECTION_VERSION);
     }
 
     /** Loads one PART section into a freshly set-up destination. */

@@ -3,6 +3,7 @@ package dev.switchover.device.dirtybitmap;
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.DeviceContext;
 import dev.switchover.migration.spi.SectionKind;
+import dev.switchover.migration.tck.MemorySectionReader;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -61,9 +62,9 @@ final class TestMachine {
     void replayInto(DirtyBitmapDevice destination) throws IOException {
         destination.loadSetup();
         for (Section s : sections) {
-            ByteArraySectionReader in = new ByteArraySectionReader(s.payload());
+            MemorySectionReader in = new MemorySectionReader(s.payload());
             destination.loadSection(in, s.kind(), DirtyBitmapDevice.SECTION_VERSION);
-            if (!in.atEnd()) {
+            if (in.remaining() != 0) {
                 throw new AssertionError(s.kind() + " section not consumed whole");
             }
         }

@@ -1,5 +1,7 @@
 package dev.switchover.device.ram;
 
+import dev.switchover.migration.tck.MemorySectionReader;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,7 +28,7 @@ final class PageRecords {
 
     /** Parses page records up to EOS and checks EOS is the last thing in {@code payload}. */
     static List<Rec> parse(byte[] payload) throws IOException {
-        ByteArraySectionReader in = new ByteArraySectionReader(payload);
+        MemorySectionReader in = new MemorySectionReader(payload);
         List<Rec> out = new ArrayList<>();
         while (true) {
             long word = in.readLong();
@@ -50,7 +52,7 @@ final class PageRecords {
             }
             out.add(new Rec(word & ~0xFFFL, flags, block, fill));
         }
-        assertThat(in.atEnd()).as("EOS ends the chunk").isTrue();
+        assertThat(in.remaining()).as("EOS ends the chunk").isZero();
         return out;
     }
 }

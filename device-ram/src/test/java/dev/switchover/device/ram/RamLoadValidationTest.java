@@ -1,6 +1,7 @@
 package dev.switchover.device.ram;
 
 import dev.switchover.migration.spi.SectionKind;
+import dev.switchover.migration.tck.MemorySectionReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class RamLoadValidationTest {
     }
 
     private void load(SectionKind kind, ByteArraySectionWriter w) throws IOException {
-        destination.loadSection(new ByteArraySectionReader(w.toByteArray()), kind, RamDevice.SECTION_VERSION);
+        destination.loadSection(new MemorySectionReader(w.toByteArray()), kind, RamDevice.SECTION_VERSION);
     }
 
     private void loadValidStart() throws IOException {

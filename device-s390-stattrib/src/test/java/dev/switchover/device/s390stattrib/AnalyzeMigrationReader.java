@@ -1,5 +1,7 @@
 package dev.switchover.device.s390stattrib;
 
+import dev.switchover.migration.tck.MemorySectionReader;
+
 import java.io.IOException;
 
 /**
@@ -23,7 +25,7 @@ final class AnalyzeMigrationReader {
     private AnalyzeMigrationReader() {
     }
 
-    static Result read(ByteArraySectionReader file) throws IOException {
+    static Result read(MemorySectionReader file) throws IOException {
         int more = 0;
         long bytes = 0;
         boolean done = false;

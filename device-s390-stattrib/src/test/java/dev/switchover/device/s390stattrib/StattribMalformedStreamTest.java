@@ -1,6 +1,7 @@
 package dev.switchover.device.s390stattrib;
 
 import dev.switchover.migration.spi.SectionKind;
+import dev.switchover.migration.tck.MemorySectionReader;
 import org.junit.jupiter.api.Test;
 
 import java.io.EOFException;
@@ -17,7 +18,7 @@ class StattribMalformedStreamTest {
     private final StorageAttributesDevice dst = new TestMachine("cmma0", Map.of("guest-size", "1M")).device;
 
     private void load(SectionKind kind, byte[] payload) throws IOException {
-        dst.loadSection(new ByteArraySectionReader(payload), kind, StorageAttributesDevice.SECTION_VERSION);
+        dst.loadSection(new MemorySectionReader(payload), kind, StorageAttributesDevice.SECTION_VERSION);
     }
 
     private void load(byte[] payload) throws IOException {

@@ -5,6 +5,8 @@ import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.IterationResult;
 import dev.switchover.migration.spi.SaveOptions;
 import dev.switchover.migration.spi.SectionKind;
+import dev.switchover.migration.tck.MemorySectionReader;
+import dev.switchover.migration.tck.MemorySectionWriter;
 
 import java.io.IOException;
 import java.util.List;
@@ -18,20 +20,20 @@ final class Migrations {
     }
 
     static TestDevice.Section setup(TestDevice src) throws IOException {
-        ByteArraySectionWriter w = new ByteArraySectionWriter();
+        MemorySectionWriter w = new MemorySectionWriter();
         src.device.saveSetup(w, SaveOptions.PRECOPY);
         return new TestDevice.Section(SectionKind.START, w.toByteArray());
     }
 
     static IterationResult iterate(TestDevice src, long budget, List<TestDevice.Section> into) throws IOException {
-        ByteArraySectionWriter w = new ByteArraySectionWriter();
+        MemorySectionWriter w = new MemorySectionWriter();
         IterationResult r = src.device.saveIterate(w, budget);
         into.add(new TestDevice.Section(SectionKind.PART, w.toByteArray()));
         return r;
     }
 
     static TestDevice.Section complete(TestDevice src) throws IOException {
-        ByteArraySectionWriter w = new ByteArraySectionWriter();
+        MemorySectionWriter w = new MemorySectionWriter();
         src.device.saveComplete(w);
         return new TestDevice.Section(SectionKind.END, w.toByteArray());
     }
@@ -56,7 +58,7 @@ final class Migrations {
     static void load(TestDevice dst, List<TestDevice.Section> sections) throws IOException {
         dst.device.loadSetup();
         for (TestDevice.Section s : sections) {
-            ByteArraySectionReader r = new ByteArraySectionReader(s.payload());
+            MemorySectionReader r = new MemorySectionReader(s.payload());
             dst.device.loadSection(r, s.kind(), VfioDevice.SECTION_VERSION);
             assertThat(r.remaining()).as("unread bytes of a " + s.kind() + " section").isZero();
         }

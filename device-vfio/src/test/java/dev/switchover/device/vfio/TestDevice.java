@@ -9,6 +9,7 @@ import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.DeviceContext;
 import dev.switchover.migration.spi.DeviceTracer;
 import dev.switchover.migration.spi.SectionKind;
+import dev.switchover.migration.tck.MemorySectionWriter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -94,11 +95,11 @@ final class TestDevice {
     static final class Stream {
         final List<Section> sections = new ArrayList<>();
 
-        ByteArraySectionWriter next() {
-            return new ByteArraySectionWriter();
+        MemorySectionWriter next() {
+            return new MemorySectionWriter();
         }
 
-        void add(SectionKind kind, ByteArraySectionWriter w) {
+        void add(SectionKind kind, MemorySectionWriter w) {
             sections.add(new Section(kind, w.toByteArray()));
         }
     }

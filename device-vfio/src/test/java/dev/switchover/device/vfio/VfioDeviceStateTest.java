@@ -6,6 +6,7 @@ import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.IterationResult;
+import dev.switchover.migration.tck.MemorySectionWriter;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -75,7 +76,7 @@ class VfioDeviceStateTest {
         Migrations.setup(src);
         assertThat(src.device.vfioState()).isEqualTo(STOP);
         assertThat(src.device.queryPending(QueryMode.EXACT)).isEqualTo(Pending.stopcopy(TOTAL_STREAM));
-        ByteArraySectionWriter w = new ByteArraySectionWriter();
+        MemorySectionWriter w = new MemorySectionWriter();
         assertThat(src.device.saveIterate(w, 1 << 20)).isEqualTo(IterationResult.DONE);
         assertThat(w.bytesWritten()).as("only END_OF_STATE").isEqualTo(8);
         src.runState(RunState.FINISH_MIGRATE);

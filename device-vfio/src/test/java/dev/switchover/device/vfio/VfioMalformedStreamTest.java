@@ -5,6 +5,7 @@ import dev.switchover.device.vfio.emulated.EmulatedDriverConfig;
 import dev.switchover.device.vfio.stream.VfioMarker;
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.SectionKind;
+import dev.switchover.migration.tck.MemorySectionReader;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +31,7 @@ class VfioMalformedStreamTest {
     }
 
     private void load(SectionKind kind, byte[] payload) throws IOException {
-        dst.device.loadSection(new ByteArraySectionReader(payload), kind, VfioDevice.SECTION_VERSION);
+        dst.device.loadSection(new MemorySectionReader(payload), kind, VfioDevice.SECTION_VERSION);
     }
 
     private void loadGood(int index) throws IOException {
@@ -109,7 +110,7 @@ class VfioMalformedStreamTest {
         TestDevice other = new TestDevice("vfio-other", EmulatedDriverConfig.of(2 << 20, 256 << 10, 2),
                 RunState.INMIGRATE, 0);
         other.device.loadSetup();
-        assertThatThrownBy(() -> other.device.loadSection(new ByteArraySectionReader(good.getFirst().payload()),
+        assertThatThrownBy(() -> other.device.loadSection(new MemorySectionReader(good.getFirst().payload()),
                 SectionKind.START, 1)).hasMessageContaining("state-size=1048576")
                 .hasMessageContaining("state-size=2097152").hasMessageContaining("not compatible");
     }
