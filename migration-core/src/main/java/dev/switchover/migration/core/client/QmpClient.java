@@ -136,7 +136,10 @@ public final class QmpClient implements AutoCloseable {
             throw new IOException("can not connect to " + address + ": " + e.getMessage(), e);
         }
         try {
-            Thread.ofVirtual().name("qmp-client-reader " + address).start(client::readLoop);
+            // a platform thread: a blocked read then wakes this one thread, where a virtual
+            // thread would need the poller and then a carrier to be scheduled first, each a
+            // chance to be delayed on a busy machine (the tail of the reply latency)
+            Thread.ofPlatform().daemon().name("qmp-client-reader " + address).start(client::readLoop);
             JsonObject hello = client.await(client.greeting, "QMP greeting");
             if (!(hello.get("QMP").orElse(null) instanceof JsonObject)) {
                 throw new IOException(address + " is not a QMP monitor: it greeted with " + abbreviate(hello));

@@ -24,6 +24,15 @@ import java.util.function.Consumer;
  *       until it catches up (QEMU suspends such a monitor too); nobody else waits.
  * </ul>
  *
+ * <p>When nothing is queued and nothing is being written, {@link #put} writes the reply itself
+ * instead of waking the writer thread: a request/reply round trip then crosses no thread
+ * hand-off on the server, which is what keeps the latency of {@code query-migrate} low and
+ * steady. Order still holds because only one thread at a time owns the stream (the
+ * {@code writing} flag, taken under the lock): events offered meanwhile queue up behind the
+ * reply, and the writer thread waits for the stream before sending them. The write itself
+ * happens outside the lock, so {@link #offer} never waits for a socket even while a slow
+ * client's reader is stuck in such a write.
+ *
  * <p>Thread-safe.
  */
 final class Outbox {
@@ -37,11 +46,13 @@ final class Outbox {
     private final Condition changed = lock.newCondition();
     private boolean closed;
     private boolean finished;
+    /** Some thread (the writer or a replying reader) owns {@link #out} right now. */
+    private boolean writing;
     private long enqueued;
     private long written;
 
     /**
-     * @param out            the client's stream; only the writer thread writes to it
+     * @param out            the client's stream; only the thread that owns it ({@code writing}) writes
      * @param capacity       messages that may wait
      * @param onWriteFailure called once, on the writer thread, if writing fails
      */
@@ -78,9 +89,13 @@ final class Outbox {
     }
 
     /**
-     * Queues {@code line}, waiting while the queue is full.
+     * Sends {@code line}: writes it on the calling thread if nothing is queued or being
+     * written, otherwise queues it behind the rest, waiting while the queue is full. Called on
+     * the client's reader thread, which may thus wait for a client that does not read; nothing
+     * else does.
      *
-     * @return false if the outbox closed (before or while waiting)
+     * @return false if the outbox closed (before or while waiting) or the direct write failed
+     *         (the outbox is then closed and the failure reported as for the writer thread)
      */
     boolean put(String line) throws InterruptedException {
         lock.lock();
@@ -91,11 +106,16 @@ final class Outbox {
             if (closed) {
                 return false;
             }
-            add(line);
-            return true;
+            if (!queue.isEmpty() || writing) {
+                add(line);
+                return true;
+            }
+            writing = true;
+            enqueued++;
         } finally {
             lock.unlock();
         }
+        return writeDirectly(line);
     }
 
     /** Stops the writer after the messages already queued; wakes every waiter. Idempotent. */
@@ -133,6 +153,33 @@ final class Outbox {
         }
     }
 
+    private boolean writeDirectly(String line) {
+        boolean ok = false;
+        try {
+            out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            ok = true;
+        } catch (IOException e) {
+            close();
+            onWriteFailure.accept(e);
+        } finally {
+            lock.lock();
+            try {
+                writing = false;
+                if (ok) {
+                    written++;
+                }
+                if (!queue.isEmpty() || closed) {
+                    notEmpty.signal(); // events that arrived meanwhile; or let a closing writer end
+                }
+                changed.signalAll(); // progress for awaitFlushed()
+            } finally {
+                lock.unlock();
+            }
+        }
+        return ok;
+    }
+
     private void add(String line) {
         queue.addLast(line);
         enqueued++;
@@ -146,12 +193,16 @@ final class Outbox {
                 int n = 0;
                 lock.lock();
                 try {
-                    while (queue.isEmpty() && !closed) {
+                    while ((queue.isEmpty() || writing) && !closed) {
+                        notEmpty.await();
+                    }
+                    while (writing) { // closed while a reader writes a reply: let it finish
                         notEmpty.await();
                     }
                     if (queue.isEmpty()) {
                         return; // closed and everything written
                     }
+                    writing = true;
                     String line;
                     while ((line = queue.pollFirst()) != null) {
                         batch.append(line).append("\r\n");
@@ -166,6 +217,7 @@ final class Outbox {
                 batch.setLength(0);
                 lock.lock();
                 try {
+                    writing = false;
                     written += n;
                     changed.signalAll(); // progress for awaitFlushed()
                 } finally {

@@ -33,9 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * addresses, speaking QEMU's protocol: greeting, {@code qmp_capabilities} negotiation, commands
  * with {@code id} echo, and asynchronous events.
  *
- * <p>Many clients may be connected at once, each with its own reader and writer virtual
- * threads; the machine's events are fanned out to every client that negotiated. A client can
- * not harm the machine or another client: requests are bounded ({@link JsonLimits}); replies
+ * <p>Many clients may be connected at once, each with its own reader (platform) and writer
+ * (virtual) threads; the machine's events are fanned out to every client that negotiated. A
+ * client can not harm the machine or another client: requests are bounded ({@link JsonLimits}); replies
  * and events wait in a bounded per-client queue, a client that pipelines requests is read
  * only as fast as it takes its replies, and a client that lets events overflow its queue is
  * disconnected; the number of clients is capped.

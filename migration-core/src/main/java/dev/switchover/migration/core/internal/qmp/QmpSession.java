@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One connected QMP client: a reader thread that parses and executes its requests one after
- * the other (as QEMU does per monitor), and an {@link Outbox} with its own writer thread.
+ * the other (as QEMU does per monitor) and usually writes each reply itself, and an
+ * {@link Outbox} with its own writer thread for events and for replies that queue behind them.
  *
  * <p>Isolation: malformed input gets an error reply and reading goes on; input beyond the
  * {@link JsonLimits} is rejected without being stored; a client that sends requests faster
@@ -61,7 +62,10 @@ final class QmpSession {
     void start(String greeting) {
         outbox.start("qmp-" + id + "-writer");
         outbox.offer(greeting);
-        Thread.ofVirtual().name("qmp-" + id + "-reader").start(this::readLoop);
+        // a platform thread: it usually writes the reply itself (see Outbox), so a request
+        // wakes exactly one thread; a virtual one would wait for the poller and then a
+        // carrier, each a chance to be delayed on a busy machine (the tail of the latency)
+        Thread.ofPlatform().daemon().name("qmp-" + id + "-reader").start(this::readLoop);
     }
 
     /**
