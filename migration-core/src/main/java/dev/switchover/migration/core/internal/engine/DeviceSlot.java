@@ -31,7 +31,6 @@ public final class DeviceSlot {
     private volatile Pending lastPending = Pending.NONE;
     private volatile QueryMode lastMode;
     private volatile long lastQueryNanos;
-    private volatile boolean clampedInLastQuery;
     private volatile String abandonedCall;
 
     public DeviceSlot(String id, String type, MigrationDevice device, String section, int instance) {
@@ -66,16 +65,10 @@ public final class DeviceSlot {
         return lastPending;
     }
 
-    void recordQuery(QueryMode mode, Pending accepted, long nanos, boolean clamped) {
+    void recordQuery(QueryMode mode, Pending accepted, long nanos) {
         lastPending = accepted;
         lastMode = mode;
         lastQueryNanos = nanos;
-        clampedInLastQuery = clamped;
-    }
-
-    /** Whether the figures of this device's last query had to be clamped. */
-    public boolean clampedInLastQuery() {
-        return clampedInLastQuery;
     }
 
     void addAnomaly(String what) {
@@ -87,13 +80,6 @@ public final class DeviceSlot {
             while (anomalies.size() > MAX_ANOMALIES) {
                 anomalies.removeFirst();
             }
-        }
-    }
-
-    /** The most recent anomaly, if any. */
-    public Optional<String> lastAnomaly() {
-        synchronized (anomalies) {
-            return Optional.ofNullable(anomalies.peekLast());
         }
     }
 
@@ -123,7 +109,6 @@ public final class DeviceSlot {
         bytesSent.set(0);
         lastPending = Pending.NONE;
         lastMode = null;
-        clampedInLastQuery = false;
         synchronized (anomalies) {
             anomalies.clear();
         }

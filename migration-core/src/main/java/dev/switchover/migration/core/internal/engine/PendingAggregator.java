@@ -31,7 +31,6 @@ public final class PendingAggregator {
 
     private final List<DeviceSlot> devices;
     private final DeviceCallGuard calls;
-    private final LongCounter queries = new LongCounter();
 
     /** Queries without a deadline (loop tests, benchmarks). */
     public PendingAggregator(List<DeviceSlot> devices) {
@@ -67,7 +66,6 @@ public final class PendingAggregator {
                 iterable.add(slot);
             }
         }
-        queries.increment(mode);
         return new PendingSnapshot(mode, sum, iterableNow, iterable, clamped, perDevice);
     }
 
@@ -121,7 +119,7 @@ public final class PendingAggregator {
             slot.addAnomaly(w);
             clamped.add(slot.id() + ": " + w);
         }
-        slot.recordQuery(mode, accepted, nanos, !what.isEmpty());
+        slot.recordQuery(mode, accepted, nanos);
         return accepted;
     }
 
@@ -145,25 +143,6 @@ public final class PendingAggregator {
             }
             e.failure = failure;
             e.commit();
-        }
-    }
-
-    /** How many machine-wide queries of each mode were made. */
-    public long queryCount(QueryMode mode) {
-        return queries.get(mode);
-    }
-
-    /** Counts per mode, readable from any thread. */
-    private static final class LongCounter {
-        private final java.util.concurrent.atomic.AtomicLongArray counts =
-                new java.util.concurrent.atomic.AtomicLongArray(QueryMode.values().length);
-
-        void increment(QueryMode m) {
-            counts.incrementAndGet(m.ordinal());
-        }
-
-        long get(QueryMode m) {
-            return counts.get(m.ordinal());
         }
     }
 }
