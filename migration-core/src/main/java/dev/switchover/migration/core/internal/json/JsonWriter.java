@@ -9,7 +9,7 @@ import java.util.Map;
  * after every {@code :} and {@code ,}, no newlines, members in insertion order.
  *
  * <p>Strings are escaped to pure ASCII as QEMU does ({@code \"}, {@code \\}, the short control
- * escapes, <code>&#92;u00XX</code> for other control characters and DEL, <code>&#92;uXXXX</code> for everything
+ * escapes, and a four-hex-digit <code>&#92;u</code> escape for other control characters, DEL and everything
  * beyond ASCII), so any client, whatever its decoding, reads the same text.
  *
  * <p>Doubles are written with the fewest digits that read back as the same double
