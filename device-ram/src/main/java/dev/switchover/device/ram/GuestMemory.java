@@ -1,5 +1,6 @@
 package dev.switchover.device.ram;
 
+import dev.switchover.migration.spi.support.DirtyLog;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

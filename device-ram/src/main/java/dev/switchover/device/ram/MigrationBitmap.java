@@ -1,5 +1,7 @@
 package dev.switchover.device.ram;
 
+import dev.switchover.migration.spi.support.DirtyLog;
+
 /**
  * The pages an outgoing migration still has to send (QEMU's per-block {@code bmap} and
  * {@code migration_dirty_pages}). It starts with every page set; sending a page clears its bit,

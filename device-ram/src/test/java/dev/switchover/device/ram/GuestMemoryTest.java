@@ -1,5 +1,6 @@
 package dev.switchover.device.ram;
 
+import dev.switchover.migration.spi.support.DirtyLog;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -12,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class GuestMemoryTest {
 
     private static long[] dirtyPages(GuestMemory m) {
-        return LongStream.range(0, m.pageCount()).filter(p -> m.dirtyLog().isDirty(p)).toArray();
+        return LongStream.range(0, m.pageCount()).filter(p -> m.dirtyLog().isMarked(p)).toArray();
     }
 
     @Test

@@ -29,7 +29,7 @@ class MemoryFillTest {
             MemoryFill.fill(c.raw(), InitialFill.RANDOM, 2);
             assertThat(a.sha256()).isEqualTo(b.sha256()).isNotEqualTo(c.sha256());
             assertThat(anyZeroPage(a)).isFalse();
-            assertThat(a.dirtyLog().isDirty(0)).as("the fill is not guest activity").isFalse();
+            assertThat(a.dirtyLog().isMarked(0)).as("the fill is not guest activity").isFalse();
         }
     }
 

@@ -97,10 +97,10 @@ class RamWorkloadTest {
 
             for (long p = 0; p < 80; p++) {
                 assertThat(ram.memory().readLong(p * 4096)).as("counter in page %d", p).isEqualTo(p + 1);
-                assertThat(ram.memory().dirtyLog().isDirty(p)).isTrue();
+                assertThat(ram.memory().dirtyLog().isMarked(p)).isTrue();
             }
             assertThat(ram.memory().readLong(80 * 4096)).as("page 80 untouched").isZero();
-            assertThat(ram.memory().dirtyLog().isDirty(80)).isFalse();
+            assertThat(ram.memory().dirtyLog().isMarked(80)).isFalse();
         }
     }
 
@@ -130,7 +130,7 @@ class RamWorkloadTest {
     private static long countDirty(RamDevice ram, long pages) {
         long n = 0;
         for (long p = 0; p < pages; p++) {
-            n += ram.memory().dirtyLog().isDirty(p) ? 1 : 0;
+            n += ram.memory().dirtyLog().isMarked(p) ? 1 : 0;
         }
         return n;
     }

@@ -9,9 +9,15 @@ import java.util.function.LongConsumer;
  * KVM's dirty log that a device's EXACT query folds into its migration bitmap ({@link
  * LongBitSet}).
  *
- * <p>A writer must change the data first and mark the log afterwards; the drain reads and
- * clears each word atomically, so a change is either seen by this drain or left marked for the
- * next one, never lost.
+ * <p><b>Ordering:</b> a writer changes the data first and marks the log afterwards, always with
+ * an atomic read-modify-write (a full fence). A drain that takes a word therefore sees every data
+ * change whose bit it took, and a change whose bit it did not see is found by a later drain.
+ * {@link #mark} never skips the atomic operation when the bit already looks set: with the
+ * store–load reordering every CPU allows, that shortcut could let the data store become visible
+ * only after a concurrent drain took the bit, and the change would never be sent.
+ *
+ * <p><b>Thread:</b> {@link #mark}/{@link #markRange} from any thread; {@link #drain}/{@link #take}
+ * from one collector at a time.
  *
  * @since 0.1
  */
@@ -22,6 +28,7 @@ public final class DirtyLog {
     private final long[] words;
     private final long size;
 
+    /** @param size number of bits, at most {@code 64 × Integer.MAX_VALUE} */
     public DirtyLog(long size) {
         if (size < 0 || (size + 63) >>> 6 > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("dirty log size " + size + " out of range");
@@ -30,22 +37,43 @@ public final class DirtyLog {
         this.words = new long[(int) ((size + 63) >>> 6)];
     }
 
-    /** Marks {@code bit}. <b>Thread:</b> any; lock-free. */
+    /** Number of bits. */
+    public long size() {
+        return size;
+    }
+
+    /** Words of 64 bits each, for {@link #take}. */
+    public int wordCount() {
+        return words.length;
+    }
+
+    /** Marks {@code bit}; call after the data change. <b>Thread:</b> any; lock-free. */
     public void mark(long bit) {
-        int w = (int) (bit >>> 6);
-        long mask = 1L << bit;
-        if (((long) WORDS.getAcquire(words, w) & mask) == 0) {
-            WORDS.getAndBitwiseOr(words, w, mask);
+        WORDS.getAndBitwiseOr(words, (int) (bit >>> 6), 1L << bit);
+    }
+
+    /** Marks every bit in {@code [first, last]}; call after the data change. */
+    public void markRange(long first, long last) {
+        for (long b = first; b <= last; b++) {
+            mark(b);
         }
+    }
+
+    /**
+     * Takes word {@code index}: returns its marks and clears them atomically. A word that reads
+     * as zero is left alone (no atomic write), so draining a quiet log costs plain reads.
+     */
+    public long take(int index) {
+        if ((long) WORDS.getVolatile(words, index) == 0) {
+            return 0;
+        }
+        return (long) WORDS.getAndSet(words, index, 0L);
     }
 
     /** Clears the log and passes every bit that was marked to {@code sink}, in ascending order. */
     public void drain(LongConsumer sink) {
         for (int w = 0; w < words.length; w++) {
-            if ((long) WORDS.getAcquire(words, w) == 0) {
-                continue;
-            }
-            long word = (long) WORDS.getAndSet(words, w, 0L);
+            long word = take(w);
             while (word != 0) {
                 long bit = ((long) w << 6) + Long.numberOfTrailingZeros(word);
                 word &= word - 1;
@@ -54,6 +82,11 @@ public final class DirtyLog {
                 }
             }
         }
+    }
+
+    /** Whether {@code bit} is marked now: a racy snapshot, for tests and diagnostics. */
+    public boolean isMarked(long bit) {
+        return ((long) WORDS.getVolatile(words, (int) (bit >>> 6)) & (1L << bit)) != 0;
     }
 
     /** Forgets every mark. */
