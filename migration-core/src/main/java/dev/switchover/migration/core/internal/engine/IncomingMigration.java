@@ -11,6 +11,7 @@ import dev.switchover.migration.core.internal.stream.StreamItem;
 import dev.switchover.migration.core.internal.stream.StreamReader;
 import dev.switchover.migration.core.internal.transport.MigrationChannel;
 import dev.switchover.migration.core.internal.transport.Transports;
+import dev.switchover.migration.spi.MigrationDevice;
 import dev.switchover.migration.spi.SectionKind;
 
 import dev.switchover.migration.spi.SectionReader;
@@ -18,14 +19,12 @@ import dev.switchover.migration.spi.SectionReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -54,7 +53,7 @@ public final class IncomingMigration implements Runnable {
     private final Transports.Listener listener;
     private final DeviceCallGuard calls;
     /** Devices whose {@code loadCleanup} is still due; a hung device is taken out. */
-    private final Deque<DeviceSlot> toCleanUp = new ConcurrentLinkedDeque<>();
+    private final DeviceCleanups cleanups;
     /** How the migration ends; the first decision wins. */
     private final AtomicReference<MigrationStatus> outcome = new AtomicReference<>();
     private final AtomicBoolean sourceTold = new AtomicBoolean();
@@ -67,6 +66,7 @@ public final class IncomingMigration implements Runnable {
         this.machine = machine;
         this.listener = listener;
         this.calls = new DeviceCallGuard(machine.deviceCallTimeout(), this::deviceHung);
+        this.cleanups = new DeviceCleanups(calls, "loadCleanup", MigrationDevice::loadCleanup);
     }
 
     /** Where this destination listens (the actual port for {@code tcp:...:0}). */
@@ -104,7 +104,7 @@ public final class IncomingMigration implements Runnable {
             loadAndDecide();
             finish();
         } catch (AbandonedCallException e) {
-            settle(e.hungCall());
+            cleanups.settle(e.hungCall());
         }
     }
 
@@ -112,7 +112,7 @@ public final class IncomingMigration implements Runnable {
     private void loadAndDecide() {
         try {
             List<DeviceSlot> devices = activeDevices();
-            toCleanUp.addAll(devices);
+            cleanups.addAll(devices);
             try (listener) {
                 channel = listener.accept();
             }
@@ -160,14 +160,7 @@ public final class IncomingMigration implements Runnable {
         if (end == MigrationStatus.FAILED) {
             tellSource(error);
         }
-        for (DeviceSlot s = toCleanUp.pollLast(); s != null; s = toCleanUp.pollLast()) {
-            DeviceSlot slot = s;
-            try {
-                calls.run(slot, "loadCleanup", () -> slot.device().loadCleanup());
-            } catch (DeviceCallException e) {
-                LOG.log(System.Logger.Level.WARNING, e.getMessage(), e);
-            }
-        }
+        cleanups.runAll();
         closeQuietly();
         calls.close();
         setStatus(end);
@@ -178,24 +171,13 @@ public final class IncomingMigration implements Runnable {
      * using the return path), then end the migration without that device.
      */
     private void deviceHung(HungCall hung) {
-        toCleanUp.remove(hung.slot());
         decide(MigrationStatus.FAILED, hung.describe());
         if (outcome.get() == MigrationStatus.FAILED) {
             tellSource(error);
         }
-        Thread.ofPlatform().daemon().name("migration-in-end").start(() -> {
-            calls.awaitSettled(hung);
-            try {
-                finish();
-            } catch (AbandonedCallException e) {
-                settle(e.hungCall());
-            }
-        });
+        cleanups.finishWithout(hung, "migration-in-end", this::finish);
     }
 
-    private void settle(HungCall hung) {
-        calls.settle(hung, "loadCleanup", () -> hung.slot().device().loadCleanup());
-    }
 
     /** The devices that take part; one whose {@code isActive} fails is counted in, so its sections still load. */
     private List<DeviceSlot> activeDevices() {

@@ -22,13 +22,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -82,7 +80,7 @@ public final class OutgoingMigration implements Runnable {
     private final BlockingQueue<Object> returnPath = new LinkedBlockingQueue<>();
     private final CountDownLatch returnPathEnded = new CountDownLatch(1);
     /** Devices whose {@code saveCleanup} is still due, in section order; a hung device is taken out. */
-    private final Deque<DeviceSlot> toCleanUp = new ConcurrentLinkedDeque<>();
+    private final DeviceCleanups cleanups;
     /** How the migration ends; the first decision wins (a hang may decide while the thread is stuck). */
     private final AtomicReference<Outcome> outcome = new AtomicReference<>();
     /** Section id of each active device: its position among them, fixed at setup. Migration thread only. */
@@ -103,6 +101,7 @@ public final class OutgoingMigration implements Runnable {
         this.uri = uri;
         this.devices = machine.devices();
         this.calls = new DeviceCallGuard(machine.deviceCallTimeout(), this::deviceHung);
+        this.cleanups = new DeviceCleanups(calls, "saveCleanup", MigrationDevice::saveCleanup);
         this.stats = new MigrationStats(machine::nanoTime, meter, devices, machine::parameters);
         stats.transferredFrom(() -> {
             StreamWriter w = writer;
@@ -156,7 +155,7 @@ public final class OutgoingMigration implements Runnable {
             migrateAndDecide();
             finish();
         } catch (AbandonedCallException e) {
-            settle(e.hungCall());
+            cleanups.settle(e.hungCall());
         }
     }
 
@@ -183,7 +182,7 @@ public final class OutgoingMigration implements Runnable {
     private void migrate() throws Exception {
         setStatus(MigrationStatus.SETUP);
         List<DeviceSlot> active = activeDevices();
-        toCleanUp.addAll(active);
+        cleanups.addAll(active);
         channel = Transports.connect(uri, CONNECT_TIMEOUT);
         if (cancelRequested) {
             throw new CancelledException();
@@ -243,14 +242,7 @@ public final class OutgoingMigration implements Runnable {
     private void finish() {
         Outcome o = outcome.get();
         resumeIfStopped();
-        for (DeviceSlot s = toCleanUp.pollLast(); s != null; s = toCleanUp.pollLast()) {
-            DeviceSlot slot = s;
-            try {
-                calls.run(slot, "saveCleanup", () -> slot.device().saveCleanup());
-            } catch (DeviceCallException e) {
-                LOG.log(System.Logger.Level.WARNING, e.getMessage(), e);
-            }
-        }
+        cleanups.runAll();
         closeChannel();
         calls.close();
         setStatus(o.status());
@@ -259,23 +251,11 @@ public final class OutgoingMigration implements Runnable {
 
     /** The watchdog gave up on a device call: end the migration without that device. */
     private void deviceHung(HungCall hung) {
-        toCleanUp.remove(hung.slot());
         decide(MigrationStatus.FAILED, hung.describe());
         closeChannel();
-        Thread.ofPlatform().daemon().name("migration-out-end").start(() -> {
-            calls.awaitSettled(hung);
-            try {
-                finish();
-            } catch (AbandonedCallException e) {
-                settle(e.hungCall());
-            }
-        });
+        cleanups.finishWithout(hung, "migration-out-end", this::finish);
     }
 
-    /** On the thread whose call was abandoned, once it returned: clean up that one device. */
-    private void settle(HungCall hung) {
-        calls.settle(hung, "saveCleanup", () -> hung.slot().device().saveCleanup());
-    }
 
     private List<DeviceSlot> activeDevices() throws DeviceCallException {
         List<DeviceSlot> active = new ArrayList<>();
