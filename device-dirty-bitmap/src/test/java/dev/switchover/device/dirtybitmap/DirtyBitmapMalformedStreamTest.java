@@ -1,5 +1,6 @@
 package dev.switchover.device.dirtybitmap;
 
+import dev.switchover.migration.tck.StreamBytes;
 import dev.switchover.migration.spi.SectionKind;
 import dev.switchover.migration.tck.MemorySectionReader;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,5 +1,6 @@
 package dev.switchover.device.dirtybitmap;
 
+import dev.switchover.migration.tck.StreamBytes;
 import dev.switchover.migration.api.RunState;
 import org.junit.jupiter.api.Test;
 

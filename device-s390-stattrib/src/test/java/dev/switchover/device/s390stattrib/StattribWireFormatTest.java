@@ -1,5 +1,6 @@
 package dev.switchover.device.s390stattrib;
 
+import dev.switchover.migration.tck.StreamBytes;
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.tck.MemorySectionReader;
 import org.junit.jupiter.api.Test;
