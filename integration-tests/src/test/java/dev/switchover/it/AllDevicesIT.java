@@ -3,7 +3,7 @@ package dev.switchover.it;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.Pending;
-import dev.switchover.migration.core.client.QmpClient;
+import dev.switchover.migration.client.QmpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -7,6 +7,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,8 +51,7 @@ class ArchitectureTest {
     @Test
     void theApiRequiresNothingOfOurs() {
         noClasses().that().resideInAPackage("dev.switchover.migration.api..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.switchover.migration.core..",
-                        "dev.switchover.device..", "dev.switchover.migration.tck..")
+                .should().dependOnClassesThat().resideOutsideOfPackages(plus(API, "java.."))
                 .check(classes);
     }
 
@@ -66,6 +66,57 @@ class ArchitectureTest {
     void coreInternalsDoNotDependOnTheFacade() {
         noClasses().that().resideInAPackage("dev.switchover.migration.core.internal..")
                 .should().dependOnClassesThat().resideInAPackage("dev.switchover.migration.core")
+                .check(classes);
+    }
+
+    private static final String[] API = {"dev.switchover.migration.api..", "dev.switchover.migration.spi.."};
+
+    private static String[] plus(String[] base, String... more) {
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
+    @Test
+    void devicesSeeOnlyTheApiAndTheJdk() {
+        classes().that().resideInAPackage("dev.switchover.device..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(plus(API, "dev.switchover.device..", "java..",
+                        "jdk.."))
+                .check(classes);
+    }
+
+    @Test
+    void theEngineSeesOnlyTheApiAndTheJdk() {
+        classes().that().resideInAPackage("dev.switchover.migration.core..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(plus(API, "dev.switchover.migration.core..",
+                        "java..", "jdk.."))
+                .because("the engine requires no library, no JMX and none of the monitor, report, client or cli")
+                .check(classes);
+    }
+
+    @Test
+    void theClientNeverSeesTheEngineTheMonitorOrTheCli() {
+        noClasses().that().resideInAPackage("dev.switchover.migration.client..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.switchover.migration.core..",
+                        "dev.switchover.migration.monitor..", "dev.switchover.migration.cli..",
+                        "dev.switchover.migration.report..")
+                .because("management software takes the client without the engine")
+                .check(classes);
+    }
+
+    @Test
+    void theMonitorAndTheReportsWorkOverTheApiNotTheEngine() {
+        noClasses().that().resideInAnyPackage("dev.switchover.migration.monitor..", "dev.switchover.migration.report..",
+                        "dev.switchover.migration.qapi..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.switchover.migration.core..",
+                        "dev.switchover.migration.cli..", "dev.switchover.migration.client..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheCliSeesPicocli() {
+        noClasses().that().resideOutsideOfPackage("dev.switchover.migration.cli..")
+                .should().dependOnClassesThat().resideInAPackage("picocli..")
                 .check(classes);
     }
 

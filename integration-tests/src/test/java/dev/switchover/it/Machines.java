@@ -2,8 +2,8 @@ package dev.switchover.it;
 
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationStatus;
-import dev.switchover.migration.core.client.MachineProcess;
-import dev.switchover.migration.core.client.QmpClient;
+import dev.switchover.migration.client.MachineProcess;
+import dev.switchover.migration.client.QmpClient;
 
 import java.io.IOException;
 import java.nio.file.Files;

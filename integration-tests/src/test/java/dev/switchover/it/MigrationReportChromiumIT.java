@@ -1,11 +1,12 @@
 package dev.switchover.it;
 
+import dev.switchover.migration.report.MigrationReportWriter;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationParameters;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.core.Machine;
-import dev.switchover.migration.core.jmx.MigrationReport;
-import dev.switchover.migration.core.jmx.PassRecord;
+import dev.switchover.migration.api.MigrationReport;
+import dev.switchover.migration.api.PassRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
@@ -122,7 +123,7 @@ class MigrationReportChromiumIT {
             assertThat(report.passes()).extracting(PassRecord::timeMs).isSorted();
             assertThat(report.downtimeMs()).isPresent();
             assertThat(report.predictedDowntimeMs()).isPresent();
-            files = src.writeMigrationReport(dir.resolve("reports"));
+            files = MigrationReportWriter.writeLatest(src, dir.resolve("reports"));
         }
         assertThat(Files.readString(files.get(0))).contains("\"status\": \"completed\"");
         return files.get(1);

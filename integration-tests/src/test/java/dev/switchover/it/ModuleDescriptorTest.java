@@ -19,9 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The module rules of DESIGN §1, read from the real {@code module-info.class} files (ArchUnit
- * can not see descriptors): devices export nothing and require only the api of ours; only the
- * core and the tck use the SPI; the api requires nothing of ours; the core exports only its
- * facade.
+ * can not see descriptors): one job per module, so each may require only what that job needs.
+ * Devices export nothing and require only the api of ours; only the core and the tck use the
+ * SPI; the api requires nothing of ours; the core requires only the api and no library and
+ * exports only its facade; the client never requires the core; only the cli requires picocli.
  */
 class ModuleDescriptorTest {
 
@@ -83,11 +84,56 @@ class ModuleDescriptorTest {
         assertThat(ours.get(API).requires()).allSatisfy(r -> assertThat(r.name()).startsWith("java."));
     }
 
+    private static final String CORE = "dev.switchover.migration.core";
+    private static final String QAPI = "dev.switchover.migration.qapi";
+    private static final String REPORT = "dev.switchover.migration.report";
+    private static final String MONITOR = "dev.switchover.migration.monitor";
+    private static final String CLIENT = "dev.switchover.migration.client";
+    private static final String CLI = "dev.switchover.migration.cli";
+
+    private static Set<String> libraryRequires(ModuleDescriptor d) {
+        return d.requires().stream().map(ModuleDescriptor.Requires::name)
+                .filter(n -> !n.startsWith("dev.switchover.") && !n.startsWith("java.") && !n.startsWith("jdk."))
+                .collect(Collectors.toSet());
+    }
+
+    @Test
+    void foundEveryModuleOfTheSplit() {
+        assertThat(ours).containsKeys(API, CORE, QAPI, REPORT, MONITOR, CLIENT, CLI);
+    }
+
+    @Test
+    void theCoreRequiresOnlyTheApiAndNoLibrary() {
+        assertThat(ourRequires(ours.get(CORE))).containsExactly(API);
+        assertThat(libraryRequires(ours.get(CORE))).isEmpty();
+        assertThat(ours.get(CORE).requires()).extracting(ModuleDescriptor.Requires::name)
+                .as("no JMX, no desktop, no scripting in the engine").doesNotContain("java.management", "java.desktop");
+    }
+
+    @Test
+    void eachModuleRequiresOnlyWhatItsJobNeeds() {
+        assertThat(ourRequires(ours.get(QAPI))).containsExactly(API);
+        assertThat(ourRequires(ours.get(REPORT))).containsExactlyInAnyOrder(API, QAPI);
+        assertThat(ourRequires(ours.get(MONITOR))).containsExactlyInAnyOrder(API, QAPI, REPORT);
+        assertThat(ourRequires(ours.get(CLIENT))).as("a controller takes the client without the engine")
+                .containsExactlyInAnyOrder(API, QAPI);
+        assertThat(ourRequires(ours.get(CLI))).containsExactlyInAnyOrder(CORE, MONITOR, CLIENT, REPORT);
+    }
+
+    @Test
+    void onlyTheCliRequiresPicocli() {
+        Set<String> users = ours.values().stream()
+                .filter(d -> d.requires().stream().anyMatch(r -> r.name().equals("info.picocli")))
+                .map(ModuleDescriptor::name).collect(Collectors.toSet());
+        assertThat(users).containsExactly(CLI);
+        assertThat(ours.get(CLI).exports()).as("the cli is a program, not a library").isEmpty();
+    }
+
     @Test
     void theCoreExportsOnlyItsFacade() {
         Set<String> exported = ours.get("dev.switchover.migration.core").exports().stream()
                 .map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
         assertThat(exported).allSatisfy(p -> assertThat(p).doesNotContain(".internal"));
-        assertThat(exported).contains("dev.switchover.migration.core");
+        assertThat(exported).containsExactly("dev.switchover.migration.core");
     }
 }

@@ -1,6 +1,6 @@
 package dev.switchover.it;
 
-import dev.switchover.migration.core.client.MachineProcess;
+import dev.switchover.migration.client.MachineProcess;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the {@code switchover} command line in a child JVM composed like a user's
- * ({@code java --module-path mods -m dev.switchover.migration.core ...}), with its output captured
+ * ({@code java --module-path mods -m dev.switchover.migration.cli ...}), with its output captured
  * in files under the test's directory, and waits for it to exit.
  */
 final class SwitchoverCli {

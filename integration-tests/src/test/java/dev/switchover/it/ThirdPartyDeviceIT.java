@@ -2,8 +2,8 @@ package dev.switchover.it;
 
 import dev.switchover.migration.api.DeviceReport;
 import dev.switchover.migration.api.MigrationStatus;
-import dev.switchover.migration.core.client.MachineProcess;
-import dev.switchover.migration.core.client.QmpClient;
+import dev.switchover.migration.client.MachineProcess;
+import dev.switchover.migration.client.QmpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

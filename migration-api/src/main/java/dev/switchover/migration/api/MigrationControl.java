@@ -3,6 +3,7 @@ package dev.switchover.migration.api;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -65,6 +66,13 @@ public interface MigrationControl {
 
     /** {@code x-query-migrate-devices}. */
     List<DeviceReport> queryDevices();
+
+    /**
+     * {@code x-query-migrate-report}: the report of the latest outgoing migration, pass by pass:
+     * final once it ended, the series so far while it runs; empty if this machine never started
+     * one. Incoming migrations keep no report.
+     */
+    Optional<MigrationReport> lastMigrationReport();
 
     /** {@code x-query-state-digests}: device id → SHA-256 hex of its migratable state. */
     Map<String, String> stateDigests();

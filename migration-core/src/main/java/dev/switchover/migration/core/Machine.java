@@ -14,23 +14,13 @@ import dev.switchover.migration.core.internal.engine.DeviceSlot;
 import dev.switchover.migration.core.internal.engine.IncomingMigration;
 import dev.switchover.migration.core.internal.engine.MachineHooks;
 import dev.switchover.migration.core.internal.engine.OutgoingMigration;
-import dev.switchover.migration.core.internal.report.MigrationReportWriter;
 import dev.switchover.migration.core.internal.transport.MigrationUri;
 import dev.switchover.migration.core.internal.transport.Transports;
-import dev.switchover.migration.core.jmx.MigrationBean;
-import dev.switchover.migration.core.jmx.MigrationMXBean;
-import dev.switchover.migration.core.jmx.MigrationReport;
-import dev.switchover.migration.core.jmx.MigrationReportSource;
+import dev.switchover.migration.api.MigrationReport;
 import dev.switchover.migration.spi.MigrationDeviceProvider;
 import dev.switchover.migration.spi.MonotonicClock;
 
-import javax.management.InstanceAlreadyExistsException;
-import javax.management.InstanceNotFoundException;
-import javax.management.MBeanRegistrationException;
-import javax.management.NotCompliantMBeanException;
-import javax.management.ObjectName;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +49,7 @@ import java.util.function.Consumer;
  *
  * @since 0.1
  */
-public final class Machine implements MigrationControl, MigrationReportSource, AutoCloseable {
+public final class Machine implements MigrationControl, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Machine.class.getName());
 
@@ -78,7 +68,6 @@ public final class Machine implements MigrationControl, MigrationReportSource, A
     private volatile MigrationParameters parameters = MigrationParameters.DEFAULTS;
     private volatile OutgoingMigration outgoing;
     private volatile IncomingMigration incoming;
-    private final List<ObjectName> mxBeans = new CopyOnWriteArrayList<>();
 
     private Machine(List<DeviceSlot> slots, MonotonicClock clock, Duration deviceCallTimeout) {
         this.slots = List.copyOf(slots);
@@ -272,47 +261,9 @@ public final class Machine implements MigrationControl, MigrationReportSource, A
         return out == null ? Optional.empty() : Optional.of(out.report());
     }
 
-    /**
-     * Writes {@link #lastMigrationReport()} into {@code dir} (created if missing) as
-     * {@code migration-<start time>.json} and a self-contained {@code .html} page with charts.
-     *
-     * @return the files written: the JSON first, then the HTML page
-     * @throws IllegalStateException if this machine never started an outgoing migration
-     * @throws IOException           if the files can not be written
-     */
-    public List<Path> writeMigrationReport(Path dir) throws IOException {
-        MigrationReport report = lastMigrationReport().orElseThrow(() -> new IllegalStateException(
-                "no migration report: this machine never started an outgoing migration"));
-        MigrationReportWriter.Written files = MigrationReportWriter.write(report, dir);
-        return List.of(files.json(), files.html());
-    }
-
-    /**
-     * Registers a {@link MigrationMXBean} of this machine with the platform MBean server under
-     * {@code dev.switchover:type=Migration,name=<name>}; {@link #close()} unregisters it.
-     *
-     * @param name the machine's name, or the process id
-     * @return the name it was registered under
-     * @throws IllegalArgumentException if {@code name} is blank
-     * @throws IllegalStateException    if a bean is already registered under that name
-     */
-    public ObjectName registerMXBean(String name) {
-        ObjectName objectName = MigrationBean.objectName(name);
-        try {
-            ManagementFactory.getPlatformMBeanServer().registerMBean(new MigrationBean(this), objectName);
-        } catch (InstanceAlreadyExistsException e) {
-            throw new IllegalStateException("a migration MXBean is already registered as " + objectName, e);
-        } catch (MBeanRegistrationException | NotCompliantMBeanException e) {
-            throw new IllegalStateException("registering " + objectName + " failed: " + e.getMessage(), e);
-        }
-        mxBeans.add(objectName);
-        return objectName;
-    }
-
-    /** Cancels migrations, stops the devices' workloads, frees their memory and unregisters its MXBeans. */
+    /** Cancels migrations, stops the devices' workloads and frees their memory. */
     @Override
     public void close() {
-        unregisterMXBeans();
         migrateCancel();
         IncomingMigration in = incoming;
         if (in != null) {
@@ -336,17 +287,6 @@ public final class Machine implements MigrationControl, MigrationReportSource, A
     }
 
     // ------------------------------------------------------------------ internals
-
-    private void unregisterMXBeans() {
-        for (ObjectName name : mxBeans) {
-            try {
-                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-            } catch (InstanceNotFoundException | MBeanRegistrationException e) {
-                LOG.log(System.Logger.Level.DEBUG, "unregistering " + name + " failed", e);
-            }
-            mxBeans.remove(name);
-        }
-    }
 
     /**
      * A device still inside a call that a failed migration gave up on may still be changing its

@@ -1,5 +1,6 @@
 package dev.switchover.migration.core;
 
+import dev.switchover.testfixtures.BlobDeviceProvider;
 import dev.switchover.migration.api.MachineEvent;
 import dev.switchover.migration.api.MigrationCapability;
 import dev.switchover.migration.api.MigrationInfo;

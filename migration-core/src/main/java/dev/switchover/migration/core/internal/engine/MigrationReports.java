@@ -1,6 +1,6 @@
 package dev.switchover.migration.core.internal.engine;
 
-import dev.switchover.migration.core.jmx.MigrationReport;
+import dev.switchover.migration.api.MigrationReport;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.switchover.migration.core.internal.engine;
 
-import dev.switchover.migration.core.jmx.PassRecord;
+import dev.switchover.migration.api.PassRecord;
 
 import java.util.ArrayDeque;
 import java.util.List;

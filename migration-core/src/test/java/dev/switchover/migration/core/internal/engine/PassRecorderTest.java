@@ -3,7 +3,7 @@ package dev.switchover.migration.core.internal.engine;
 import dev.switchover.migration.api.MigrationParameters;
 import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.api.QueryMode;
-import dev.switchover.migration.core.jmx.PassRecord;
+import dev.switchover.migration.api.PassRecord;
 import dev.switchover.migration.spi.DeviceStats;
 import org.junit.jupiter.api.Test;
 

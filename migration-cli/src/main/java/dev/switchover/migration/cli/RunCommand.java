@@ -1,0 +1,104 @@
+package dev.switchover.migration.cli;
+
+import dev.switchover.migration.core.Machine;
+import dev.switchover.migration.monitor.QmpServer;
+import dev.switchover.migration.report.MigrationReportWriter;
+import dev.switchover.migration.report.jmx.MigrationBean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code switchover run}: builds a machine from device specs and serves QMP until {@code quit}.
+ * Prints one line {@code ready qmp=<address> [incoming=<uri>]} once it accepts commands, with
+ * the real addresses (a {@code tcp:...:0} port resolved), so launchers never guess a port.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a machine from device specs, with a QMP monitor.")
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = {"-d", "--device"}, required = true, paramLabel = "SPEC",
+            description = "A device: type,id=name,key=value,... (repeatable), e.g. ram,id=ram0,size=1G,dirty-rate=64M")
+    List<String> devices;
+
+    @Option(names = "--qmp", paramLabel = "ADDRESS",
+            description = "Where QMP listens: unix:PATH or tcp:HOST:PORT (loopback unless a host is given). "
+                    + "Default: unix:./switchover-<pid>.qmp")
+    String qmp;
+
+    @Option(names = "--incoming", paramLabel = "URI",
+            description = "Wait for an incoming migration on tcp:HOST:PORT, unix:PATH or file:PATH")
+    String incoming;
+
+    @Option(names = "--paused", description = "Start paused instead of running.")
+    boolean paused;
+
+    @Option(names = "--plugins", paramLabel = "DIR", description = "Also load device modules from the jars in DIR.")
+    Path plugins;
+
+    @Option(names = "--report-dir", paramLabel = "DIR",
+            description = "After every outgoing migration, write its report here (JSON and an HTML page with charts).")
+    Path reportDir;
+
+    @Option(names = "--jmx-name", paramLabel = "NAME",
+            description = "Register the MigrationMXBean as dev.switchover:type=Migration,name=NAME (default: the pid).")
+    String jmxName;
+
+    @Override
+    public Integer call() throws Exception {
+        Machine.Builder b = Machine.builder().devices(devices);
+        if (incoming != null) {
+            b.incoming();
+        }
+        if (paused) {
+            b.startPaused();
+        }
+        if (plugins != null) {
+            b.pluginDirectory(plugins);
+        }
+        CountDownLatch quit = new CountDownLatch(1);
+        String address = qmp != null ? qmp : "unix:switchover-" + ProcessHandle.current().pid() + ".qmp";
+        try (Machine machine = b.build();
+             QmpServer server = QmpServer.builder(machine).listen(address).onQuit(quit::countDown).start();
+             MigrationBean.Registration mxBean = MigrationBean.register(machine,
+                     jmxName != null ? jmxName : Long.toString(ProcessHandle.current().pid()))) {
+            if (reportDir != null) {
+                machine.onOutgoingMigrationEnd(() -> writeReport(machine));
+            }
+            String line = "ready qmp=" + server.addresses().stream().map(RunCommand::uri)
+                    .collect(java.util.stream.Collectors.joining(","));
+            if (incoming != null) {
+                machine.migrateIncoming(incoming);
+                line += " incoming=" + machine.incomingUri();
+            }
+            System.out.println(line);
+            System.out.flush();
+            Runtime.getRuntime().addShutdownHook(new Thread(quit::countDown));
+            quit.await();
+        }
+        return 0;
+    }
+
+    private void writeReport(Machine machine) {
+        try {
+            for (Path p : MigrationReportWriter.writeLatest(machine, reportDir)) {
+                System.err.println("switchover: migration report written to " + p);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("switchover: could not write the migration report to " + reportDir + ": " + Main.oneLine(e));
+        }
+    }
+
+    private static String uri(java.net.SocketAddress a) {
+        return switch (a) {
+            case java.net.UnixDomainSocketAddress u -> "unix:" + u.getPath().toAbsolutePath();
+            case java.net.InetSocketAddress i -> "tcp:" + (i.getAddress() instanceof java.net.Inet6Address
+                    ? "[" + i.getAddress().getHostAddress() + "]" : i.getAddress().getHostAddress()) + ":" + i.getPort();
+            default -> a.toString();
+        };
+    }
+}

@@ -1,0 +1,113 @@
+package dev.switchover.migration.cli;
+
+import dev.switchover.migration.api.MigrationInfo;
+import dev.switchover.migration.api.MigrationRamStats;
+import dev.switchover.migration.api.MigrationStatus;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Durations, the progress bar and display, and the bounded line reader. */
+class CliValuesTest {
+
+    @Test
+    void durationsParseToWholeMillisecondsRoundedUp() {
+        assertThat(Millis.parse("2s", "--max-downtime", 1, 2_000_000)).isEqualTo(2000);
+        assertThat(Millis.parse("1.5s", "--max-downtime", 1, 2_000_000)).isEqualTo(1500);
+        assertThat(Millis.parse("500ms", "--max-downtime", 1, 2_000_000)).isEqualTo(500);
+        assertThat(Millis.parse(" 300 ", "--downtime-limit", 0, 2_000_000)).isEqualTo(300);
+        assertThat(Millis.parse("1m", "--max-downtime", 1, 2_000_000)).isEqualTo(60_000);
+        assertThat(Millis.parse("0.0001s", "--max-downtime", 1, 2_000_000)).isEqualTo(1);
+    }
+
+    @Test
+    void badDurationsNameTheOptionAndTheRange() {
+        assertThatThrownBy(() -> Millis.parse("2x", "--max-downtime", 1, 2_000_000))
+                .hasMessage("--max-downtime: '2x' is not a duration (use e.g. 300, 500ms, 2s, 1m)");
+        assertThatThrownBy(() -> Millis.parse("-1s", "--max-downtime", 1, 2_000_000))
+                .hasMessageContaining("is not a duration");
+        assertThatThrownBy(() -> Millis.parse("0ms", "--max-downtime", 1, 2_000_000))
+                .hasMessage("--max-downtime: '0ms' is outside 1 to 2000000 ms");
+        assertThatThrownBy(() -> Millis.parse("999999999999m", "--max-downtime", 1, 2_000_000))
+                .hasMessageContaining("outside");
+    }
+
+    @Test
+    void theBarFillsWithTransferredBytesAndNeverShowsDoneWhileDataRemains() {
+        assertThat(ProgressBar.render(0, 100, 10)).isEqualTo("[..........]   0%");
+        assertThat(ProgressBar.render(50, 50, 10)).isEqualTo("[#####.....]  50%");
+        assertThat(ProgressBar.render(1_000_000, 1, 10)).isEqualTo("[#########.]  99%");
+        assertThat(ProgressBar.render(7, 0, 10)).isEqualTo("[##########] 100%");
+        assertThat(ProgressBar.render(Long.MAX_VALUE, Long.MAX_VALUE, 4)).isEqualTo("[##..]  50%");
+        assertThat(ProgressBar.percent(-5, 10)).isZero();
+        assertThatThrownBy(() -> ProgressBar.render(1, 1, 0)).hasMessageContaining("1 to 1000 cells");
+    }
+
+    @Test
+    void aProgressLineSaysStatusShareAndFigures() {
+        MigrationRamStats ram = new MigrationRamStats(3L << 30, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4096, 0, 0, 0, 0, 0, 0);
+        MigrationInfo info = MigrationInfo.builder().status(MigrationStatus.ACTIVE).ram(ram).remaining(1L << 30)
+                .pass(7).expectedDowntime(1904).build();
+        assertThat(ProgressDisplay.line(info)).isEqualTo(
+                "active   [###############.....]  75%  transferred 3 GiB, remaining 1 GiB, pass 7, expected downtime 1904 ms");
+    }
+
+    @Test
+    void beforeTheSourceReportsWhatRemainsTheLineIsJustTheStatus() {
+        assertThat(ProgressDisplay.line(MigrationInfo.builder().status(MigrationStatus.SETUP).build())).isEqualTo("setup");
+        StringWriter text = new StringWriter();
+        ProgressDisplay.of(new PrintWriter(text), true, false)
+                .show(MigrationInfo.builder().status(MigrationStatus.SETUP).build(), "Status: \t\tsetup\r\n", 0);
+        assertThat(text.toString()).isEqualTo("Status: \t\tsetup\n");
+    }
+
+    @Test
+    void lineDisplayPrintsAtMostOncePerSecondButNotesAtOnce() {
+        StringWriter text = new StringWriter();
+        ProgressDisplay d = ProgressDisplay.of(new PrintWriter(text), false, false);
+        MigrationInfo info = MigrationInfo.builder().status(MigrationStatus.ACTIVE).remaining(10).build();
+        d.show(info, null, 0);
+        d.show(info, null, 500_000_000L);
+        d.note("advisor: something");
+        d.show(info, null, 1_000_000_000L);
+        assertThat(text.toString().lines()).hasSize(3).element(1).isEqualTo("advisor: something");
+    }
+
+    @Test
+    void redrawDisplayMovesBackOverItsBlock() {
+        StringWriter text = new StringWriter();
+        ProgressDisplay d = ProgressDisplay.of(new PrintWriter(text), true, false);
+        MigrationInfo info = MigrationInfo.builder().status(MigrationStatus.ACTIVE).remaining(10).build();
+        d.show(info, "Status: \t\tactive\r\n", 0);
+        d.show(info, "Status: \t\tactive\r\n", 1);
+        assertThat(text.toString()).isEqualTo("Status: \t\tactive\nProgress: \t\t" + ProgressBar.render(0, 10, 40) + "\n"
+                + "\u001b[2F\u001b[J" + "Status: \t\tactive\nProgress: \t\t" + ProgressBar.render(0, 10, 40) + "\n");
+    }
+
+    @Test
+    void quietDisplayPrintsOnlyNotes() {
+        StringWriter text = new StringWriter();
+        ProgressDisplay d = ProgressDisplay.of(new PrintWriter(text), true, true);
+        d.show(MigrationInfo.builder().status(MigrationStatus.ACTIVE).build(), null, 0);
+        d.note("advisor: x");
+        assertThat(text.toString()).isEqualTo("advisor: x" + System.lineSeparator());
+    }
+
+    @Test
+    void linesAreReadWithAnyLineEndAndTooLongOnesAreSkipped() throws IOException {
+        BoundedLineReader r = new BoundedLineReader(new StringReader("a\r\nb\rc\n" + "x".repeat(20) + "\nd"), 8);
+        assertThat(r.readLine()).isEqualTo("a");
+        assertThat(r.readLine()).isEqualTo("b");
+        assertThat(r.readLine()).isEqualTo("c");
+        assertThatThrownBy(r::readLine).isInstanceOf(BoundedLineReader.LineTooLongException.class)
+                .hasMessage("line longer than 8 characters, ignored");
+        assertThat(r.readLine()).isEqualTo("d");
+        assertThat(r.readLine()).isNull();
+    }
+}

@@ -1,0 +1,199 @@
+package dev.switchover.migration.monitor;
+
+import dev.switchover.migration.api.MigrationCapability;
+import dev.switchover.migration.api.MigrationControl;
+import dev.switchover.migration.qapi.json.JsonArray;
+import dev.switchover.migration.qapi.json.JsonObject;
+import dev.switchover.migration.qapi.json.JsonString;
+import dev.switchover.migration.qapi.json.JsonValue;
+import dev.switchover.migration.qapi.CapabilitiesJson;
+import dev.switchover.migration.qapi.DeviceReportJson;
+import dev.switchover.migration.qapi.MigrationInfoJson;
+import dev.switchover.migration.qapi.MigrationParametersJson;
+import dev.switchover.migration.report.MigrationReportJson;
+import dev.switchover.migration.qapi.RunStateJson;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.SequencedMap;
+import java.util.TreeMap;
+
+/**
+ * The QMP commands of a Switchover monitor, each mapped onto {@link MigrationControl}, with
+ * QEMU's names, argument names, reply shapes and error wording. The {@link QmpDispatcher}
+ * admits only {@code qmp_capabilities} until it succeeded.
+ *
+ * <p>Immutable after construction and thread-safe; every handler runs on its client's thread.
+ */
+final class QmpCommands {
+
+    static final String QMP_CAPABILITIES = "qmp_capabilities";
+
+    private final SequencedMap<String, QmpHandler> handlers = new LinkedHashMap<>();
+
+    /**
+     * @param control       the machine
+     * @param version       for {@code query-version}
+     * @param quitAvailable whether to offer {@code quit} (only when the server has a quit action)
+     */
+    QmpCommands(MigrationControl control, QmpVersion version, boolean quitAvailable) {
+        ParameterUpdater parameters = new ParameterUpdater(control);
+        HumanMonitor hmp = new HumanMonitor(control, parameters, quitAvailable);
+
+        handlers.put(QMP_CAPABILITIES, QmpCommands::negotiate);
+        handlers.put("query-commands", (a, c) -> {
+            a.done();
+            List<JsonValue> names = new ArrayList<>();
+            for (String name : handlers.keySet()) {
+                names.add(JsonObject.builder().put("name", name).build());
+            }
+            return new JsonArray(names);
+        });
+        handlers.put("query-version", (a, c) -> {
+            a.done();
+            return version.toJson();
+        });
+        handlers.put("query-status", (a, c) -> {
+            a.done();
+            return RunStateJson.toJson(control.runState());
+        });
+        handlers.put("stop", noArguments(control::stop));
+        handlers.put("cont", noArguments(control::cont));
+        handlers.put("query-migrate", (a, c) -> {
+            a.done();
+            return MigrationInfoJson.toJson(control.queryMigrate());
+        });
+        handlers.put("migrate", (a, c) -> {
+            String uri = a.requiredString("uri");
+            a.optionalBoolean("detach"); // QEMU: "exists only for compatibility reasons and is ignored"
+            a.done();
+            control.migrate(uri);
+            return JsonObject.EMPTY;
+        });
+        handlers.put("migrate-incoming", (a, c) -> {
+            String uri = a.requiredString("uri");
+            a.done();
+            control.migrateIncoming(uri);
+            return JsonObject.EMPTY;
+        });
+        handlers.put("migrate_cancel", noArguments(control::migrateCancel));
+        handlers.put("migrate-set-parameters", (a, c) -> {
+            OptionalLong downtimeLimit = a.optionalInteger("downtime-limit");
+            OptionalLong maxBandwidth = a.optionalInteger("max-bandwidth");
+            OptionalLong availSwitchover = a.optionalInteger("avail-switchover-bandwidth");
+            a.done();
+            parameters.update(p -> {
+                var q = p;
+                if (downtimeLimit.isPresent()) {
+                    q = q.withDowntimeLimitMs(downtimeLimit.getAsLong());
+                }
+                if (maxBandwidth.isPresent()) {
+                    q = q.withMaxBandwidth(maxBandwidth.getAsLong());
+                }
+                if (availSwitchover.isPresent()) {
+                    q = q.withAvailSwitchoverBandwidth(availSwitchover.getAsLong());
+                }
+                return q;
+            });
+            return JsonObject.EMPTY;
+        });
+        handlers.put("query-migrate-parameters", (a, c) -> {
+            a.done();
+            return MigrationParametersJson.toJson(control.parameters());
+        });
+        handlers.put("migrate-set-capabilities", (a, c) -> {
+            Map<MigrationCapability, Boolean> changes = new LinkedHashMap<>();
+            for (Arguments e : a.requiredObjectList("capabilities")) {
+                MigrationCapability capability = capability(e);
+                changes.put(capability, e.requiredBoolean("state"));
+                e.done();
+            }
+            a.done();
+            changes.forEach(control::setCapability);
+            return JsonObject.EMPTY;
+        });
+        handlers.put("query-migrate-capabilities", (a, c) -> {
+            a.done();
+            return CapabilitiesJson.toJson(control.capabilities());
+        });
+        handlers.put("human-monitor-command", (a, c) -> {
+            String line = a.requiredString("command-line");
+            a.optionalInteger("cpu-index"); // one vCPU-less machine: accepted, as QEMU does, and unused
+            a.done();
+            return new JsonString(hmp.execute(line, c::requestQuit).replace("\n", "\r\n"));
+        });
+        handlers.put("x-query-migrate-devices", (a, c) -> {
+            a.done();
+            return DeviceReportJson.toJson(control.queryDevices());
+        });
+        handlers.put("x-query-migrate-report", (a, c) -> {
+            a.done();
+            return MigrationReportJson.toJson(control.lastMigrationReport().orElseThrow(
+                    () -> QmpError.generic("no migration report: this machine never started an outgoing migration")));
+        });
+        handlers.put("x-query-state-digests", (a, c) -> {
+            a.done();
+            JsonObject.Builder b = JsonObject.builder();
+            new TreeMap<>(control.stateDigests()).forEach(b::put);
+            return b.build();
+        });
+        if (quitAvailable) {
+            handlers.put("quit", (a, c) -> {
+                a.done();
+                c.requestQuit();
+                return JsonObject.EMPTY;
+            });
+        }
+    }
+
+    /** The handler for {@code name}, if there is such a command. */
+    Optional<QmpHandler> find(String name) {
+        return Optional.ofNullable(handlers.get(name));
+    }
+
+    /** Every command name, in the order {@code query-commands} lists them. */
+    List<String> names() {
+        return List.copyOf(handlers.keySet());
+    }
+
+    /** {@code qmp_capabilities [enable: ["oob"]]}: leaves negotiation mode, as QEMU's does. */
+    private static JsonValue negotiate(Arguments args, CommandContext session) throws QmpError {
+        Optional<List<String>> enable = args.optionalStringList("enable");
+        args.done();
+        if (session.negotiated()) {
+            throw QmpError.commandNotFound("Capabilities negotiation is already complete, command ignored");
+        }
+        boolean oob = false;
+        List<String> wanted = enable.orElse(List.of());
+        for (int i = 0; i < wanted.size(); i++) {
+            if (!wanted.get(i).equals("oob")) {
+                throw QmpError.generic("Parameter 'enable[" + i + "]' does not accept value '" + wanted.get(i) + "'");
+            }
+            oob = true;
+        }
+        session.negotiate(oob);
+        return JsonObject.EMPTY;
+    }
+
+    private static MigrationCapability capability(Arguments e) throws QmpError {
+        String name = e.requiredString("capability");
+        for (MigrationCapability c : MigrationCapability.values()) {
+            if (c.qmpName().equals(name)) {
+                return c;
+            }
+        }
+        throw QmpError.generic("Parameter '" + e.fullName("capability") + "' does not accept value '" + name + "'");
+    }
+
+    private static QmpHandler noArguments(Runnable action) {
+        return (a, c) -> {
+            a.done();
+            action.run();
+            return JsonObject.EMPTY;
+        };
+    }
+}

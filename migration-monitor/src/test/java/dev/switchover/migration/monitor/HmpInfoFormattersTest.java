@@ -1,0 +1,47 @@
+package dev.switchover.migration.monitor;
+
+import dev.switchover.migration.api.MigrationCapability;
+import dev.switchover.migration.api.MigrationParameters;
+import dev.switchover.migration.api.RunState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.EnumSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HmpInfoFormattersTest {
+
+    @ParameterizedTest
+    @CsvSource({"RUNNING, VM status: running", "PAUSED, VM status: paused",
+            "POSTMIGRATE, VM status: paused (postmigrate)", "INMIGRATE, VM status: paused (inmigrate)",
+            "FINISH_MIGRATE, VM status: paused (finish-migrate)"})
+    void infoStatusFollowsQemu(RunState state, String line) {
+        assertThat(InfoStatusFormatter.format(state)).isEqualTo(line + "\n");
+    }
+
+    @Test
+    void infoMigrateParametersUsesQemuUnitsAndOrder() {
+        assertThat(InfoMigrateParametersFormatter.format(MigrationParameters.DEFAULTS)).isEqualTo("""
+                max-bandwidth: 134217728 bytes/second
+                avail-switchover-bandwidth: 0 bytes/second
+                downtime-limit: 300 ms
+                """);
+        assertThat(InfoMigrateParametersFormatter.format(new MigrationParameters(5000, 1L << 30, 10_000_000)))
+                .isEqualTo("""
+                        max-bandwidth: 1073741824 bytes/second
+                        avail-switchover-bandwidth: 10000000 bytes/second
+                        downtime-limit: 5000 ms
+                        """);
+    }
+
+    @Test
+    void infoMigrateCapabilitiesListsEveryCapability() {
+        assertThat(InfoMigrateCapabilitiesFormatter.format(EnumSet.of(MigrationCapability.EVENTS))).isEqualTo("""
+                events: on
+                postcopy-ram: off
+                dirty-bitmaps: off
+                """);
+    }
+}

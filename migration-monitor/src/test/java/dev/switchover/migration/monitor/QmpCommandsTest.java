@@ -1,0 +1,181 @@
+package dev.switchover.migration.monitor;
+
+import dev.switchover.migration.api.MigrationCapability;
+import dev.switchover.migration.api.MigrationInfo;
+import dev.switchover.migration.api.MigrationParameters;
+import dev.switchover.migration.api.MigrationStatus;
+import dev.switchover.migration.api.Pending;
+import dev.switchover.migration.api.QueryMode;
+import dev.switchover.migration.api.RunState;
+import dev.switchover.migration.api.DeviceReport;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every command's happy path and its argument and state errors. */
+class QmpCommandsTest extends QmpServerTestBase {
+
+    @Test
+    void queryStatusStopAndCont() throws Exception {
+        RawQmp c = negotiated();
+        JsonAssert.emptyReturn(c.command("{\"execute\": \"stop\"}"));
+        assertThat(c.command("{\"execute\": \"query-status\"}").toJson())
+                .isEqualTo("{\"return\": {\"status\": \"paused\", \"singlestep\": false, \"running\": false}}");
+        JsonAssert.emptyReturn(c.command("{\"execute\": \"cont\"}"));
+        assertThat(machine.calls).containsExactly("stop", "cont");
+        machine.runState = RunState.INMIGRATE;
+        JsonAssert.error(c.command("{\"execute\": \"cont\"}"), "GenericError", "Migration is not finalized yet");
+        machine.runState = RunState.POSTMIGRATE;
+        assertThat(c.command("{\"execute\": \"query-status\"}").toJson())
+                .isEqualTo("{\"return\": {\"status\": \"postmigrate\", \"singlestep\": false, \"running\": false}}");
+    }
+
+    @Test
+    void queryMigrateBeforeAndDuringAMigration() throws Exception {
+        RawQmp c = negotiated();
+        assertThat(c.command("{\"execute\": \"query-migrate\"}").toJson()).isEqualTo("{\"return\": {}}");
+        machine.info = MigrationInfo.builder().status(MigrationStatus.ACTIVE).totalTime(508).setupTime(1)
+                .expectedDowntime(300).remaining(4096).pending(Pending.precopy(4096)).build();
+        assertThat(c.command("{\"execute\": \"query-migrate\"}").toJson()).isEqualTo("{\"return\": {\"status\": "
+                + "\"active\", \"total-time\": 508, \"setup-time\": 1, \"expected-downtime\": 300, \"remaining\": 4096, "
+                + "\"x-pending\": {\"precopy\": 4096, \"stopcopy\": 0, \"postcopy\": 0}}}");
+    }
+
+    @Test
+    void migrateChecksItsArgumentsBeforeActing() throws Exception {
+        RawQmp c = negotiated();
+        JsonAssert.error(c.command("{\"execute\": \"migrate\"}"), "GenericError", "Parameter 'uri' is missing");
+        JsonAssert.error(c.command("{\"execute\": \"migrate\", \"arguments\": {\"uri\": 4444}}"), "GenericError",
+                "Invalid parameter type for 'uri', expected: string");
+        JsonAssert.error(c.command("{\"execute\": \"migrate\", \"arguments\": {\"uri\": \"tcp:h:1\", \"blk\": true}}"),
+                "GenericError", "Parameter 'blk' is unexpected");
+        JsonAssert.error(c.command("{\"execute\": \"migrate\", \"arguments\": {\"uri\": \"tcp:h:1\", \"detach\": 1}}"),
+                "GenericError", "Invalid parameter type for 'detach', expected: boolean");
+        assertThat(machine.calls).isEmpty();
+        JsonAssert.emptyReturn(c.command(
+                "{\"execute\": \"migrate\", \"arguments\": {\"uri\": \"tcp:127.0.0.1:4444\", \"detach\": true}}"));
+        assertThat(machine.calls).containsExactly("migrate tcp:127.0.0.1:4444");
+    }
+
+    @Test
+    void migrateReportsTheMachinesRefusal() throws Exception {
+        RawQmp c = negotiated();
+        JsonAssert.error(c.command("{\"execute\": \"migrate\", \"arguments\": {\"uri\": \"ftp:x\"}}"), "GenericError",
+                "Parameter 'uri' expects a valid migration protocol");
+        machine.info = MigrationInfo.builder().status(MigrationStatus.ACTIVE).build();
+        JsonAssert.error(c.command("{\"execute\": \"migrate\", \"arguments\": {\"uri\": \"tcp:h:1\"}}"), "GenericError",
+                "There's a migration process in progress");
+    }
+
+    @Test
+    void migrateIncomingAndCancel() throws Exception {
+        RawQmp c = negotiated();
+        JsonAssert.error(c.command("{\"execute\": \"migrate-incoming\", \"arguments\": {\"uri\": \"tcp:0:4444\"}}"),
+                "GenericError", "The incoming migration has already been started");
+        machine.runState = RunState.INMIGRATE;
+        JsonAssert.emptyReturn(c.command("{\"execute\": \"migrate-incoming\", \"arguments\": {\"uri\": \"unix:/s\"}}"));
+        JsonAssert.error(c.command("{\"execute\": \"migrate-incoming\"}"), "GenericError",
+                "Parameter 'uri' is missing");
+        JsonAssert.emptyReturn(c.command("{\"execute\": \"migrate_cancel\"}"));
+        assertThat(machine.calls).containsExactly("migrate-incoming tcp:0:4444", "migrate-incoming unix:/s",
+                "migrate_cancel");
+    }
+
+    @Test
+    void setParametersChangesOnlyWhatIsGiven() throws Exception {
+        RawQmp c = negotiated();
+        JsonAssert.emptyReturn(c.command(
+                "{\"execute\": \"migrate-set-parameters\", \"arguments\": {\"downtime-limit\": 5000}}"));
+        assertThat(machine.parameters).isEqualTo(new MigrationParameters(5000, 128L << 20, 0));
+        JsonAssert.emptyReturn(c.command("{\"execute\": \"migrate-set-parameters\", \"arguments\": "
+                + "{\"max-bandwidth\": 1073741824, \"avail-switchover-bandwidth\": 10000000}}"));
+        assertThat(c.command("{\"execute\": \"query-migrate-parameters\"}").toJson())
+                .isEqualTo("{\"return\": {\"downtime-limit\": 5000, \"max-bandwidth\": 1073741824, "
+                        + "\"avail-switchover-bandwidth\": 10000000}}");
+    }
+
+    @Test
+    void setParametersRejectsBadValuesWithoutChangingAnything() throws Exception {
+        RawQmp c = negotiated();
+        JsonAssert.error(c.command("{\"execute\": \"migrate-set-parameters\", \"arguments\": {\"downtime-limit\": "
+                + "\"5000\"}}"), "GenericError", "Invalid parameter type for 'downtime-limit', expected: integer");
+        JsonAssert.error(c.command("{\"execute\": \"migrate-set-parameters\", \"arguments\": {\"downtime-limit\": "
+                + "300.5}}"), "GenericError", "Invalid parameter type for 'downtime-limit', expected: integer");
+        JsonAssert.error(c.command("{\"execute\": \"migrate-set-parameters\", \"arguments\": {\"max-bandwidth\": "
+                + "18446744073709551615}}"), "GenericError", "Invalid parameter type for 'max-bandwidth', expected: integer");
+        JsonAssert.error(c.command("{\"execute\": \"migrate-set-parameters\", \"arguments\": {\"downtime-limit\": "
+                + "2000001}}"), "GenericError",
+                "Parameter 'downtime-limit' expects an integer in the range of 0 to 2000000 milliseconds");
+        JsonAssert.error(c.command("{\"execute\": \"migrate-set-parameters\", \"arguments\": {\"max-bandwidth\": -1}}"),
+                "GenericError", "Parameter 'max-bandwidth' expects a size in bytes per second, 0 or more");
+        JsonAssert.error(c.command("{\"execute\": \"migrate-set-parameters\", \"arguments\": {\"downtime-limit\": 1,"
+                + " \"multifd-channels\": 4}}"), "GenericError", "Parameter 'multifd-channels' is unexpected");
+        assertThat(machine.parameters).isEqualTo(MigrationParameters.DEFAULTS);
+        assertThat(machine.calls).isEmpty();
+    }
+
+    @Test
+    void capabilitiesAreSetAndListedLikeQemu() throws Exception {
+        RawQmp c = negotiated();
+        JsonAssert.emptyReturn(c.command("{\"execute\": \"migrate-set-capabilities\", \"arguments\": {\"capabilities\": "
+                + "[{\"capability\": \"events\", \"state\": true}, {\"capability\": \"postcopy-ram\", \"state\": false}]}}"));
+        assertThat(machine.capabilities).containsExactly(MigrationCapability.EVENTS);
+        assertThat(c.command("{\"execute\": \"query-migrate-capabilities\"}").toJson())
+                .isEqualTo("{\"return\": [{\"capability\": \"events\", \"state\": true}, "
+                        + "{\"capability\": \"postcopy-ram\", \"state\": false}, "
+                        + "{\"capability\": \"dirty-bitmaps\", \"state\": false}]}");
+    }
+
+    @Test
+    void capabilityErrorsNameTheElementAndApplyNothing() throws Exception {
+        RawQmp c = negotiated();
+        String prefix = "{\"execute\": \"migrate-set-capabilities\", \"arguments\": {\"capabilities\": ";
+        JsonAssert.error(c.command(prefix + "[{\"capability\": \"events\", \"state\": true}, "
+                        + "{\"capability\": \"xbzrle\", \"state\": true}]}}"), "GenericError",
+                "Parameter 'capabilities[1].capability' does not accept value 'xbzrle'");
+        JsonAssert.error(c.command(prefix + "[{\"capability\": \"events\"}]}}"), "GenericError",
+                "Parameter 'capabilities[0].state' is missing");
+        JsonAssert.error(c.command(prefix + "[{\"capability\": \"events\", \"state\": \"on\"}]}}"), "GenericError",
+                "Invalid parameter type for 'capabilities[0].state', expected: boolean");
+        JsonAssert.error(c.command(prefix + "[{\"capability\": \"events\", \"state\": true, \"x\": 1}]}}"),
+                "GenericError", "Parameter 'capabilities[0].x' is unexpected");
+        JsonAssert.error(c.command(prefix + "[\"events\"]}}"), "GenericError",
+                "Invalid parameter type for 'capabilities[0]', expected: object");
+        JsonAssert.error(c.command(prefix + "{}}}"), "GenericError",
+                "Invalid parameter type for 'capabilities', expected: array");
+        JsonAssert.error(c.command("{\"execute\": \"migrate-set-capabilities\"}"), "GenericError",
+                "Parameter 'capabilities' is missing");
+        assertThat(machine.calls).isEmpty();
+        machine.info = MigrationInfo.builder().status(MigrationStatus.ACTIVE).build();
+        JsonAssert.error(c.command(prefix + "[{\"capability\": \"events\", \"state\": true}]}}"), "GenericError",
+                "There's a migration process in progress");
+    }
+
+    @Test
+    void deviceReportsAndStateDigests() throws Exception {
+        machine.devices = List.of(new DeviceReport("ram0", "ram", "ram", 0, Pending.precopy(8192), 4096,
+                Optional.of(QueryMode.ESTIMATE), 120, List.of()));
+        machine.digests = Map.of("ram0", "ab12", "disk0", "cd34");
+        RawQmp c = negotiated();
+        assertThat(c.command("{\"execute\": \"x-query-migrate-devices\"}").toJson()).isEqualTo("{\"return\": [{"
+                + "\"id\": \"ram0\", \"type\": \"ram\", \"section\": \"ram\", \"instance-id\": 0, \"pending\": "
+                + "{\"precopy\": 8192, \"stopcopy\": 0, \"postcopy\": 0}, \"bytes-sent\": 4096, "
+                + "\"last-query-mode\": \"estimate\", \"last-query-ns\": 120, \"anomalies\": []}]}");
+        assertThat(c.command("{\"execute\": \"x-query-state-digests\"}").toJson())
+                .isEqualTo("{\"return\": {\"disk0\": \"cd34\", \"ram0\": \"ab12\"}}");
+    }
+
+    @Test
+    void anUnexpectedMachineFailureIsAnErrorReplyNotACrash() throws Exception {
+        machine.digests = null; // makes x-query-state-digests throw a NullPointerException
+        RawQmp c = negotiated();
+        assertThat(c.command("{\"execute\": \"x-query-state-digests\"}").toJson())
+                .startsWith("{\"error\": {\"class\": \"GenericError\", \"desc\": \"internal error in "
+                        + "x-query-state-digests: java.lang.NullPointerException");
+        assertThat(c.command("{\"execute\": \"query-status\"}").has("return")).isTrue();
+    }
+}
