@@ -1,5 +1,6 @@
 package dev.switchover.it;
 
+import org.junit.jupiter.api.Timeout;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.RunState;
 import org.junit.jupiter.api.AfterEach;
@@ -7,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -19,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * downtime is needed and the threshold is about 77 MiB). {@code switchover migrate} runs in its
  * own JVM against the two machine processes; only its convergence advisor can make it converge.
  */
+@Timeout(value = 180, unit = TimeUnit.SECONDS) // two or more JVMs: longer than the 60 s default
 class ConvergenceAdvisorIT {
 
     private static final String VFIO = "vfio,id=vfio0,state-size=768M,precopy-size=256M";

@@ -1,5 +1,6 @@
 package dev.switchover.it;
 
+import org.junit.jupiter.api.Timeout;
 import dev.switchover.migration.report.MigrationReportWriter;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationParameters;
@@ -15,6 +16,7 @@ import org.w3c.dom.NodeList;
 
 import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilderFactory;
+import java.util.concurrent.TimeUnit;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the width its data spans, a marker must be there at all. The page and the
  * screenshot are kept in {@code target/migration-report-it}.
  */
+@Timeout(value = 180, unit = TimeUnit.SECONDS) // two or more JVMs: longer than the 60 s default
 class MigrationReportChromiumIT {
 
     private static final int WIDTH = 1200;

@@ -1,9 +1,11 @@
 package dev.switchover.it;
 
+import org.junit.jupiter.api.Timeout;
 import dev.switchover.migration.api.RunState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code switchover monitor} in its own JVM, fed commands on stdin, against a machine process. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS) // two or more JVMs: longer than the 60 s default
 class MonitorCliIT {
 
     @TempDir

@@ -1,5 +1,6 @@
 package dev.switchover.it;
 
+import org.junit.jupiter.api.Timeout;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.client.QmpClient;
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * succeeds and reports a running migration. The latency percentiles are printed for the record
  * (performance is reported, never asserted in a test).
  */
+@Timeout(value = 180, unit = TimeUnit.SECONDS) // two or more JVMs: longer than the 60 s default
 class QueryLatencyIT {
 
     @TempDir

@@ -1,5 +1,6 @@
 package dev.switchover.it;
 
+import org.junit.jupiter.api.Timeout;
 import dev.switchover.migration.api.DeviceReport;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.client.MachineProcess;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.util.concurrent.TimeUnit;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,6 +29,7 @@ import static org.assertj.core.api.Assertions.tuple;
  * --module-path}, or dropped into the {@code --plugins} folder — and migrated next to a
  * first-party device. Without the jar, asking for its type fails and says what is available.
  */
+@Timeout(value = 180, unit = TimeUnit.SECONDS) // two or more JVMs: longer than the 60 s default
 class ThirdPartyDeviceIT {
 
     private static final List<String> JVM = List.of("-XX:+UseParallelGC", "-Xmx256m");

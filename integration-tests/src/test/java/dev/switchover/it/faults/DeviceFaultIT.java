@@ -1,5 +1,6 @@
 package dev.switchover.it.faults;
 
+import org.junit.jupiter.api.Timeout;
 import dev.switchover.device.ram.RamDeviceProvider;
 import dev.switchover.it.faults.FaultPoint.Side;
 import dev.switchover.migration.api.MigrationInfo;
@@ -14,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,6 +53,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *   <li>then a migration without the fault, to a fresh destination, completes with equal state.
  * </ul>
  */
+@Timeout(value = 180, unit = TimeUnit.SECONDS) // two or more JVMs: longer than the 60 s default
 class DeviceFaultIT {
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(1);
