@@ -5,12 +5,9 @@ import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.client.QmpClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,19 +35,8 @@ class AllDevicesIT {
             "dirty-bitmap,id=bm0,disk-size=64G,granularity=64K,bitmaps=2",
             "s390-stattrib,id=cmma0,guest-size=4G"};
 
-    @TempDir
-    Path dir;
-    private Machines machines;
-
-    @BeforeEach
-    void start() {
-        machines = new Machines(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        machines.close();
-    }
+    @RegisterExtension
+    final Machines machines = new Machines();
 
     @Test
     void everyDeviceKindMigratesAndEveryFigureReflectsAllOfThem() throws Exception {

@@ -6,7 +6,7 @@ import dev.switchover.migration.api.RunState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
@@ -27,15 +27,13 @@ class ConvergenceAdvisorIT {
     private static final String VFIO = "vfio,id=vfio0,state-size=768M,precopy-size=256M";
     private static final Duration CLI_TIMEOUT = Duration.ofSeconds(180);
 
-    @TempDir
-    Path dir;
-    private Machines machines;
+    @RegisterExtension
+    final Machines machines = new Machines();
     private Machines.Handle src;
     private Machines.Handle dst;
 
     @BeforeEach
     void start() throws Exception {
-        machines = new Machines(dir);
         dst = machines.destination("ram,id=ram0,size=128M", VFIO + ",seed=2");
         src = machines.source("ram,id=ram0,size=128M,fill=random,working-set=8M,dirty-rate=16M", VFIO);
     }
@@ -60,7 +58,7 @@ class ConvergenceAdvisorIT {
     }
 
     private SwitchoverCli.Result migrate(String name, String maxDowntime) throws Exception {
-        SwitchoverCli.Result r = SwitchoverCli.run(dir, name, CLI_TIMEOUT, "", "migrate",
+        SwitchoverCli.Result r = SwitchoverCli.run(machines.dir(), name, CLI_TIMEOUT, "", "migrate",
                 "--source", src.process().qmpAddress(), "--destination", dst.process().qmpAddress(),
                 "--uri", dst.process().incomingUri(), "--max-bandwidth", "0", "--avail-switchover-bandwidth", "256M",
                 "--max-downtime", maxDowntime);

@@ -4,10 +4,8 @@ import org.junit.jupiter.api.Timeout;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.RunState;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
@@ -28,19 +26,8 @@ class LiveMigrationIT {
     private static final String RAM_256M = "ram,id=ram0,size=256M,fill=random";
     /** Destinations start zeroed, so equal digests prove that every page arrived. */
     private static final String DST_256M = "ram,id=ram0,size=256M";
-    @TempDir
-    Path dir;
-    private Machines machines;
-
-    @BeforeEach
-    void start() {
-        machines = new Machines(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        machines.close();
-    }
+    @RegisterExtension
+    final Machines machines = new Machines();
 
     @Test
     void smallWorkingSetUnderLoadConvergesAndTheDestinationHoldsTheSourcesMemory() throws Exception {
@@ -148,7 +135,7 @@ class LiveMigrationIT {
 
     @Test
     void fileSaveThenRestoreInANewProcess() throws Exception {
-        Path file = dir.resolve("machine.mig");
+        Path file = machines.dir().resolve("machine.mig");
         var src = machines.source(RAM_256M + ",working-set=64M,dirty-rate=64M");
         src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 0L));
         src.qmp().migrate("file:" + file);

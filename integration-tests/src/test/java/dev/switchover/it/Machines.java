@@ -1,5 +1,8 @@
 package dev.switchover.it;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.client.MachineProcess;
@@ -16,16 +19,48 @@ import java.util.function.Predicate;
 /**
  * Machines in child JVMs composed with {@code --module-path} from the distribution's module
  * folder, each with a QMP client; closes everything it started.
+ *
+ * <p>Register it as a JUnit extension ({@code @RegisterExtension final Machines machines = new
+ * Machines();}): each test gets a fresh folder for sockets and logs, and everything started is
+ * quit and closed after the test, the folder deleted. Or construct it over a folder and close it.
  */
-final class Machines implements AutoCloseable {
+final class Machines implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
     private static final List<String> JVM = List.of("-XX:+UseParallelGC", "-Xmx384m", "-XX:MaxDirectMemorySize=16g");
-    private final Path dir;
+    private Path dir;
+    private boolean ownsDir;
     private final List<AutoCloseable> open = new ArrayList<>();
     private int count;
 
+    /** As a JUnit extension: the folder is made before each test and deleted after it. */
+    Machines() {
+    }
+
     Machines(Path dir) {
         this.dir = dir;
+    }
+
+    /** The folder of this test's sockets and machine logs. */
+    Path dir() {
+        return dir;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        dir = Files.createTempDirectory("switchover-it-");
+        ownsDir = true;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        close();
+        if (ownsDir) {
+            try (var files = Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     static String modulePath() {
@@ -109,5 +144,6 @@ final class Machines implements AutoCloseable {
                 // best effort: the test already has its verdict
             }
         }
+        open.clear();
     }
 }

@@ -4,12 +4,9 @@ import org.junit.jupiter.api.Timeout;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.client.QmpClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,19 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 180, unit = TimeUnit.SECONDS) // two or more JVMs: longer than the 60 s default
 class QueryLatencyIT {
 
-    @TempDir
-    Path dir;
-    private Machines machines;
-
-    @BeforeEach
-    void start() {
-        machines = new Machines(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        machines.close();
-    }
+    @RegisterExtension
+    final Machines machines = new Machines();
 
     @Test
     void aThousandQueriesFromFourClientsDuringAMigrationAllSucceed() throws Exception {

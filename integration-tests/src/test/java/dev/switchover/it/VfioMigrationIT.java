@@ -3,13 +3,10 @@ package dev.switchover.it;
 import org.junit.jupiter.api.Timeout;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationStatus;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.concurrent.TimeUnit;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,19 +25,8 @@ class VfioMigrationIT {
     private static final String VFIO = "vfio,id=vfio0,state-size=2560M,precopy-size=512M";
     private static final long STOP_COPY = 2L << 30;
 
-    @TempDir
-    Path dir;
-    private Machines machines;
-
-    @BeforeEach
-    void start() {
-        machines = new Machines(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        machines.close();
-    }
+    @RegisterExtension
+    final Machines machines = new Machines();
 
     @Test
     void stopCopyAboveTheLimitStallsWithoutSpinningAndConvergesOnceTheLimitIsRaised() throws Exception {
