@@ -7,7 +7,9 @@ import com.fasterxml.jackson.core.io.JsonEOFException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,13 +29,28 @@ final class JsonErrors {
     private static final int SNIPPET = 32;
     private static final Pattern LIMIT =
             Pattern.compile("^(.+?) (?:length|depth) \\((\\d+)\\) exceeds the maximum allowed \\((\\d+)");
+    /** {@code Unexpected character ('}' (code 125)): was expecting ...} and {@code Unexpected close marker '}': ...}. */
     private static final Pattern CHARACTER =
-            Pattern.compile("^Unexpected character \\(.*?\\(code (\\d+)[^)]*\\)\\)( in numeric value)?: (.*)", Pattern.DOTALL);
-    private static final Pattern CLOSE = Pattern.compile("^Unexpected close marker '(.)': (?:expected '(.)')?");
+            Pattern.compile("^Unexpected (?:character \\(.*?\\(code (\\d+)[^)]*\\)\\)|close marker '(.)')(.*)", Pattern.DOTALL);
     private static final Pattern TOKEN = Pattern.compile("^Unrecognized token '(.*)': was expecting", Pattern.DOTALL);
     private static final Pattern CONTROL = Pattern.compile("^Illegal (unquoted )?character \\(\\(CTRL-CHAR, code (\\d+)\\)\\)");
     private static final Pattern ESCAPE = Pattern.compile("^Unrecognized character escape .*?\\(code (\\d+)\\)");
     private static final Pattern DUPLICATE = Pattern.compile("^Duplicate (?:field|Object property) '(.*)'", Pattern.DOTALL);
+
+    /** What Jackson says after an unexpected character (first match wins), and what a client is told. */
+    private static final List<Map.Entry<String, String>> EXPECTING = List.of(
+            Map.entry("in numeric value", "invalid number"),
+            Map.entry("double-quote to start field name", "expecting a member name (a string)"),
+            Map.entry("a colon to separate", "expecting ':' after member name"),
+            Map.entry("comma to separate Object entries", "expecting ',' or '}' in object"),
+            Map.entry("expected '}'", "expecting ',' or '}' in object"),
+            Map.entry("comma to separate Array entries", "expecting ',' or ']' in array"),
+            Map.entry("expected ']'", "expecting ',' or ']' in array"),
+            Map.entry("expected a valid value", "expecting value"),
+            Map.entry("expected a value", "expecting value"),
+            Map.entry("no open ", "expecting value"),
+            Map.entry("hex-digit", "invalid \\u escape"),
+            Map.entry("root-level values", "expecting the end of the value"));
 
     private JsonErrors() {
     }
@@ -57,34 +74,11 @@ final class JsonErrors {
             return new MalformedJsonException("unexpected end of input", at, e);
         }
         if ((x = CHARACTER.matcher(m)).find()) {
-            String found = "found " + quote(Integer.parseInt(x.group(1)));
-            String expected = x.group(3);
-            String problem;
-            if (x.group(2) != null) {
-                problem = "invalid number, " + found;
-            } else if (expected.startsWith("was expecting double-quote to start field name")) {
-                problem = "expecting a member name (a string), " + found;
-            } else if (expected.startsWith("was expecting a colon")) {
-                problem = "expecting ':' after member name, " + found;
-            } else if (expected.contains("comma to separate Object entries")) {
-                problem = "expecting ',' or '}' in object, " + found;
-            } else if (expected.contains("comma to separate Array entries")) {
-                problem = "expecting ',' or ']' in array, " + found;
-            } else if (expected.startsWith("expected a valid value") || expected.startsWith("expected a value")) {
-                problem = "expecting value, " + found;
-            } else if (expected.contains("hex-digit")) {
-                problem = "invalid \\u escape, expecting 4 hex digits, " + found;
-            } else {
-                problem = "unexpected " + quote(Integer.parseInt(x.group(1)));
-            }
-            return new MalformedJsonException(problem, at, e);
-        }
-        if ((x = CLOSE.matcher(m)).find()) {
-            String found = "found '" + x.group(1) + "'";
-            String problem = x.group(2) == null ? "expecting value, " + found
-                    : x.group(2).equals("]") ? "expecting ',' or ']' in array, " + found
-                    : "expecting ',' or '}' in object, " + found;
-            return new MalformedJsonException(problem, at, e);
+            String found = x.group(1) != null ? quote(Integer.parseInt(x.group(1))) : "'" + x.group(2) + "'";
+            String rest = x.group(3);
+            String problem = EXPECTING.stream().filter(k -> rest.contains(k.getKey())).map(Map.Entry::getValue)
+                    .findFirst().orElse("unexpected character");
+            return new MalformedJsonException(problem + ", found " + found, at, e);
         }
         if ((x = TOKEN.matcher(m)).find()) {
             return new MalformedJsonException("invalid keyword '" + snippet(x.group(1)) + "'",

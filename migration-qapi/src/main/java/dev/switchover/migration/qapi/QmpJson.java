@@ -60,7 +60,7 @@ public final class QmpJson {
             .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
             .characterEscapes(new QemuEscapes())
             .build();
-    private static final ObjectMapper MAPPER = new ObjectMapper(WRITER_FACTORY).setNodeFactory(NODES);
+    private static final ObjectMapper MAPPER = new ObjectMapper(WRITER_FACTORY);
     private static final DefaultPrettyPrinter QEMU_SPACING = qemuSpacing();
     private static final JsonFactory DEFAULT_READER = readerFactory(DEFAULT_LIMITS);
 
@@ -167,6 +167,9 @@ public final class QmpJson {
                 return value;
             } catch (JsonProcessingException e) {
                 throw JsonErrors.translate(e, p, utf8, length);
+            } catch (IllegalStateException e) {
+                // Jackson's defence against names crafted to collide in its symbol table
+                throw new MalformedJsonException("malformed JSON", p.currentLocation().getByteOffset(), e);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("reading JSON from a byte array", e); // only parse errors happen here

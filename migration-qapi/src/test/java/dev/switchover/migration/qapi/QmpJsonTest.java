@@ -31,6 +31,7 @@ class QmpJsonTest {
     void escapesToAsciiLikeQemu() {
         assertThat(QmpJson.write(QmpJson.object().put("s", "a\"b\\c\n\r\t\b\f\u0001\u007fé😀/").get("s")))
                 .isEqualTo("\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u007F\\u00E9\\uD83D\\uDE00/\"");
+        assertThat(QmpJson.write(QmpJson.array().add("\ud800"))).isEqualTo("[\"\\uD800\"]"); // a lone surrogate
     }
 
     @ParameterizedTest
@@ -108,6 +109,10 @@ class QmpJsonTest {
             "[1,]|expecting value, found ']' at offset 3",
             "}|expecting value, found '}' at offset 0",
             "\"\\q\"|invalid escape '\\q' at offset 1",
+            "\"\\u12x4\"|invalid \\u escape, found 'x' at offset 5",
+            "12abc|expecting the end of the value, found 'a' at offset 2",
+            "{\"a\": 1]|expecting ',' or '}' in object, found ']' at offset 7",
+            "[1.]|invalid number, found ']' at offset 3",
             "[1e999]|number '1e999' out of range at offset 1",
             "012|invalid number at offset 0",
             "[1] 2|unexpected '2' after the value at offset 4",
