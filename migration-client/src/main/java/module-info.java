@@ -10,6 +10,7 @@
 module dev.switchover.migration.client {
     requires transitive dev.switchover.migration.api;
     requires dev.switchover.migration.qapi;
+    requires com.fasterxml.jackson.databind;
 
     exports dev.switchover.migration.client;
     exports dev.switchover.migration.client.advisor;

@@ -8,6 +8,8 @@
  */
 module dev.switchover.migration.monitor {
     requires transitive dev.switchover.migration.api;
+    requires transitive com.fasterxml.jackson.core;
+    requires transitive com.fasterxml.jackson.databind;
     requires dev.switchover.migration.qapi;
     requires dev.switchover.migration.report;
 

@@ -10,6 +10,7 @@
 module dev.switchover.migration.report {
     requires transitive dev.switchover.migration.api;
     requires transitive java.management;
+    requires transitive com.fasterxml.jackson.databind;
     requires dev.switchover.migration.qapi;
 
     exports dev.switchover.migration.report;

@@ -5,20 +5,17 @@ import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationParameters;
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.api.DeviceReport;
-import dev.switchover.migration.qapi.json.JsonArray;
-import dev.switchover.migration.qapi.json.JsonLimits;
-import dev.switchover.migration.qapi.json.JsonLong;
-import dev.switchover.migration.qapi.json.JsonObject;
-import dev.switchover.migration.qapi.json.JsonParseException;
-import dev.switchover.migration.qapi.json.JsonStreamReader;
-import dev.switchover.migration.qapi.json.JsonString;
-import dev.switchover.migration.qapi.json.JsonValue;
-import dev.switchover.migration.qapi.json.JsonWriter;
-import dev.switchover.migration.qapi.MonitorAddress;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchover.migration.qapi.CapabilitiesJson;
 import dev.switchover.migration.qapi.DeviceReportJson;
+import dev.switchover.migration.qapi.JsonDocumentReader;
+import dev.switchover.migration.qapi.MalformedJsonException;
 import dev.switchover.migration.qapi.MigrationInfoJson;
 import dev.switchover.migration.qapi.MigrationParametersJson;
+import dev.switchover.migration.qapi.MonitorAddress;
+import dev.switchover.migration.qapi.QmpJson;
 import dev.switchover.migration.qapi.RunStateJson;
 
 import java.io.EOFException;
@@ -78,9 +75,9 @@ public final class QmpClient implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(QmpClient.class.getName());
     private static final int EVENT_QUEUE_CAPACITY = 4096;
-    private static final JsonLimits LIMITS = new JsonLimits(64, 16 << 20);
+    private static final StreamReadConstraints LIMITS = QmpJson.limits(64, 16 << 20);
 
-    private record PendingReply(long id, CompletableFuture<JsonObject> reply) {
+    private record PendingReply(long id, CompletableFuture<ObjectNode> reply) {
     }
 
     private final String address;
@@ -88,7 +85,7 @@ public final class QmpClient implements AutoCloseable {
     private final OutputStream out;
     private final Duration timeout;
     private final ReentrantLock callLock = new ReentrantLock();
-    private final CompletableFuture<JsonObject> greeting = new CompletableFuture<>();
+    private final CompletableFuture<ObjectNode> greeting = new CompletableFuture<>();
     private final LinkedBlockingDeque<QmpEvent> events = new LinkedBlockingDeque<>(EVENT_QUEUE_CAPACITY);
     private final List<Consumer<QmpEvent>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong droppedEvents = new AtomicLong();
@@ -140,11 +137,11 @@ public final class QmpClient implements AutoCloseable {
             // thread would need the poller and then a carrier to be scheduled first, each a
             // chance to be delayed on a busy machine (the tail of the reply latency)
             Thread.ofPlatform().daemon().name("qmp-client-reader " + address).start(client::readLoop);
-            JsonObject hello = client.await(client.greeting, "QMP greeting");
-            if (!(hello.get("QMP").orElse(null) instanceof JsonObject)) {
+            ObjectNode hello = client.await(client.greeting, "QMP greeting");
+            if (!(hello.get("QMP") instanceof ObjectNode)) {
                 throw new IOException(address + " is not a QMP monitor: it greeted with " + abbreviate(hello));
             }
-            client.executeJson("qmp_capabilities", JsonObject.EMPTY);
+            client.executeJson("qmp_capabilities", QmpJson.object());
             return client;
         } catch (QmpException e) {
             client.close();
@@ -158,7 +155,7 @@ public final class QmpClient implements AutoCloseable {
     /** The greeting's {@code QMP} member: {@code version} and {@code capabilities}. */
     @SuppressWarnings("unchecked")
     public Map<String, Object> greeting() {
-        return (Map<String, Object>) JavaJson.toJava(greeting.join().get("QMP").orElseThrow());
+        return (Map<String, Object>) JavaJson.toJava(greeting.join().get("QMP"));
     }
 
     /** Runs {@code command} without arguments; see {@link #execute(String, Map)}. */
@@ -177,23 +174,23 @@ public final class QmpClient implements AutoCloseable {
     public Object execute(String command, Map<String, ?> arguments) throws IOException, QmpException {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(arguments, "arguments");
-        JsonValue args = JavaJson.fromJava(arguments, "arguments");
-        return JavaJson.toJava(executeJson(command, (JsonObject) args));
+        JsonNode args = JavaJson.fromJava(arguments, "arguments");
+        return JavaJson.toJava(executeJson(command, (ObjectNode) args));
     }
 
     /** {@code query-migrate}. */
     public MigrationInfo queryMigrate() throws IOException, QmpException {
-        return decode("query-migrate", executeJson("query-migrate", JsonObject.EMPTY), MigrationInfoJson::fromJson);
+        return decode("query-migrate", executeJson("query-migrate", QmpJson.object()), MigrationInfoJson::fromJson);
     }
 
     /** {@code query-status}: the machine's run state. */
     public RunState queryStatus() throws IOException, QmpException {
-        return decode("query-status", executeJson("query-status", JsonObject.EMPTY), RunStateJson::fromJson);
+        return decode("query-status", executeJson("query-status", QmpJson.object()), RunStateJson::fromJson);
     }
 
     /** {@code query-migrate-parameters}: the parameters Switchover models. */
     public MigrationParameters queryParameters() throws IOException, QmpException {
-        return decode("query-migrate-parameters", executeJson("query-migrate-parameters", JsonObject.EMPTY),
+        return decode("query-migrate-parameters", executeJson("query-migrate-parameters", QmpJson.object()),
                 MigrationParametersJson::fromJson);
     }
 
@@ -207,45 +204,45 @@ public final class QmpClient implements AutoCloseable {
      * works with QEMU versions that lack some of Switchover's parameters.
      */
     public void setParameter(String name, long value) throws IOException, QmpException {
-        executeJson("migrate-set-parameters", JsonObject.builder().put(name, value).build());
+        executeJson("migrate-set-parameters", QmpJson.object().put(name, value));
     }
 
     /** {@code query-migrate-capabilities}: the capabilities that are on. */
     public Set<MigrationCapability> queryCapabilities() throws IOException, QmpException {
-        return decode("query-migrate-capabilities", executeJson("query-migrate-capabilities", JsonObject.EMPTY),
+        return decode("query-migrate-capabilities", executeJson("query-migrate-capabilities", QmpJson.object()),
                 CapabilitiesJson::fromJson);
     }
 
     /** {@code migrate-set-capabilities} for one capability. */
     public void setCapability(MigrationCapability capability, boolean on) throws IOException, QmpException {
-        JsonObject entry = JsonObject.builder().put("capability", capability.qmpName()).put("state", on).build();
-        executeJson("migrate-set-capabilities",
-                JsonObject.builder().put("capabilities", JsonArray.of(entry)).build());
+        ObjectNode arguments = QmpJson.object();
+        arguments.putArray("capabilities").addObject().put("capability", capability.qmpName()).put("state", on);
+        executeJson("migrate-set-capabilities", arguments);
     }
 
     /** {@code migrate}: starts an outgoing migration; it runs on after this returns. */
     public void migrate(String uri) throws IOException, QmpException {
-        executeJson("migrate", JsonObject.builder().put("uri", uri).build());
+        executeJson("migrate", QmpJson.object().put("uri", uri));
     }
 
     /** {@code migrate-incoming}: a destination starts listening for its migration. */
     public void migrateIncoming(String uri) throws IOException, QmpException {
-        executeJson("migrate-incoming", JsonObject.builder().put("uri", uri).build());
+        executeJson("migrate-incoming", QmpJson.object().put("uri", uri));
     }
 
     /** {@code migrate_cancel}. */
     public void cancel() throws IOException, QmpException {
-        executeJson("migrate_cancel", JsonObject.EMPTY);
+        executeJson("migrate_cancel", QmpJson.object());
     }
 
     /** {@code stop}: pauses the machine. */
     public void stop() throws IOException, QmpException {
-        executeJson("stop", JsonObject.EMPTY);
+        executeJson("stop", QmpJson.object());
     }
 
     /** {@code cont}: resumes the machine. */
     public void cont() throws IOException, QmpException {
-        executeJson("cont", JsonObject.EMPTY);
+        executeJson("cont", QmpJson.object());
     }
 
     /**
@@ -253,17 +250,16 @@ public final class QmpClient implements AutoCloseable {
      * its output as the monitor sends it, with QEMU's {@code \r\n} line ends.
      */
     public String humanMonitorCommand(String commandLine) throws IOException, QmpException {
-        JsonValue r = executeJson("human-monitor-command",
-                JsonObject.builder().put("command-line", commandLine).build());
-        if (!(r instanceof JsonString s)) {
+        JsonNode r = executeJson("human-monitor-command", QmpJson.object().put("command-line", commandLine));
+        if (!r.isTextual()) {
             throw new IOException("malformed reply to human-monitor-command: " + abbreviate(r));
         }
-        return s.value();
+        return r.textValue();
     }
 
     /** {@code x-query-migrate-devices} (Switchover only): per-device pending figures. */
     public List<DeviceReport> queryDevices() throws IOException, QmpException {
-        return decode("x-query-migrate-devices", executeJson("x-query-migrate-devices", JsonObject.EMPTY),
+        return decode("x-query-migrate-devices", executeJson("x-query-migrate-devices", QmpJson.object()),
                 DeviceReportJson::fromJson);
     }
 
@@ -275,16 +271,16 @@ public final class QmpClient implements AutoCloseable {
      * @throws QmpException if the machine never started an outgoing migration
      */
     public String migrationReport() throws IOException, QmpException {
-        JsonValue r = executeJson("x-query-migrate-report", JsonObject.EMPTY);
-        if (!(r instanceof JsonObject)) {
+        JsonNode r = executeJson("x-query-migrate-report", QmpJson.object());
+        if (!(r instanceof ObjectNode)) {
             throw new IOException("malformed reply to x-query-migrate-report: " + abbreviate(r));
         }
-        return JsonWriter.write(r);
+        return QmpJson.write(r);
     }
 
     /** {@code x-query-state-digests} (Switchover only): device id → SHA-256 of its state. */
     public Map<String, String> stateDigests() throws IOException, QmpException {
-        Object r = JavaJson.toJava(executeJson("x-query-state-digests", JsonObject.EMPTY));
+        Object r = JavaJson.toJava(executeJson("x-query-state-digests", QmpJson.object()));
         if (!(r instanceof Map<?, ?> m)) {
             throw new IOException("malformed reply to x-query-state-digests: " + r);
         }
@@ -346,28 +342,28 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
-    private JsonValue executeJson(String command, JsonObject arguments) throws IOException, QmpException {
+    private JsonNode executeJson(String command, ObjectNode arguments) throws IOException, QmpException {
         callLock.lock();
         try {
             checkOpen();
             long id = ++nextId;
-            JsonObject.Builder request = JsonObject.builder().put("execute", command);
+            ObjectNode request = QmpJson.object().put("execute", command);
             if (!arguments.isEmpty()) {
-                request.put("arguments", arguments);
+                request.set("arguments", arguments);
             }
             request.put("id", id);
-            CompletableFuture<JsonObject> reply = new CompletableFuture<>();
+            CompletableFuture<ObjectNode> reply = new CompletableFuture<>();
             pending = new PendingReply(id, reply);
             try {
                 checkOpen(); // the reader may have failed before it could see this pending reply
-                out.write((JsonWriter.write(request.build()) + "\n").getBytes(StandardCharsets.UTF_8));
+                out.write((QmpJson.write(request) + "\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
-                JsonObject r = await(reply, "reply to " + command);
-                Optional<JsonValue> error = r.get("error");
-                if (error.isPresent()) {
-                    throw toException(command, error.get());
+                ObjectNode r = await(reply, "reply to " + command);
+                JsonNode error = r.get("error");
+                if (error != null) {
+                    throw toException(command, error);
                 }
-                return r.get("return").orElseThrow();
+                return Objects.requireNonNull(r.get("return"), "a reply has 'return' or 'error'");
             } finally {
                 pending = null;
             }
@@ -376,7 +372,7 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
-    private JsonObject await(CompletableFuture<JsonObject> future, String what) throws IOException {
+    private ObjectNode await(CompletableFuture<ObjectNode> future, String what) throws IOException {
         try {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -401,13 +397,13 @@ public final class QmpClient implements AutoCloseable {
     }
 
     private void readLoop() {
-        JsonStreamReader reader = new JsonStreamReader(Channels.newInputStream(channel), LIMITS);
+        JsonDocumentReader reader = new JsonDocumentReader(Channels.newInputStream(channel), LIMITS);
         try {
             while (true) {
-                Optional<JsonValue> next;
+                Optional<JsonNode> next;
                 try {
                     next = reader.next();
-                } catch (JsonParseException e) {
+                } catch (MalformedJsonException e) {
                     LOG.log(Level.WARNING, "ignoring malformed JSON from {0}: {1}", address, e.getMessage());
                     continue;
                 }
@@ -415,7 +411,7 @@ public final class QmpClient implements AutoCloseable {
                     fail(new EOFException("QMP connection closed by " + address));
                     return;
                 }
-                if (next.get() instanceof JsonObject message) {
+                if (next.get() instanceof ObjectNode message) {
                     route(message);
                 } else {
                     LOG.log(Level.WARNING, "ignoring non-object message from {0}: {1}", address, abbreviate(next.get()));
@@ -427,15 +423,15 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
-    private void route(JsonObject message) {
+    private void route(ObjectNode message) {
         if (!greeting.isDone()) {
             greeting.complete(message);
         } else if (message.has("event")) {
             deliver(toEvent(message));
         } else if (message.has("return") || message.has("error")) {
             PendingReply p = pending;
-            Optional<JsonValue> id = message.get("id");
-            if (p != null && (id.isEmpty() || id.get().equals(new JsonLong(p.id())))) {
+            JsonNode id = message.get("id");
+            if (p != null && (id == null || (isLong(id) && id.longValue() == p.id()))) {
                 p.reply().complete(message);
             } else {
                 LOG.log(Level.DEBUG, "discarding a late or unexpected reply from {0}: {1}", address, abbreviate(message));
@@ -461,17 +457,22 @@ public final class QmpClient implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private static QmpEvent toEvent(JsonObject message) {
-        String name = message.get("event").orElseThrow() instanceof JsonString s ? s.value() : "";
-        Map<String, Object> data = message.get("data").orElse(JsonObject.EMPTY) instanceof JsonObject d
+    private static QmpEvent toEvent(ObjectNode message) {
+        String name = message.get("event").isTextual() ? message.get("event").textValue() : "";
+        Map<String, Object> data = message.get("data") instanceof ObjectNode d
                 ? (Map<String, Object>) JavaJson.toJava(d) : Map.of();
         Instant when = Instant.now();
-        if (message.get("timestamp").orElse(null) instanceof JsonObject ts
-                && ts.get("seconds").orElse(null) instanceof JsonLong sec
-                && ts.get("microseconds").orElse(null) instanceof JsonLong micros) {
-            when = Instant.ofEpochSecond(sec.value(), Math.floorMod(micros.value(), 1_000_000L) * 1000);
+        if (message.get("timestamp") instanceof ObjectNode ts && isLong(ts.get("seconds"))
+                && isLong(ts.get("microseconds"))) {
+            when = Instant.ofEpochSecond(ts.get("seconds").longValue(),
+                    Math.floorMod(ts.get("microseconds").longValue(), 1_000_000L) * 1000);
         }
         return new QmpEvent(name, data, when);
+    }
+
+    /** Whether {@code v} is present and an integer literal that fits a {@code long}. */
+    private static boolean isLong(JsonNode v) {
+        return v != null && v.isIntegralNumber() && v.canConvertToLong();
     }
 
     private synchronized void fail(IOException e) {
@@ -485,21 +486,13 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
-    private static QmpException toException(String command, JsonValue error) {
-        String cls = "GenericError";
-        String desc = abbreviate(error);
-        if (error instanceof JsonObject e) {
-            if (e.get("class").orElse(null) instanceof JsonString c) {
-                cls = c.value();
-            }
-            if (e.get("desc").orElse(null) instanceof JsonString d) {
-                desc = d.value();
-            }
-        }
+    private static QmpException toException(String command, JsonNode error) {
+        String cls = error.path("class").isTextual() ? error.get("class").textValue() : "GenericError";
+        String desc = error.path("desc").isTextual() ? error.get("desc").textValue() : abbreviate(error);
         return new QmpException(command, cls, desc);
     }
 
-    private static <T> T decode(String command, JsonValue reply, Function<JsonValue, T> reader)
+    private static <T> T decode(String command, JsonNode reply, Function<JsonNode, T> reader)
             throws IOException {
         try {
             return reader.apply(reply);
@@ -508,8 +501,8 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
-    private static String abbreviate(JsonValue v) {
-        String s = v.toJson();
+    private static String abbreviate(JsonNode v) {
+        String s = QmpJson.write(v);
         return s.length() > 200 ? s.substring(0, 200) + "..." : s;
     }
 }

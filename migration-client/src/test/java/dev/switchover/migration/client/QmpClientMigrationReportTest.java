@@ -1,7 +1,7 @@
 package dev.switchover.migration.client;
 
 import dev.switchover.migration.monitor.QmpServer;
-import dev.switchover.migration.qapi.json.JsonParser;
+import dev.switchover.migration.qapi.QmpJson;
 import dev.switchover.migration.report.MigrationReportJson;
 import dev.switchover.testfixtures.FakeMigrationControl;
 import dev.switchover.testfixtures.SampleReports;
@@ -29,7 +29,7 @@ class QmpClientMigrationReportTest {
                     .hasMessageContaining("never started an outgoing migration");
             machine.report = SampleReports.manyPasses(3, 0);
             String json = client.migrationReport();
-            assertThat(MigrationReportJson.fromJson(JsonParser.parse(json))).isEqualTo(SampleReports.manyPasses(3, 0));
+            assertThat(MigrationReportJson.fromJson(QmpJson.parse(json))).isEqualTo(SampleReports.manyPasses(3, 0));
         }
     }
 }

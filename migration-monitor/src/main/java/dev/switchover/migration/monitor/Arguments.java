@@ -1,15 +1,13 @@
 package dev.switchover.migration.monitor;
 
-import dev.switchover.migration.qapi.json.JsonArray;
-import dev.switchover.migration.qapi.json.JsonBoolean;
-import dev.switchover.migration.qapi.json.JsonLong;
-import dev.switchover.migration.qapi.json.JsonObject;
-import dev.switchover.migration.qapi.json.JsonString;
-import dev.switchover.migration.qapi.json.JsonValue;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -20,22 +18,22 @@ import java.util.Set;
  * {@link #done()} rejects whatever was not read. The error texts are QEMU's:
  * {@code Parameter 'uri' is missing}, {@code Invalid parameter type for 'downtime-limit',
  * expected: integer}, {@code Parameter 'x' is unexpected}; nested members are named by path
- * ({@code capabilities[0].state}).
+ * ({@code capabilities[0].state}). An integer is an integer literal that fits a {@code long}.
  *
  * <p>A handler reads all of its arguments and calls {@link #done()} before it acts, so a
  * command with a bad argument never has a side effect. Not thread-safe (one per request).
  */
 public final class Arguments {
 
-    private final JsonObject object;
+    private final ObjectNode object;
     private final String prefix;
     private final Set<String> read = new HashSet<>();
 
-    public Arguments(JsonObject object) {
+    public Arguments(ObjectNode object) {
         this(object, "");
     }
 
-    private Arguments(JsonObject object, String prefix) {
+    private Arguments(ObjectNode object, String prefix) {
         this.object = object;
         this.prefix = prefix;
     }
@@ -45,14 +43,14 @@ public final class Arguments {
     }
 
     public Optional<String> optionalString(String name) throws QmpError {
-        Optional<JsonValue> v = take(name);
-        if (v.isEmpty()) {
+        JsonNode v = take(name);
+        if (v == null) {
             return Optional.empty();
         }
-        if (!(v.get() instanceof JsonString s)) {
+        if (!v.isTextual()) {
             throw wrongType(name, "string");
         }
-        return Optional.of(s.value());
+        return Optional.of(v.textValue());
     }
 
     public long requiredInteger(String name) throws QmpError {
@@ -64,14 +62,14 @@ public final class Arguments {
     }
 
     public OptionalLong optionalInteger(String name) throws QmpError {
-        Optional<JsonValue> v = take(name);
-        if (v.isEmpty()) {
+        JsonNode v = take(name);
+        if (v == null) {
             return OptionalLong.empty();
         }
-        if (!(v.get() instanceof JsonLong l)) {
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
             throw wrongType(name, "integer");
         }
-        return OptionalLong.of(l.value());
+        return OptionalLong.of(v.longValue());
     }
 
     public boolean requiredBoolean(String name) throws QmpError {
@@ -79,23 +77,23 @@ public final class Arguments {
     }
 
     public Optional<Boolean> optionalBoolean(String name) throws QmpError {
-        Optional<JsonValue> v = take(name);
-        if (v.isEmpty()) {
+        JsonNode v = take(name);
+        if (v == null) {
             return Optional.empty();
         }
-        if (!(v.get() instanceof JsonBoolean b)) {
+        if (!v.isBoolean()) {
             throw wrongType(name, "boolean");
         }
-        return Optional.of(b.value());
+        return Optional.of(v.booleanValue());
     }
 
     /** An array of objects, each read by its own {@link Arguments} named {@code name[i]}. */
     public List<Arguments> requiredObjectList(String name) throws QmpError {
-        JsonArray a = requiredArray(name);
+        ArrayNode a = requiredArray(name);
         List<Arguments> out = new ArrayList<>(a.size());
         for (int i = 0; i < a.size(); i++) {
             String element = name + "[" + i + "]";
-            if (!(a.get(i) instanceof JsonObject o)) {
+            if (!(a.get(i) instanceof ObjectNode o)) {
                 throw new QmpError(QmpError.ErrorClass.GENERIC_ERROR,
                         "Invalid parameter type for '" + prefix + element + "', expected: object");
             }
@@ -106,20 +104,20 @@ public final class Arguments {
 
     /** An optional array of strings. */
     public Optional<List<String>> optionalStringList(String name) throws QmpError {
-        Optional<JsonValue> v = take(name);
-        if (v.isEmpty()) {
+        JsonNode v = take(name);
+        if (v == null) {
             return Optional.empty();
         }
-        if (!(v.get() instanceof JsonArray a)) {
+        if (!(v instanceof ArrayNode a)) {
             throw wrongType(name, "array");
         }
         List<String> out = new ArrayList<>(a.size());
         for (int i = 0; i < a.size(); i++) {
-            if (!(a.get(i) instanceof JsonString s)) {
+            if (!a.get(i).isTextual()) {
                 throw QmpError.generic("Invalid parameter type for '" + prefix + name + "[" + i
                         + "]', expected: string");
             }
-            out.add(s.value());
+            out.add(a.get(i).textValue());
         }
         return Optional.of(out);
     }
@@ -135,25 +133,26 @@ public final class Arguments {
      * @throws QmpError {@code Parameter 'x' is unexpected}
      */
     public void done() throws QmpError {
-        for (String name : object.members().keySet()) {
-            if (!read.contains(name)) {
-                throw QmpError.generic("Parameter '" + prefix + name + "' is unexpected");
+        for (Map.Entry<String, JsonNode> m : object.properties()) {
+            if (!read.contains(m.getKey())) {
+                throw QmpError.generic("Parameter '" + prefix + m.getKey() + "' is unexpected");
             }
         }
     }
 
-    private JsonArray requiredArray(String name) throws QmpError {
-        Optional<JsonValue> v = take(name);
-        if (v.isEmpty()) {
+    private ArrayNode requiredArray(String name) throws QmpError {
+        JsonNode v = take(name);
+        if (v == null) {
             throw missing(name);
         }
-        if (!(v.get() instanceof JsonArray a)) {
+        if (!(v instanceof ArrayNode a)) {
             throw wrongType(name, "array");
         }
         return a;
     }
 
-    private Optional<JsonValue> take(String name) {
+    /** The member {@code name}, or {@code null} if absent; marks it read either way. */
+    private JsonNode take(String name) {
         read.add(name);
         return object.get(name);
     }

@@ -1,7 +1,8 @@
 package dev.switchover.migration.monitor;
 
 import dev.switchover.migration.api.MachineEvent;
-import dev.switchover.migration.qapi.json.JsonObject;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchover.migration.qapi.QmpJson;
 
 import java.time.Instant;
 
@@ -15,30 +16,28 @@ public final class EventEncoder {
     private EventEncoder() {
     }
 
-    public static JsonObject encode(MachineEvent event) {
-        JsonObject.Builder b = JsonObject.builder()
-                .put("timestamp", timestamp(event.timestamp()))
-                .put("event", event.name());
+    public static ObjectNode encode(MachineEvent event) {
+        ObjectNode o = header(event.name(), event.timestamp());
         switch (event) {
-            case MachineEvent.Migration m ->
-                    b.put("data", JsonObject.builder().put("status", m.status().qmpName()).build());
-            case MachineEvent.MigrationPass p -> b.put("data", JsonObject.builder().put("pass", p.pass()).build());
+            case MachineEvent.Migration m -> o.putObject("data").put("status", m.status().qmpName());
+            case MachineEvent.MigrationPass p -> o.putObject("data").put("pass", p.pass());
             case MachineEvent.Stop _ -> { }
             case MachineEvent.Resume _ -> { }
         }
-        return b.build();
+        return o;
     }
 
     /** An event Switchover's monitor raises itself (e.g. {@code SHUTDOWN}), with its data. */
-    public static JsonObject encode(String name, Instant when, JsonObject data) {
-        return JsonObject.builder().put("timestamp", timestamp(when)).put("event", name).put("data", data).build();
+    public static ObjectNode encode(String name, Instant when, ObjectNode data) {
+        ObjectNode o = header(name, when);
+        o.set("data", data);
+        return o;
     }
 
-    /** QMP's timestamp: wall-clock seconds and microseconds. */
-    static JsonObject timestamp(Instant when) {
-        return JsonObject.builder()
-                .put("seconds", when.getEpochSecond())
-                .put("microseconds", when.getNano() / 1000)
-                .build();
+    /** {@code timestamp} (QMP's: wall-clock seconds and microseconds) and {@code event}. */
+    private static ObjectNode header(String name, Instant when) {
+        ObjectNode o = QmpJson.object();
+        o.putObject("timestamp").put("seconds", when.getEpochSecond()).put("microseconds", when.getNano() / 1000);
+        return o.put("event", name);
     }
 }

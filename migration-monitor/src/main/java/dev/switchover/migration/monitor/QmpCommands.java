@@ -2,18 +2,18 @@ package dev.switchover.migration.monitor;
 
 import dev.switchover.migration.api.MigrationCapability;
 import dev.switchover.migration.api.MigrationControl;
-import dev.switchover.migration.qapi.json.JsonArray;
-import dev.switchover.migration.qapi.json.JsonObject;
-import dev.switchover.migration.qapi.json.JsonString;
-import dev.switchover.migration.qapi.json.JsonValue;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.switchover.migration.qapi.CapabilitiesJson;
 import dev.switchover.migration.qapi.DeviceReportJson;
 import dev.switchover.migration.qapi.MigrationInfoJson;
 import dev.switchover.migration.qapi.MigrationParametersJson;
-import dev.switchover.migration.report.MigrationReportJson;
+import dev.switchover.migration.qapi.QmpJson;
 import dev.switchover.migration.qapi.RunStateJson;
+import dev.switchover.migration.report.MigrationReportJson;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,11 +47,9 @@ final class QmpCommands {
         handlers.put(QMP_CAPABILITIES, QmpCommands::negotiate);
         handlers.put("query-commands", (a, c) -> {
             a.done();
-            List<JsonValue> names = new ArrayList<>();
-            for (String name : handlers.keySet()) {
-                names.add(JsonObject.builder().put("name", name).build());
-            }
-            return new JsonArray(names);
+            ArrayNode names = QmpJson.array();
+            handlers.keySet().forEach(name -> names.addObject().put("name", name));
+            return names;
         });
         handlers.put("query-version", (a, c) -> {
             a.done();
@@ -72,13 +70,13 @@ final class QmpCommands {
             a.optionalBoolean("detach"); // QEMU: "exists only for compatibility reasons and is ignored"
             a.done();
             control.migrate(uri);
-            return JsonObject.EMPTY;
+            return QmpJson.object();
         });
         handlers.put("migrate-incoming", (a, c) -> {
             String uri = a.requiredString("uri");
             a.done();
             control.migrateIncoming(uri);
-            return JsonObject.EMPTY;
+            return QmpJson.object();
         });
         handlers.put("migrate_cancel", noArguments(control::migrateCancel));
         handlers.put("migrate-set-parameters", (a, c) -> {
@@ -99,7 +97,7 @@ final class QmpCommands {
                 }
                 return q;
             });
-            return JsonObject.EMPTY;
+            return QmpJson.object();
         });
         handlers.put("query-migrate-parameters", (a, c) -> {
             a.done();
@@ -114,7 +112,7 @@ final class QmpCommands {
             }
             a.done();
             changes.forEach(control::setCapability);
-            return JsonObject.EMPTY;
+            return QmpJson.object();
         });
         handlers.put("query-migrate-capabilities", (a, c) -> {
             a.done();
@@ -124,7 +122,7 @@ final class QmpCommands {
             String line = a.requiredString("command-line");
             a.optionalInteger("cpu-index"); // one vCPU-less machine: accepted, as QEMU does, and unused
             a.done();
-            return new JsonString(hmp.execute(line, c::requestQuit).replace("\n", "\r\n"));
+            return TextNode.valueOf(hmp.execute(line, c::requestQuit).replace("\n", "\r\n"));
         });
         handlers.put("x-query-migrate-devices", (a, c) -> {
             a.done();
@@ -137,15 +135,15 @@ final class QmpCommands {
         });
         handlers.put("x-query-state-digests", (a, c) -> {
             a.done();
-            JsonObject.Builder b = JsonObject.builder();
-            new TreeMap<>(control.stateDigests()).forEach(b::put);
-            return b.build();
+            ObjectNode digests = QmpJson.object();
+            new TreeMap<>(control.stateDigests()).forEach(digests::put);
+            return digests;
         });
         if (quitAvailable) {
             handlers.put("quit", (a, c) -> {
                 a.done();
                 c.requestQuit();
-                return JsonObject.EMPTY;
+                return QmpJson.object();
             });
         }
     }
@@ -161,7 +159,7 @@ final class QmpCommands {
     }
 
     /** {@code qmp_capabilities [enable: ["oob"]]}: leaves negotiation mode, as QEMU's does. */
-    private static JsonValue negotiate(Arguments args, CommandContext session) throws QmpError {
+    private static JsonNode negotiate(Arguments args, CommandContext session) throws QmpError {
         Optional<List<String>> enable = args.optionalStringList("enable");
         args.done();
         if (session.negotiated()) {
@@ -176,7 +174,7 @@ final class QmpCommands {
             oob = true;
         }
         session.negotiate(oob);
-        return JsonObject.EMPTY;
+        return QmpJson.object();
     }
 
     private static MigrationCapability capability(Arguments e) throws QmpError {
@@ -193,7 +191,7 @@ final class QmpCommands {
         return (a, c) -> {
             a.done();
             action.run();
-            return JsonObject.EMPTY;
+            return QmpJson.object();
         };
     }
 }

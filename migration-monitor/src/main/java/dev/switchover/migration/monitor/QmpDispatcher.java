@@ -1,13 +1,12 @@
 package dev.switchover.migration.monitor;
 
-import dev.switchover.migration.qapi.json.JsonObject;
-import dev.switchover.migration.qapi.json.JsonString;
-import dev.switchover.migration.qapi.json.JsonValue;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchover.migration.qapi.QmpJson;
 
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Turns one QMP request into its reply, following QEMU's {@code qmp_dispatch} step by step:
@@ -33,11 +32,11 @@ final class QmpDispatcher {
     }
 
     /** The reply to {@code request}. */
-    JsonObject dispatch(JsonValue request, SessionState session) {
-        if (!(request instanceof JsonObject req)) {
-            return error(Optional.empty(), QmpError.generic("QMP input must be a JSON object"));
+    ObjectNode dispatch(JsonNode request, SessionState session) {
+        if (!(request instanceof ObjectNode req)) {
+            return error(null, QmpError.generic("QMP input must be a JSON object"));
         }
-        Optional<JsonValue> id = req.get("id");
+        JsonNode id = req.get("id");
         try {
             return reply(execute(req, session), id);
         } catch (QmpError e) {
@@ -46,32 +45,32 @@ final class QmpDispatcher {
     }
 
     /** An error reply without id, for a connection-level problem. */
-    static JsonObject errorReply(QmpError e) {
-        return error(Optional.empty(), e);
+    static ObjectNode errorReply(QmpError e) {
+        return error(null, e);
     }
 
     /** The reply to a document that did not parse: QEMU's {@code JSON parse error, ...}, no id. */
-    static JsonObject parseError(String problem) {
-        return error(Optional.empty(), QmpError.generic("JSON parse error, " + problem));
+    static ObjectNode parseError(String problem) {
+        return error(null, QmpError.generic("JSON parse error, " + problem));
     }
 
-    private JsonValue execute(JsonObject req, SessionState session) throws QmpError {
+    private JsonNode execute(ObjectNode req, SessionState session) throws QmpError {
         String execKey = null;
         String command = null;
-        JsonObject arguments = JsonObject.EMPTY;
-        for (Map.Entry<String, JsonValue> m : req.members().entrySet()) {
+        ObjectNode arguments = QmpJson.object();
+        for (Map.Entry<String, JsonNode> m : req.properties()) {
             String name = m.getKey();
             if (name.equals("execute") || (name.equals("exec-oob") && session.oobEnabled())) {
-                if (!(m.getValue() instanceof JsonString s)) {
+                if (!m.getValue().isTextual()) {
                     throw QmpError.generic("QMP input member '" + name + "' must be a string");
                 }
                 if (execKey != null) {
                     throw QmpError.generic("QMP input member '" + name + "' clashes with '" + execKey + "'");
                 }
                 execKey = name;
-                command = s.value();
+                command = m.getValue().textValue();
             } else if (name.equals("arguments")) {
-                if (!(m.getValue() instanceof JsonObject o)) {
+                if (!(m.getValue() instanceof ObjectNode o)) {
                     throw QmpError.generic("QMP input member 'arguments' must be an object");
                 }
                 arguments = o;
@@ -102,15 +101,17 @@ final class QmpDispatcher {
         }
     }
 
-    private static JsonObject reply(JsonValue result, Optional<JsonValue> id) {
-        JsonObject.Builder b = JsonObject.builder().put("return", result);
-        id.ifPresent(v -> b.put("id", v));
-        return b.build();
+    /** {@code {"return": result}}, then the request's {@code id} if it had one ({@code null} if not). */
+    private static ObjectNode reply(JsonNode result, JsonNode id) {
+        return withId(QmpJson.object().set("return", result), id);
     }
 
-    private static JsonObject error(Optional<JsonValue> id, QmpError e) {
-        JsonObject.Builder b = JsonObject.builder().put("error", e.toJson());
-        id.ifPresent(v -> b.put("id", v));
-        return b.build();
+    /** {@code {"error": {"class": .., "desc": ..}}}, then the request's {@code id} if it had one. */
+    private static ObjectNode error(JsonNode id, QmpError e) {
+        return withId(QmpJson.object().set("error", e.toJson()), id);
+    }
+
+    private static ObjectNode withId(ObjectNode reply, JsonNode id) {
+        return id == null ? reply : reply.set("id", id);
     }
 }

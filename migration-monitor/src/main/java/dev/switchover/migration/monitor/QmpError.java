@@ -1,6 +1,7 @@
 package dev.switchover.migration.monitor;
 
-import dev.switchover.migration.qapi.json.JsonObject;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchover.migration.qapi.QmpJson;
 
 /**
  * A command failed: becomes QMP's {@code {"error": {"class": ..., "desc": ...}}}. The
@@ -55,7 +56,7 @@ public final class QmpError extends Exception {
     }
 
     /** {@code {"class": ..., "desc": ...}}. */
-    public JsonObject toJson() {
-        return JsonObject.builder().put("class", errorClass.wireName()).put("desc", desc()).build();
+    public ObjectNode toJson() {
+        return QmpJson.object().put("class", errorClass.wireName()).put("desc", desc());
     }
 }

@@ -1,6 +1,6 @@
 package dev.switchover.migration.monitor;
 
-import dev.switchover.migration.qapi.json.JsonValue;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One QMP command. It reads all of its arguments and calls {@link Arguments#done()} before it
@@ -11,5 +11,5 @@ import dev.switchover.migration.qapi.json.JsonValue;
 interface QmpHandler {
 
     /** Runs the command and returns its {@code return} value. */
-    JsonValue execute(Arguments args, CommandContext context) throws QmpError;
+    JsonNode execute(Arguments args, CommandContext context) throws QmpError;
 }

@@ -1,12 +1,11 @@
 package dev.switchover.migration.monitor;
 
-import dev.switchover.migration.qapi.MonitorAddress;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchover.migration.api.MachineEvent;
 import dev.switchover.migration.api.MigrationControl;
-import dev.switchover.migration.qapi.json.JsonArray;
-import dev.switchover.migration.qapi.json.JsonLimits;
-import dev.switchover.migration.qapi.json.JsonObject;
-import dev.switchover.migration.qapi.json.JsonWriter;
+import dev.switchover.migration.qapi.MonitorAddress;
+import dev.switchover.migration.qapi.QmpJson;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -36,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Many clients may be connected at once, each with its own reader (platform) and writer
  * (virtual) threads; the machine's events are fanned out to every client that negotiated. A
- * client can not harm the machine or another client: requests are bounded ({@link JsonLimits}); replies
+ * client can not harm the machine or another client: requests are bounded ({@link Builder#limits}); replies
  * and events wait in a bounded per-client queue, a client that pipelines requests is read
  * only as fast as it takes its replies, and a client that lets events overflow its queue is
  * disconnected; the number of clients is capped.
@@ -54,7 +53,7 @@ public final class QmpServer implements AutoCloseable {
 
     private final MigrationControl control;
     private final QmpDispatcher dispatcher;
-    private final JsonLimits limits;
+    private final StreamReadConstraints limits;
     private final int outputQueueCapacity;
     private final int maxClients;
     private final Optional<Runnable> onQuit;
@@ -75,12 +74,11 @@ public final class QmpServer implements AutoCloseable {
         this.maxClients = b.maxClients;
         this.onQuit = Optional.ofNullable(b.onQuit);
         this.dispatcher = new QmpDispatcher(new QmpCommands(control, b.version, onQuit.isPresent()));
-        this.greeting = JsonWriter.write(JsonObject.builder()
-                .put("QMP", JsonObject.builder()
-                        .put("version", b.version.toJson())
-                        .put("capabilities", JsonArray.ofStrings(List.of("oob")))
-                        .build())
-                .build());
+        ObjectNode greeting = QmpJson.object();
+        ObjectNode qmp = greeting.putObject("QMP");
+        qmp.set("version", b.version.toJson());
+        qmp.putArray("capabilities").add("oob");
+        this.greeting = QmpJson.write(greeting);
     }
 
     /** A builder for a server on {@code control}. */
@@ -200,7 +198,7 @@ public final class QmpServer implements AutoCloseable {
         long id = nextClientId.getAndIncrement();
         try {
             if (sessions.size() >= maxClients || closed.get()) {
-                String refusal = JsonWriter.write(QmpDispatcher.errorReply(QmpError.generic(
+                String refusal = QmpJson.write(QmpDispatcher.errorReply(QmpError.generic(
                         "too many QMP clients (at most " + maxClients + ")"))) + "\r\n";
                 client.write(ByteBuffer.wrap(refusal.getBytes(StandardCharsets.US_ASCII)));
                 client.close();
@@ -236,7 +234,7 @@ public final class QmpServer implements AutoCloseable {
 
     /** Called on the machine's event thread: must not block. */
     private void broadcast(MachineEvent event) {
-        String line = JsonWriter.write(EventEncoder.encode(event));
+        String line = QmpJson.write(EventEncoder.encode(event));
         for (QmpSession s : sessions) {
             s.deliverEvent(line);
         }
@@ -249,7 +247,7 @@ public final class QmpServer implements AutoCloseable {
         }
 
         @Override
-        public JsonLimits limits() {
+        public StreamReadConstraints limits() {
             return limits;
         }
 
@@ -260,8 +258,8 @@ public final class QmpServer implements AutoCloseable {
 
         @Override
         public void quit() {
-            String shutdown = JsonWriter.write(EventEncoder.encode("SHUTDOWN", Instant.now(),
-                    JsonObject.builder().put("guest", false).put("reason", "host-qmp-quit").build()));
+            String shutdown = QmpJson.write(EventEncoder.encode("SHUTDOWN", Instant.now(),
+                    QmpJson.object().put("guest", false).put("reason", "host-qmp-quit")));
             for (QmpSession s : sessions) {
                 s.deliverEvent(shutdown);
             }
@@ -281,7 +279,7 @@ public final class QmpServer implements AutoCloseable {
     public static final class Builder {
         private final MigrationControl control;
         private final List<MonitorAddress> addresses = new ArrayList<>();
-        private JsonLimits limits = new JsonLimits(64, 64 * 1024);
+        private StreamReadConstraints limits = QmpJson.limits(64, 64 * 1024);
         private int outputQueueCapacity = 1024;
         private int maxClients = 16;
         private Runnable onQuit;
@@ -309,9 +307,20 @@ public final class QmpServer implements AutoCloseable {
             return this;
         }
 
-        /** Bounds on each request document. */
-        public Builder limits(JsonLimits limits) {
-            this.limits = Objects.requireNonNull(limits, "limits");
+        /**
+         * Bounds on each request document: its maximum document length (bytes, required), nesting
+         * depth and string length ({@link QmpJson#limits(int, int)} makes such bounds). A request
+         * beyond them is answered with an error and skipped; the session goes on.
+         *
+         * @throws IllegalArgumentException if {@code limits} sets no maximum document length
+         */
+        public Builder limits(StreamReadConstraints limits) {
+            long maxLength = limits.getMaxDocumentLength();
+            if (maxLength < 1 || maxLength > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("QMP requests need a maximum document length between 1 and "
+                        + (Integer.MAX_VALUE - 8) + " bytes, not " + maxLength);
+            }
+            this.limits = limits;
             return this;
         }
 

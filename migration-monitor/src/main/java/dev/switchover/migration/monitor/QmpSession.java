@@ -1,10 +1,10 @@
 package dev.switchover.migration.monitor;
 
-import dev.switchover.migration.qapi.json.JsonLimits;
-import dev.switchover.migration.qapi.json.JsonParseException;
-import dev.switchover.migration.qapi.json.JsonStreamReader;
-import dev.switchover.migration.qapi.json.JsonValue;
-import dev.switchover.migration.qapi.json.JsonWriter;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchover.migration.qapi.JsonDocumentReader;
+import dev.switchover.migration.qapi.MalformedJsonException;
+import dev.switchover.migration.qapi.QmpJson;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link Outbox} with its own writer thread for events and for replies that queue behind them.
  *
  * <p>Isolation: malformed input gets an error reply and reading goes on; input beyond the
- * {@link JsonLimits} is rejected without being stored; a client that sends requests faster
+ * server's limits is rejected without being stored; a client that sends requests faster
  * than it reads replies is no longer read from until it catches up (its own reader thread
  * waits); a client whose queue overflows with events is disconnected; a client that
  * disconnects mid-command just ends its session. None of this touches the machine or other
@@ -34,7 +34,7 @@ final class QmpSession {
     interface Host {
         QmpDispatcher dispatcher();
 
-        JsonLimits limits();
+        StreamReadConstraints limits();
 
         /** Called once when the session ended, for whatever reason. */
         void ended(QmpSession session);
@@ -98,19 +98,19 @@ final class QmpSession {
     }
 
     private void readLoop() {
-        JsonStreamReader reader = new JsonStreamReader(Channels.newInputStream(channel), host.limits());
+        JsonDocumentReader reader = new JsonDocumentReader(Channels.newInputStream(channel), host.limits());
         try {
             while (!closed.get()) {
                 String reply;
                 try {
-                    Optional<JsonValue> request = reader.next();
+                    Optional<JsonNode> request = reader.next();
                     if (request.isEmpty()) {
                         close("end of stream");
                         return;
                     }
-                    reply = JsonWriter.write(host.dispatcher().dispatch(request.get(), state));
-                } catch (JsonParseException e) {
-                    reply = JsonWriter.write(QmpDispatcher.parseError(e.getMessage()));
+                    reply = QmpJson.write(host.dispatcher().dispatch(request.get(), state));
+                } catch (MalformedJsonException e) {
+                    reply = QmpJson.write(QmpDispatcher.parseError(e.getMessage()));
                 }
                 if (!outbox.put(reply)) {
                     return; // closed meanwhile

@@ -1,6 +1,7 @@
 package dev.switchover.migration.monitor;
 
-import dev.switchover.migration.qapi.json.JsonObject;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchover.migration.qapi.QmpJson;
 
 /**
  * The version a QMP monitor announces in its greeting and in {@code query-version}.
@@ -21,10 +22,9 @@ public record QmpVersion(int major, int minor, int micro, String pkg) {
     public static final QmpVersion SWITCHOVER = new QmpVersion(11, 1, 0, "switchover 0.1.0");
 
     /** {@code {"qemu": {"micro": 0, "minor": 1, "major": 11}, "package": "switchover 0.1.0"}}. */
-    public JsonObject toJson() {
-        return JsonObject.builder()
-                .put("qemu", JsonObject.builder().put("micro", micro).put("minor", minor).put("major", major).build())
-                .put("package", pkg)
-                .build();
+    public ObjectNode toJson() {
+        ObjectNode o = QmpJson.object();
+        o.putObject("qemu").put("micro", micro).put("minor", minor).put("major", major);
+        return o.put("package", pkg);
     }
 }

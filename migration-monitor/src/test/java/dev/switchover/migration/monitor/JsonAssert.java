@@ -1,6 +1,7 @@
 package dev.switchover.migration.monitor;
 
-import dev.switchover.migration.qapi.json.JsonObject;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchover.migration.qapi.QmpJson;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,13 +12,13 @@ final class JsonAssert {
     }
 
     /** {@code reply} is {@code {"error": {"class": cls, "desc": desc}}} (plus maybe an id). */
-    static void error(JsonObject reply, String cls, String desc) {
-        JsonObject expected = JsonObject.builder().put("class", cls).put("desc", desc).build();
-        assertThat(reply.get("error")).as("error of %s", reply.toJson()).contains(expected);
+    static void error(ObjectNode reply, String cls, String desc) {
+        ObjectNode expected = QmpJson.object().put("class", cls).put("desc", desc);
+        assertThat(reply.get("error")).as("error of %s", QmpJson.write(reply)).isEqualTo(expected);
     }
 
     /** {@code reply} is {@code {"return": {}}} (plus maybe an id). */
-    static void emptyReturn(JsonObject reply) {
-        assertThat(reply.get("return")).as("return of %s", reply.toJson()).contains(JsonObject.EMPTY);
+    static void emptyReturn(ObjectNode reply) {
+        assertThat(reply.get("return")).as("return of %s", QmpJson.write(reply)).isEqualTo(QmpJson.object());
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchover.migration.monitor;
 
+import dev.switchover.migration.qapi.QmpJson;
 import dev.switchover.migration.api.MigrationCapability;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationParameters;
@@ -23,24 +24,24 @@ class QmpCommandsTest extends QmpServerTestBase {
     void queryStatusStopAndCont() throws Exception {
         RawQmp c = negotiated();
         JsonAssert.emptyReturn(c.command("{\"execute\": \"stop\"}"));
-        assertThat(c.command("{\"execute\": \"query-status\"}").toJson())
+        assertThat(QmpJson.write(c.command("{\"execute\": \"query-status\"}")))
                 .isEqualTo("{\"return\": {\"status\": \"paused\", \"singlestep\": false, \"running\": false}}");
         JsonAssert.emptyReturn(c.command("{\"execute\": \"cont\"}"));
         assertThat(machine.calls).containsExactly("stop", "cont");
         machine.runState = RunState.INMIGRATE;
         JsonAssert.error(c.command("{\"execute\": \"cont\"}"), "GenericError", "Migration is not finalized yet");
         machine.runState = RunState.POSTMIGRATE;
-        assertThat(c.command("{\"execute\": \"query-status\"}").toJson())
+        assertThat(QmpJson.write(c.command("{\"execute\": \"query-status\"}")))
                 .isEqualTo("{\"return\": {\"status\": \"postmigrate\", \"singlestep\": false, \"running\": false}}");
     }
 
     @Test
     void queryMigrateBeforeAndDuringAMigration() throws Exception {
         RawQmp c = negotiated();
-        assertThat(c.command("{\"execute\": \"query-migrate\"}").toJson()).isEqualTo("{\"return\": {}}");
+        assertThat(QmpJson.write(c.command("{\"execute\": \"query-migrate\"}"))).isEqualTo("{\"return\": {}}");
         machine.info = MigrationInfo.builder().status(MigrationStatus.ACTIVE).totalTime(508).setupTime(1)
                 .expectedDowntime(300).remaining(4096).pending(Pending.precopy(4096)).build();
-        assertThat(c.command("{\"execute\": \"query-migrate\"}").toJson()).isEqualTo("{\"return\": {\"status\": "
+        assertThat(QmpJson.write(c.command("{\"execute\": \"query-migrate\"}"))).isEqualTo("{\"return\": {\"status\": "
                 + "\"active\", \"total-time\": 508, \"setup-time\": 1, \"expected-downtime\": 300, \"remaining\": 4096, "
                 + "\"x-pending\": {\"precopy\": 4096, \"stopcopy\": 0, \"postcopy\": 0}}}");
     }
@@ -93,7 +94,7 @@ class QmpCommandsTest extends QmpServerTestBase {
         assertThat(machine.parameters).isEqualTo(new MigrationParameters(5000, 128L << 20, 0));
         JsonAssert.emptyReturn(c.command("{\"execute\": \"migrate-set-parameters\", \"arguments\": "
                 + "{\"max-bandwidth\": 1073741824, \"avail-switchover-bandwidth\": 10000000}}"));
-        assertThat(c.command("{\"execute\": \"query-migrate-parameters\"}").toJson())
+        assertThat(QmpJson.write(c.command("{\"execute\": \"query-migrate-parameters\"}")))
                 .isEqualTo("{\"return\": {\"downtime-limit\": 5000, \"max-bandwidth\": 1073741824, "
                         + "\"avail-switchover-bandwidth\": 10000000}}");
     }
@@ -124,7 +125,7 @@ class QmpCommandsTest extends QmpServerTestBase {
         JsonAssert.emptyReturn(c.command("{\"execute\": \"migrate-set-capabilities\", \"arguments\": {\"capabilities\": "
                 + "[{\"capability\": \"events\", \"state\": true}, {\"capability\": \"postcopy-ram\", \"state\": false}]}}"));
         assertThat(machine.capabilities).containsExactly(MigrationCapability.EVENTS);
-        assertThat(c.command("{\"execute\": \"query-migrate-capabilities\"}").toJson())
+        assertThat(QmpJson.write(c.command("{\"execute\": \"query-migrate-capabilities\"}")))
                 .isEqualTo("{\"return\": [{\"capability\": \"events\", \"state\": true}, "
                         + "{\"capability\": \"postcopy-ram\", \"state\": false}, "
                         + "{\"capability\": \"dirty-bitmaps\", \"state\": false}]}");
@@ -161,11 +162,11 @@ class QmpCommandsTest extends QmpServerTestBase {
                 Optional.of(QueryMode.ESTIMATE), 120, List.of()));
         machine.digests = Map.of("ram0", "ab12", "disk0", "cd34");
         RawQmp c = negotiated();
-        assertThat(c.command("{\"execute\": \"x-query-migrate-devices\"}").toJson()).isEqualTo("{\"return\": [{"
+        assertThat(QmpJson.write(c.command("{\"execute\": \"x-query-migrate-devices\"}"))).isEqualTo("{\"return\": [{"
                 + "\"id\": \"ram0\", \"type\": \"ram\", \"section\": \"ram\", \"instance-id\": 0, \"pending\": "
                 + "{\"precopy\": 8192, \"stopcopy\": 0, \"postcopy\": 0}, \"bytes-sent\": 4096, "
                 + "\"last-query-mode\": \"estimate\", \"last-query-ns\": 120, \"anomalies\": []}]}");
-        assertThat(c.command("{\"execute\": \"x-query-state-digests\"}").toJson())
+        assertThat(QmpJson.write(c.command("{\"execute\": \"x-query-state-digests\"}")))
                 .isEqualTo("{\"return\": {\"disk0\": \"cd34\", \"ram0\": \"ab12\"}}");
     }
 
@@ -173,7 +174,7 @@ class QmpCommandsTest extends QmpServerTestBase {
     void anUnexpectedMachineFailureIsAnErrorReplyNotACrash() throws Exception {
         machine.digests = null; // makes x-query-state-digests throw a NullPointerException
         RawQmp c = negotiated();
-        assertThat(c.command("{\"execute\": \"x-query-state-digests\"}").toJson())
+        assertThat(QmpJson.write(c.command("{\"execute\": \"x-query-state-digests\"}")))
                 .startsWith("{\"error\": {\"class\": \"GenericError\", \"desc\": \"internal error in "
                         + "x-query-state-digests: java.lang.NullPointerException");
         assertThat(c.command("{\"execute\": \"query-status\"}").has("return")).isTrue();

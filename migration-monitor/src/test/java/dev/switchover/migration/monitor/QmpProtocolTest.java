@@ -1,5 +1,6 @@
 package dev.switchover.migration.monitor;
 
+import dev.switchover.migration.qapi.QmpJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,18 +22,18 @@ class QmpProtocolTest extends QmpServerTestBase {
     void requiresNegotiationBeforeAnyOtherCommand() throws Exception {
         RawQmp c = connect();
         c.reply();
-        assertThat(c.command("{\"execute\": \"query-status\", \"id\": 1}").toJson())
+        assertThat(QmpJson.write(c.command("{\"execute\": \"query-status\", \"id\": 1}")))
                 .isEqualTo("{\"error\": {\"class\": \"CommandNotFound\", \"desc\": "
                         + "\"Expecting capabilities negotiation with 'qmp_capabilities'\"}, \"id\": 1}");
-        assertThat(c.command("{\"execute\": \"no-such-command\"}").toJson())
+        assertThat(QmpJson.write(c.command("{\"execute\": \"no-such-command\"}")))
                 .isEqualTo("{\"error\": {\"class\": \"CommandNotFound\", \"desc\": "
                         + "\"Expecting capabilities negotiation with 'qmp_capabilities'\"}}");
         assertThat(machine.calls).isEmpty();
-        assertThat(c.command("{\"execute\": \"qmp_capabilities\", \"id\": \"neg\"}").toJson())
+        assertThat(QmpJson.write(c.command("{\"execute\": \"qmp_capabilities\", \"id\": \"neg\"}")))
                 .isEqualTo("{\"return\": {}, \"id\": \"neg\"}");
-        assertThat(c.command("{\"execute\": \"query-status\"}").toJson())
+        assertThat(QmpJson.write(c.command("{\"execute\": \"query-status\"}")))
                 .isEqualTo("{\"return\": {\"status\": \"running\", \"singlestep\": false, \"running\": true}}");
-        assertThat(c.command("{\"execute\": \"qmp_capabilities\"}").toJson())
+        assertThat(QmpJson.write(c.command("{\"execute\": \"qmp_capabilities\"}")))
                 .isEqualTo("{\"error\": {\"class\": \"CommandNotFound\", \"desc\": "
                         + "\"Capabilities negotiation is already complete, command ignored\"}}");
     }
@@ -41,12 +42,10 @@ class QmpProtocolTest extends QmpServerTestBase {
     void negotiationChecksItsArguments() throws Exception {
         RawQmp c = connect();
         c.reply();
-        assertThat(c.command("{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"turbo\"]}}")
-                .toJson()).contains("Parameter 'enable[0]' does not accept value 'turbo'");
-        assertThat(c.command("{\"execute\": \"qmp_capabilities\", \"arguments\": {\"x\": 1}}").toJson())
+        assertThat(QmpJson.write(c.command("{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"turbo\"]}}"))).contains("Parameter 'enable[0]' does not accept value 'turbo'");
+        assertThat(QmpJson.write(c.command("{\"execute\": \"qmp_capabilities\", \"arguments\": {\"x\": 1}}")))
                 .contains("Parameter 'x' is unexpected");
-        assertThat(c.command("{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"oob\"]}}")
-                .toJson()).isEqualTo("{\"return\": {}}");
+        assertThat(QmpJson.write(c.command("{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"oob\"]}}"))).isEqualTo("{\"return\": {}}");
     }
 
     @ParameterizedTest
@@ -54,9 +53,9 @@ class QmpProtocolTest extends QmpServerTestBase {
             "\"abc\"", "42", "{\"nested\": [1, null]}", "-1.5", "null"})
     void echoesAnyIdOnSuccessAndOnError(String id) throws Exception {
         RawQmp c = negotiated();
-        assertThat(c.command("{\"execute\": \"query-migrate\", \"id\": " + id + "}").toJson())
+        assertThat(QmpJson.write(c.command("{\"execute\": \"query-migrate\", \"id\": " + id + "}")))
                 .isEqualTo("{\"return\": {}, \"id\": " + id + "}");
-        assertThat(c.command("{\"id\": " + id + ", \"execute\": \"nope\"}").toJson())
+        assertThat(QmpJson.write(c.command("{\"id\": " + id + ", \"execute\": \"nope\"}")))
                 .isEqualTo("{\"error\": {\"class\": \"CommandNotFound\", \"desc\": "
                         + "\"The command nope has not been found\"}, \"id\": " + id + "}");
     }
@@ -96,7 +95,7 @@ class QmpProtocolTest extends QmpServerTestBase {
                 "JSON parse error, invalid keyword 'bad' at offset 12");
         JsonAssert.error(c.command("{\"execute\": \"query-status\",}"), "GenericError",
                 "JSON parse error, expecting a member name (a string), found '}' at offset 27");
-        assertThat(c.command("{\"execute\": \"query-status\", \"id\": 9}").get("id").orElseThrow().toJson())
+        assertThat(QmpJson.write(c.command("{\"execute\": \"query-status\", \"id\": 9}").get("id")))
                 .isEqualTo("9");
     }
 
@@ -104,15 +103,15 @@ class QmpProtocolTest extends QmpServerTestBase {
     void acceptsRequestsBackToBackWithoutNewlines() throws Exception {
         RawQmp c = negotiated();
         c.send("{\"execute\": \"stop\", \"id\": 1}{\"execute\": \"query-status\", \"id\": 2}");
-        assertThat(c.reply().toJson()).isEqualTo("{\"return\": {}, \"id\": 1}");
-        assertThat(c.reply().toJson())
+        assertThat(QmpJson.write(c.reply())).isEqualTo("{\"return\": {}, \"id\": 1}");
+        assertThat(QmpJson.write(c.reply()))
                 .isEqualTo("{\"return\": {\"status\": \"paused\", \"singlestep\": false, \"running\": false}, \"id\": 2}");
     }
 
     @Test
     void listsItsCommandsAndVersion() throws Exception {
         RawQmp c = negotiated();
-        assertThat(c.command("{\"execute\": \"query-commands\"}").toJson()).isEqualTo("{\"return\": ["
+        assertThat(QmpJson.write(c.command("{\"execute\": \"query-commands\"}"))).isEqualTo("{\"return\": ["
                 + "{\"name\": \"qmp_capabilities\"}, {\"name\": \"query-commands\"}, {\"name\": \"query-version\"}, "
                 + "{\"name\": \"query-status\"}, {\"name\": \"stop\"}, {\"name\": \"cont\"}, "
                 + "{\"name\": \"query-migrate\"}, {\"name\": \"migrate\"}, {\"name\": \"migrate-incoming\"}, "
@@ -121,7 +120,7 @@ class QmpProtocolTest extends QmpServerTestBase {
                 + "{\"name\": \"query-migrate-capabilities\"}, {\"name\": \"human-monitor-command\"}, "
                 + "{\"name\": \"x-query-migrate-devices\"}, {\"name\": \"x-query-migrate-report\"}, "
                 + "{\"name\": \"x-query-state-digests\"}]}");
-        assertThat(c.command("{\"execute\": \"query-version\"}").toJson()).isEqualTo("{\"return\": {\"qemu\": "
+        assertThat(QmpJson.write(c.command("{\"execute\": \"query-version\"}"))).isEqualTo("{\"return\": {\"qemu\": "
                 + "{\"micro\": 0, \"minor\": 1, \"major\": 11}, \"package\": \"switchover 0.1.0\"}}");
     }
 
@@ -129,7 +128,6 @@ class QmpProtocolTest extends QmpServerTestBase {
     void quitDoesNotExistWithoutAQuitAction() throws Exception {
         RawQmp c = negotiated();
         JsonAssert.error(c.command("{\"execute\": \"quit\"}"), "CommandNotFound", "The command quit has not been found");
-        assertThat(c.command("{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"quit\"}}")
-                .toJson()).isEqualTo("{\"return\": \"unknown command: 'quit'\\r\\n\"}");
+        assertThat(QmpJson.write(c.command("{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"quit\"}}"))).isEqualTo("{\"return\": \"unknown command: 'quit'\\r\\n\"}");
     }
 }

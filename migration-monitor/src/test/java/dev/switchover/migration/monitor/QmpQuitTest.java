@@ -1,5 +1,6 @@
 package dev.switchover.migration.monitor;
 
+import dev.switchover.migration.qapi.QmpJson;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CountDownLatch;
@@ -20,7 +21,7 @@ class QmpQuitTest extends QmpServerTestBase {
     void quitRepliesAnnouncesShutdownAndRunsTheQuitAction() throws Exception {
         RawQmp other = negotiated();
         RawQmp c = negotiated();
-        assertThat(c.command("{\"execute\": \"quit\", \"id\": \"bye\"}").toJson())
+        assertThat(QmpJson.write(c.command("{\"execute\": \"quit\", \"id\": \"bye\"}")))
                 .isEqualTo("{\"return\": {}, \"id\": \"bye\"}");
         assertThat(quit.await(RawQmp.WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
         for (RawQmp r : new RawQmp[] {c, other}) {
@@ -40,8 +41,7 @@ class QmpQuitTest extends QmpServerTestBase {
     @Test
     void hmpQuitQuitsToo() throws Exception {
         RawQmp c = negotiated();
-        assertThat(c.command("{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"q\"}}")
-                .toJson()).isEqualTo("{\"return\": \"\"}");
+        assertThat(QmpJson.write(c.command("{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"q\"}}"))).isEqualTo("{\"return\": \"\"}");
         assertThat(quit.await(RawQmp.WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
     }
 }

@@ -2,7 +2,7 @@ package dev.switchover.migration.monitor;
 
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.MachineEvent;
-import dev.switchover.migration.qapi.json.JsonLimits;
+import dev.switchover.migration.qapi.QmpJson;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -17,7 +17,7 @@ class QmpRobustnessTest extends QmpServerTestBase {
 
     @Override
     QmpServer.Builder configure(QmpServer.Builder b) {
-        return b.limits(new JsonLimits(64, 4096)).outputQueueCapacity(8).maxClients(4);
+        return b.limits(QmpJson.limits(64, 4096)).outputQueueCapacity(8).maxClients(4);
     }
 
     @Test
@@ -30,7 +30,7 @@ class QmpRobustnessTest extends QmpServerTestBase {
                 "invalid keyword 'xyzzy' at offset 0", "number '12e9999' out of range at offset 12")) {
             JsonAssert.error(c.reply(), "GenericError", "JSON parse error, " + desc);
         }
-        assertThat(c.command("{\"execute\": \"query-status\", \"id\": 1}").toJson()).contains("\"running\"");
+        assertThat(QmpJson.write(c.command("{\"execute\": \"query-status\", \"id\": 1}"))).contains("\"running\"");
         assertThat(machine.calls).isEmpty();
     }
 
@@ -41,7 +41,7 @@ class QmpRobustnessTest extends QmpServerTestBase {
         JsonAssert.error(c.reply(), "GenericError", "JSON parse error, document larger than 4096 bytes");
         c.send("[".repeat(10_000) + "]".repeat(10_000));
         JsonAssert.error(c.reply(), "GenericError", "JSON parse error, nesting deeper than 64 levels at offset 64");
-        assertThat(c.command("{\"execute\": \"query-migrate\"}").toJson()).isEqualTo("{\"return\": {}}");
+        assertThat(QmpJson.write(c.command("{\"execute\": \"query-migrate\"}"))).isEqualTo("{\"return\": {}}");
         assertThat(machine.calls).isEmpty();
     }
 
@@ -54,9 +54,9 @@ class QmpRobustnessTest extends QmpServerTestBase {
         clients.remove(c);
         await(() -> server.clientCount() == 1, "the half-sent client is gone");
         assertThat(machine.calls).isEmpty();
-        assertThat(other.command("{\"execute\": \"query-status\"}").toJson()).contains("\"running\"");
+        assertThat(QmpJson.write(other.command("{\"execute\": \"query-status\"}"))).contains("\"running\"");
         RawQmp fresh = negotiated();
-        assertThat(fresh.command("{\"execute\": \"query-migrate\"}").toJson()).isEqualTo("{\"return\": {}}");
+        assertThat(QmpJson.write(fresh.command("{\"execute\": \"query-migrate\"}"))).isEqualTo("{\"return\": {}}");
     }
 
     @Test
@@ -80,7 +80,7 @@ class QmpRobustnessTest extends QmpServerTestBase {
         assertThat(server.clientCount()).isEqualTo(1);
         machine.emit(new MachineEvent.Migration(now, MigrationStatus.COMPLETED));
         assertThat(reader.eventLine()).contains("\"completed\"");
-        assertThat(reader.command("{\"execute\": \"query-status\"}").toJson()).contains("\"running\"");
+        assertThat(QmpJson.write(reader.command("{\"execute\": \"query-status\"}"))).contains("\"running\"");
     }
 
     @Test
@@ -103,7 +103,7 @@ class QmpRobustnessTest extends QmpServerTestBase {
         await(() -> server.clientCount() == 2, "the flooder is connected");
         // while it floods, the other client is served and gets its events
         for (int i = 0; i < 20; i++) {
-            assertThat(other.command("{\"execute\": \"query-status\"}").toJson()).contains("\"running\"");
+            assertThat(QmpJson.write(other.command("{\"execute\": \"query-status\"}"))).contains("\"running\"");
         }
         long pass = 0;
         while (server.clientCount() == 2 && pass < 100_000) {
@@ -113,7 +113,7 @@ class QmpRobustnessTest extends QmpServerTestBase {
         assertThat(server.clientCount()).isEqualTo(1);
         stopped.set(true);
         sender.join();
-        assertThat(other.command("{\"execute\": \"query-status\"}").toJson()).contains("\"running\"");
+        assertThat(QmpJson.write(other.command("{\"execute\": \"query-status\"}"))).contains("\"running\"");
         assertThat(machine.calls).isEmpty();
     }
 
@@ -126,7 +126,7 @@ class QmpRobustnessTest extends QmpServerTestBase {
         }
         c.send(burst.toString());
         for (int i = 0; i < 200; i++) {
-            assertThat(c.reply().get("id").orElseThrow().toJson()).isEqualTo(Integer.toString(i));
+            assertThat(QmpJson.write(c.reply().get("id"))).isEqualTo(Integer.toString(i));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.switchover.migration.monitor;
 
+import dev.switchover.migration.qapi.QmpJson;
 import dev.switchover.migration.qapi.MonitorAddress;
 import dev.switchover.testfixtures.FakeMigrationControl;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class QmpServerLifecycleTest {
             try (RawQmp viaUnix = RawQmp.negotiated(server.addresses().getFirst());
                  RawQmp viaTcp = RawQmp.negotiated(tcp)) {
                 viaUnix.command("{\"execute\": \"stop\"}");
-                assertThat(viaTcp.command("{\"execute\": \"query-status\"}").toJson()).contains("\"paused\"");
+                assertThat(QmpJson.write(viaTcp.command("{\"execute\": \"query-status\"}"))).contains("\"paused\"");
                 server.close();
                 viaUnix.awaitClosedByServer();
                 viaTcp.awaitClosedByServer();

@@ -1,7 +1,7 @@
 package dev.switchover.migration.monitor;
 
-import dev.switchover.migration.qapi.json.JsonObject;
-import dev.switchover.migration.qapi.json.JsonParser;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchover.migration.qapi.QmpJson;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -60,9 +60,9 @@ final class RawQmp implements AutoCloseable {
     static RawQmp negotiated(SocketAddress address) throws Exception {
         RawQmp c = connect(address);
         c.reply(); // greeting
-        JsonObject r = c.command("{\"execute\": \"qmp_capabilities\"}");
-        if (!r.toJson().equals("{\"return\": {}}")) {
-            throw new AssertionError("negotiation failed: " + r.toJson());
+        ObjectNode r = c.command("{\"execute\": \"qmp_capabilities\"}");
+        if (!QmpJson.write(r).equals("{\"return\": {}}")) {
+            throw new AssertionError("negotiation failed: " + QmpJson.write(r));
         }
         return c;
     }
@@ -75,14 +75,14 @@ final class RawQmp implements AutoCloseable {
     }
 
     /** Sends {@code json} plus a newline and returns the next reply. */
-    JsonObject command(String json) throws Exception {
+    ObjectNode command(String json) throws Exception {
         send(json + "\n");
         return reply();
     }
 
     /** The next non-event line, parsed. */
-    JsonObject reply() throws Exception {
-        return (JsonObject) JsonParser.parse(replyLine());
+    ObjectNode reply() throws Exception {
+        return (ObjectNode) QmpJson.parse(replyLine());
     }
 
     /** The next non-event line as sent (without its {@code \r\n}). */

@@ -1,13 +1,10 @@
 package dev.switchover.migration.qapi;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchover.migration.api.MigrationCapability;
-import dev.switchover.migration.qapi.json.JsonArray;
-import dev.switchover.migration.qapi.json.JsonObject;
-import dev.switchover.migration.qapi.json.JsonValue;
 
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -20,12 +17,12 @@ public final class CapabilitiesJson {
     private CapabilitiesJson() {
     }
 
-    public static JsonArray toJson(Set<MigrationCapability> on) {
-        List<JsonValue> out = new ArrayList<>();
+    public static ArrayNode toJson(Set<MigrationCapability> on) {
+        ArrayNode out = QmpJson.array();
         for (MigrationCapability c : MigrationCapability.values()) {
-            out.add(JsonObject.builder().put("capability", c.qmpName()).put("state", on.contains(c)).build());
+            out.addObject().put("capability", c.qmpName()).put("state", on.contains(c));
         }
-        return new JsonArray(out);
+        return out;
     }
 
     /**
@@ -34,10 +31,10 @@ public final class CapabilitiesJson {
      *
      * @throws IllegalArgumentException if the reply is not a list of {@code {capability, state}}
      */
-    public static Set<MigrationCapability> fromJson(JsonValue reply) {
-        if (!(reply instanceof JsonArray a)) {
+    public static Set<MigrationCapability> fromJson(JsonNode reply) {
+        if (!(reply instanceof ArrayNode a)) {
             throw new IllegalArgumentException("query-migrate-capabilities reply is not an array but "
-                    + reply.typeName());
+                    + QmpJson.typeName(reply));
         }
         Set<MigrationCapability> on = EnumSet.noneOf(MigrationCapability.class);
         for (int i = 0; i < a.size(); i++) {

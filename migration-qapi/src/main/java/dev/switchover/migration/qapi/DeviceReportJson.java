@@ -1,10 +1,10 @@
 package dev.switchover.migration.qapi;
 
-import dev.switchover.migration.api.QueryMode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchover.migration.api.DeviceReport;
-import dev.switchover.migration.qapi.json.JsonArray;
-import dev.switchover.migration.qapi.json.JsonObject;
-import dev.switchover.migration.qapi.json.JsonValue;
+import dev.switchover.migration.api.QueryMode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,34 +25,33 @@ public final class DeviceReportJson {
     private DeviceReportJson() {
     }
 
-    public static JsonArray toJson(List<DeviceReport> devices) {
-        List<JsonValue> out = new ArrayList<>(devices.size());
-        for (DeviceReport d : devices) {
-            out.add(toJson(d));
-        }
-        return new JsonArray(out);
+    public static ArrayNode toJson(List<DeviceReport> devices) {
+        ArrayNode out = QmpJson.array();
+        devices.forEach(d -> out.add(toJson(d)));
+        return out;
     }
 
-    public static JsonObject toJson(DeviceReport d) {
-        JsonObject.Builder b = JsonObject.builder()
+    public static ObjectNode toJson(DeviceReport d) {
+        ObjectNode o = QmpJson.object()
                 .put("id", d.id())
                 .put("type", d.type())
                 .put("section", d.section())
-                .put("instance-id", d.instance())
-                .put("pending", MigrationInfoJson.pendingToJson(d.pending()))
-                .put("bytes-sent", d.bytesSent());
-        d.lastQueryMode().ifPresent(m -> b.put("last-query-mode", m.name().toLowerCase(Locale.ROOT)));
-        b.put("last-query-ns", d.lastQueryNanos());
-        b.put("anomalies", JsonArray.ofStrings(d.anomalies()));
-        return b.build();
+                .put("instance-id", d.instance());
+        o.set("pending", MigrationInfoJson.pendingToJson(d.pending()));
+        o.put("bytes-sent", d.bytesSent());
+        d.lastQueryMode().ifPresent(m -> o.put("last-query-mode", m.name().toLowerCase(Locale.ROOT)));
+        o.put("last-query-ns", d.lastQueryNanos());
+        d.anomalies().forEach(o.putArray("anomalies")::add);
+        return o;
     }
 
     /**
      * @throws IllegalArgumentException if the reply does not have the shape above
      */
-    public static List<DeviceReport> fromJson(JsonValue reply) {
-        if (!(reply instanceof JsonArray a)) {
-            throw new IllegalArgumentException("x-query-migrate-devices reply is not an array but " + reply.typeName());
+    public static List<DeviceReport> fromJson(JsonNode reply) {
+        if (!(reply instanceof ArrayNode a)) {
+            throw new IllegalArgumentException("x-query-migrate-devices reply is not an array but "
+                    + QmpJson.typeName(reply));
         }
         List<DeviceReport> out = new ArrayList<>(a.size());
         for (int index = 0; index < a.size(); index++) {

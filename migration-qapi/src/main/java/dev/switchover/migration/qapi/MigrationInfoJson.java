@@ -1,13 +1,14 @@
 package dev.switchover.migration.qapi;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationRamStats;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.Pending;
-import dev.switchover.migration.qapi.json.JsonArray;
-import dev.switchover.migration.qapi.json.JsonObject;
-import dev.switchover.migration.qapi.json.JsonValue;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -29,41 +30,40 @@ public final class MigrationInfoJson {
     }
 
     /** The reply object for {@code info}. */
-    public static JsonObject toJson(MigrationInfo info) {
+    public static ObjectNode toJson(MigrationInfo info) {
+        ObjectNode o = QmpJson.object();
         if (info.status().isEmpty()) {
-            return JsonObject.EMPTY;
+            return o;
         }
-        JsonObject.Builder b = JsonObject.builder();
-        b.put("status", info.status().get().qmpName());
-        putIfPresent(b, "total-time", info.totalTime());
-        putIfPresent(b, "setup-time", info.setupTime());
-        putIfPresent(b, "expected-downtime", info.expectedDowntime());
-        putIfPresent(b, "downtime", info.downtime());
-        putIfPresent(b, "remaining", info.remaining());
-        info.ram().ifPresent(ram -> b.put("ram", ramToJson(ram)));
-        info.vfioTransferred().ifPresent(v -> b.put("vfio", JsonObject.builder().put("transferred", v).build()));
-        info.errorDesc().ifPresent(d -> b.put("error-desc", d));
-        putIfPresent(b, "x-pass", info.pass());
-        putIfPresent(b, "x-threshold", info.thresholdBytes());
-        putIfPresent(b, "x-switchover-bandwidth", info.switchoverBandwidth());
-        putIfPresent(b, "x-link-bandwidth", info.linkBandwidth());
-        putIfPresent(b, "x-throughput", info.throughput());
-        putIfPresent(b, "x-predicted-downtime", info.predictedDowntime());
-        info.pending().ifPresent(p -> b.put("x-pending", pendingToJson(p)));
+        o.put("status", info.status().get().qmpName());
+        putIfPresent(o, "total-time", info.totalTime());
+        putIfPresent(o, "setup-time", info.setupTime());
+        putIfPresent(o, "expected-downtime", info.expectedDowntime());
+        putIfPresent(o, "downtime", info.downtime());
+        putIfPresent(o, "remaining", info.remaining());
+        info.ram().ifPresent(ram -> o.set("ram", ramToJson(ram)));
+        info.vfioTransferred().ifPresent(v -> o.putObject("vfio").put("transferred", v));
+        info.errorDesc().ifPresent(d -> o.put("error-desc", d));
+        putIfPresent(o, "x-pass", info.pass());
+        putIfPresent(o, "x-threshold", info.thresholdBytes());
+        putIfPresent(o, "x-switchover-bandwidth", info.switchoverBandwidth());
+        putIfPresent(o, "x-link-bandwidth", info.linkBandwidth());
+        putIfPresent(o, "x-throughput", info.throughput());
+        putIfPresent(o, "x-predicted-downtime", info.predictedDowntime());
+        info.pending().ifPresent(p -> o.set("x-pending", pendingToJson(p)));
         if (!info.clampedDevices().isEmpty()) {
-            b.put("x-clamped-devices", JsonArray.ofStrings(info.clampedDevices()));
+            info.clampedDevices().forEach(o.putArray("x-clamped-devices")::add);
         }
         if (!info.devicePending().isEmpty()) {
-            JsonObject.Builder devices = JsonObject.builder();
-            info.devicePending().forEach((id, p) -> devices.put(id, pendingToJson(p)));
-            b.put("x-device-pending", devices.build());
+            ObjectNode devices = o.putObject("x-device-pending");
+            info.devicePending().forEach((id, p) -> devices.set(id, pendingToJson(p)));
         }
-        return b.build();
+        return o;
     }
 
     /** {@code MigrationRAMStats}, members in QAPI order. */
-    public static JsonObject ramToJson(MigrationRamStats ram) {
-        return JsonObject.builder()
+    public static ObjectNode ramToJson(MigrationRamStats ram) {
+        return QmpJson.object()
                 .put("transferred", ram.transferred())
                 .put("remaining", ram.remaining())
                 .put("total", ram.total())
@@ -80,17 +80,15 @@ public final class MigrationInfoJson {
                 .put("precopy-bytes", ram.precopyBytes())
                 .put("downtime-bytes", ram.downtimeBytes())
                 .put("postcopy-bytes", ram.postcopyBytes())
-                .put("dirty-sync-missed-zero-copy", ram.dirtySyncMissedZeroCopy())
-                .build();
+                .put("dirty-sync-missed-zero-copy", ram.dirtySyncMissedZeroCopy());
     }
 
     /** {@code {precopy, stopcopy, postcopy}}. */
-    public static JsonObject pendingToJson(Pending p) {
-        return JsonObject.builder()
+    public static ObjectNode pendingToJson(Pending p) {
+        return QmpJson.object()
                 .put("precopy", p.precopy())
                 .put("stopcopy", p.stopcopy())
-                .put("postcopy", p.postcopy())
-                .build();
+                .put("postcopy", p.postcopy());
     }
 
     /**
@@ -101,7 +99,7 @@ public final class MigrationInfoJson {
      * @throws IllegalArgumentException if a member has the wrong type, or {@code status} is
      *                                  not one of {@link MigrationStatus}
      */
-    public static MigrationInfo fromJson(JsonValue reply) {
+    public static MigrationInfo fromJson(JsonNode reply) {
         Members m = Members.of(reply, "query-migrate reply");
         MigrationInfo.Builder b = MigrationInfo.builder();
         m.optString("status").ifPresent(s -> b.status(MigrationStatus.ofQmpName(s)));
@@ -122,7 +120,7 @@ public final class MigrationInfoJson {
         m.optObject("x-pending").ifPresent(p -> b.pending(pendingFromJson(p)));
         b.clampedDevices(m.stringList("x-clamped-devices"));
         m.optObject("x-device-pending").ifPresent(d -> {
-            java.util.Map<String, Pending> devices = new java.util.LinkedHashMap<>();
+            Map<String, Pending> devices = new LinkedHashMap<>();
             for (String id : d.names()) {
                 devices.put(id, pendingFromJson(d.optObject(id).orElseThrow()));
             }
@@ -160,9 +158,9 @@ public final class MigrationInfoJson {
                 r.longOrZero("dirty-sync-missed-zero-copy"));
     }
 
-    private static void putIfPresent(JsonObject.Builder b, String name, OptionalLong v) {
+    private static void putIfPresent(ObjectNode o, String name, OptionalLong v) {
         if (v.isPresent()) {
-            b.put(name, v.getAsLong());
+            o.put(name, v.getAsLong());
         }
     }
 }

@@ -1,8 +1,8 @@
 package dev.switchover.migration.qapi;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchover.migration.api.MigrationParameters;
-import dev.switchover.migration.qapi.json.JsonObject;
-import dev.switchover.migration.qapi.json.JsonValue;
 
 /**
  * {@code query-migrate-parameters}' reply for the parameters Switchover has, in QEMU's member
@@ -15,12 +15,11 @@ public final class MigrationParametersJson {
     }
 
     /** {@code {"downtime-limit": 300, "max-bandwidth": 134217728, "avail-switchover-bandwidth": 0}}. */
-    public static JsonObject toJson(MigrationParameters p) {
-        return JsonObject.builder()
+    public static ObjectNode toJson(MigrationParameters p) {
+        return QmpJson.object()
                 .put("downtime-limit", p.downtimeLimitMs())
                 .put("max-bandwidth", p.maxBandwidth())
-                .put("avail-switchover-bandwidth", p.availSwitchoverBandwidth())
-                .build();
+                .put("avail-switchover-bandwidth", p.availSwitchoverBandwidth());
     }
 
     /**
@@ -29,7 +28,7 @@ public final class MigrationParametersJson {
      *
      * @throws IllegalArgumentException if a member is missing, of the wrong type or out of range
      */
-    public static MigrationParameters fromJson(JsonValue reply) {
+    public static MigrationParameters fromJson(JsonNode reply) {
         Members m = Members.of(reply, "query-migrate-parameters reply");
         return new MigrationParameters(m.reqLong("downtime-limit"), m.reqLong("max-bandwidth"),
                 m.longOrZero("avail-switchover-bandwidth"));

@@ -1,8 +1,8 @@
 package dev.switchover.migration.qapi;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchover.migration.api.RunState;
-import dev.switchover.migration.qapi.json.JsonObject;
-import dev.switchover.migration.qapi.json.JsonValue;
 
 /**
  * {@code query-status}' reply, QEMU's {@code StatusInfo}:
@@ -14,18 +14,17 @@ public final class RunStateJson {
     private RunStateJson() {
     }
 
-    public static JsonObject toJson(RunState state) {
-        return JsonObject.builder()
+    public static ObjectNode toJson(RunState state) {
+        return QmpJson.object()
                 .put("status", state.qmpName())
                 .put("singlestep", false)
-                .put("running", state.isRunning())
-                .build();
+                .put("running", state.isRunning());
     }
 
     /**
      * @throws IllegalArgumentException if {@code status} is missing or not one of {@link RunState}
      */
-    public static RunState fromJson(JsonValue reply) {
+    public static RunState fromJson(JsonNode reply) {
         String status = Members.of(reply, "query-status reply").reqString("status");
         for (RunState s : RunState.values()) {
             if (s.qmpName().equals(status)) {

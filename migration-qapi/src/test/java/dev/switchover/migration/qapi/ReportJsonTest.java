@@ -6,7 +6,6 @@ import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.api.DeviceReport;
-import dev.switchover.migration.qapi.json.JsonParser;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;
@@ -20,38 +19,38 @@ class ReportJsonTest {
 
     @Test
     void queryStatusLooksLikeQemus() throws Exception {
-        assertThat(RunStateJson.toJson(RunState.RUNNING).toJson())
+        assertThat(QmpJson.write(RunStateJson.toJson(RunState.RUNNING)))
                 .isEqualTo("{\"status\": \"running\", \"singlestep\": false, \"running\": true}");
-        assertThat(RunStateJson.toJson(RunState.POSTMIGRATE).toJson())
+        assertThat(QmpJson.write(RunStateJson.toJson(RunState.POSTMIGRATE)))
                 .isEqualTo("{\"status\": \"postmigrate\", \"singlestep\": false, \"running\": false}");
         for (RunState s : RunState.values()) {
             assertThat(RunStateJson.fromJson(RunStateJson.toJson(s))).isEqualTo(s);
         }
-        assertThatThrownBy(() -> RunStateJson.fromJson(JsonParser.parse("{\"status\": \"prelaunch\"}")))
+        assertThatThrownBy(() -> RunStateJson.fromJson(QmpJson.parse("{\"status\": \"prelaunch\"}")))
                 .hasMessage("unknown run state 'prelaunch' in query-status reply");
     }
 
     @Test
     void parametersRoundTripAndReadQemu72() throws Exception {
         MigrationParameters p = new MigrationParameters(5000, 1L << 30, 12345);
-        assertThat(MigrationParametersJson.toJson(p).toJson())
+        assertThat(QmpJson.write(MigrationParametersJson.toJson(p)))
                 .isEqualTo("{\"downtime-limit\": 5000, \"max-bandwidth\": 1073741824, "
                         + "\"avail-switchover-bandwidth\": 12345}");
         assertThat(MigrationParametersJson.fromJson(MigrationParametersJson.toJson(p))).isEqualTo(p);
         String qemu72 = "{\"cpu-throttle-tailslow\": false, \"downtime-limit\": 300, \"tls-authz\": \"\", "
                 + "\"max-bandwidth\": 134217728, \"x-checkpoint-delay\": 20000}";
-        assertThat(MigrationParametersJson.fromJson(JsonParser.parse(qemu72))).isEqualTo(MigrationParameters.DEFAULTS);
+        assertThat(MigrationParametersJson.fromJson(QmpJson.parse(qemu72))).isEqualTo(MigrationParameters.DEFAULTS);
     }
 
     @Test
     void capabilitiesListEveryCapabilityAndIgnoreUnknownOnes() throws Exception {
-        assertThat(CapabilitiesJson.toJson(EnumSet.of(MigrationCapability.EVENTS)).toJson())
+        assertThat(QmpJson.write(CapabilitiesJson.toJson(EnumSet.of(MigrationCapability.EVENTS))))
                 .isEqualTo("[{\"capability\": \"events\", \"state\": true}, "
                         + "{\"capability\": \"postcopy-ram\", \"state\": false}, "
                         + "{\"capability\": \"dirty-bitmaps\", \"state\": false}]");
         String qemu72 = "[{\"state\": false, \"capability\": \"xbzrle\"}, {\"state\": true, \"capability\": \"events\"},"
                 + " {\"state\": true, \"capability\": \"x-colo\"}, {\"state\": false, \"capability\": \"postcopy-ram\"}]";
-        assertThat(CapabilitiesJson.fromJson(JsonParser.parse(qemu72))).containsExactly(MigrationCapability.EVENTS);
+        assertThat(CapabilitiesJson.fromJson(QmpJson.parse(qemu72))).containsExactly(MigrationCapability.EVENTS);
     }
 
     @Test
@@ -61,7 +60,7 @@ class ReportJsonTest {
                         Optional.of(QueryMode.EXACT), 1500, List.of()),
                 new DeviceReport("vfio0", "vfio", "vfio", 1, Pending.stopcopy(1 << 30), 0, Optional.empty(), 0,
                         List.of("stop_copy_length below precopy")));
-        assertThat(DeviceReportJson.toJson(devices.getFirst()).toJson())
+        assertThat(QmpJson.write(DeviceReportJson.toJson(devices.getFirst())))
                 .isEqualTo("{\"id\": \"ram0\", \"type\": \"ram\", \"section\": \"ram\", \"instance-id\": 0, "
                         + "\"pending\": {\"precopy\": 4096, \"stopcopy\": 0, \"postcopy\": 0}, \"bytes-sent\": 1048576, "
                         + "\"last-query-mode\": \"exact\", \"last-query-ns\": 1500, \"anomalies\": []}");
@@ -70,9 +69,9 @@ class ReportJsonTest {
 
     @Test
     void deviceReportsRejectMalformedReplies() {
-        assertThatThrownBy(() -> DeviceReportJson.fromJson(JsonParser.parse("[{\"id\": \"x\"}]")))
+        assertThatThrownBy(() -> DeviceReportJson.fromJson(QmpJson.parse("[{\"id\": \"x\"}]")))
                 .hasMessage("x-query-migrate-devices reply element 0 lacks member 'instance-id'");
-        assertThatThrownBy(() -> DeviceReportJson.fromJson(JsonParser.parse("{}")))
+        assertThatThrownBy(() -> DeviceReportJson.fromJson(QmpJson.parse("{}")))
                 .hasMessage("x-query-migrate-devices reply is not an array but object");
     }
 }

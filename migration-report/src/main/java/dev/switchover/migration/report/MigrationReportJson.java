@@ -1,14 +1,15 @@
 package dev.switchover.migration.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchover.migration.api.MigrationReport;
+import dev.switchover.migration.api.MigrationStatus;
+import dev.switchover.migration.api.PassRecord;
+import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.qapi.DeviceReportJson;
 import dev.switchover.migration.qapi.Members;
-import dev.switchover.migration.api.MigrationStatus;
-import dev.switchover.migration.api.Pending;
-import dev.switchover.migration.qapi.json.JsonArray;
-import dev.switchover.migration.qapi.json.JsonObject;
-import dev.switchover.migration.qapi.json.JsonValue;
-import dev.switchover.migration.api.MigrationReport;
-import dev.switchover.migration.api.PassRecord;
+import dev.switchover.migration.qapi.QmpJson;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -40,32 +41,29 @@ public final class MigrationReportJson {
     private MigrationReportJson() {
     }
 
-    public static JsonObject toJson(MigrationReport r) {
-        JsonObject.Builder b = JsonObject.builder()
+    public static ObjectNode toJson(MigrationReport r) {
+        ObjectNode o = QmpJson.object()
                 .put("status", r.status().qmpName())
                 .put("started-at", r.startedAt().toString())
                 .put("destination", r.destination())
                 .put("total-time", r.totalTimeMs())
                 .put("setup-time", r.setupTimeMs())
                 .put("downtime-limit", r.downtimeLimitMs());
-        putIfPresent(b, "predicted-downtime", r.predictedDowntimeMs());
-        putIfPresent(b, "downtime", r.downtimeMs());
-        b.put("transferred", r.transferredBytes())
+        putIfPresent(o, "predicted-downtime", r.predictedDowntimeMs());
+        putIfPresent(o, "downtime", r.downtimeMs());
+        o.put("transferred", r.transferredBytes())
                 .put("precopy-bytes", r.precopyBytes())
                 .put("downtime-bytes", r.downtimeBytes());
-        r.error().ifPresent(e -> b.put("error-desc", e));
-        b.put("devices", DeviceReportJson.toJson(r.devices()));
-        b.put("dropped-passes", r.droppedPasses());
-        List<JsonValue> passes = new ArrayList<>(r.passes().size());
-        for (PassRecord p : r.passes()) {
-            passes.add(toJson(p));
-        }
-        b.put("passes", new JsonArray(passes));
-        return b.build();
+        r.error().ifPresent(e -> o.put("error-desc", e));
+        o.set("devices", DeviceReportJson.toJson(r.devices()));
+        o.put("dropped-passes", r.droppedPasses());
+        ArrayNode passes = o.putArray("passes");
+        r.passes().forEach(p -> passes.add(toJson(p)));
+        return o;
     }
 
-    public static JsonObject toJson(PassRecord p) {
-        JsonObject.Builder b = JsonObject.builder()
+    public static ObjectNode toJson(PassRecord p) {
+        ObjectNode o = QmpJson.object()
                 .put("pass", p.pass())
                 .put("time", p.timeMs())
                 .put("remaining", p.remaining())
@@ -79,9 +77,9 @@ public final class MigrationReportJson {
                 .put("throughput", p.throughput())
                 .put("threshold", p.threshold())
                 .put("downtime-limit", p.downtimeLimitMs());
-        putIfPresent(b, "expected-downtime", p.expectedDowntimeMs());
-        putIfPresent(b, "dirty-rate", p.dirtyRate());
-        return b.put("machine-stopped", p.machineStopped()).build();
+        putIfPresent(o, "expected-downtime", p.expectedDowntimeMs());
+        putIfPresent(o, "dirty-rate", p.dirtyRate());
+        return o.put("machine-stopped", p.machineStopped());
     }
 
     /**
@@ -91,7 +89,7 @@ public final class MigrationReportJson {
      *                                  out of range (a negative figure, an unknown status, a
      *                                  malformed {@code started-at})
      */
-    public static MigrationReport fromJson(JsonValue json) {
+    public static MigrationReport fromJson(JsonNode json) {
         Members m = Members.of(json, "migration report");
         MigrationStatus status = MigrationStatus.ofQmpName(m.reqString("status"));
         Instant startedAt;
@@ -111,9 +109,9 @@ public final class MigrationReportJson {
         long precopy = m.reqLong("precopy-bytes");
         long stopped = m.reqLong("downtime-bytes");
         var error = m.optString("error-desc");
-        var devices = DeviceReportJson.fromJson(m.optArray("devices").orElse(JsonArray.EMPTY));
+        var devices = DeviceReportJson.fromJson(m.optArray("devices").orElseGet(QmpJson::array));
         long dropped = m.reqLong("dropped-passes");
-        JsonArray passArray = m.optArray("passes").orElseThrow(
+        ArrayNode passArray = m.optArray("passes").orElseThrow(
                 () -> new IllegalArgumentException("migration report lacks member 'passes'"));
         List<PassRecord> passes = new ArrayList<>(passArray.size());
         for (int i = 0; i < passArray.size(); i++) {
@@ -150,9 +148,9 @@ public final class MigrationReportJson {
         }
     }
 
-    private static void putIfPresent(JsonObject.Builder b, String name, OptionalLong v) {
+    private static void putIfPresent(ObjectNode o, String name, OptionalLong v) {
         if (v.isPresent()) {
-            b.put(name, v.getAsLong());
+            o.put(name, v.getAsLong());
         }
     }
 }

@@ -1,8 +1,8 @@
 package dev.switchover.migration.report;
 
-import dev.switchover.migration.qapi.json.JsonWriter;
 import dev.switchover.migration.api.MigrationControl;
 import dev.switchover.migration.api.MigrationReport;
+import dev.switchover.migration.qapi.QmpJson;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +60,7 @@ public final class MigrationReportWriter {
     public static Written write(MigrationReport report, Path dir) throws IOException {
         Files.createDirectories(dir);
         String base = "migration-" + STAMP.format(report.startedAt());
-        String json = JsonWriter.write(MigrationReportJson.toJson(report)) + "\n";
+        String json = QmpJson.write(MigrationReportJson.toJson(report)) + "\n";
         String html = MigrationReportHtml.render(report);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             String name = attempt == 0 ? base : base + "-" + attempt;

@@ -1,7 +1,7 @@
 package dev.switchover.migration.report;
 
 import dev.switchover.testfixtures.SampleReports;
-import dev.switchover.migration.qapi.json.JsonParser;
+import dev.switchover.migration.qapi.QmpJson;
 import dev.switchover.migration.api.MigrationReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +26,7 @@ class MigrationReportWriterTest {
 
         assertThat(w.json()).isEqualTo(dir.resolve("a/b/migration-20260301-101500-123.json"));
         assertThat(w.html()).isEqualTo(dir.resolve("a/b/migration-20260301-101500-123.html"));
-        assertThat(MigrationReportJson.fromJson(JsonParser.parse(Files.readString(w.json())))).isEqualTo(r);
+        assertThat(MigrationReportJson.fromJson(QmpJson.parse(Files.readString(w.json())))).isEqualTo(r);
         assertThat(Files.readString(w.html())).isEqualTo(MigrationReportHtml.render(r));
     }
 
