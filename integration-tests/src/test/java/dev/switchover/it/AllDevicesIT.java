@@ -79,7 +79,9 @@ class AllDevicesIT {
         });
         assertThat(active.getLast().pass().getAsLong()).isPositive();
         assertThat(active).anySatisfy(r -> assertThat(r.expectedDowntime()).isPresent());
-        assertThat(hmp).isNotEmpty().allSatisfy(text -> assertThat(text).contains("Remaining:", "vfio="));
+        // a sample taken while a slow machine is still in setup has no figures yet: judge the active ones
+        List<String> activeHmp = hmp.stream().filter(text -> text.startsWith("Status: \t\tactive")).toList();
+        assertThat(activeHmp).isNotEmpty().allSatisfy(text -> assertThat(text).contains("Remaining:", "vfio="));
     }
 
     /**
