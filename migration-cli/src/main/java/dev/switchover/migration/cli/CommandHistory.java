@@ -1,49 +1,53 @@
 package dev.switchover.migration.cli;
 
-import java.io.BufferedReader;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.impl.history.DefaultHistory;
+
 import java.io.IOException;
-import java.io.Writer;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
- * The monitor shell's command history, numbered as a shell numbers it ({@code history} lists it,
- * {@code !n} recalls entry n, {@code !-n} the n-th last, {@code !!} the last), optionally kept in
- * a file (one command per line, appended as commands run, so a killed shell loses nothing).
+ * The monitor shell's command history: JLine's {@link DefaultHistory} (arrow keys, Ctrl-R,
+ * {@code !n} recall) kept in a file of one command per line, appended as each command is read,
+ * so a killed shell loses nothing. What this adds to JLine's:
+ * <ul>
+ * <li>bounds: the newest {@value #MAX_ENTRIES} entries are kept, in memory and in the file (which
+ * is rewritten with them when it grew a quarter beyond that); lines longer than {@value #MAX_LINE}
+ * characters are not kept, and a file larger than {@value #MAX_FILE_BYTES} bytes is neither
+ * loaded nor written, so no history file can make the shell allocate without bound;</li>
+ * <li>a new file is created readable by its owner only, where the file system supports it
+ * (commands can name paths and hosts);</li>
+ * <li>a recall that failed is not kept ({@link #refuseNext});</li>
+ * <li>a file that can not be read or written is one warning ({@link #takeWarning()}), after which
+ * the history goes on in memory only; JLine would log a stack trace for each failed write.</li>
+ * </ul>
  *
- * <p>Bounded: the newest {@value #MAX_ENTRIES} entries are kept in memory, lines longer than
- * {@value #MAX_LINE} characters are not kept, and a file that grew beyond twice the bound is
- * rewritten with its newest entries when loaded. A new file is created readable by its owner only,
- * where the file system supports it (commands can name paths and hosts).
- *
- * <p>Not thread-safe: the shell's one thread uses it.
+ * <p>Not thread-safe: the shell's one thread (its line reader) uses it.
  */
-final class CommandHistory {
+final class CommandHistory extends DefaultHistory {
 
     static final int MAX_ENTRIES = 1000;
     static final int MAX_LINE = 4096;
+    static final long MAX_FILE_BYTES = 4L << 20;
 
-    /** One entry and its number. */
-    record Entry(long number, String line) {
-    }
-
-    private final ArrayDeque<String> entries = new ArrayDeque<>();
     private final Path file;
-    private long dropped;
-    private IOException writeFailure;
+    private boolean persist;
+    private boolean refuseNext;
+    private String warning;
 
     private CommandHistory(Path file) {
         this.file = file;
+        this.persist = file != null;
     }
 
     /** A history that is not kept anywhere. */
@@ -52,117 +56,138 @@ final class CommandHistory {
     }
 
     /**
-     * Loads the history kept in {@code file}; a missing file is an empty history, created on the
-     * first command.
-     *
-     * @throws IOException if the file exists but can not be read
+     * A history kept in {@code file}; a missing file is an empty history, created on the first
+     * command. The file is read when the history is attached to its reader.
      */
-    static CommandHistory load(Path file) throws IOException {
-        CommandHistory h = new CommandHistory(file);
-        long lines = 0;
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            BoundedLineReader in = new BoundedLineReader(r, MAX_LINE);
-            while (true) {
-                String line;
-                try {
-                    line = in.readLine();
-                } catch (BoundedLineReader.LineTooLongException e) {
-                    lines++;
-                    continue;
-                }
-                if (line == null) {
-                    break;
-                }
-                lines++;
-                if (!line.isBlank()) {
-                    h.remember(line);
-                }
-            }
-        } catch (NoSuchFileException e) {
-            return h;
-        }
-        if (lines > 2L * MAX_ENTRIES) {
-            h.rewrite();
-        }
-        h.dropped = 0; // numbering starts at the oldest entry kept
-        return h;
+    static CommandHistory in(Path file) {
+        return new CommandHistory(file.toAbsolutePath());
     }
 
-    /** Adds a command that ran; keeps it in the file too, if there is one and it is writable. */
-    void add(String line) {
-        if (line.isBlank() || line.length() > MAX_LINE || line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
-            return;
+    /** Makes {@code builder}'s reader use this history, with its file and its bounds, in plain lines. */
+    LineReaderBuilder configure(LineReaderBuilder builder) {
+        builder.history(this)
+                .variable(LineReader.HISTORY_SIZE, MAX_ENTRIES)
+                .variable(LineReader.HISTORY_FILE_SIZE, MAX_ENTRIES)
+                .option(LineReader.Option.HISTORY_TIMESTAMPED, false);
+        if (file != null) {
+            builder.variable(LineReader.HISTORY_FILE, file);
         }
-        remember(line);
-        if (file == null || writeFailure != null) {
+        return builder;
+    }
+
+    /** Why the file stopped being read or written, once; then empty. */
+    Optional<String> takeWarning() {
+        String w = warning;
+        warning = null;
+        return Optional.ofNullable(w);
+    }
+
+    @Override
+    public void load() throws IOException {
+        if (file == null || !persist) {
             return;
         }
         try {
-            create();
-            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            writeFailure = e;
+            if (Files.isRegularFile(file) && Files.size(file) > MAX_FILE_BYTES) {
+                stopPersisting("history file " + file + " is larger than " + MAX_FILE_BYTES
+                        + " bytes: not read, and this shell's commands are not saved in it");
+                return;
+            }
+            super.load();
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            stopPersisting("history not read from " + file + ": " + message(e) + " (this shell's commands are not saved)");
         }
     }
 
-    /** Why the file stopped being written, if it did (the shell says so once). */
-    Optional<IOException> writeFailure() {
-        return Optional.ofNullable(writeFailure);
-    }
-
-    /** The entries, oldest first, with their numbers. */
-    List<Entry> entries() {
-        List<Entry> out = new ArrayList<>(entries.size());
-        long n = dropped + 1;
-        for (String e : entries) {
-            out.add(new Entry(n++, e));
+    @Override
+    protected void addHistoryLine(Path path, String line, boolean checkDuplicates) {
+        if (line.length() <= MAX_LINE && !line.isBlank()) {
+            super.addHistoryLine(path, line, checkDuplicates);
         }
-        return out;
     }
 
     /**
-     * Expands a history reference: {@code !!}, {@code !n}, {@code !-n}.
-     *
-     * @return empty if the reference is malformed or names no entry
+     * Whether the next {@link #add} is to be dropped: set by the shell's history expansion, which
+     * runs just before JLine adds the line, when a recall failed ({@code !9: event not found}); such
+     * a line is no command to remember.
      */
-    Optional<String> recall(String reference) {
-        if (!reference.startsWith("!") || entries.isEmpty()) {
-            return Optional.empty();
+    void refuseNext(boolean refuse) {
+        refuseNext = refuse;
+    }
+
+    @Override
+    public void add(Instant time, String line) {
+        boolean refuse = refuseNext;
+        refuseNext = false;
+        if (!refuse && line.length() <= MAX_LINE) {
+            super.add(time, line);
         }
-        String ref = reference.substring(1);
-        long number;
-        if (ref.equals("!")) {
-            number = dropped + entries.size();
-        } else {
-            try {
-                long n = Long.parseLong(ref);
-                number = n < 0 ? dropped + entries.size() + 1 + n : n;
-            } catch (NumberFormatException e) {
-                return Optional.empty();
+    }
+
+    /**
+     * Rewrites the file with its newest {@code max} commands, leaving out those this history does
+     * not keep (blank, longer than {@value #MAX_LINE}), then reads it again. JLine's own trimming
+     * would keep over-long lines and drop every earlier duplicate of a command, renumbering the
+     * history; this keeps it as typed.
+     */
+    @Override
+    protected void trimHistory(Path path, int max) throws IOException {
+        if (Files.size(path) > MAX_FILE_BYTES) {
+            throw new IOException("the file grew larger than " + MAX_FILE_BYTES + " bytes");
+        }
+        ArrayDeque<String> newest = new ArrayDeque<>(max + 1);
+        for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+            if (line.length() <= MAX_LINE && !line.isBlank()) {
+                newest.addLast(line);
+                if (newest.size() > max) {
+                    newest.removeFirst();
+                }
             }
         }
-        long index = number - dropped - 1;
-        if (index < 0 || index >= entries.size()) {
-            return Optional.empty();
+        Path tmp = Files.createTempFile(path.toAbsolutePath().getParent(), path.getFileName().toString(), ".tmp");
+        try {
+            Files.write(tmp, newest, StandardCharsets.UTF_8);
+            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
-        return Optional.of(entries().get((int) index).line());
+        super.load();
     }
 
-    private void remember(String line) {
-        entries.addLast(line);
-        if (entries.size() > MAX_ENTRIES) {
-            entries.removeFirst();
-            dropped++;
+    /** Appends the commands not yet in the file; a failure stops the saving, with one warning. */
+    @Override
+    public void save() {
+        if (file == null || !persist) {
+            return;
         }
-    }
-
-    private void create() throws IOException {
-        if (!Files.exists(file)) {
+        try {
             createPrivate(file);
+            super.save();
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            stopPersisting("history not saved to " + file + ": " + message(e));
         }
+    }
+
+    private void stopPersisting(String why) {
+        persist = false;
+        warning = why;
+    }
+
+    private static String message(Exception e) {
+        Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
+        String m = t.getMessage();
+        String kind = t.getClass().getSimpleName();
+        return m == null || m.isBlank() ? kind : kind + ": " + m.lines().findFirst().orElse(m);
     }
 
     private static void createPrivate(Path path) throws IOException {
+        if (Files.exists(path)) {
+            return;
+        }
+        Path parent = path.getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
         try {
             if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
                 Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -172,18 +197,5 @@ final class CommandHistory {
         } catch (FileAlreadyExistsException e) {
             // another shell created it meanwhile: use it
         }
-    }
-
-    private void rewrite() throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        createPrivate(tmp);
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING)) {
-            for (String e : entries) {
-                w.write(e);
-                w.write('\n');
-            }
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
     }
 }

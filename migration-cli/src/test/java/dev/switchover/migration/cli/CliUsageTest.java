@@ -60,9 +60,10 @@ class CliUsageTest {
     }
 
     @Test
-    void monitorHelpExplainsHistory() {
+    void monitorHelpExplainsHistoryKeysAndHowToLeave() {
         assertThat(Main.execute("monitor", "--help")).isZero();
-        assertThat(out()).contains("--qmp", "--history-file", "--no-history", "!n");
+        assertThat(out()).contains("--qmp", "--history-file", "--no-history", "!n", "TAB", "Ctrl-R", "Ctrl-C",
+                "quit, q, exit or Ctrl-D", "machine keeps running");
     }
 
     @Test

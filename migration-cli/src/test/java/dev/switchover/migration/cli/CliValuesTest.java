@@ -5,15 +5,13 @@ import dev.switchover.migration.api.MigrationRamStats;
 import dev.switchover.migration.api.MigrationStatus;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringReader;
 import java.io.StringWriter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Durations, the progress bar and display, and the bounded line reader. */
+/** Durations, the progress bar and display. */
 class CliValuesTest {
 
     @Test
@@ -97,17 +95,5 @@ class CliValuesTest {
         d.show(MigrationInfo.builder().status(MigrationStatus.ACTIVE).build(), null, 0);
         d.note("advisor: x");
         assertThat(text.toString()).isEqualTo("advisor: x" + System.lineSeparator());
-    }
-
-    @Test
-    void linesAreReadWithAnyLineEndAndTooLongOnesAreSkipped() throws IOException {
-        BoundedLineReader r = new BoundedLineReader(new StringReader("a\r\nb\rc\n" + "x".repeat(20) + "\nd"), 8);
-        assertThat(r.readLine()).isEqualTo("a");
-        assertThat(r.readLine()).isEqualTo("b");
-        assertThat(r.readLine()).isEqualTo("c");
-        assertThatThrownBy(r::readLine).isInstanceOf(BoundedLineReader.LineTooLongException.class)
-                .hasMessage("line longer than 8 characters, ignored");
-        assertThat(r.readLine()).isEqualTo("d");
-        assertThat(r.readLine()).isNull();
     }
 }
