@@ -145,7 +145,7 @@ public final class BandwidthMeter {
 
     /** The switchover bandwidth: {@code avail-switchover-bandwidth} if set, else the link capacity. */
     public long switchoverBandwidth(long availSwitchoverBandwidth) {
-        return availSwitchoverBandwidth > 0 ? availSwitchoverBandwidth : linkCapacity;
+        return SwitchoverPolicy.switchoverBandwidth(availSwitchoverBandwidth, linkCapacity);
     }
 
     public long windowsClosed() {

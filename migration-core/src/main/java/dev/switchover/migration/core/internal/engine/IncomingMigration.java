@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The destination side of one migration, on its own thread: accept one connection, load every
@@ -42,7 +41,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * a {@code loadSection} that never returns fails the migration with "device 'ram0' did not
  * return from loadSection(PART) within 2000 ms", which the source hears on the return path; the
  * end of the migration then runs on a new thread without the hung device. A failure is
- * published as {@code failing} at once; {@code failed} follows once every device is cleaned up.
+ * published as {@code failing} at once; {@code failed} follows once every device is cleaned up
+ * ({@link MigrationOutcome}). The statuses — {@code setup}, {@code active}, then {@code completed},
+ * or {@code failing} and {@code failed} — follow the one table of {@link MigrationStateMachine}.
  */
 public final class IncomingMigration implements Runnable {
 
@@ -54,11 +55,10 @@ public final class IncomingMigration implements Runnable {
     private final DeviceCallGuard calls;
     /** Devices whose {@code loadCleanup} is still due; a hung device is taken out. */
     private final DeviceCleanups cleanups;
-    /** How the migration ends; the first decision wins. */
-    private final AtomicReference<MigrationStatus> outcome = new AtomicReference<>();
     private final AtomicBoolean sourceTold = new AtomicBoolean();
-    private volatile MigrationStatus status = MigrationStatus.SETUP;
-    private volatile String error;
+    private final MigrationStateMachine states;
+    /** How the migration ends; the first decision wins. */
+    private final MigrationOutcome outcome;
     private volatile MigrationChannel channel;
     private volatile boolean returnPath;
 
@@ -67,6 +67,11 @@ public final class IncomingMigration implements Runnable {
         this.listener = listener;
         this.calls = new DeviceCallGuard(machine.deviceCallTimeout(), this::deviceHung);
         this.cleanups = new DeviceCleanups(calls, "loadCleanup", MigrationDevice::loadCleanup);
+        this.states = new MigrationStateMachine("incoming migration on " + listener.boundUri(),
+                (from, to) -> machine.statusChanged(to));
+        this.outcome = new MigrationOutcome(states,
+                reason -> LOG.log(System.Logger.Level.WARNING, "incoming migration failed: {0}", reason));
+        states.transition(MigrationStatus.NONE, MigrationStatus.SETUP);
     }
 
     /** Where this destination listens (the actual port for {@code tcp:...:0}). */
@@ -76,15 +81,13 @@ public final class IncomingMigration implements Runnable {
 
     /** QEMU's destination reply: the status, and the reason once failed. */
     public MigrationInfo info() {
-        MigrationInfo.Builder b = MigrationInfo.builder().status(status);
-        if (error != null) {
-            b.errorDesc(error);
-        }
+        MigrationInfo.Builder b = MigrationInfo.builder().status(states.current());
+        outcome.failure().ifPresent(b::errorDesc);
         return b.build();
     }
 
     public MigrationStatus status() {
-        return status;
+        return states.current();
     }
 
     /** Stops waiting or loading; the machine stays in {@code inmigrate}. */
@@ -116,13 +119,13 @@ public final class IncomingMigration implements Runnable {
             try (listener) {
                 channel = listener.accept();
             }
-            setStatus(MigrationStatus.ACTIVE);
+            states.transition(MigrationStatus.SETUP, MigrationStatus.ACTIVE);
             load(devices);
             machine.changeRunState(RunState.RUNNING);
             if (returnPath) {
                 ReturnPath.write(channel.output(), new ReturnPathMessage.Shut(0));
             }
-            decide(MigrationStatus.COMPLETED, null);
+            outcome.decide(MigrationStatus.COMPLETED, null);
         } catch (AbandonedCallException e) {
             throw e;
         } catch (Throwable t) {
@@ -135,18 +138,7 @@ public final class IncomingMigration implements Runnable {
             if (t instanceof java.io.EOFException) {
                 reason = "the migration stream ended early (the source went away?)";
             }
-            decide(MigrationStatus.FAILED, reason);
-        }
-    }
-
-    private void decide(MigrationStatus s, String reason) {
-        if (!outcome.compareAndSet(null, s)) {
-            return;
-        }
-        if (s == MigrationStatus.FAILED) {
-            error = reason;
-            LOG.log(System.Logger.Level.WARNING, "incoming migration failed: {0}", reason);
-            setStatus(MigrationStatus.FAILING);
+            outcome.decide(MigrationStatus.FAILED, reason);
         }
     }
 
@@ -156,14 +148,11 @@ public final class IncomingMigration implements Runnable {
      * migration thread or, after a hang, on a new one.
      */
     private void finish() {
-        MigrationStatus end = outcome.get();
-        if (end == MigrationStatus.FAILED) {
-            tellSource(error);
-        }
+        outcome.failure().ifPresent(this::tellSource);
         cleanups.runAll();
         closeQuietly();
         calls.close();
-        setStatus(end);
+        outcome.publish();
     }
 
     /**
@@ -171,10 +160,8 @@ public final class IncomingMigration implements Runnable {
      * using the return path), then end the migration without that device.
      */
     private void deviceHung(HungCall hung) {
-        decide(MigrationStatus.FAILED, hung.describe());
-        if (outcome.get() == MigrationStatus.FAILED) {
-            tellSource(error);
-        }
+        outcome.decide(MigrationStatus.FAILED, hung.describe());
+        outcome.failure().ifPresent(this::tellSource);
         cleanups.finishWithout(hung, "migration-in-end", this::finish);
     }
 
@@ -328,17 +315,6 @@ public final class IncomingMigration implements Runnable {
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "could not tell the source why loading failed", e);
         }
-    }
-
-    /** Publishes a status change unless it would leave a terminal or failing status; any thread. */
-    private synchronized void setStatus(MigrationStatus s) {
-        MigrationStatus old = status;
-        if (old == s || (old.isTerminal() && old != MigrationStatus.NONE)
-                || (old == MigrationStatus.FAILING && s != MigrationStatus.FAILED)) {
-            return;
-        }
-        status = s;
-        machine.statusChanged(s);
     }
 
     private void closeQuietly() {

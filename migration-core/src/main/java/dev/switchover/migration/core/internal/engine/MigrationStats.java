@@ -30,7 +30,7 @@ public final class MigrationStats {
     private final List<DeviceSlot> devices;
     private final java.util.function.Supplier<MigrationParameters> parameters;
 
-    private volatile MigrationStatus status = MigrationStatus.SETUP;
+    private final MigrationStateMachine states;
     private final long startNanos;
     private volatile long setupNanos = -1;
     private volatile long endNanos = -1;
@@ -47,26 +47,31 @@ public final class MigrationStats {
     private volatile long lastPages = -1;
     private volatile LongSupplier transferred = () -> 0;
 
+    /**
+     * @param states the migration's status; {@link #statusChanged} must hear its changes
+     */
     public MigrationStats(LongSupplier nanoClock, BandwidthMeter meter, List<DeviceSlot> devices,
-                          java.util.function.Supplier<MigrationParameters> parameters) {
+                          java.util.function.Supplier<MigrationParameters> parameters, MigrationStateMachine states) {
         this.clock = nanoClock;
         this.meter = meter;
         this.devices = List.copyOf(devices);
         this.parameters = parameters;
+        this.states = states;
         this.startNanos = nanoClock.getAsLong();
     }
 
     // ------------------------------------------------------------------ written by the migration thread
 
-    public void status(MigrationStatus s) {
-        status = s;
+    /** The status changed to {@code s} ({@link MigrationStateMachine.Listener}): the clock stops at the end. */
+    public void statusChanged(MigrationStatus s) {
         if (s.isTerminal() && endNanos < 0) {
             endNanos = clock.getAsLong();
         }
     }
 
+    /** The status now, from the migration's {@link MigrationStateMachine}. */
     public MigrationStatus status() {
-        return status;
+        return states.current();
     }
 
     public void transferredFrom(LongSupplier bytes) {
@@ -154,6 +159,11 @@ public final class MigrationStats {
         return meter.switchoverBandwidth(parameters.get().availSwitchoverBandwidth());
     }
 
+    /** The parameters now (they may change during a migration). */
+    public MigrationParameters parameters() {
+        return parameters.get();
+    }
+
     /** Threshold for the current parameters and bandwidth. */
     public long threshold() {
         return SwitchoverPolicy.threshold(switchoverBandwidth(), parameters.get().downtimeLimitMs());
@@ -211,7 +221,7 @@ public final class MigrationStats {
     /** The measured downtime; empty until the migration completed. */
     public OptionalLong measuredDowntimeMs() {
         long d = downtimeMs;
-        return status == MigrationStatus.COMPLETED && d >= 0 ? OptionalLong.of(d) : OptionalLong.empty();
+        return status() == MigrationStatus.COMPLETED && d >= 0 ? OptionalLong.of(d) : OptionalLong.empty();
     }
 
     public long linkBandwidth() {
@@ -235,7 +245,7 @@ public final class MigrationStats {
 
     /** {@code query-migrate}, computed now, with QEMU's presence rules. */
     public MigrationInfo toInfo() {
-        MigrationStatus s = status;
+        MigrationStatus s = states.current();
         MigrationInfo.Builder b = MigrationInfo.builder().status(s);
         error().ifPresent(b::errorDesc);
         if (s == MigrationStatus.SETUP || s == MigrationStatus.FAILED || s == MigrationStatus.CANCELLED

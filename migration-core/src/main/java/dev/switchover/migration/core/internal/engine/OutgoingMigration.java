@@ -30,7 +30,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The source side of one migration, run on its own migration thread: setup, the pre-copy loop,
@@ -51,7 +50,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *       {@code error-desc} as soon as it arrives, instead of the broken pipe it causes.
  *   <li>The status becomes terminal only once every device is cleaned up, so a client that sees
  *       {@code failed} can start a new migration at once. After an error and until then it is
- *       {@code failing} (QEMU 11.0), with the {@code error-desc} already set.
+ *       {@code failing} (QEMU 11.0), with the {@code error-desc} already set. The statuses follow
+ *       the one table of {@link MigrationStateMachine}; {@link MigrationOutcome} decides the end,
+ *       and a cancel once the destination has the machine is moot.
  *   <li>Downtime is measured from the stop to the destination's acknowledgement on the return
  *       path (to the end of the stream for {@code file:}), beside the prediction made at the stop.
  * </ul>
@@ -72,6 +73,7 @@ public final class OutgoingMigration implements Runnable {
     private final MigrationUri uri;
     private final List<DeviceSlot> devices;
     private final BandwidthMeter meter = new BandwidthMeter();
+    private final MigrationStateMachine states;
     private final MigrationStats stats;
     private final DeviceCallGuard calls;
     private final PassRecorder passes;
@@ -82,10 +84,9 @@ public final class OutgoingMigration implements Runnable {
     /** Devices whose {@code saveCleanup} is still due, in section order; a hung device is taken out. */
     private final DeviceCleanups cleanups;
     /** How the migration ends; the first decision wins (a hang may decide while the thread is stuck). */
-    private final AtomicReference<Outcome> outcome = new AtomicReference<>();
+    private final MigrationOutcome outcome;
     /** Section id of each active device: its position among them, fixed at setup. Migration thread only. */
     private final Map<DeviceSlot, Integer> sectionIds = new IdentityHashMap<>();
-    private volatile boolean cancelRequested;
     private volatile boolean wakeRequested;
     private volatile MigrationChannel channel;
     private volatile TrackingChannel tracking;
@@ -102,13 +103,19 @@ public final class OutgoingMigration implements Runnable {
         this.devices = machine.devices();
         this.calls = new DeviceCallGuard(machine.deviceCallTimeout(), this::deviceHung);
         this.cleanups = new DeviceCleanups(calls, "saveCleanup", MigrationDevice::saveCleanup);
-        this.stats = new MigrationStats(machine::nanoTime, meter, devices, machine::parameters);
+        this.states = new MigrationStateMachine("migration to " + uri.text(), this::statusChanged);
+        this.stats = new MigrationStats(machine::nanoTime, meter, devices, machine::parameters, states);
+        this.outcome = new MigrationOutcome(states, error -> {
+            stats.error(error);
+            LOG.log(System.Logger.Level.WARNING, "migration to {0} failed: {1}", uri, error);
+        });
         stats.transferredFrom(() -> {
             StreamWriter w = writer;
             return w == null ? 0 : w.bytesWritten();
         });
         this.passes = new PassRecorder(stats, () -> machine.runState() == RunState.FINISH_MIGRATE);
         this.pings = new PingProbe(machine::nanoTime, meter, stats);
+        states.transition(MigrationStatus.NONE, MigrationStatus.SETUP);
     }
 
     /** The figures {@code query-migrate} reports; safe from any thread. */
@@ -121,19 +128,15 @@ public final class OutgoingMigration implements Runnable {
         return MigrationReports.of(stats, passes, devices, startedAt, uri.text());
     }
 
-    /** Asks the migration to stop; the migration thread ends it as {@code cancelled}. */
+    /**
+     * Asks the migration to stop; the migration thread ends it as {@code cancelled}. Moot once
+     * the end is decided: after a failure, or once the destination has the machine.
+     */
     public void cancel() {
-        MigrationStatus now = stats.status();
-        if (now.isTerminal() || now == MigrationStatus.FAILING || cancelRequested) {
-            return;
+        if (outcome.requestCancel()) {
+            closeChannel();
+            wake();
         }
-        cancelRequested = true;
-        setStatus(MigrationStatus.CANCELLING);
-        MigrationChannel c = channel;
-        if (c != null) {
-            closeQuietly(c);
-        }
-        wake();
     }
 
     /** A parameter changed: end any wait now so it takes effect in this window. */
@@ -159,11 +162,10 @@ public final class OutgoingMigration implements Runnable {
         }
     }
 
-    /** Runs the migration and decides how it ends; an abandoned call unwinds through. */
+    /** Runs the migration (which decides {@code completed} at the handover) or decides how it failed. */
     private void migrateAndDecide() {
         try {
             migrate();
-            decide(MigrationStatus.COMPLETED, null);
         } catch (AbandonedCallException e) {
             throw e;
         } catch (Throwable t) {
@@ -171,22 +173,19 @@ public final class OutgoingMigration implements Runnable {
             if (hung.isPresent()) {
                 throw new AbandonedCallException(hung.get());
             }
-            if (cancelRequested || t instanceof CancelledException || t instanceof InterruptedException) {
-                decide(MigrationStatus.CANCELLED, null);
+            if (outcome.cancelRequested() || t instanceof CancelledException || t instanceof InterruptedException) {
+                outcome.decide(MigrationStatus.CANCELLED, null);
             } else {
-                decide(MigrationStatus.FAILED, describe(t));
+                outcome.decide(MigrationStatus.FAILED, describe(t));
             }
         }
     }
 
     private void migrate() throws Exception {
-        setStatus(MigrationStatus.SETUP);
         List<DeviceSlot> active = activeDevices();
         cleanups.addAll(active);
         channel = Transports.connect(uri, CONNECT_TIMEOUT);
-        if (cancelRequested) {
-            throw new CancelledException();
-        }
+        checkCancelled();
         tracking = new TrackingChannel(StreamWaits.writes(channel.output(), calls));
         writer = new StreamWriter(tracking, BUFFER_BYTES);
         if (channel.hasReturnPath()) {
@@ -197,39 +196,23 @@ public final class OutgoingMigration implements Runnable {
                 machine::passStarted, passes);
         stats.remember(loop.exactPass());
         stats.setupDone();
-        setStatus(MigrationStatus.ACTIVE);
+        states.transition(MigrationStatus.SETUP, MigrationStatus.ACTIVE);
         meter.start(machine.nanoTime(), writer.bytesWritten());
         while (true) {
             checkCancelled();
             checkDestination();
-            RoundDecision d = loop.next(machine.nanoTime());
-            if (d instanceof RoundDecision.Switchover) {
-                break;
+            switch (loop.next(machine.nanoTime())) {
+                case RoundDecision.Switchover s -> {
+                    switchover(loop, active, s.why());
+                    return;
+                }
+                case RoundDecision.Wait w -> {
+                    ping();
+                    flush();
+                    waitUntil(w.untilNanos());
+                }
+                case RoundDecision.Iterate it -> iterate(it.devices());
             }
-            if (d instanceof RoundDecision.Wait w) {
-                ping();
-                flush();
-                waitUntil(w.untilNanos());
-            } else if (d instanceof RoundDecision.Iterate it) {
-                iterate(it.devices());
-            }
-        }
-        switchover(loop, active);
-    }
-
-    /**
-     * Records how the migration ends, unless that was decided already. A failure is published
-     * at once ({@code failing} with its {@code error-desc}); the terminal status waits for
-     * {@link #finish()}.
-     */
-    private void decide(MigrationStatus status, String error) {
-        if (!outcome.compareAndSet(null, new Outcome(status, error))) {
-            return;
-        }
-        if (status == MigrationStatus.FAILED) {
-            stats.error(error);
-            LOG.log(System.Logger.Level.WARNING, "migration to {0} failed: {1}", uri, error);
-            setStatus(MigrationStatus.FAILING);
         }
     }
 
@@ -240,18 +223,17 @@ public final class OutgoingMigration implements Runnable {
      * these cleanups hangs too, the next thread carries on with the devices after it.
      */
     private void finish() {
-        Outcome o = outcome.get();
         resumeIfStopped();
         cleanups.runAll();
         closeChannel();
         calls.close();
-        setStatus(o.status());
+        outcome.publish();
         machine.outgoingMigrationEnded();
     }
 
     /** The watchdog gave up on a device call: end the migration without that device. */
     private void deviceHung(HungCall hung) {
-        decide(MigrationStatus.FAILED, hung.describe());
+        outcome.decide(MigrationStatus.FAILED, hung.describe());
         closeChannel();
         cleanups.finishWithout(hung, "migration-out-end", this::finish);
     }
@@ -330,18 +312,19 @@ public final class OutgoingMigration implements Runnable {
         }
     }
 
-    private void switchover(PrecopyLoop loop, List<DeviceSlot> active)
+    private void switchover(PrecopyLoop loop, List<DeviceSlot> active, SwitchoverDecision.Reasons why)
             throws IOException, DeviceCallException, InterruptedException {
         SwitchoverEvent event = new SwitchoverEvent();
         event.begin();
-        long predicted = stats.expectedDowntimeMs().orElse(-1);
+        LOG.log(System.Logger.Level.DEBUG, "migration to {0} switches over: {1}", uri, why.describe());
+        long predicted = why.predictedDowntimeMs().orElse(-1);
         stats.predictedDowntimeMs(predicted);
         long stopNanos = machine.nanoTime();
         stoppedFrom = machine.changeRunState(RunState.FINISH_MIGRATE);
         long bytesAtStop = writer.bytesWritten();
         stats.precopyBytes(bytesAtStop);
         stats.remember(loop.exactPass());
-        setStatus(MigrationStatus.DEVICE);
+        states.transition(MigrationStatus.ACTIVE, MigrationStatus.DEVICE);
         for (DeviceSlot s : active) {
             int sid = sectionId(s);
             SectionWriter w = writer.beginSection(SectionKind.END, sid, s.section(), s.instance(),
@@ -356,6 +339,10 @@ public final class OutgoingMigration implements Runnable {
         stats.downtimeBytes(writer.bytesWritten() - bytesAtStop);
         if (channel.hasReturnPath()) {
             awaitDestinationRunning();
+        }
+        // the destination has the machine: completed, and a cancel from now on is moot (one that came first wins)
+        if (!outcome.handOver()) {
+            throw new CancelledException();
         }
         long downtime = (machine.nanoTime() - stopNanos) / 1_000_000;
         stats.downtimeMs(downtime);
@@ -459,7 +446,7 @@ public final class OutgoingMigration implements Runnable {
     private void waitUntil(long deadlineNanos) throws InterruptedException {
         synchronized (wakeup) {
             wakeRequested = false;
-            while (!cancelRequested && !wakeRequested) {
+            while (!outcome.cancelRequested() && !wakeRequested) {
                 long left = deadlineNanos - machine.nanoTime();
                 if (left <= 0) {
                     return;
@@ -470,30 +457,15 @@ public final class OutgoingMigration implements Runnable {
     }
 
     private void checkCancelled() {
-        if (cancelRequested) {
+        if (outcome.cancelRequested()) {
             throw new CancelledException();
         }
     }
 
-    /** Publishes a status change unless it would leave a terminal, cancelling or failing status; any thread. */
-    private void setStatus(MigrationStatus s) {
-        synchronized (stats) {
-            MigrationStatus old = stats.status();
-            if (old == s && s != MigrationStatus.SETUP) {
-                return;
-            }
-            if (old.isTerminal() && old != MigrationStatus.NONE) {
-                return;
-            }
-            if (old == MigrationStatus.CANCELLING && s != MigrationStatus.CANCELLED && s != MigrationStatus.FAILED) {
-                return;
-            }
-            if (old == MigrationStatus.FAILING && s != MigrationStatus.FAILED) {
-                return;
-            }
-            stats.status(s);
-            machine.statusChanged(s); // under the lock, so events keep the order of the changes
-        }
+    /** The state machine's listener: stops the clock at the end and announces the change, in order. */
+    private void statusChanged(MigrationStatus from, MigrationStatus to) {
+        stats.statusChanged(to);
+        machine.statusChanged(to);
     }
 
     /**
@@ -536,10 +508,6 @@ public final class OutgoingMigration implements Runnable {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "closing the migration channel failed", e);
         }
-    }
-
-    /** How a migration ends: its terminal status and, for {@code failed}, why. */
-    private record Outcome(MigrationStatus status, String error) {
     }
 
     /** The destination reported on the return path that it failed. */

@@ -7,18 +7,16 @@ import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
- * One round of the source's pre-copy loop (DESIGN §3), free of I/O so it can be driven with a
- * fake clock:
+ * One round of the source's pre-copy loop (DESIGN §3): gathers the inputs of the pure
+ * {@link SwitchoverPolicy#decide} — the pending queries, the bandwidth, the fixed cost, the
+ * parameters — and acts on what it decides. Driven by the caller's clock, so it can be tested
+ * with a fake one:
  * <pre>
- * every window (100 ms): bandwidth update; threshold = switchover bw × downtime-limit
- * q = query(ESTIMATE)
- * if q.total ≤ threshold:                           pass += 1; q = query(EXACT)
- * else if nothing iterable now:                     pass += 1; q = query(EXACT), at most once per window
- *                                                   (else wait for the next window)
- * remember q
- * if q is EXACT and q.total ≤ threshold:  switchover
- * else if nothing iterable now:            wait for the next window or a parameter change
- * else:                                    iterate the devices with iterable data
+ * every window (100 ms): bandwidth update
+ * q = query(ESTIMATE); decide
+ * QueryExact:  pass += 1; q = query(EXACT); decide again on it
+ * remember q (remaining, expected-downtime)
+ * Switchover / Iterate the devices with iterable data / Wait for the next window
  * </pre>
  * An EXACT query forced by drained iterable data is limited to one per window: with stop-copy
  * data above the threshold and a device that finds a little new dirt at every sync, each such
@@ -27,6 +25,12 @@ import java.util.function.LongSupplier;
  * is never limited, so no switchover decision waits.
  */
 public final class PrecopyLoop {
+
+    /**
+     * Nothing holds a switchover back yet; QEMU's {@code pause-before-switchover} and
+     * {@code switchover-ack} would feed this input of the decision.
+     */
+    private static final boolean SWITCHOVER_ALLOWED = true;
 
     private final PendingAggregator pending;
     private final BandwidthMeter meter;
@@ -61,34 +65,31 @@ public final class PrecopyLoop {
         if (meter.tick(nowNanos, bytesTotal.getAsLong())) {
             stats.windowClosed(BandwidthMeter.WINDOW_NANOS);
         }
-        long threshold = stats.threshold();
         PendingSnapshot q = pending.query(QueryMode.ESTIMATE);
+        SwitchoverPolicy.Inputs in = new SwitchoverPolicy.Inputs(q, false, meter.linkCapacity(), stats.fixedCostMs(),
+                stats.parameters(), SWITCHOVER_ALLOWED, lastForcedExactWindow == meter.windowsClosed());
+        SwitchoverDecision d = SwitchoverPolicy.decide(in);
         boolean exact = false;
-        if (SwitchoverPolicy.needsExactQuery(q.total(), q.iterableNow(), threshold)) {
-            boolean forced = q.total().total() > threshold;
-            if (forced && lastForcedExactWindow == meter.windowsClosed()) {
-                stats.remember(q);
-                return new RoundDecision.Wait(meter.windowEnd());
-            }
-            if (forced) {
+        if (d instanceof SwitchoverDecision.QueryExact x) {
+            if (x.why().rule() == SwitchoverDecision.Rule.NOTHING_ITERABLE) {
                 lastForcedExactWindow = meter.windowsClosed();
             }
             q = exactPass();
             exact = true;
+            d = SwitchoverPolicy.decide(in.withExact(q));
         }
         stats.remember(q);
-        RoundDecision decision;
-        if (SwitchoverPolicy.canSwitchover(exact, q.total(), threshold)) {
-            decision = new RoundDecision.Switchover(q);
-        } else if (q.iterableNow() == 0) {
-            decision = new RoundDecision.Wait(meter.windowEnd());
-        } else {
-            decision = new RoundDecision.Iterate(q.iterableDevices());
-        }
+        RoundDecision round = switch (d) {
+            case SwitchoverDecision.Switchover s -> new RoundDecision.Switchover(q, s.why());
+            case SwitchoverDecision.Iterate i -> new RoundDecision.Iterate(q.iterableDevices(), i.why());
+            case SwitchoverDecision.Wait w -> new RoundDecision.Wait(meter.windowEnd(), w.why());
+            case SwitchoverDecision.QueryExact x -> throw new IllegalStateException(
+                    "asked for another EXACT query on the EXACT figures of this round: " + x.why().describe());
+        };
         if (exact) {
-            trace(q, threshold, decision);
+            trace(q, round);
         }
-        return decision;
+        return round;
     }
 
     /**
@@ -103,15 +104,18 @@ public final class PrecopyLoop {
         return q;
     }
 
-    private void trace(PendingSnapshot q, long threshold, RoundDecision decision) {
+    private void trace(PendingSnapshot q, RoundDecision round) {
         MigrationPassEvent e = new MigrationPassEvent();
         if (e.isEnabled()) {
+            SwitchoverDecision.Reasons why = round.why();
             e.pass = stats.pass();
             e.total = q.total().total();
             e.iterable = q.iterableNow();
-            e.threshold = threshold;
-            e.switchoverBandwidth = stats.switchoverBandwidth();
-            e.decision = switch (decision) {
+            e.threshold = why.thresholdBytes();
+            e.switchoverBandwidth = why.switchoverBandwidth();
+            e.predictedDowntimeMs = why.predictedDowntimeMs().orElse(-1);
+            e.rule = why.rule().name();
+            e.decision = switch (round) {
                 case RoundDecision.Iterate i -> "iterate";
                 case RoundDecision.Wait w -> "wait";
                 case RoundDecision.Switchover s -> "switchover";

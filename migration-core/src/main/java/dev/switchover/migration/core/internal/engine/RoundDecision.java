@@ -2,11 +2,18 @@ package dev.switchover.migration.core.internal.engine;
 
 import java.util.List;
 
-/** What one round of the pre-copy loop decided. */
+/**
+ * What one round of the pre-copy loop does: the {@link SwitchoverDecision} made concrete with
+ * the devices to iterate, the time to wait until or the figures to switch over on. Each carries
+ * the reasons of the decision.
+ */
 public sealed interface RoundDecision {
 
+    /** Why the round decided this. */
+    SwitchoverDecision.Reasons why();
+
     /** Send a chunk of each of these devices' iterable data. */
-    record Iterate(List<DeviceSlot> devices) implements RoundDecision {
+    record Iterate(List<DeviceSlot> devices, SwitchoverDecision.Reasons why) implements RoundDecision {
         public Iterate {
             devices = List.copyOf(devices);
         }
@@ -16,10 +23,10 @@ public sealed interface RoundDecision {
      * Nothing can be iterated and what is left is above the threshold (stop-copy data): wait
      * until {@code untilNanos} (the next bandwidth window) or a parameter change. Never spin.
      */
-    record Wait(long untilNanos) implements RoundDecision {
+    record Wait(long untilNanos, SwitchoverDecision.Reasons why) implements RoundDecision {
     }
 
     /** An EXACT query of this round fits the threshold: stop the machine and complete. */
-    record Switchover(PendingSnapshot exact) implements RoundDecision {
+    record Switchover(PendingSnapshot exact, SwitchoverDecision.Reasons why) implements RoundDecision {
     }
 }

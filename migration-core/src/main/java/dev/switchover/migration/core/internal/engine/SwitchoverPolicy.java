@@ -1,58 +1,147 @@
 package dev.switchover.migration.core.internal.engine;
 
-import dev.switchover.migration.api.Pending;
+import dev.switchover.migration.api.Bytes;
+import dev.switchover.migration.api.MigrationParameters;
+import dev.switchover.migration.api.QueryMode;
+import dev.switchover.migration.core.internal.engine.SwitchoverDecision.Reasons;
+import dev.switchover.migration.core.internal.engine.SwitchoverDecision.Rule;
 
+import java.math.BigInteger;
+import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
- * The switchover arithmetic, as pure functions (DESIGN §3, QEMU's post-2026 loop).
+ * The switchover decision of DESIGN §3 (QEMU's post-2026 loop) as one pure function, {@link
+ * #decide}, and the arithmetic it shares with {@code query-migrate}. No I/O, no clock, no device
+ * call, no state: the {@link PrecopyLoop} gathers the inputs and acts on the result.
  *
  * <ul>
- *   <li>threshold = switchover bandwidth (bytes/ms) × {@code downtime-limit} (ms): what can be
- *       sent within the downtime budget;
+ *   <li>switchover bandwidth = {@code avail-switchover-bandwidth} if set, else the measured link
+ *       capacity; 0 means not known yet;
+ *   <li>threshold = switchover bandwidth (bytes/ms) × {@code downtime-limit} (ms), in exact integer
+ *       arithmetic, rounded down, saturating: what can be sent within the downtime budget. The
+ *       measured fixed cost is an input of the decision but does <em>not</em> enter the threshold
+ *       yet (DESIGN §3 wants {@code downtime-limit − fixed cost}; a later change does that);
  *   <li>ask EXACT when the estimate total is ≤ threshold (non-strict — QEMU's {@code <} vs
  *       {@code <=} mismatch let a stale estimate trigger a switchover) or nothing is iterable
- *       now (so stop-copy-only data still gets fresh figures);
- *   <li>switch over only on an EXACT result of this round with total ≤ threshold;
- *   <li>expected downtime = total ÷ bandwidth + the fixed cost of stopping and resuming;
- *       absent while the bandwidth is unknown (never a division blow-up).
+ *       now (so stop-copy-only data still gets fresh figures), the latter at most once per
+ *       bandwidth window;
+ *   <li>switch over only on an EXACT result of this round with total ≤ threshold, when
+ *       switchover is allowed. With the bandwidth unknown the threshold is 0, so only an EXACT
+ *       total of 0 (nothing at all to send) switches over;
+ *   <li>otherwise iterate while something is iterable, else wait for the next window or a
+ *       parameter change — never spin;
+ *   <li>expected downtime = total ÷ bandwidth, rounded up, + the fixed cost of stopping and
+ *       resuming; absent while the bandwidth is unknown (never a division blow-up).
  * </ul>
- * All arithmetic saturates; no figure can wrap.
+ * All arithmetic is exact and saturates; no figure can wrap, no input throws.
  */
 public final class SwitchoverPolicy {
+
+    private static final long MS_PER_S = 1000;
 
     private SwitchoverPolicy() {
     }
 
-    /** Bytes that fit in {@code downtimeLimitMs} at {@code bandwidthBytesPerSecond}, saturating. */
+    /**
+     * Everything one decision looks at.
+     *
+     * @param pending                    the machine-wide figures of a pending query
+     * @param exactThisRound             whether {@code pending} is the EXACT query of this round
+     *                                   (not an estimate, nor an EXACT result of an earlier round)
+     * @param measuredBandwidth          bytes/s the link was measured at (0 = not yet)
+     * @param fixedCostMs                the measured fixed cost of a switchover (stop, acknowledgement)
+     * @param parameters                 {@code downtime-limit} and {@code avail-switchover-bandwidth}
+     * @param switchoverAllowed          whether the switchover may start now (nothing pauses it yet)
+     * @param forcedExactTakenThisWindow whether this bandwidth window already had an EXACT query
+     *                                   forced by nothing being iterable
+     */
+    public record Inputs(PendingSnapshot pending, boolean exactThisRound, long measuredBandwidth, long fixedCostMs,
+                         MigrationParameters parameters, boolean switchoverAllowed,
+                         boolean forcedExactTakenThisWindow) {
+
+        public Inputs {
+            Objects.requireNonNull(pending, "pending");
+            Objects.requireNonNull(parameters, "parameters");
+        }
+
+        /** The same conditions, deciding on the EXACT figures {@code exact} of this round. */
+        public Inputs withExact(PendingSnapshot exact) {
+            return new Inputs(exact, true, measuredBandwidth, fixedCostMs, parameters, switchoverAllowed,
+                    forcedExactTakenThisWindow);
+        }
+    }
+
+    /** The decision for {@code in}; see the class comment for the rules. Pure and total. */
+    public static SwitchoverDecision decide(Inputs in) {
+        long bandwidth = switchoverBandwidth(in.parameters().availSwitchoverBandwidth(), in.measuredBandwidth());
+        long limit = in.parameters().downtimeLimitMs();
+        long threshold = threshold(bandwidth, limit);
+        long total = in.pending().total().total();
+        long iterable = Math.max(0, in.pending().iterableNow());
+        boolean exact = in.exactThisRound() && in.pending().mode() == QueryMode.EXACT;
+        boolean fits = total <= threshold;
+        long fixedCost = Math.max(0, in.fixedCostMs());
+        OptionalLong predicted = expectedDowntimeMs(total, bandwidth, fixedCost);
+        java.util.function.Function<Rule, Reasons> why =
+                rule -> new Reasons(rule, exact, total, iterable, threshold, bandwidth, limit, fixedCost, predicted);
+        if (exact) {
+            if (fits && in.switchoverAllowed()) {
+                return new SwitchoverDecision.Switchover(why.apply(Rule.EXACT_WITHIN_THRESHOLD));
+            }
+            Rule rule = fits ? Rule.SWITCHOVER_NOT_ALLOWED
+                    : iterable > 0 ? Rule.ABOVE_THRESHOLD : Rule.ABOVE_THRESHOLD_NOTHING_ITERABLE;
+            return iterable > 0 ? new SwitchoverDecision.Iterate(why.apply(rule))
+                    : new SwitchoverDecision.Wait(why.apply(rule));
+        }
+        if (fits) {
+            return new SwitchoverDecision.QueryExact(why.apply(Rule.ESTIMATE_WITHIN_THRESHOLD));
+        }
+        if (iterable == 0) {
+            return in.forcedExactTakenThisWindow()
+                    ? new SwitchoverDecision.Wait(why.apply(Rule.NOTHING_ITERABLE_ALREADY_QUERIED))
+                    : new SwitchoverDecision.QueryExact(why.apply(Rule.NOTHING_ITERABLE));
+        }
+        return new SwitchoverDecision.Iterate(why.apply(Rule.ABOVE_THRESHOLD));
+    }
+
+    /** The switchover bandwidth: {@code availSwitchoverBandwidth} if set (> 0), else {@code measured}; never negative. */
+    public static long switchoverBandwidth(long availSwitchoverBandwidth, long measured) {
+        return availSwitchoverBandwidth > 0 ? availSwitchoverBandwidth : Math.max(0, measured);
+    }
+
+    /**
+     * Bytes that fit in {@code downtimeLimitMs} at {@code bandwidthBytesPerSecond}: exactly
+     * {@code ⌊bandwidth × limit ÷ 1000⌋}, saturating; 0 when either is not positive.
+     */
     public static long threshold(long bandwidthBytesPerSecond, long downtimeLimitMs) {
         if (bandwidthBytesPerSecond <= 0 || downtimeLimitMs <= 0) {
             return 0;
         }
-        double bytes = (double) bandwidthBytesPerSecond / 1000.0 * (double) downtimeLimitMs;
-        return bytes >= (double) Long.MAX_VALUE ? Long.MAX_VALUE : (long) bytes;
-    }
-
-    /** Whether this round must ask for EXACT figures, given the estimate. */
-    public static boolean needsExactQuery(Pending estimate, long iterableNow, long threshold) {
-        return estimate.total() <= threshold || iterableNow == 0;
-    }
-
-    /** Whether to switch over: only on an EXACT query of this round, total within the threshold. */
-    public static boolean canSwitchover(boolean exactThisRound, Pending figures, long threshold) {
-        return exactThisRound && figures.total() <= threshold;
+        return mulDiv(bandwidthBytesPerSecond, downtimeLimitMs, MS_PER_S, false);
     }
 
     /**
-     * Expected downtime in ms: {@code totalBytes ÷ bandwidth + fixedCostMs}, rounded up;
-     * empty when the bandwidth is not known yet.
+     * Expected downtime in ms: {@code ⌈totalBytes × 1000 ÷ bandwidth⌉ + fixedCostMs}, saturating
+     * (a negative figure counts as 0); empty when the bandwidth is not known yet.
      */
     public static OptionalLong expectedDowntimeMs(long totalBytes, long bandwidthBytesPerSecond, long fixedCostMs) {
         if (bandwidthBytesPerSecond <= 0) {
             return OptionalLong.empty();
         }
-        double ms = Math.ceil((double) totalBytes * 1000.0 / (double) bandwidthBytesPerSecond);
-        long sendMs = ms >= (double) Long.MAX_VALUE ? Long.MAX_VALUE : (long) ms;
-        return OptionalLong.of(dev.switchover.migration.api.Bytes.saturatingAdd(sendMs, Math.max(0, fixedCostMs)));
+        long sendMs = mulDiv(Math.max(0, totalBytes), MS_PER_S, bandwidthBytesPerSecond, true);
+        return OptionalLong.of(Bytes.saturatingAdd(sendMs, Math.max(0, fixedCostMs)));
+    }
+
+    /** {@code a × b ÷ c} for {@code a, b ≥ 0} and {@code c > 0}, exact, rounded as asked, saturating. */
+    private static long mulDiv(long a, long b, long c, boolean roundUp) {
+        long product = a * b;
+        if (Math.multiplyHigh(a, b) == 0 && product >= 0) {
+            long q = product / c;
+            return roundUp && product % c != 0 ? q + 1 : q;
+        }
+        BigInteger[] qr = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).divideAndRemainder(BigInteger.valueOf(c));
+        BigInteger q = roundUp && qr[1].signum() != 0 ? qr[0].add(BigInteger.ONE) : qr[0];
+        return q.bitLength() < Long.SIZE ? q.longValue() : Long.MAX_VALUE;
     }
 }

@@ -2,6 +2,7 @@ package dev.switchover.migration.core.internal.trace;
 
 import jdk.jfr.Category;
 import jdk.jfr.DataAmount;
+import jdk.jfr.Description;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -29,6 +30,14 @@ public final class MigrationPassEvent extends jdk.jfr.Event {
 
     @Label("Switchover Bandwidth (bytes/s)")
     public long switchoverBandwidth;
+
+    @Label("Predicted Downtime (ms)")
+    @Description("-1 while the switchover bandwidth is not known")
+    public long predictedDowntimeMs;
+
+    @Label("Rule")
+    @Description("The rule of the switchover policy that decided")
+    public String rule;
 
     @Label("Decision")
     public String decision;

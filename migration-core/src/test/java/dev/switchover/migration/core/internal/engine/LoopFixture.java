@@ -16,6 +16,7 @@ final class LoopFixture {
     final List<Long> passes = new ArrayList<>();
     final List<DeviceSlot> slots = new ArrayList<>();
     MigrationParameters parameters = MigrationParameters.DEFAULTS;
+    MigrationStateMachine states;
     MigrationStats stats;
     PrecopyLoop loop;
     PassRecorder recorder;
@@ -33,9 +34,11 @@ final class LoopFixture {
     }
 
     LoopFixture start() {
-        stats = new MigrationStats(now::get, meter, slots, () -> parameters);
+        states = new MigrationStateMachine("loop fixture", (from, to) -> stats.statusChanged(to));
+        stats = new MigrationStats(now::get, meter, slots, () -> parameters, states);
         stats.transferredFrom(bytes::get);
-        stats.status(MigrationStatus.ACTIVE);
+        states.transition(MigrationStatus.NONE, MigrationStatus.SETUP);
+        states.transition(MigrationStatus.SETUP, MigrationStatus.ACTIVE);
         recorder = new PassRecorder(stats, () -> stopped, recorderCapacity);
         loop = new PrecopyLoop(new PendingAggregator(slots), meter, stats, bytes::get, passes::add, recorder);
         meter.start(now.get(), bytes.get());

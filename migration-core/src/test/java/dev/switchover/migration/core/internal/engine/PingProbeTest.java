@@ -12,7 +12,8 @@ class PingProbeTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final BandwidthMeter meter = new BandwidthMeter();
-    private final MigrationStats stats = new MigrationStats(now::get, meter, List.of(), () -> MigrationParameters.DEFAULTS);
+    private final MigrationStats stats = new MigrationStats(now::get, meter, List.of(), () -> MigrationParameters.DEFAULTS,
+            new MigrationStateMachine("ping probe test", (from, to) -> { }));
     private final PingProbe probe = new PingProbe(now::get, meter, stats);
 
     @Test
