@@ -1,7 +1,10 @@
 package dev.switchover.migration.api;
 
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -16,12 +19,25 @@ import java.util.Optional;
  * @param lastQueryMode  the mode of its last pending query, if any
  * @param lastQueryNanos how long that query took
  * @param anomalies      what the core had to clamp in its figures, newest last
+ * @param statistics     the figures the device itself reports ({@code MigrationDevice.stats()}:
+ *                       its counters, then its constants), by the device's own names and in its
+ *                       order, passed through unchanged: the core names no device type, so a
+ *                       third-party device's figures reach every view without a core change;
+ *                       empty when the device reports none (or its {@code stats()} failed)
  * @since 0.1
  */
 public record DeviceReport(String id, String type, String section, int instance, Pending pending, long bytesSent,
-                           Optional<QueryMode> lastQueryMode, long lastQueryNanos, List<String> anomalies) {
+                           Optional<QueryMode> lastQueryMode, long lastQueryNanos, List<String> anomalies,
+                           Map<String, Long> statistics) {
 
     public DeviceReport {
         anomalies = List.copyOf(anomalies);
+        statistics = Collections.unmodifiableMap(new LinkedHashMap<>(statistics));
+    }
+
+    /** A report of a device that reports no statistics of its own. */
+    public DeviceReport(String id, String type, String section, int instance, Pending pending, long bytesSent,
+                        Optional<QueryMode> lastQueryMode, long lastQueryNanos, List<String> anomalies) {
+        this(id, type, section, instance, pending, bytesSent, lastQueryMode, lastQueryNanos, anomalies, Map.of());
     }
 }

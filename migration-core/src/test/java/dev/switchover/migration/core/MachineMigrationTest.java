@@ -1,5 +1,6 @@
 package dev.switchover.migration.core;
 
+import dev.switchover.testfixtures.BlobDevice;
 import dev.switchover.testfixtures.BlobDeviceProvider;
 import dev.switchover.migration.api.MachineEvent;
 import dev.switchover.migration.api.MigrationCapability;
@@ -88,6 +89,11 @@ class MachineMigrationTest {
         assertThat(dst.stateDigests()).isEqualTo(src.stateDigests());
         assertThat(src.runState()).isEqualTo(RunState.POSTMIGRATE);
         assertThat(dst.runState()).isEqualTo(RunState.RUNNING);
+        assertThat(src.queryDevices()).singleElement().satisfies(d -> {
+            assertThat(d.statistics()).as("the device's own figures, names and order unchanged")
+                    .containsOnlyKeys("chunks-sent", "chunk-size").containsEntry("chunk-size", (long) BlobDevice.CHUNK);
+            assertThat(d.statistics().get("chunks-sent")).isGreaterThanOrEqualTo((4L << 20) / BlobDevice.CHUNK);
+        });
         Thread.sleep(100);
         assertThat(srcEvents.getFirst()).isEqualTo("MIGRATION setup");
         assertThat(srcEvents.subList(0, 3)).containsExactly("MIGRATION setup", "MIGRATION_PASS 1", "MIGRATION active");

@@ -7,7 +7,9 @@ import dev.switchover.migration.api.DeviceReport;
 import dev.switchover.migration.api.QueryMode;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -16,9 +18,11 @@ import java.util.Optional;
  * <pre>
  * {"id": "ram0", "type": "ram", "section": "ram", "instance-id": 0,
  *  "pending": {"precopy": .., "stopcopy": .., "postcopy": ..}, "bytes-sent": ..,
- *  "last-query-mode": "exact", "last-query-ns": .., "anomalies": [..]}
+ *  "last-query-mode": "exact", "last-query-ns": .., "anomalies": [..],
+ *  "statistics": {"normal": .., "page-size": 4096, ..}}
  * </pre>
- * {@code last-query-mode} is absent until the device was first queried.
+ * {@code last-query-mode} is absent until the device was first queried; {@code statistics} (the
+ * device's own figures under its own names, whatever the device type) is absent when it reports none.
  */
 public final class DeviceReportJson {
 
@@ -42,7 +46,30 @@ public final class DeviceReportJson {
         d.lastQueryMode().ifPresent(m -> o.put("last-query-mode", m.name().toLowerCase(Locale.ROOT)));
         o.put("last-query-ns", d.lastQueryNanos());
         d.anomalies().forEach(o.putArray("anomalies")::add);
+        if (!d.statistics().isEmpty()) {
+            ObjectNode stats = o.putObject("statistics");
+            d.statistics().forEach(stats::put);
+        }
         return o;
+    }
+
+    private static Map<String, Long> statistics(JsonNode node, int device) {
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!(node instanceof ObjectNode o)) {
+            throw new IllegalArgumentException("member 'statistics' of device " + device + " is not an object but "
+                    + QmpJson.typeName(node));
+        }
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : o.properties()) {
+            if (!e.getValue().canConvertToExactIntegral() || !e.getValue().canConvertToLong()) {
+                throw new IllegalArgumentException("statistic '" + e.getKey() + "' of device " + device
+                        + " is not an integer but " + QmpJson.typeName(e.getValue()));
+            }
+            out.put(e.getKey(), e.getValue().asLong());
+        }
+        return out;
     }
 
     /**
@@ -69,7 +96,8 @@ public final class DeviceReportJson {
             out.add(new DeviceReport(m.reqString("id"), m.reqString("type"), m.reqString("section"), (int) instance,
                     MigrationInfoJson.pendingFromJson(m.optObject("pending").orElseThrow(
                             () -> new IllegalArgumentException("device " + i + " lacks member 'pending'"))),
-                    m.reqLong("bytes-sent"), mode, m.reqLong("last-query-ns"), m.stringList("anomalies")));
+                    m.reqLong("bytes-sent"), mode, m.reqLong("last-query-ns"), m.stringList("anomalies"),
+                    statistics(a.get(i).get("statistics"), i)));
         }
         return out;
     }

@@ -68,6 +68,21 @@ class ReportJsonTest {
     }
 
     @Test
+    void aDevicesOwnStatisticsPassThroughUnderItsOwnNamesInItsOrder() {
+        java.util.Map<String, Long> figures = new java.util.LinkedHashMap<>();
+        figures.put("rx-packets", 12L);
+        figures.put("ring-slots", 256L);
+        DeviceReport nic = new DeviceReport("nic0", "example-nic", "com.example.nic", 0, Pending.precopy(64), 128,
+                Optional.of(QueryMode.ESTIMATE), 10, List.of(), figures);
+        String json = QmpJson.write(DeviceReportJson.toJson(nic));
+        assertThat(json).endsWith("\"anomalies\": [], \"statistics\": {\"rx-packets\": 12, \"ring-slots\": 256}}");
+        assertThat(DeviceReportJson.fromJson(DeviceReportJson.toJson(List.of(nic)))).containsExactly(nic);
+        String notAnObject = "[" + json.replaceFirst("\"statistics\": \\{[^}]*\\}", "\"statistics\": [1]") + "]";
+        assertThatThrownBy(() -> DeviceReportJson.fromJson(QmpJson.parse(notAnObject)))
+                .hasMessage("member 'statistics' of device 0 is not an object but array");
+    }
+
+    @Test
     void deviceReportsRejectMalformedReplies() {
         assertThatThrownBy(() -> DeviceReportJson.fromJson(QmpJson.parse("[{\"id\": \"x\"}]")))
                 .hasMessage("x-query-migrate-devices reply element 0 lacks member 'instance-id'");

@@ -82,7 +82,7 @@ public final class MigrationReportHtml {
             return;
         }
         out.append("<table class=\"devices\" id=\"devices\">\n<tr><th>Device</th><th>Type</th><th>Section</th>"
-                + "<th>Sent</th><th>Pending at the end (pre / stop / post)</th><th>Anomalies</th></tr>\n");
+                + "<th>Sent</th><th>Pending at the end (pre / stop / post)</th><th>Anomalies</th><th>Statistics</th></tr>\n");
         for (DeviceReport d : r.devices()) {
             out.append("<tr><td>").append(Markup.escape(d.id())).append("</td><td>").append(Markup.escape(d.type()))
                     .append("</td><td>").append(Markup.escape(d.section())).append(' ').append(d.instance())
@@ -90,9 +90,16 @@ public final class MigrationReportHtml {
                     .append("</td><td>").append(ByteSize.format(d.pending().precopy())).append(" / ")
                     .append(ByteSize.format(d.pending().stopcopy())).append(" / ")
                     .append(ByteSize.format(d.pending().postcopy())).append("</td><td>")
-                    .append(Markup.escape(String.join("; ", d.anomalies()))).append("</td></tr>\n");
+                    .append(Markup.escape(String.join("; ", d.anomalies()))).append("</td><td>")
+                    .append(Markup.escape(statistics(d))).append("</td></tr>\n");
         }
         out.append("</table>\n");
+    }
+
+    /** The device's own figures, as it names them: {@code normal=3272, zero=0}. */
+    private static String statistics(DeviceReport d) {
+        return d.statistics().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static void row(StringBuilder out, String k1, String v1, String k2, String v2) {

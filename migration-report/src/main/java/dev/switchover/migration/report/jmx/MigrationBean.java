@@ -1,5 +1,6 @@
 package dev.switchover.migration.report.jmx;
 
+import dev.switchover.migration.api.DeviceReport;
 import dev.switchover.migration.api.MigrationControl;
 import dev.switchover.migration.api.MigrationRamStats;
 import dev.switchover.migration.api.MigrationStatus;
@@ -13,6 +14,7 @@ import javax.management.NotCompliantMBeanException;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -193,6 +195,15 @@ public final class MigrationBean implements MigrationMXBean {
     @Override
     public List<String> getClampedDevices() {
         return control.queryMigrate().clampedDevices();
+    }
+
+    @Override
+    public Map<String, Long> getDeviceStatistics() {
+        Map<String, Long> all = new java.util.TreeMap<>();
+        for (DeviceReport d : control.queryDevices()) {
+            d.statistics().forEach((name, value) -> all.put(d.id() + "." + name, value));
+        }
+        return all;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.switchover.migration.report.jmx;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A machine's outgoing migration as JMX sees it: {@code query-migrate}'s {@code MigrationInfo}
@@ -79,6 +80,13 @@ public interface MigrationMXBean {
 
     /** {@code x-clamped-devices}: devices whose figures the core had to clamp, each with what was wrong. */
     List<String> getClampedDevices();
+
+    /**
+     * {@code x-query-migrate-devices}' {@code statistics}: every figure every device reports of
+     * itself, keyed {@code <device id>.<figure>} ({@code ram0.normal}, {@code nic0.rx-packets}),
+     * under the device's own names: a third-party device's figures appear without a change here.
+     */
+    Map<String, Long> getDeviceStatistics();
 
     /** {@code migrate_cancel}: cancels a running outgoing migration; does nothing otherwise. */
     void cancel();

@@ -1,13 +1,19 @@
 package dev.switchover.migration.report.jmx;
 
+import dev.switchover.migration.api.DeviceReport;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationRamStats;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.Pending;
 import dev.switchover.testfixtures.FakeMigrationControl;
 import org.junit.jupiter.api.Test;
+import dev.switchover.migration.api.DeviceReport;
 
 import java.util.List;
+
+import java.util.Map;
+
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -66,6 +72,18 @@ class MigrationBeanTest {
         assertThat(bean.getStatus()).isEqualTo("failed");
         assertThat(bean.isMigrating()).isFalse();
         assertThat(bean.getErrorDescription()).isEqualTo("device ram0 failed");
+    }
+
+    @Test
+    void everyDevicesOwnStatisticsAppearUnderItsId() {
+        control.devices = List.of(
+                new DeviceReport("ram0", "ram", "ram", 0, Pending.NONE, 0, Optional.empty(), 0, List.of(),
+                        Map.of("normal", 7L)),
+                new DeviceReport("nic0", "example-nic", "com.example.nic", 0, Pending.NONE, 0, Optional.empty(), 0,
+                        List.of(), Map.of("rx-packets", 12L)),
+                new DeviceReport("bm0", "dirty-bitmap", "bitmap", 0, Pending.NONE, 0, Optional.empty(), 0, List.of()));
+        assertThat(bean.getDeviceStatistics()).containsExactly(Map.entry("nic0.rx-packets", 12L),
+                Map.entry("ram0.normal", 7L));
     }
 
     @Test

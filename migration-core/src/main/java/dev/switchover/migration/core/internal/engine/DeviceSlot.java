@@ -125,6 +125,25 @@ public final class DeviceSlot {
             a = List.copyOf(anomalies);
         }
         return new DeviceReport(id, type, section, instance, lastPending, bytesSent.get(),
-                Optional.ofNullable(lastMode), lastQueryNanos, a);
+                Optional.ofNullable(lastMode), lastQueryNanos, a, statistics());
+    }
+
+    /**
+     * The device's own figures, counters then constants, unchanged and unnamed by the core. A
+     * {@code stats()} that throws or returns null leaves them out rather than failing the query.
+     */
+    private java.util.Map<String, Long> statistics() {
+        Optional<dev.switchover.migration.spi.DeviceStats> s;
+        try {
+            s = device.stats();
+        } catch (RuntimeException e) {
+            return java.util.Map.of();
+        }
+        if (s == null || s.isEmpty()) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, Long> all = new java.util.LinkedHashMap<>(s.get().counters());
+        s.get().constants().forEach(all::putIfAbsent);
+        return all;
     }
 }
