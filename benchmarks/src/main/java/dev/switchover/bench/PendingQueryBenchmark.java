@@ -7,6 +7,7 @@ import dev.switchover.migration.core.internal.engine.PendingAggregator;
 import dev.switchover.migration.core.internal.engine.PendingSnapshot;
 import dev.switchover.migration.spi.IterationResult;
 import dev.switchover.migration.spi.MigrationDevice;
+import dev.switchover.migration.spi.PendingAnswer;
 import dev.switchover.migration.spi.SaveOptions;
 import dev.switchover.migration.spi.SectionKind;
 import dev.switchover.migration.spi.SectionReader;
@@ -61,7 +62,7 @@ public class PendingQueryBenchmark {
 
     /** Answers pending queries from a field, like a well-behaved ESTIMATE. */
     static final class FixedDevice implements MigrationDevice {
-        private volatile Pending pending = new Pending(1 << 20, 4 << 20, 0);
+        private volatile PendingAnswer pending = PendingAnswer.of(new Pending(1 << 20, 4 << 20, 0));
 
         @Override
         public String sectionName() {
@@ -78,7 +79,7 @@ public class PendingQueryBenchmark {
         }
 
         @Override
-        public Pending queryPending(QueryMode mode) {
+        public PendingAnswer queryPending(QueryMode mode) {
             return pending;
         }
 

@@ -78,7 +78,7 @@ public class QmpRoundTripBenchmark {
 
         @Override
         public ApiVersion apiVersion() {
-            return ApiVersion.CURRENT;
+            return new ApiVersion(ApiVersion.MAJOR, ApiVersion.MINOR);
         }
 
         @Override

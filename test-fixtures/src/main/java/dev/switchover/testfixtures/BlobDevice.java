@@ -4,8 +4,10 @@ import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.DeviceContext;
+import dev.switchover.migration.spi.InvalidSectionException;
 import dev.switchover.migration.spi.IterationResult;
 import dev.switchover.migration.spi.MigrationDevice;
+import dev.switchover.migration.spi.PendingAnswer;
 import dev.switchover.migration.spi.SaveOptions;
 import dev.switchover.migration.spi.SectionKind;
 import dev.switchover.migration.spi.SectionReader;
@@ -101,16 +103,16 @@ public final class BlobDevice implements MigrationDevice {
     }
 
     @Override
-    public Pending queryPending(QueryMode mode) {
+    public PendingAnswer queryPending(QueryMode mode) {
         maybeFail("queryPending");
         if (!inMigration) {
-            return new Pending(state.length, stopState.length, 0);
+            return PendingAnswer.of(new Pending(state.length, stopState.length, 0));
         }
         long pre;
         synchronized (dirty) {
             pre = (long) dirty.cardinality() * CHUNK;
         }
-        return new Pending(Math.min(pre, state.length), stopSent ? 0 : stopState.length, 0);
+        return PendingAnswer.of(new Pending(Math.min(pre, state.length), stopSent ? 0 : stopState.length, 0));
     }
 
     @Override
@@ -183,13 +185,14 @@ public final class BlobDevice implements MigrationDevice {
             if (c == -2) {
                 int len = in.readInt();
                 if (len != stopState.length) {
-                    throw new IOException("stop-only state of " + len + " bytes, expected " + stopState.length);
+                    throw new InvalidSectionException("stop-only state of " + len + " bytes, expected "
+                            + stopState.length);
                 }
                 in.readFully(stopState);
                 continue;
             }
             if (c < 0 || c >= chunks()) {
-                throw new IOException("chunk " + c + " out of range");
+                throw new InvalidSectionException("chunk " + c + " out of range");
             }
             int off = c * CHUNK;
             in.readFully(state, off, Math.min(CHUNK, state.length - off));

@@ -15,7 +15,7 @@ public final class BlobDeviceProvider implements MigrationDeviceProvider {
 
     @Override
     public ApiVersion apiVersion() {
-        return ApiVersion.CURRENT;
+        return new ApiVersion(ApiVersion.MAJOR, ApiVersion.MINOR);
     }
 
     @Override

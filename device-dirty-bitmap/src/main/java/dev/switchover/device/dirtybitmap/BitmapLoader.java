@@ -1,6 +1,7 @@
 package dev.switchover.device.dirtybitmap;
 
 import dev.switchover.migration.spi.support.LongBitSet;
+import dev.switchover.migration.spi.InvalidSectionException;
 import dev.switchover.migration.spi.SectionReader;
 
 import java.io.IOException;
@@ -268,7 +269,7 @@ final class BitmapLoader {
         return v;
     }
 
-    private IOException malformed(String detail) {
-        return new IOException("dirty-bitmap stream for device '" + nodeName + "': " + detail);
+    private InvalidSectionException malformed(String detail) {
+        return new InvalidSectionException("dirty-bitmap stream for device '" + nodeName + "': " + detail);
     }
 }

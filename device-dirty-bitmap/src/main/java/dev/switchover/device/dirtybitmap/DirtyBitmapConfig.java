@@ -85,7 +85,7 @@ record DirtyBitmapConfig(String nodeName, BitmapGeometry geometry, List<String> 
         BitmapGeometry geometry = BitmapGeometry.of(diskSize, granularity);
         long writeRate = p.rate("write-rate", 0);
         WritePattern pattern = p.choice("pattern", WritePattern.class, WritePattern.RANDOM);
-        long seed = p.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
+        long seed = p.integer("seed", 0);
         return new DirtyBitmapConfig(id, geometry, names, writeRate, pattern, seed);
     }
 

@@ -9,8 +9,10 @@ import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.DeviceContext;
 import dev.switchover.migration.spi.DeviceStats;
+import dev.switchover.migration.spi.InvalidSectionException;
 import dev.switchover.migration.spi.IterationResult;
 import dev.switchover.migration.spi.MigrationDevice;
+import dev.switchover.migration.spi.PendingAnswer;
 import dev.switchover.migration.spi.SaveOptions;
 import dev.switchover.migration.spi.SectionKind;
 import dev.switchover.migration.spi.SectionReader;
@@ -211,8 +213,8 @@ final class DirtyBitmapDevice implements MigrationDevice {
      * thread; <b>run state:</b> any.
      */
     @Override
-    public Pending queryPending(QueryMode mode) {
-        return switch (phase) {
+    public PendingAnswer queryPending(QueryMode mode) {
+        return PendingAnswer.of(switch (phase) {
             case IDLE -> Pending.postcopy(totalBytes);
             case COMPLETED -> Pending.NONE;
             case ACTIVE -> {
@@ -225,7 +227,7 @@ final class DirtyBitmapDevice implements MigrationDevice {
                 }
                 yield Pending.postcopy(unsentBytes.get());
             }
-        };
+        });
     }
 
     /**
@@ -293,7 +295,7 @@ final class DirtyBitmapDevice implements MigrationDevice {
     @Override
     public void loadSection(SectionReader in, SectionKind kind, int version) throws IOException {
         if (kind == SectionKind.FULL) {
-            throw new IOException("dirty-bitmap stream for device '" + context.id()
+            throw new InvalidSectionException("dirty-bitmap stream for device '" + context.id()
                     + "': a FULL section is not part of this iterative device's format");
         }
         loader.load(in);

@@ -30,7 +30,7 @@ public final class DirtyBitmapProvider implements MigrationDeviceProvider {
 
     @Override
     public ApiVersion apiVersion() {
-        return ApiVersion.CURRENT;
+        return new ApiVersion(ApiVersion.MAJOR, ApiVersion.MINOR);
     }
 
     @Override

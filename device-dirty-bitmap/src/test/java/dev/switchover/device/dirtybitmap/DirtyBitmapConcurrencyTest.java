@@ -2,9 +2,11 @@ package dev.switchover.device.dirtybitmap;
 
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.DeviceStats;
+import dev.switchover.migration.tck.DeviceFixture;
+import dev.switchover.migration.tck.KitMigration;
+import dev.switchover.migration.tck.MemorySectionWriter;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -17,65 +19,66 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class DirtyBitmapConcurrencyTest {
 
+    private static final DirtyBitmapProvider PROVIDER = new DirtyBitmapProvider();
+
     @Test
     void statsAnswerWhileTheMigrationThreadIsInsideSaveComplete() throws Exception {
-        TestMachine m = new TestMachine("bm0", Map.of("disk-size", "64M", "granularity", "512", "bitmaps", "2"));
-        m.device.diskWrite(0, 64L << 20);
+        DeviceFixture machine = DeviceFixture.source(PROVIDER, "bm0",
+                Map.of("disk-size", "64M", "granularity", "512", "bitmaps", "2"));
+        DirtyBitmapDevice d = machine.device(DirtyBitmapDevice.class);
+        KitMigration m = new KitMigration(machine);
+        d.diskWrite(0, 64L << 20);
         m.setup();
-        m.runState(RunState.FINISH_MIGRATE);
+        machine.changeRunState(RunState.FINISH_MIGRATE);
         AtomicReference<Optional<DeviceStats>> seen = new AtomicReference<>();
         try (ExecutorService other = Executors.newSingleThreadExecutor()) {
-            ByteArraySectionWriter out = new ByteArraySectionWriter() {
-                private boolean asked;
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    super.write(b, off, len);
-                    if (!asked) {
-                        asked = true;
-                        // the migration thread is in the middle of sending bits: another thread
-                        // (a query-migrate) must get its answer without waiting for it
-                        Future<Optional<DeviceStats>> f = other.submit(m.device::stats);
-                        try {
-                            seen.set(f.get(30, TimeUnit.SECONDS)); // hang guard, not a timing check
-                        } catch (Exception e) {
-                            throw new AssertionError("stats() blocked during saveComplete", e);
-                        }
-                    }
+            // once the first bytes of the END payload reached the writer, the migration thread is in
+            // the middle of saveComplete: another thread (a query-migrate) must get its answer
+            // without waiting for it
+            MemorySectionWriter out = new MemorySectionWriter().whenWritten(1, () -> {
+                Future<Optional<DeviceStats>> f = other.submit(d::stats);
+                try {
+                    seen.set(f.get(30, TimeUnit.SECONDS)); // hang guard, not a timing check
+                } catch (Exception e) {
+                    throw new AssertionError("stats() blocked during saveComplete", e);
                 }
-            };
-            m.device.saveComplete(out);
+            });
+            d.saveComplete(out.writer());
+            assertThat(seen.get()).as("stats() asked while saveComplete was writing").isNotNull();
         }
         DeviceStats stats = seen.get().orElseThrow();
         assertThat(stats.section()).isEqualTo("x-dirty-bitmap");
         assertThat(stats.counter("remaining")).isBetween(1L, 2L * 16 * 1024);
-        assertThat(m.device.stats().orElseThrow().counter("remaining")).isZero();
-        assertThat(m.device.stats().orElseThrow().counter("chunks")).isEqualTo(32);
+        assertThat(d.stats().orElseThrow().counter("remaining")).isZero();
+        assertThat(d.stats().orElseThrow().counter("chunks")).isEqualTo(32);
     }
 
     @Test
     void workloadRunsOnlyWhileRunningAndIsJoinedOnLeaving() throws Exception {
-        TestMachine m = new TestMachine("bm0", Map.of("disk-size", "64M", "write-rate", "1G", "pattern", "sequential"));
-        assertThat(m.device.workloadRunning()).isFalse();
-        m.runState(RunState.RUNNING);
-        assertThat(m.device.workloadRunning()).isTrue();
-        TestMachine.awaitAtLeast(m.device::diskWrites, 10);
-        m.runState(RunState.PAUSED);
-        assertThat(m.device.workloadRunning()).isFalse();
-        long writes = m.device.diskWrites();
-        byte[] digest = m.device.stateDigest();
+        DeviceFixture machine = DeviceFixture.source(PROVIDER, "bm0",
+                Map.of("disk-size", "64M", "write-rate", "1G", "pattern", "sequential"));
+        DirtyBitmapDevice d = machine.device(DirtyBitmapDevice.class);
+        assertThat(d.workloadRunning()).isFalse();
+        machine.changeRunState(RunState.RUNNING);
+        assertThat(d.workloadRunning()).isTrue();
+        DeviceFixture.awaitAtLeast(d::diskWrites, 10);
+        machine.changeRunState(RunState.PAUSED);
+        assertThat(d.workloadRunning()).isFalse();
+        long writes = d.diskWrites();
+        byte[] digest = d.stateDigest();
         Thread.sleep(20);
-        assertThat(m.device.diskWrites()).isEqualTo(writes);
-        assertThat(m.device.stateDigest()).isEqualTo(digest);
-        assertThat(m.device.bitmaps().getFirst().cardinality()).isPositive();
+        assertThat(d.diskWrites()).isEqualTo(writes);
+        assertThat(d.stateDigest()).isEqualTo(digest);
+        assertThat(d.bitmaps().getFirst().cardinality()).isPositive();
     }
 
     @Test
     void zeroWriteRateNeverStartsAThread() {
-        TestMachine m = new TestMachine("bm0", Map.of());
-        m.runState(RunState.RUNNING);
-        assertThat(m.device.workloadRunning()).isFalse();
-        m.runState(RunState.PAUSED);
+        DeviceFixture machine = DeviceFixture.source(PROVIDER, "bm0", Map.of());
+        DirtyBitmapDevice d = machine.device(DirtyBitmapDevice.class);
+        machine.changeRunState(RunState.RUNNING);
+        assertThat(d.workloadRunning()).isFalse();
+        machine.changeRunState(RunState.PAUSED);
     }
 
     @Test

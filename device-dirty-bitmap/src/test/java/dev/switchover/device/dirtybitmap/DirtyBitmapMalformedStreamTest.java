@@ -3,6 +3,7 @@ package dev.switchover.device.dirtybitmap;
 import dev.switchover.migration.tck.StreamBytes;
 import dev.switchover.migration.spi.SectionKind;
 import dev.switchover.migration.tck.MemorySectionReader;
+import dev.switchover.migration.tck.DeviceFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,12 +17,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Hostile or corrupt {@code dirty-bitmap} payloads: clear errors, bounded allocations. */
 class DirtyBitmapMalformedStreamTest {
 
+    private static final DirtyBitmapProvider PROVIDER = new DirtyBitmapProvider();
+
     /** 64 MiB at 512 B: 131072 sectors, one bitmap "a". */
     private DirtyBitmapDevice dst;
 
     @BeforeEach
     void destination() {
-        dst = new TestMachine("bm0", Map.of("disk-size", "64M", "granularity", "512", "names", "a")).device;
+        dst = DeviceFixture.destination(PROVIDER, "bm0", Map.of("disk-size", "64M", "granularity", "512", "names", "a"))
+                .device(DirtyBitmapDevice.class);
         dst.loadSetup();
     }
 

@@ -14,7 +14,7 @@ class DirtyBitmapProviderTest {
     void typeVersionAndSection() {
         DirtyBitmapProvider p = new DirtyBitmapProvider();
         assertThat(p.type()).isEqualTo("dirty-bitmap");
-        assertThat(p.apiVersion()).isEqualTo(ApiVersion.CURRENT);
+        assertThat(p.apiVersion()).isEqualTo(ApiVersion.runtime());
         var device = p.create(dev.switchover.migration.spi.DeviceContext.builder("bm0").build());
         assertThat(device.sectionName()).isEqualTo("dirty-bitmap");
         assertThat(device.sectionVersion()).isEqualTo(1);

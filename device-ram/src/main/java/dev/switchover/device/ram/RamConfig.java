@@ -59,7 +59,7 @@ record RamConfig(long size, long workingSet, long dirtyRate, AccessPattern patte
         AccessPattern pattern = p.choice("pattern", AccessPattern.class, AccessPattern.SEQUENTIAL);
         Optional<InitialFill> fill = Optional.ofNullable(p.choice("fill", InitialFill.class, null));
         Optional<Path> file = p.raw("file").map(v -> path(id, v));
-        long seed = p.integer("seed", DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE);
+        long seed = p.integer("seed", DEFAULT_SEED);
         return new RamConfig(size, workingSet, dirtyRate, pattern, fill, file, seed);
     }
 

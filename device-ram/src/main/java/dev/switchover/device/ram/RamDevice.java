@@ -9,6 +9,7 @@ import dev.switchover.migration.spi.DeviceContext;
 import dev.switchover.migration.spi.DeviceStats;
 import dev.switchover.migration.spi.IterationResult;
 import dev.switchover.migration.spi.MigrationDevice;
+import dev.switchover.migration.spi.PendingAnswer;
 import dev.switchover.migration.spi.SaveOptions;
 import dev.switchover.migration.spi.SectionKind;
 import dev.switchover.migration.spi.SectionReader;
@@ -167,8 +168,8 @@ public final class RamDevice implements MigrationDevice, AutoCloseable {
      * <p><b>Thread:</b> the migration thread. <b>Run state:</b> any.
      */
     @Override
-    public Pending queryPending(QueryMode mode) {
-        return switch (phase) {
+    public PendingAnswer queryPending(QueryMode mode) {
+        return PendingAnswer.of(switch (phase) {
             case SavePhase.Idle _ -> Pending.precopy(memory.size());
             case SavePhase.Saving(RamSaveSession session) -> {
                 if (mode == QueryMode.EXACT) {
@@ -177,7 +178,7 @@ public final class RamDevice implements MigrationDevice, AutoCloseable {
                 yield session.pending();
             }
             case SavePhase.Completed _ -> Pending.NONE;
-        };
+        });
     }
 
     /**
@@ -248,7 +249,9 @@ public final class RamDevice implements MigrationDevice, AutoCloseable {
      *
      * <p><b>Thread:</b> the incoming migration thread. <b>Run state:</b> {@code inmigrate}.
      *
-     * @throws IOException naming the device, section and position on any malformed record
+     * @throws dev.switchover.migration.spi.InvalidSectionException naming the device, section and
+     *         position on any malformed record ({@link java.io.EOFException} if the payload ends
+     *         inside one)
      */
     @Override
     public void loadSection(SectionReader in, SectionKind kind, int version) throws IOException {

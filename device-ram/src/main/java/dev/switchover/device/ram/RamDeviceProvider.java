@@ -69,7 +69,7 @@ public final class RamDeviceProvider implements MigrationDeviceProvider {
 
     @Override
     public ApiVersion apiVersion() {
-        return ApiVersion.CURRENT;
+        return new ApiVersion(ApiVersion.MAJOR, ApiVersion.MINOR);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.switchover.device.ram;
 
 import dev.switchover.migration.api.ByteSize;
+import dev.switchover.migration.spi.InvalidSectionException;
 import dev.switchover.migration.spi.SectionKind;
 import dev.switchover.migration.spi.SectionReader;
 
@@ -26,7 +27,8 @@ import java.util.Arrays;
  *       (QEMU's {@code last_recv_block}), so it is valid across section boundaries;
  *   <li>XBZRLE, RDMA hooks, multifd flushes and the obsolete FULL and COMPRESS flags are refused.
  * </ul>
- * Errors are {@link IOException}s that name the device, the section and the byte position
+ * Errors are {@link InvalidSectionException}s (an {@link EOFException} for a payload that ends
+ * inside a record) that name the device, the section and the byte position
  * within its payload.
  *
  * <p>One loader serves one incoming migration. <b>Thread:</b> the incoming migration thread.
@@ -48,10 +50,11 @@ final class RamLoader {
     /** Reads records of one section up to and including its EOS. */
     void load(SectionReader in, SectionKind kind) throws IOException {
         if (kind == SectionKind.FULL) {
-            throw new IOException(id + ": RAM is sent in START/PART/END sections, not in a FULL section");
+            throw new InvalidSectionException(id + ": RAM is sent in START/PART/END sections, not in a FULL section");
         }
         if (kind != SectionKind.START && !blockListSeen) {
-            throw new IOException(id + ": a " + kind + " section arrived before the RAM block list (START section)");
+            throw new InvalidSectionException(id + ": a " + kind
+                    + " section arrived before the RAM block list (START section)");
         }
         long begin = in.bytesRead();
         long at = begin;
@@ -112,7 +115,8 @@ final class RamLoader {
             throw fail(kind, at, "a second RAM block list (MEM_SIZE) in one migration");
         }
         if (total != memory.size()) {
-            throw new IOException(id + ": stream carries " + ByteSize.format(total) + " of RAM, this machine has "
+            throw new InvalidSectionException(id + ": stream carries " + ByteSize.format(total)
+                    + " of RAM, this machine has "
                     + ByteSize.format(memory.size()));
         }
         long left = total;
@@ -181,7 +185,8 @@ final class RamLoader {
         return sb.toString();
     }
 
-    private IOException fail(SectionKind kind, long at, String what) {
-        return new IOException(id + ": " + what + " (" + kind + " section, byte " + at + " of its payload)");
+    private InvalidSectionException fail(SectionKind kind, long at, String what) {
+        return new InvalidSectionException(id + ": " + what + " (" + kind + " section, byte " + at
+                + " of its payload)");
     }
 }

@@ -94,7 +94,7 @@ class RamConfigTest {
     void providerCreatesRamDevices() {
         RamDeviceProvider provider = new RamDeviceProvider();
         assertThat(provider.type()).isEqualTo("ram");
-        assertThat(provider.apiVersion()).isEqualTo(ApiVersion.CURRENT);
+        assertThat(provider.apiVersion()).isEqualTo(ApiVersion.runtime());
         assertThat(provider.description()).contains("dirty");
         try (var device = (RamDevice) provider.create(context(Map.of("size", "8K")))) {
             assertThat(device.memory().size()).isEqualTo(8192);

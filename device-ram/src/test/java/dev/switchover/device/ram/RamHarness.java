@@ -7,6 +7,7 @@ import dev.switchover.migration.spi.MonotonicClock;
 import dev.switchover.migration.spi.SaveOptions;
 import dev.switchover.migration.spi.SectionKind;
 import dev.switchover.migration.tck.MemorySectionReader;
+import dev.switchover.migration.tck.MemorySectionWriter;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,21 +42,21 @@ final class RamHarness {
     /** Setup, iterate until DONE with {@code budget} per call, complete, cleanup. */
     static List<Chunk> migrate(RamDevice source, SaveOptions options, long budget) throws IOException {
         List<Chunk> chunks = new ArrayList<>();
-        ByteArraySectionWriter out = new ByteArraySectionWriter();
-        source.saveSetup(out, options);
+        MemorySectionWriter out = new MemorySectionWriter();
+        source.saveSetup(out.writer(), options);
         chunks.add(new Chunk(SectionKind.START, out.toByteArray()));
         for (long round = 0; ; round++) {
             assertThat(round).as("iterations needed to drain %s pages", source.memory().pageCount())
                     .isLessThanOrEqualTo(source.memory().pageCount());
-            out = new ByteArraySectionWriter();
-            IterationResult r = source.saveIterate(out, budget);
+            out = new MemorySectionWriter();
+            IterationResult r = source.saveIterate(out.writer(), budget);
             chunks.add(new Chunk(SectionKind.PART, out.toByteArray()));
             if (r == IterationResult.DONE) {
                 break;
             }
         }
-        out = new ByteArraySectionWriter();
-        source.saveComplete(out);
+        out = new MemorySectionWriter();
+        source.saveComplete(out.writer());
         chunks.add(new Chunk(SectionKind.END, out.toByteArray()));
         source.saveCleanup();
         return chunks;

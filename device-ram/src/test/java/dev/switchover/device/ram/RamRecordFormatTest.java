@@ -3,6 +3,7 @@ package dev.switchover.device.ram;
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.spi.IterationResult;
 import dev.switchover.migration.spi.SaveOptions;
+import dev.switchover.migration.tck.MemorySectionWriter;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -29,8 +30,8 @@ class RamRecordFormatTest {
     @Test
     void setupPayloadIsTheQemuBlockList() throws Exception {
         try (RamDevice ram = RamHarness.device(Map.of("size", "64K"))) {
-            ByteArraySectionWriter out = new ByteArraySectionWriter();
-            ram.saveSetup(out, SaveOptions.PRECOPY);
+            MemorySectionWriter out = new MemorySectionWriter();
+            ram.saveSetup(out.writer(), SaveOptions.PRECOPY);
 
             ByteBuffer expected = ByteBuffer.allocate(8 + 1 + 4 + 8 + 8);
             expected.putLong(0x10000L | 0x04).put((byte) 4).put("ram0".getBytes(StandardCharsets.US_ASCII))
@@ -42,9 +43,9 @@ class RamRecordFormatTest {
     @Test
     void zeroPagesAreOneByteZeroRecordsAndCounted() throws Exception {
         try (RamDevice ram = RamHarness.device(Map.of("size", "64K"))) {
-            ram.saveSetup(new ByteArraySectionWriter(), SaveOptions.PRECOPY);
-            ByteArraySectionWriter out = new ByteArraySectionWriter();
-            assertThat(ram.saveIterate(out, Long.MAX_VALUE)).isEqualTo(IterationResult.DONE);
+            ram.saveSetup(new MemorySectionWriter().writer(), SaveOptions.PRECOPY);
+            MemorySectionWriter out = new MemorySectionWriter();
+            assertThat(ram.saveIterate(out.writer(), Long.MAX_VALUE)).isEqualTo(IterationResult.DONE);
 
             List<PageRecords.Rec> recs = PageRecords.parse(out.toByteArray());
             assertThat(recs).hasSize(16).allSatisfy(r -> {
@@ -55,23 +56,23 @@ class RamRecordFormatTest {
                     .containsExactly(0L, 4096L, 8192L, 12288L, 16384L, 20480L, 24576L, 28672L, 32768L, 36864L,
                             40960L, 45056L, 49152L, 53248L, 57344L, 61440L);
             assertThat(out.bytesWritten()).isEqualTo(RECORD_WITH_NAME + 1 + 15 * 9 + 8);
-            assertThat(out.segmentWrites()).isZero();
+            assertThat(out.referencedBytes()).as("zero pages are never sent by reference").isZero();
             assertThat(ram.stats().orElseThrow().counter("duplicate")).isEqualTo(16);
             assertThat(ram.stats().orElseThrow().counter("normal")).isZero();
         }
     }
 
     @Test
-    void normalPagesGoFromGuestMemoryToTheWriterAsSegments() throws Exception {
+    void normalPagesGoFromGuestMemoryToTheWriterByReference() throws Exception {
         try (RamDevice ram = RamHarness.device(Map.of("size", "16K", "fill", "random"))) {
             ram.memory().raw().asSlice(2 * 4096, 4096).fill((byte) 0);
-            ram.saveSetup(new ByteArraySectionWriter(), SaveOptions.PRECOPY);
-            ByteArraySectionWriter out = new ByteArraySectionWriter();
-            ram.saveIterate(out, Long.MAX_VALUE);
+            ram.saveSetup(new MemorySectionWriter().writer(), SaveOptions.PRECOPY);
+            MemorySectionWriter out = new MemorySectionWriter();
+            ram.saveIterate(out.writer(), Long.MAX_VALUE);
 
             List<PageRecords.Rec> recs = PageRecords.parse(out.toByteArray());
             assertThat(recs).extracting(PageRecords.Rec::isZero).containsExactly(false, false, true, false);
-            assertThat(out.segmentWrites()).isEqualTo(3);
+            assertThat(out.referencedBytes()).as("the three normal pages, uncopied").isEqualTo(3 * 4096);
             byte[] page0 = new byte[4096];
             System.arraycopy(out.toByteArray(), RECORD_WITH_NAME, page0, 0, 4096);
             byte[] guest = new byte[4096];
@@ -87,10 +88,10 @@ class RamRecordFormatTest {
     @Test
     void continueIsSetAfterTheFirstRecordOfEverySection() throws Exception {
         try (RamDevice ram = RamHarness.device(Map.of("size", "64K", "fill", "random"))) {
-            ram.saveSetup(new ByteArraySectionWriter(), SaveOptions.PRECOPY);
+            ram.saveSetup(new MemorySectionWriter().writer(), SaveOptions.PRECOPY);
             for (int section = 0; section < 4; section++) {
-                ByteArraySectionWriter out = new ByteArraySectionWriter();
-                ram.saveIterate(out, 3 * 4096);
+                MemorySectionWriter out = new MemorySectionWriter();
+                ram.saveIterate(out.writer(), 3 * 4096);
                 List<PageRecords.Rec> recs = PageRecords.parse(out.toByteArray());
                 assertThat(recs).hasSize(3);
                 assertThat(recs.getFirst().isContinue()).isFalse();
@@ -106,16 +107,16 @@ class RamRecordFormatTest {
     @Test
     void iterateStopsAtTheBudgetAndResumesAtTheCursorWrappingAround() throws Exception {
         try (RamDevice ram = RamHarness.device(Map.of("size", "64K", "fill", "random"))) {
-            ram.saveSetup(new ByteArraySectionWriter(), SaveOptions.PRECOPY);
-            ByteArraySectionWriter first = new ByteArraySectionWriter();
-            assertThat(ram.saveIterate(first, 10 * 4096)).isEqualTo(IterationResult.MORE);
+            ram.saveSetup(new MemorySectionWriter().writer(), SaveOptions.PRECOPY);
+            MemorySectionWriter first = new MemorySectionWriter();
+            assertThat(ram.saveIterate(first.writer(), 10 * 4096)).isEqualTo(IterationResult.MORE);
             assertThat(PageRecords.parse(first.toByteArray())).extracting(PageRecords.Rec::offset)
                     .containsExactly(0L, 4096L, 8192L, 12288L, 16384L, 20480L, 24576L, 28672L, 32768L, 36864L);
 
             ram.memory().writeLong(4096, 7);
-            ram.queryPending(QueryMode.EXACT);
-            ByteArraySectionWriter second = new ByteArraySectionWriter();
-            assertThat(ram.saveIterate(second, Long.MAX_VALUE)).isEqualTo(IterationResult.DONE);
+            ram.queryPending(QueryMode.EXACT).pending();
+            MemorySectionWriter second = new MemorySectionWriter();
+            assertThat(ram.saveIterate(second.writer(), Long.MAX_VALUE)).isEqualTo(IterationResult.DONE);
             assertThat(PageRecords.parse(second.toByteArray())).extracting(PageRecords.Rec::offset)
                     .containsExactly(40960L, 45056L, 49152L, 53248L, 57344L, 61440L, 4096L);
         }
@@ -124,9 +125,9 @@ class RamRecordFormatTest {
     @Test
     void aBudgetOfZeroSendsOnlyEos() throws Exception {
         try (RamDevice ram = RamHarness.device(Map.of("size", "16K"))) {
-            ram.saveSetup(new ByteArraySectionWriter(), SaveOptions.PRECOPY);
-            ByteArraySectionWriter out = new ByteArraySectionWriter();
-            assertThat(ram.saveIterate(out, 0)).isEqualTo(IterationResult.MORE);
+            ram.saveSetup(new MemorySectionWriter().writer(), SaveOptions.PRECOPY);
+            MemorySectionWriter out = new MemorySectionWriter();
+            assertThat(ram.saveIterate(out.writer(), 0)).isEqualTo(IterationResult.MORE);
             assertThat(PageRecords.parse(out.toByteArray())).isEmpty();
         }
     }
@@ -134,10 +135,10 @@ class RamRecordFormatTest {
     @Test
     void completeEndsWithEosEvenWithNothingLeft() throws Exception {
         try (RamDevice ram = RamHarness.device(Map.of("size", "16K"))) {
-            ram.saveSetup(new ByteArraySectionWriter(), SaveOptions.PRECOPY);
-            ram.saveIterate(new ByteArraySectionWriter(), Long.MAX_VALUE);
-            ByteArraySectionWriter out = new ByteArraySectionWriter();
-            ram.saveComplete(out);
+            ram.saveSetup(new MemorySectionWriter().writer(), SaveOptions.PRECOPY);
+            ram.saveIterate(new MemorySectionWriter().writer(), Long.MAX_VALUE);
+            MemorySectionWriter out = new MemorySectionWriter();
+            ram.saveComplete(out.writer());
             assertThat(out.toByteArray()).isEqualTo(ByteBuffer.allocate(8).putLong(0x10).array());
         }
     }

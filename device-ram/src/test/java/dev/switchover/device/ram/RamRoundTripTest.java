@@ -4,6 +4,7 @@ import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.spi.IterationResult;
 import dev.switchover.migration.spi.SaveOptions;
 import dev.switchover.migration.spi.SectionKind;
+import dev.switchover.migration.tck.MemorySectionWriter;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -44,25 +45,25 @@ class RamRoundTripTest {
         try (RamDevice source = RamHarness.device(Map.of("size", "512K", "fill", "random"));
              RamDevice destination = RamHarness.device(Map.of("size", "512K"))) {
             List<RamHarness.Chunk> chunks = new ArrayList<>();
-            ByteArraySectionWriter out = new ByteArraySectionWriter();
-            source.saveSetup(out, SaveOptions.PRECOPY);
+            MemorySectionWriter out = new MemorySectionWriter();
+            source.saveSetup(out.writer(), SaveOptions.PRECOPY);
             chunks.add(new RamHarness.Chunk(SectionKind.START, out.toByteArray()));
             long value = 1;
             IterationResult r;
             do {
-                out = new ByteArraySectionWriter();
-                r = source.saveIterate(out, 40 * 1024);
+                out = new MemorySectionWriter();
+                r = source.saveIterate(out.writer(), 40 * 1024);
                 chunks.add(new RamHarness.Chunk(SectionKind.PART, out.toByteArray()));
                 if (value <= 5) {
                     // the guest rewrites an early page (already sent) and a straddling word
                     source.memory().writeLong(4096 * value - 4, value * 0x0101_0101_0101L);
                     value++;
-                    source.queryPending(QueryMode.EXACT);
+                    source.queryPending(QueryMode.EXACT).pending();
                     r = IterationResult.MORE;
                 }
             } while (r == IterationResult.MORE);
-            out = new ByteArraySectionWriter();
-            source.saveComplete(out);
+            out = new MemorySectionWriter();
+            source.saveComplete(out.writer());
             chunks.add(new RamHarness.Chunk(SectionKind.END, out.toByteArray()));
             source.saveCleanup();
 
@@ -75,13 +76,13 @@ class RamRoundTripTest {
     void writesAfterTheLastIterationTravelInTheCompleteSection() throws Exception {
         try (RamDevice source = RamHarness.device(Map.of("size", "64K", "fill", "random"));
              RamDevice destination = RamHarness.device(Map.of("size", "64K"))) {
-            ByteArraySectionWriter setup = new ByteArraySectionWriter();
-            source.saveSetup(setup, SaveOptions.PRECOPY);
-            ByteArraySectionWriter part = new ByteArraySectionWriter();
-            assertThat(source.saveIterate(part, Long.MAX_VALUE)).isEqualTo(IterationResult.DONE);
+            MemorySectionWriter setup = new MemorySectionWriter();
+            source.saveSetup(setup.writer(), SaveOptions.PRECOPY);
+            MemorySectionWriter part = new MemorySectionWriter();
+            assertThat(source.saveIterate(part.writer(), Long.MAX_VALUE)).isEqualTo(IterationResult.DONE);
             source.memory().writeLong(3 * 4096 + 16, 42);
-            ByteArraySectionWriter end = new ByteArraySectionWriter();
-            source.saveComplete(end);
+            MemorySectionWriter end = new MemorySectionWriter();
+            source.saveComplete(end.writer());
 
             assertThat(PageRecords.parse(end.toByteArray())).extracting(PageRecords.Rec::offset)
                     .containsExactly(3L * 4096);

@@ -6,6 +6,7 @@ import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.IterationResult;
 import dev.switchover.migration.spi.MonotonicClock;
 import dev.switchover.migration.spi.SaveOptions;
+import dev.switchover.migration.tck.MemorySectionWriter;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -37,7 +38,7 @@ class RamWorkloadTest {
     }
 
     private static void drain(RamDevice ram) throws Exception {
-        for (int i = 0; i < 1000 && ram.saveIterate(new ByteArraySectionWriter(), Long.MAX_VALUE)
+        for (int i = 0; i < 1000 && ram.saveIterate(new MemorySectionWriter().writer(), Long.MAX_VALUE)
                 != IterationResult.DONE; i++) {
             // keep sending
         }
@@ -49,25 +50,25 @@ class RamWorkloadTest {
         try (RamDevice ram = RamHarness.device("ram0", Map.of("size", "1M", "working-set", "256K",
                 "dirty-rate", "64M"), MonotonicClock.SYSTEM, state)) {
             assertThat(ram.isWorkloadRunning()).isFalse();
-            ram.saveSetup(new ByteArraySectionWriter(), SaveOptions.PRECOPY);
+            ram.saveSetup(new MemorySectionWriter().writer(), SaveOptions.PRECOPY);
             drain(ram);
-            assertThat(ram.queryPending(QueryMode.EXACT)).isEqualTo(Pending.NONE);
+            assertThat(ram.queryPending(QueryMode.EXACT).pending()).isEqualTo(Pending.NONE);
 
             state.set(RunState.RUNNING);
             ram.onRunStateChange(RunState.PAUSED, RunState.RUNNING);
             assertThat(ram.isWorkloadRunning()).isTrue();
-            await("the workload dirties a page", () -> ram.queryPending(QueryMode.EXACT).precopy() > 0);
+            await("the workload dirties a page", () -> ram.queryPending(QueryMode.EXACT).pending().precopy() > 0);
             state.set(RunState.PAUSED);
             ram.onRunStateChange(RunState.RUNNING, RunState.PAUSED);
             assertThat(ram.isWorkloadRunning()).isFalse();
             assertThat(workloadThreads()).isZero();
 
             // pages dirtied after the last sync are still in the dirty log: fold it in, then send
-            ram.queryPending(QueryMode.EXACT);
+            ram.queryPending(QueryMode.EXACT).pending();
             drain(ram);
-            assertThat(ram.queryPending(QueryMode.EXACT)).isEqualTo(Pending.NONE);
+            assertThat(ram.queryPending(QueryMode.EXACT).pending()).isEqualTo(Pending.NONE);
             Thread.sleep(30);
-            assertThat(ram.queryPending(QueryMode.EXACT)).as("no dirt while paused").isEqualTo(Pending.NONE);
+            assertThat(ram.queryPending(QueryMode.EXACT).pending()).as("no dirt while paused").isEqualTo(Pending.NONE);
             MemorySegment outside = ram.memory().raw().asSlice(256 * 1024);
             assertThat(outside.mismatch(MemorySegment.ofArray(new byte[(int) outside.byteSize()])))
                     .as("nothing written beyond the working set").isEqualTo(-1);
@@ -180,7 +181,7 @@ class RamWorkloadTest {
         AtomicReference<RunState> state = new AtomicReference<>(RunState.RUNNING);
         try (RamDevice ram = RamHarness.device("ram0", Map.of("size", "64K", "dirty-rate", "1M"),
                 MonotonicClock.SYSTEM, state)) {
-            ram.saveSetup(new ByteArraySectionWriter(), SaveOptions.PRECOPY);
+            ram.saveSetup(new MemorySectionWriter().writer(), SaveOptions.PRECOPY);
             ram.saveCleanup();
             assertThat(ram.isWorkloadRunning()).isTrue();
 

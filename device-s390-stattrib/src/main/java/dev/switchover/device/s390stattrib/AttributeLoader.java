@@ -1,5 +1,6 @@
 package dev.switchover.device.s390stattrib;
 
+import dev.switchover.migration.spi.InvalidSectionException;
 import dev.switchover.migration.spi.SectionReader;
 
 import java.io.IOException;
@@ -75,7 +76,7 @@ final class AttributeLoader {
         store.readFrom(in, gfn, (int) count);
     }
 
-    private IOException malformed(String detail) {
-        return new IOException("s390-storage_attributes stream for device '" + deviceId + "': " + detail);
+    private InvalidSectionException malformed(String detail) {
+        return new InvalidSectionException("s390-storage_attributes stream for device '" + deviceId + "': " + detail);
     }
 }

@@ -37,7 +37,7 @@ record StattribConfig(long guestSize, long changeRate, long seed) {
                     + p.raw("guest-size").orElse("") + "', expected a whole number of 4 KiB pages from 4K to 1T");
         }
         long changeRate = p.rate("change-rate", 0);
-        long seed = p.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
+        long seed = p.integer("seed", 0);
         return new StattribConfig(guestSize, changeRate, seed);
     }
 }

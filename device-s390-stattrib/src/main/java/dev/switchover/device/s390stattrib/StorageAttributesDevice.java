@@ -6,8 +6,10 @@ import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.DeviceContext;
 import dev.switchover.migration.spi.DeviceStats;
+import dev.switchover.migration.spi.InvalidSectionException;
 import dev.switchover.migration.spi.IterationResult;
 import dev.switchover.migration.spi.MigrationDevice;
+import dev.switchover.migration.spi.PendingAnswer;
 import dev.switchover.migration.spi.SaveOptions;
 import dev.switchover.migration.spi.SectionKind;
 import dev.switchover.migration.spi.SectionReader;
@@ -144,8 +146,8 @@ final class StorageAttributesDevice implements MigrationDevice {
      * Never blocks. <b>Thread:</b> the migration thread; <b>run state:</b> any.
      */
     @Override
-    public Pending queryPending(QueryMode mode) {
-        return switch (phase) {
+    public PendingAnswer queryPending(QueryMode mode) {
+        return PendingAnswer.of(switch (phase) {
             case IDLE -> Pending.precopy(store.pages());
             case COMPLETED -> Pending.NONE;
             case ACTIVE -> {
@@ -159,7 +161,7 @@ final class StorageAttributesDevice implements MigrationDevice {
                 }
                 yield Pending.precopy(s.dirtyCount());
             }
-        };
+        });
     }
 
     /**
@@ -212,12 +214,12 @@ final class StorageAttributesDevice implements MigrationDevice {
     @Override
     public void loadSection(SectionReader in, SectionKind kind, int version) throws IOException {
         if (kind == SectionKind.FULL) {
-            throw new IOException("s390-storage_attributes stream for device '" + context.id()
+            throw new InvalidSectionException("s390-storage_attributes stream for device '" + context.id()
                     + "': a FULL section is not part of this iterative device's format");
         }
         boolean done = loader.load(in);
         if (kind == SectionKind.END && !done) {
-            throw new IOException("s390-storage_attributes stream for device '" + context.id()
+            throw new InvalidSectionException("s390-storage_attributes stream for device '" + context.id()
                     + "': the END section has no STATTR_FLAG_DONE record, so the last values never arrived");
         }
     }

@@ -27,7 +27,7 @@ public final class StorageAttributesProvider implements MigrationDeviceProvider 
 
     @Override
     public ApiVersion apiVersion() {
-        return ApiVersion.CURRENT;
+        return new ApiVersion(ApiVersion.MAJOR, ApiVersion.MINOR);
     }
 
     @Override

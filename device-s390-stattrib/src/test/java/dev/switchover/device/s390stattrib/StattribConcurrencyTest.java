@@ -2,9 +2,11 @@ package dev.switchover.device.s390stattrib;
 
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.DeviceStats;
+import dev.switchover.migration.tck.DeviceFixture;
+import dev.switchover.migration.tck.KitMigration;
+import dev.switchover.migration.tck.MemorySectionWriter;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -17,53 +19,54 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class StattribConcurrencyTest {
 
+    private static final StorageAttributesProvider PROVIDER = new StorageAttributesProvider();
+
     @Test
     void statsAnswerWhileTheMigrationThreadIsInsideSaveComplete() throws Exception {
-        TestMachine m = new TestMachine("cmma0", Map.of("guest-size", "64M"));
+        DeviceFixture machine = DeviceFixture.source(PROVIDER, "cmma0", Map.of("guest-size", "64M"));
+        StorageAttributesDevice d = machine.device(StorageAttributesDevice.class);
+        KitMigration m = new KitMigration(machine);
         m.setup();
-        m.runState(RunState.FINISH_MIGRATE);
+        machine.changeRunState(RunState.FINISH_MIGRATE);
         AtomicReference<Optional<DeviceStats>> seen = new AtomicReference<>();
         try (ExecutorService other = Executors.newSingleThreadExecutor()) {
-            ByteArraySectionWriter out = new ByteArraySectionWriter() {
-                private boolean asked;
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    super.write(b, off, len);
-                    if (!asked) {
-                        asked = true;
-                        Future<Optional<DeviceStats>> f = other.submit(m.device::stats);
-                        try {
-                            seen.set(f.get(30, TimeUnit.SECONDS)); // hang guard, not a timing check
-                        } catch (Exception e) {
-                            throw new AssertionError("stats() blocked during saveComplete", e);
-                        }
-                    }
+            // once the first bytes of the END payload reached the writer, the migration thread is in
+            // the middle of saveComplete: another thread (a query-migrate) must get its answer
+            // without waiting for it
+            MemorySectionWriter out = new MemorySectionWriter().whenWritten(1, () -> {
+                Future<Optional<DeviceStats>> f = other.submit(d::stats);
+                try {
+                    seen.set(f.get(30, TimeUnit.SECONDS)); // hang guard, not a timing check
+                } catch (Exception e) {
+                    throw new AssertionError("stats() blocked during saveComplete", e);
                 }
-            };
-            m.device.saveComplete(out);
+            });
+            d.saveComplete(out.writer());
+            assertThat(seen.get()).as("stats() asked while saveComplete was writing").isNotNull();
         }
         DeviceStats stats = seen.get().orElseThrow();
         assertThat(stats.section()).isEqualTo("x-s390-stattrib");
         assertThat(stats.counter("remaining")).isZero();          // the only record was already counted
         assertThat(stats.counter("records")).isZero();            // ... but not yet finished
-        assertThat(m.device.stats().orElseThrow().counter("records")).isEqualTo(1);
-        assertThat(m.device.stats().orElseThrow().counter("transferred")).isEqualTo(8 + 16 + 16384 + 16);
+        assertThat(d.stats().orElseThrow().counter("records")).isEqualTo(1);
+        assertThat(d.stats().orElseThrow().counter("transferred")).isEqualTo(8 + 16 + 16384 + 16);
     }
 
     @Test
     void workloadRunsOnlyWhileRunningAndIsJoinedOnLeaving() throws Exception {
-        TestMachine m = new TestMachine("cmma0", Map.of("guest-size", "64M", "change-rate", "1M"));
-        m.runState(RunState.RUNNING);
-        assertThat(m.device.workloadRunning()).isTrue();
-        TestMachine.awaitAtLeast(() -> m.device.store().writes(), 100);
-        m.runState(RunState.PAUSED);
-        assertThat(m.device.workloadRunning()).isFalse();
-        long writes = m.device.store().writes();
-        byte[] digest = m.device.stateDigest();
+        DeviceFixture machine = DeviceFixture.source(PROVIDER, "cmma0",
+                Map.of("guest-size", "64M", "change-rate", "1M"));
+        StorageAttributesDevice d = machine.device(StorageAttributesDevice.class);
+        machine.changeRunState(RunState.RUNNING);
+        assertThat(d.workloadRunning()).isTrue();
+        DeviceFixture.awaitAtLeast(() -> d.store().writes(), 100);
+        machine.changeRunState(RunState.PAUSED);
+        assertThat(d.workloadRunning()).isFalse();
+        long writes = d.store().writes();
+        byte[] digest = d.stateDigest();
         Thread.sleep(20);
-        assertThat(m.device.store().writes()).isEqualTo(writes);
-        assertThat(m.device.stateDigest()).isEqualTo(digest);
+        assertThat(d.store().writes()).isEqualTo(writes);
+        assertThat(d.stateDigest()).isEqualTo(digest);
     }
 
     @Test

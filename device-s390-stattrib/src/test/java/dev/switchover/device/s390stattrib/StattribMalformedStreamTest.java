@@ -3,6 +3,7 @@ package dev.switchover.device.s390stattrib;
 import dev.switchover.migration.tck.StreamBytes;
 import dev.switchover.migration.spi.SectionKind;
 import dev.switchover.migration.tck.MemorySectionReader;
+import dev.switchover.migration.tck.DeviceFixture;
 import org.junit.jupiter.api.Test;
 
 import java.io.EOFException;
@@ -15,8 +16,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Hostile or corrupt {@code s390-storage_attributes} payloads: clear errors, no stream-sized allocation. */
 class StattribMalformedStreamTest {
 
+    private static final StorageAttributesProvider PROVIDER = new StorageAttributesProvider();
+
     /** 1 MiB guest: 256 pages. */
-    private final StorageAttributesDevice dst = new TestMachine("cmma0", Map.of("guest-size", "1M")).device;
+    private final StorageAttributesDevice dst = DeviceFixture.destination(PROVIDER, "cmma0", Map.of("guest-size", "1M"))
+            .device(StorageAttributesDevice.class);
 
     private void load(SectionKind kind, byte[] payload) throws IOException {
         dst.loadSection(new MemorySectionReader(payload), kind, StorageAttributesDevice.SECTION_VERSION);

@@ -15,7 +15,7 @@ class StattribProviderTest {
     void typeVersionAndSection() {
         StorageAttributesProvider p = new StorageAttributesProvider();
         assertThat(p.type()).isEqualTo("s390-stattrib");
-        assertThat(p.apiVersion()).isEqualTo(ApiVersion.CURRENT);
+        assertThat(p.apiVersion()).isEqualTo(ApiVersion.runtime());
         var device = p.create(DeviceContext.builder("cmma0").build());
         assertThat(device.sectionName()).isEqualTo("s390-storage_attributes");
         assertThat(device.sectionVersion()).isZero();

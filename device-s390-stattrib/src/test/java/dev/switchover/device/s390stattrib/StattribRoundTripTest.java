@@ -2,6 +2,8 @@ package dev.switchover.device.s390stattrib;
 
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.api.RunState;
+import dev.switchover.migration.tck.DeviceFixture;
+import dev.switchover.migration.tck.KitMigration;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -9,6 +11,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class StattribRoundTripTest {
+
+    private static final StorageAttributesProvider PROVIDER = new StorageAttributesProvider();
 
     private static void assertSameAttributes(StorageAttributesDevice source, StorageAttributesDevice destination) {
         assertThat(destination.stateDigest()).isEqualTo(source.stateDigest());
@@ -24,57 +28,66 @@ class StattribRoundTripTest {
     @Test
     void destinationEqualsSourceByteForByteWithWorkloadDirtBetweenIterations() throws Exception {
         Map<String, String> spec = Map.of("guest-size", "256M", "change-rate", "2M", "seed", "11");
-        TestMachine src = new TestMachine("cmma0", spec);
-        TestMachine dst = new TestMachine("cmma0", spec);
+        DeviceFixture sourceMachine = DeviceFixture.source(PROVIDER, "cmma0", spec);
+        StorageAttributesDevice source = sourceMachine.device(StorageAttributesDevice.class);
+        KitMigration migration = new KitMigration(sourceMachine);
+        DeviceFixture dst = DeviceFixture.destination(PROVIDER, "cmma0", spec);
+        StorageAttributesDevice destination = dst.device(StorageAttributesDevice.class);
 
-        src.runState(RunState.RUNNING);
-        src.setup();
+        sourceMachine.changeRunState(RunState.RUNNING);
+        migration.setup();
         for (int round = 0; round < 6; round++) {
-            long before = src.device.store().writes();
-            TestMachine.awaitAtLeast(() -> src.device.store().writes(), before + 500);
-            src.device.queryPending(QueryMode.EXACT);
-            src.iterate(20_000);
+            long before = source.store().writes();
+            DeviceFixture.awaitAtLeast(() -> source.store().writes(), before + 500);
+            source.queryPending(QueryMode.EXACT).pending();
+            migration.iterate(20_000);
         }
-        src.runState(RunState.FINISH_MIGRATE);
-        assertThat(src.device.workloadRunning()).isFalse();
-        src.complete();
+        sourceMachine.changeRunState(RunState.FINISH_MIGRATE);
+        assertThat(source.workloadRunning()).isFalse();
+        migration.complete();
 
-        src.replayInto(dst.device);
-        assertSameAttributes(src.device, dst.device);
-        assertThat(src.device.store().writes()).isGreaterThanOrEqualTo(3000);
+        migration.loadInto(dst);
+        assertSameAttributes(source, destination);
+        assertThat(source.store().writes()).isGreaterThanOrEqualTo(3000);
     }
 
     @Test
     void pagesChangedAfterTheyWereSentAreSentAgain() throws Exception {
         Map<String, String> spec = Map.of("guest-size", "8M");
-        TestMachine src = new TestMachine("c", spec);
-        TestMachine dst = new TestMachine("c", spec);
-        src.device.store().write(7, (byte) 1);
-        src.setup();
-        src.iterate(Long.MAX_VALUE);            // everything sent once
-        src.device.store().write(7, (byte) 2);  // changed afterwards
-        src.device.store().write(2047, (byte) 0x43);
-        src.runState(RunState.FINISH_MIGRATE);
-        src.complete();
-        src.replayInto(dst.device);
-        assertSameAttributes(src.device, dst.device);
-        assertThat(dst.device.store().get(7)).isEqualTo((byte) 2);
+        DeviceFixture sourceMachine = DeviceFixture.source(PROVIDER, "c", spec);
+        StorageAttributesDevice source = sourceMachine.device(StorageAttributesDevice.class);
+        KitMigration migration = new KitMigration(sourceMachine);
+        DeviceFixture dst = DeviceFixture.destination(PROVIDER, "c", spec);
+        StorageAttributesDevice destination = dst.device(StorageAttributesDevice.class);
+        source.store().write(7, (byte) 1);
+        migration.setup();
+        migration.iterate(Long.MAX_VALUE);  // everything sent once
+        source.store().write(7, (byte) 2);  // changed afterwards
+        source.store().write(2047, (byte) 0x43);
+        sourceMachine.changeRunState(RunState.FINISH_MIGRATE);
+        migration.complete();
+        migration.loadInto(dst);
+        assertSameAttributes(source, destination);
+        assertThat(destination.store().get(7)).isEqualTo((byte) 2);
     }
 
     @Test
     void sourceCanMigrateAgainAfterAFailedAttempt() throws Exception {
         Map<String, String> spec = Map.of("guest-size", "1M");
-        TestMachine src = new TestMachine("c", spec);
-        src.device.store().write(3, (byte) 3);
-        src.setup();
-        src.iterate(Long.MAX_VALUE);
-        src.device.saveCleanup();
-        src.sections.clear();
-        src.setup();
-        src.runState(RunState.FINISH_MIGRATE);
-        src.complete();
-        TestMachine dst = new TestMachine("c", spec);
-        src.replayInto(dst.device);
-        assertSameAttributes(src.device, dst.device);
+        DeviceFixture sourceMachine = DeviceFixture.source(PROVIDER, "c", spec);
+        StorageAttributesDevice source = sourceMachine.device(StorageAttributesDevice.class);
+        KitMigration migration = new KitMigration(sourceMachine);
+        source.store().write(3, (byte) 3);
+        migration.setup();
+        migration.iterate(Long.MAX_VALUE);
+        source.saveCleanup();
+        migration = new KitMigration(sourceMachine);
+        migration.setup();
+        sourceMachine.changeRunState(RunState.FINISH_MIGRATE);
+        migration.complete();
+        DeviceFixture dst = DeviceFixture.destination(PROVIDER, "c", spec);
+        StorageAttributesDevice destination = dst.device(StorageAttributesDevice.class);
+        migration.loadInto(dst);
+        assertSameAttributes(source, destination);
     }
 }

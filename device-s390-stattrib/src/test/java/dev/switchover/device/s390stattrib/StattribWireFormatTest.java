@@ -3,6 +3,8 @@ package dev.switchover.device.s390stattrib;
 import dev.switchover.migration.tck.StreamBytes;
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.tck.MemorySectionReader;
+import dev.switchover.migration.tck.DeviceFixture;
+import dev.switchover.migration.tck.KitMigration;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -12,17 +14,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The exact bytes of QEMU's {@code s390-storage_attributes} records, as documented on the device. */
 class StattribWireFormatTest {
 
+    private static final StorageAttributesProvider PROVIDER = new StorageAttributesProvider();
+
     @Test
     void setupIsEosOnly() throws Exception {
-        TestMachine m = new TestMachine("c", Map.of("guest-size", "16K"));
+        DeviceFixture machine = DeviceFixture.source(PROVIDER, "c", Map.of("guest-size", "16K"));
+        StorageAttributesDevice d = machine.device(StorageAttributesDevice.class);
+        KitMigration m = new KitMigration(machine);
         m.setup();
         assertThat(m.lastPayload()).containsExactly(StreamBytes.hex("00 00 00 00 00 00 00 01"));
     }
 
     @Test
     void iterationWritesMoreRecordsThenEos() throws Exception {
-        TestMachine m = new TestMachine("c", Map.of("guest-size", "16K"));
-        AttributeStore s = m.device.store();
+        DeviceFixture machine = DeviceFixture.source(PROVIDER, "c", Map.of("guest-size", "16K"));
+        StorageAttributesDevice d = machine.device(StorageAttributesDevice.class);
+        KitMigration m = new KitMigration(machine);
+        AttributeStore s = d.store();
         s.write(0, (byte) 0x01);
         s.write(2, (byte) 0x40);
         s.write(3, (byte) 0x03);
@@ -34,11 +42,13 @@ class StattribWireFormatTest {
 
     @Test
     void completeEndsWithDoneThenEos() throws Exception {
-        TestMachine m = new TestMachine("c", Map.of("guest-size", "1M"));
+        DeviceFixture machine = DeviceFixture.source(PROVIDER, "c", Map.of("guest-size", "1M"));
+        StorageAttributesDevice d = machine.device(StorageAttributesDevice.class);
+        KitMigration m = new KitMigration(machine);
         m.setup();
         m.iterate(Long.MAX_VALUE);
-        m.device.store().write(200, (byte) 0x42);
-        m.runState(RunState.FINISH_MIGRATE);
+        d.store().write(200, (byte) 0x42);
+        machine.changeRunState(RunState.FINISH_MIGRATE);
         m.complete();
         byte[] expected = new StreamBytes()
                 .be64(200L << 12 | 0x02).be64(1).u8(0x42)
@@ -49,14 +59,16 @@ class StattribWireFormatTest {
 
     @Test
     void runsSpanShortCleanGapsButNotLongOnes() throws Exception {
-        TestMachine m = new TestMachine("c", Map.of("guest-size", "1M"));
+        DeviceFixture machine = DeviceFixture.source(PROVIDER, "c", Map.of("guest-size", "1M"));
+        StorageAttributesDevice d = machine.device(StorageAttributesDevice.class);
+        KitMigration m = new KitMigration(machine);
         m.setup();
         m.iterate(Long.MAX_VALUE);
-        AttributeStore s = m.device.store();
+        AttributeStore s = d.store();
         s.write(100, (byte) 1);
         s.write(116, (byte) 2);   // gap of 15 clean pages: same record
         s.write(133, (byte) 3);   // 17 pages after 116: a new record
-        m.runState(RunState.FINISH_MIGRATE);
+        machine.changeRunState(RunState.FINISH_MIGRATE);
         m.complete();
         byte[] first = new byte[17];
         first[0] = 1;
@@ -71,9 +83,11 @@ class StattribWireFormatTest {
 
     @Test
     void recordsHoldAtMost512KiB() throws Exception {
-        TestMachine m = new TestMachine("c", Map.of("guest-size", "4G"));
+        DeviceFixture machine = DeviceFixture.source(PROVIDER, "c", Map.of("guest-size", "4G"));
+        StorageAttributesDevice d = machine.device(StorageAttributesDevice.class);
+        KitMigration m = new KitMigration(machine);
         m.setup();
-        m.runState(RunState.FINISH_MIGRATE);
+        machine.changeRunState(RunState.FINISH_MIGRATE);
         m.complete();
         MemorySectionReader in = new MemorySectionReader(m.lastPayload());
         assertThat(in.readLong()).isEqualTo(0x02);
@@ -85,15 +99,17 @@ class StattribWireFormatTest {
 
     @Test
     void analyzeMigrationStyleReaderReadsEverySection() throws Exception {
-        TestMachine m = new TestMachine("c", Map.of("guest-size", "64M"));
-        m.device.store().write(77, (byte) 3);
+        DeviceFixture machine = DeviceFixture.source(PROVIDER, "c", Map.of("guest-size", "64M"));
+        StorageAttributesDevice d = machine.device(StorageAttributesDevice.class);
+        KitMigration m = new KitMigration(machine);
+        d.store().write(77, (byte) 3);
         m.setup();
         m.iterate(5000);
         m.iterate(5000);
-        m.runState(RunState.FINISH_MIGRATE);
+        machine.changeRunState(RunState.FINISH_MIGRATE);
         m.complete();
         long bytes = 0;
-        for (TestMachine.Section section : m.sections) {
+        for (KitMigration.Section section : m.sections()) {
             MemorySectionReader in = new MemorySectionReader(section.payload());
             AnalyzeMigrationReader.Result r = AnalyzeMigrationReader.read(in);
             assertThat(in.remaining()).as("%s consumed whole", section.kind()).isZero();

@@ -5,6 +5,7 @@ import dev.switchover.device.vfio.driver.VfioDriverException;
 import dev.switchover.device.vfio.driver.VfioState;
 import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.spi.DeviceTracer;
+import dev.switchover.migration.spi.PendingAnswer;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -12,7 +13,9 @@ import java.lang.System.Logger.Level;
 /**
  * The device's pending figures: {@link #refresh} re-issues the driver queries (EXACT), {@link
  * #estimate} decomposes the cached answers without touching the driver (ESTIMATE), and reads
- * from the data stream are subtracted as they happen.
+ * from the data stream are subtracted as they happen. Each answer carries its own note of what
+ * it had to clamp or assume ({@link PendingAnswer#anomaly()}), computed from the same cached
+ * figures, so an answer is never explained by another query's note.
  *
  * <p>A failed query does not fail the migration: the previous answer, minus what was read
  * since, stays in use, and the failure is logged (once per run of failures) and traced. If
@@ -35,8 +38,8 @@ final class PendingTracker {
     private final String deviceId;
     private volatile PendingCache cache = PendingCache.UNKNOWN;
     private boolean precopyFailing;
-    private boolean dataSizeFailing;
-    private volatile String anomaly;
+    /** Written under the device lock by {@link #refresh}; read by ESTIMATE without it. */
+    private volatile boolean dataSizeFailing;
 
     PendingTracker(DriverQueries queries, DeviceTracer tracer, Logger logger, String deviceId) {
         this.queries = queries;
@@ -49,18 +52,22 @@ final class PendingTracker {
         return cache;
     }
 
-    /** ESTIMATE: the cached figures for a device in {@code state}; no driver call. */
-    Pending estimate(VfioState state) {
-        PendingCache c = cache;
-        anomaly = describeAnomaly(c, state);
-        return c.decompose(state.isPreCopy(), FALLBACK_STOP_COPY_BYTES);
+    /**
+     * ESTIMATE: the cached figures for a device in {@code state}, with what they had to clamp or
+     * assume; no driver call.
+     */
+    PendingAnswer estimate(VfioState state) {
+        return answer(cache, state);
     }
 
-    /** What the last decomposition had to clamp or assume, for the host's reply; {@code null} if nothing. */
-    String anomaly() {
-        return anomaly;
+    /** The figures of {@code c} for a device in {@code state}, and their note if they needed one. */
+    private PendingAnswer answer(PendingCache c, VfioState state) {
+        Pending p = c.decompose(state.isPreCopy(), FALLBACK_STOP_COPY_BYTES);
+        String anomaly = describeAnomaly(c, state);
+        return anomaly == null ? PendingAnswer.of(p) : PendingAnswer.anomalous(p, anomaly);
     }
 
+    /** What the figures of {@code c} had to clamp or assume; {@code null} if nothing. */
     private String describeAnomaly(PendingCache c, VfioState state) {
         if (c.precopyValid() && state.isPreCopy() && c.stopKnown() && c.stopCopy() < c.precopy()) {
             return "driver reported stop_copy_length=" + c.stopCopy() + " below initial+dirty=" + c.precopy()
@@ -75,9 +82,10 @@ final class PendingTracker {
 
     /**
      * EXACT: asks the driver for {@code PRECOPY_INFO} (only in a PRE_COPY state, the only
-     * states where it is valid) and {@code MIG_DATA_SIZE}, caches both, and decomposes.
+     * states where it is valid) and {@code MIG_DATA_SIZE}, caches both, and decomposes; a failed
+     * query is answered from the cache and noted in the answer.
      */
-    Pending refresh(VfioState state) {
+    PendingAnswer refresh(VfioState state) {
         PendingCache c = cache;
         if (state.isPreCopy()) {
             try {
@@ -104,13 +112,11 @@ final class PendingTracker {
                     : "no answer yet, assuming " + FALLBACK_STOP_COPY_BYTES + " bytes (QEMU's VFIO_MIG_STOP_COPY_SIZE)");
         }
         cache = c;
-        anomaly = describeAnomaly(c, state);
-        Pending p = c.decompose(state.isPreCopy(), FALLBACK_STOP_COPY_BYTES);
         if (c.precopyValid() && state.isPreCopy() && c.stopKnown() && c.stopCopy() < c.precopy()) {
             trace("stop-copy-below-precopy", "stop_copy_length=" + c.stopCopy() + " < initial+dirty=" + c.precopy()
                     + "; stop-copy bucket clamped to 0");
         }
-        return p;
+        return answer(c, state);
     }
 
     void read(long n) {

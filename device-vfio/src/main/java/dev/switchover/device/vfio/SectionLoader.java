@@ -5,6 +5,7 @@ import dev.switchover.device.vfio.driver.VfioMigrationDriver;
 import dev.switchover.device.vfio.stream.VfioMarker;
 import dev.switchover.device.vfio.stream.VfioRecordReader;
 import dev.switchover.device.vfio.stream.VfioRecords;
+import dev.switchover.migration.spi.InvalidSectionException;
 import dev.switchover.migration.spi.SectionKind;
 import dev.switchover.migration.spi.SectionReader;
 
@@ -49,10 +50,10 @@ final class SectionLoader {
         String context = "device '" + deviceId + "': VFIO section " + kind;
         VfioRecordReader r = new VfioRecordReader(in, context);
         if (kind == SectionKind.FULL) {
-            throw new IOException(context + ": a VFIO device never writes a FULL section");
+            throw new InvalidSectionException(context + ": a VFIO device never writes a FULL section");
         }
         if (kind != SectionKind.START && !setupSeen) {
-            throw new IOException(context + ": arrived before the setup (START) section");
+            throw new InvalidSectionException(context + ": arrived before the setup (START) section");
         }
         boolean configSeen = false;
         boolean setupInThis = false;
@@ -62,7 +63,7 @@ final class SectionLoader {
             switch (m) {
                 case END_OF_STATE -> {
                     if (kind == SectionKind.START && !(configSeen && setupInThis)) {
-                        throw new IOException(context + ": ended at byte " + at + " without "
+                        throw new InvalidSectionException(context + ": ended at byte " + at + " without "
                                 + (configSeen ? "DEV_SETUP_STATE" : "DEV_CONFIG_STATE"));
                     }
                     return;
@@ -76,8 +77,8 @@ final class SectionLoader {
                     expect(kind == SectionKind.START && !configSeen, context, m, at);
                     String id = r.config();
                     if (!id.equals(compatibilityId)) {
-                        throw new IOException(context + ": the source device is '" + id + "' but this device is '"
-                                + compatibilityId + "'; their states are not compatible");
+                        throw new InvalidSectionException(context + ": the source device is '" + id
+                                + "' but this device is '" + compatibilityId + "'; their states are not compatible");
                     }
                     configSeen = true;
                 }
@@ -90,7 +91,8 @@ final class SectionLoader {
                     expect(kind != SectionKind.START, context, m, at);
                     loadData(r, context);
                 }
-                case DEV_CONFIG_LOAD_READY -> throw new IOException(context + ": marker DEV_CONFIG_LOAD_READY at byte "
+                case DEV_CONFIG_LOAD_READY -> throw new InvalidSectionException(context
+                        + ": marker DEV_CONFIG_LOAD_READY at byte "
                         + at + " is part of QEMU's switchover-ack handshake, which this device does not use");
             }
         }
@@ -106,7 +108,7 @@ final class SectionLoader {
         try {
             driver.write(piece);
         } catch (VfioDriverException e) {
-            throw new IOException(context + ": the driver refused the data stream after " + bytesLoaded
+            throw new InvalidSectionException(context + ": the driver refused the data stream after " + bytesLoaded
                     + " good bytes: " + e.getMessage(), e);
         }
         bytesLoaded += n;
@@ -114,7 +116,7 @@ final class SectionLoader {
 
     private static void expect(boolean allowed, String context, VfioMarker m, long at) throws IOException {
         if (!allowed) {
-            throw new IOException(context + ": marker " + m + " at byte " + at + " is out of place");
+            throw new InvalidSectionException(context + ": marker " + m + " at byte " + at + " is out of place");
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.switchover.device.vfio.driver.VfioMigrationDriver;
 import dev.switchover.device.vfio.driver.VfioPaths;
 import dev.switchover.device.vfio.driver.VfioState;
 import dev.switchover.device.vfio.trace.StateArcEvent;
+import dev.switchover.migration.spi.DeviceFailureException;
 
 import java.io.IOException;
 import java.util.List;
@@ -66,7 +67,8 @@ final class StateWalker {
         try {
             path = VfioPaths.plan(current, target, features);
         } catch (IllegalArgumentException e) {
-            throw new IOException(prefix() + "can not go from " + current + " to " + target + ": " + e.getMessage(), e);
+            throw new DeviceFailureException(prefix() + "can not go from " + current + " to " + target + ": "
+                    + e.getMessage(), e);
         }
         for (VfioState next : path) {
             step(next);
@@ -83,7 +85,8 @@ final class StateWalker {
             event.failed = true;
             event.error = String.valueOf(e.getMessage());
             move(stateAfterFailure());
-            throw new IOException(prefix() + "VFIO arc " + from + " -> " + next + " failed: " + e.getMessage()
+            throw new DeviceFailureException(prefix() + "VFIO arc " + from + " -> " + next + " failed: "
+                    + e.getMessage()
                     + " (device state afterwards: " + current + ")", e);
         } finally {
             event.result = current.name();
@@ -101,7 +104,7 @@ final class StateWalker {
             event.failed = true;
             event.error = String.valueOf(e.getMessage());
             move(stateAfterFailure());
-            throw new IOException(prefix() + "VFIO device reset failed: " + e.getMessage(), e);
+            throw new DeviceFailureException(prefix() + "VFIO device reset failed: " + e.getMessage(), e);
         } finally {
             event.result = current.name();
             event.commit();

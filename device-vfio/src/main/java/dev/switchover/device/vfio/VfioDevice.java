@@ -6,13 +6,14 @@ import dev.switchover.device.vfio.driver.VfioMigrationDriver;
 import dev.switchover.device.vfio.driver.VfioState;
 import dev.switchover.device.vfio.stream.VfioMarker;
 import dev.switchover.device.vfio.stream.VfioRecords;
-import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.DeviceContext;
+import dev.switchover.migration.spi.DeviceFailureException;
 import dev.switchover.migration.spi.DeviceStats;
 import dev.switchover.migration.spi.IterationResult;
 import dev.switchover.migration.spi.MigrationDevice;
+import dev.switchover.migration.spi.PendingAnswer;
 import dev.switchover.migration.spi.SaveOptions;
 import dev.switchover.migration.spi.SectionKind;
 import dev.switchover.migration.spi.SectionReader;
@@ -144,7 +145,8 @@ final class VfioDevice implements MigrationDevice {
         lock.lock();
         try {
             if (walker.current() == VfioState.ERROR) {
-                throw new IOException(prefix() + "the VFIO device is in ERROR and can not migrate until it is reset");
+                throw new DeviceFailureException(prefix() + "the VFIO device is in ERROR and can not migrate until it "
+                        + "is reset");
             }
             migrating = true;
             drained = false;
@@ -169,17 +171,20 @@ final class VfioDevice implements MigrationDevice {
      * <p>EXACT takes the device lock and makes the driver queries (each pays the driver's
      * latency); ESTIMATE reads the cache only.
      *
-     * @throws IllegalStateException if the device is in ERROR or lost its data session
+     * <p>An answer notes what its figures had to clamp or assume: a driver whose stop-copy
+     * length is below its pre-copy sizes, a {@code MIG_DATA_SIZE} that fails.
+     *
+     * @throws DeviceFailureException if the device is in ERROR or lost its data session
      */
     @Override
-    public Pending queryPending(QueryMode mode) {
+    public PendingAnswer queryPending(QueryMode mode) throws DeviceFailureException {
         if (mode == QueryMode.ESTIMATE) {
-            return drained ? Pending.NONE : pending.estimate(usableState());
+            return drained ? PendingAnswer.NONE : pending.estimate(usableState());
         }
         lock.lock();
         try {
             if (drained) {
-                return Pending.NONE;
+                return PendingAnswer.NONE;
             }
             return pending.refresh(usableState());
         } finally {
@@ -187,20 +192,14 @@ final class VfioDevice implements MigrationDevice {
         }
     }
 
-    /** What the last pending figures had to clamp or assume (a driver's contradicting sizes). */
-    @Override
-    public Optional<String> pendingAnomaly() {
-        return drained ? Optional.empty() : Optional.ofNullable(pending.anomaly());
-    }
-
-    private VfioState usableState() {
+    private VfioState usableState() throws DeviceFailureException {
         VfioState s = walker.current();
         if (s == VfioState.ERROR) {
-            throw new IllegalStateException(prefix() + "the VFIO device is in ERROR; it is reset when the migration "
+            throw new DeviceFailureException(prefix() + "the VFIO device is in ERROR; it is reset when the migration "
                     + "is cleaned up or the machine next runs");
         }
         if (sessionLost) {
-            throw new IllegalStateException(lostMessage());
+            throw new DeviceFailureException(lostMessage());
         }
         return s;
     }
@@ -305,12 +304,12 @@ final class VfioDevice implements MigrationDevice {
         pending.read(n);
     }
 
-    private void checkUsable(String call) throws IOException {
+    private void checkUsable(String call) throws DeviceFailureException {
         if (walker.current() == VfioState.ERROR) {
-            throw new IOException(prefix() + call + ": the VFIO device is in ERROR");
+            throw new DeviceFailureException(prefix() + call + ": the VFIO device is in ERROR");
         }
         if (sessionLost) {
-            throw new IOException(lostMessage());
+            throw new DeviceFailureException(lostMessage());
         }
     }
 
@@ -352,7 +351,7 @@ final class VfioDevice implements MigrationDevice {
         lock.lock();
         try {
             if (loader == null || walker.current() != VfioState.RESUMING) {
-                throw new IOException(prefix() + "VFIO section " + kind + " arrived while the device is "
+                throw new DeviceFailureException(prefix() + "VFIO section " + kind + " arrived while the device is "
                         + walker.current() + ", not RESUMING (loadSetup not called, or the load already ended)");
             }
             loader.load(in, kind);

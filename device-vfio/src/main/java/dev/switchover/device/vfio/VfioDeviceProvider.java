@@ -29,7 +29,7 @@ public final class VfioDeviceProvider implements MigrationDeviceProvider {
 
     @Override
     public ApiVersion apiVersion() {
-        return ApiVersion.CURRENT;
+        return new ApiVersion(ApiVersion.MAJOR, ApiVersion.MINOR);
     }
 
     @Override

@@ -54,7 +54,7 @@ record VfioSettings(long stateSize, long precopySize, long dirtyRate, Duration q
         long dirtyRate = p.rate("dirty-rate", 0);
         Duration queryLatency = p.duration("query-latency", Duration.ZERO);
         Quirk quirk = p.choice("quirk", Quirk.class, Quirk.NONE);
-        long seed = p.integer("seed", DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE);
+        long seed = p.integer("seed", DEFAULT_SEED);
         if (stateSize < 1 || stateSize > EmulatedDriverConfig.MAX_STATE_SIZE) {
             throw new IllegalArgumentException("device '" + deviceId + "': property 'state-size' is " + stateSize
                     + " bytes, expected 1 to " + ByteSize.format(EmulatedDriverConfig.MAX_STATE_SIZE)

@@ -21,20 +21,20 @@ final class Migrations {
 
     static TestDevice.Section setup(TestDevice src) throws IOException {
         MemorySectionWriter w = new MemorySectionWriter();
-        src.device.saveSetup(w, SaveOptions.PRECOPY);
+        src.device.saveSetup(w.writer(), SaveOptions.PRECOPY);
         return new TestDevice.Section(SectionKind.START, w.toByteArray());
     }
 
     static IterationResult iterate(TestDevice src, long budget, List<TestDevice.Section> into) throws IOException {
         MemorySectionWriter w = new MemorySectionWriter();
-        IterationResult r = src.device.saveIterate(w, budget);
+        IterationResult r = src.device.saveIterate(w.writer(), budget);
         into.add(new TestDevice.Section(SectionKind.PART, w.toByteArray()));
         return r;
     }
 
     static TestDevice.Section complete(TestDevice src) throws IOException {
         MemorySectionWriter w = new MemorySectionWriter();
-        src.device.saveComplete(w);
+        src.device.saveComplete(w.writer());
         return new TestDevice.Section(SectionKind.END, w.toByteArray());
     }
 
@@ -46,7 +46,7 @@ final class Migrations {
         for (int i = 0; i < maxRounds; i++) {
             iterate(src, budget, sections);
             betweenRounds.run();
-            if (src.device.queryPending(QueryMode.EXACT).precopy() == 0) {
+            if (src.device.queryPending(QueryMode.EXACT).pending().precopy() == 0) {
                 break;
             }
         }

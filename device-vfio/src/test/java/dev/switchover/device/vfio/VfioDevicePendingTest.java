@@ -4,6 +4,7 @@ import dev.switchover.device.vfio.driver.VfioState;
 import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.api.RunState;
+import dev.switchover.migration.spi.DeviceFailureException;
 import dev.switchover.migration.spi.IterationResult;
 import org.junit.jupiter.api.Test;
 
@@ -19,16 +20,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class VfioDevicePendingTest {
 
-    private static Pending exact(TestDevice d) {
-        return d.device.queryPending(QueryMode.EXACT);
+    private static Pending exact(TestDevice d) throws DeviceFailureException {
+        return d.device.queryPending(QueryMode.EXACT).pending();
     }
 
-    private static Pending estimate(TestDevice d) {
-        return d.device.queryPending(QueryMode.ESTIMATE);
+    private static Pending estimate(TestDevice d) throws DeviceFailureException {
+        return d.device.queryPending(QueryMode.ESTIMATE).pending();
     }
 
     /** ESTIMATE never reaches the driver: asks many times and checks the call count did not move. */
-    private static Pending estimateWithoutDriver(TestDevice d) {
+    private static Pending estimateWithoutDriver(TestDevice d) throws DeviceFailureException {
         int before = d.driver.calls.get();
         Pending p = estimate(d);
         for (int i = 0; i < 100; i++) {

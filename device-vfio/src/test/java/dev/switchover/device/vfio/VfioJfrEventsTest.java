@@ -34,7 +34,7 @@ class VfioJfrEventsTest {
                     RunState.RUNNING, 0);
             Migrations.setup(src);
             src.driver.failMigDataSize = true;
-            src.device.queryPending(QueryMode.EXACT);
+            src.device.queryPending(QueryMode.EXACT).pending();
             r.stop();
             Path f = Files.createTempFile("vfio", ".jfr");
             try {
@@ -66,10 +66,10 @@ class VfioJfrEventsTest {
         assertThat(sleeps.get()).as("the priming MIG_DATA_SIZE at creation").isEqualTo(1);
         Migrations.setup(src);
         int afterSetup = sleeps.get();
-        src.device.queryPending(QueryMode.EXACT);
+        src.device.queryPending(QueryMode.EXACT).pending();
         assertThat(sleeps.get()).as("PRECOPY_INFO + MIG_DATA_SIZE").isEqualTo(afterSetup + 2);
         for (int i = 0; i < 10; i++) {
-            src.device.queryPending(QueryMode.ESTIMATE);
+            src.device.queryPending(QueryMode.ESTIMATE).pending();
         }
         assertThat(sleeps.get()).isEqualTo(afterSetup + 2);
     }

@@ -4,6 +4,7 @@ import dev.switchover.device.vfio.driver.VfioState;
 import dev.switchover.device.vfio.emulated.EmulatedDriverConfig;
 import dev.switchover.device.vfio.stream.VfioMarker;
 import dev.switchover.migration.api.RunState;
+import dev.switchover.migration.spi.InvalidSectionException;
 import dev.switchover.migration.spi.SectionKind;
 import dev.switchover.migration.tck.MemorySectionReader;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,7 +58,7 @@ class VfioMalformedStreamTest {
     void aBadMarkerIsNamedWithItsPosition() throws IOException {
         loadGood(0);
         assertThatThrownBy(() -> load(SectionKind.PART, longs(0x1234L)))
-                .isInstanceOf(IOException.class)
+                .isInstanceOf(InvalidSectionException.class)
                 .hasMessageContaining("device 'vfio-dst': VFIO section PART: bad marker 0x1234 at byte 0");
         assertCleanupRecovers();
     }
@@ -132,7 +133,7 @@ class VfioMalformedStreamTest {
             for (int i = 2; i < good.size(); i++) {
                 loadGood(i);
             }
-        }).isInstanceOf(IOException.class).hasMessageContaining("device 'vfio-dst'")
+        }).isInstanceOf(InvalidSectionException.class).hasMessageContaining("device 'vfio-dst'")
                 .hasMessageContaining("the driver refused the data stream");
         assertCleanupRecovers();
     }

@@ -37,7 +37,7 @@ class VfioRoundTripTest {
             }
         });
         byte[] atSwitchover = src.device.stateDigest();
-        assertThat(src.device.queryPending(QueryMode.EXACT)).isEqualTo(Pending.NONE);
+        assertThat(src.device.queryPending(QueryMode.EXACT).pending()).isEqualTo(Pending.NONE);
 
         Migrations.load(dst, sections);
         dst.device.loadCleanup();

@@ -3,6 +3,7 @@ package dev.switchover.it.faults;
 import dev.switchover.migration.api.Bytes;
 import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.spi.MigrationDevice;
+import dev.switchover.migration.spi.PendingAnswer;
 import dev.switchover.migration.spi.SectionWriter;
 
 import java.io.IOException;
@@ -98,8 +99,10 @@ final class FaultInjector implements InvocationHandler {
             case HANGS -> hang(what);
             case RETURNS_GARBAGE -> garbage(m, args);
             case ABSURD_FIGURES -> {
-                Pending p = (Pending) forward(m, args);
-                yield new Pending(p.precopy(), Bytes.saturatingAdd(p.stopcopy(), ABSURD_BYTES), p.postcopy());
+                PendingAnswer a = (PendingAnswer) forward(m, args);
+                Pending p = a.pending();
+                yield new PendingAnswer(new Pending(p.precopy(), Bytes.saturatingAdd(p.stopcopy(), ABSURD_BYTES),
+                        p.postcopy()), a.anomaly());
             }
         };
     }

@@ -70,6 +70,21 @@ public record Pending(long precopy, long stopcopy, long postcopy) {
                 Bytes.saturatingAdd(postcopy, other.postcopy));
     }
 
+    /**
+     * Bucket-wise saturating difference: what is left of these figures after {@code sent} went
+     * out. Each bucket clamps at zero instead of going negative, so a device that sent more than
+     * it had counted (a record header, a page dirtied twice) reports nothing left, never a
+     * negative or wrapped figure. The ESTIMATE ledger of {@code MigrationDevice.queryPending}:
+     * the last EXACT figures {@code minus} what was sent since.
+     *
+     * @since 0.1
+     */
+    public Pending minus(Pending sent) {
+        return new Pending(Bytes.saturatingSub(precopy, sent.precopy),
+                Bytes.saturatingSub(stopcopy, sent.stopcopy),
+                Bytes.saturatingSub(postcopy, sent.postcopy));
+    }
+
     /** Whether every bucket is zero. */
     public boolean isEmpty() {
         return precopy == 0 && stopcopy == 0 && postcopy == 0;

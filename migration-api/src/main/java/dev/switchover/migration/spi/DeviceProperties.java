@@ -83,20 +83,35 @@ public final class DeviceProperties {
         }
     }
 
-    /** A whole number within {@code [min, max]}. */
+    /**
+     * Any whole number a {@code long} holds, e.g. a random seed ({@code seed=-42}).
+     *
+     * @throws IllegalArgumentException if the value is not a whole number
+     */
+    public long integer(String key, long defaultValue) {
+        return integer(key, defaultValue, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
+     * A whole number within {@code [min, max]}.
+     *
+     * @throws IllegalArgumentException if the value is not a whole number or out of range
+     */
     public long integer(String key, long defaultValue, long min, long max) {
         Optional<String> v = raw(key);
         if (v.isEmpty()) {
             return defaultValue;
         }
+        String expected = min == Long.MIN_VALUE && max == Long.MAX_VALUE ? "a whole number"
+                : "a whole number from " + min + " to " + max;
         try {
             long n = Long.parseLong(v.get().strip());
             if (n < min || n > max) {
-                throw invalid(key, v.get(), "a whole number from " + min + " to " + max);
+                throw invalid(key, v.get(), expected);
             }
             return n;
         } catch (NumberFormatException e) {
-            throw invalid(key, v.get(), "a whole number from " + min + " to " + max);
+            throw invalid(key, v.get(), expected);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.switchover.migration.spi;
 
-import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.api.RunState;
 
@@ -19,10 +18,20 @@ import java.util.Optional;
  * thread at any time and must not block.
  *
  * <h2>Failure</h2>
- * An exception from any {@code save*}, {@code load*} or {@code queryPending} call fails the
- * migration; the core names the device and the call in {@code error-desc}, calls the matching
- * cleanup on every device, and (on the source) leaves the machine running with its state
- * unchanged. A device never needs to clean up after its own exception.
+ * A device signals failure with a {@link DeviceException}: an {@link InvalidSectionException}
+ * when the destination refuses an incoming section, a {@link DeviceFailureException} when the
+ * device itself failed. An {@link IOException} from the {@link SectionWriter} or {@link
+ * SectionReader} is the stream's failure: let it propagate unchanged. Any exception from a
+ * {@code save*}, {@code load*} or {@code queryPending} call — these, or a {@link
+ * RuntimeException} from a bug — fails the migration the same way: the core names the device,
+ * the call and the message in {@code error-desc} ({@code device 'ram0' failed in saveIterate:
+ * …}), calls the matching cleanup on every device, and (on the source) leaves the machine
+ * running with its state unchanged, or resumes it if the failure came during the switchover.
+ * A device never needs to clean up after its own exception; its cleanup method will be called.
+ * A call that does not return within the core's deadline fails the migration too ({@code device
+ * 'ram0' did not return from saveIterate within 2000 ms}); the device is then not used again
+ * until that call returns. The methods that must not throw ({@link #saveCleanup}, {@link
+ * #loadCleanup}, {@link #onRunStateChange}, {@link #stats()}) say what happens if they do.
  *
  * <h2>Stream</h2>
  * Each device owns one section of the migration stream (QEMU's {@code idstr}/instance): its
@@ -39,15 +48,25 @@ public interface MigrationDevice {
      * QEMU's section {@code idstr}, e.g. {@code ram} or {@code s390-storage_attributes}. The core
      * numbers instances of one section name in creation order, so source and destination built
      * from the same device specs agree on them.
+     *
+     * <p><b>Thread:</b> any; a constant, read once when the machine is built. <b>If it
+     * throws:</b> the machine is not built.
      */
     String sectionName();
 
-    /** The version written in this device's START/FULL section headers. */
+    /**
+     * The version written in this device's START/FULL section headers.
+     *
+     * <p><b>Thread:</b> any; a constant. <b>If it throws:</b> the migration fails.
+     */
     int sectionVersion();
 
     /**
      * The oldest section version {@link #loadSection} still reads. The core refuses a stream
      * outside {@code [minimumSectionVersion, sectionVersion]} before calling the device.
+     *
+     * <p><b>Thread:</b> the incoming migration thread; a constant. <b>If it throws:</b> the
+     * incoming migration fails.
      */
     default int minimumSectionVersion() {
         return sectionVersion();
@@ -58,6 +77,7 @@ public interface MigrationDevice {
      * inactive device gets no section and no calls except {@link #onRunStateChange}.
      *
      * <p><b>Thread:</b> the migration thread, before setup. <b>Run state:</b> any.
+     * <b>If it throws:</b> the migration fails before any device was set up.
      */
     default boolean isActive() {
         return true;
@@ -66,6 +86,8 @@ public interface MigrationDevice {
     /**
      * Whether this device can send data after the destination started. A device that returns
      * {@code false} must report {@code postcopy == 0} from {@link #queryPending}.
+     *
+     * <p><b>Thread:</b> the migration thread. <b>If it throws:</b> taken as {@code false}.
      */
     default boolean supportsPostcopy() {
         return false;
@@ -80,25 +102,29 @@ public interface MigrationDevice {
      * not iterable for this round, so it never spins on a device that will not send.
      *
      * <p><b>Thread:</b> the migration thread. <b>Run state:</b> any. Must not block.
+     * <b>If it throws:</b> the migration fails naming this device.
      */
     default boolean isActiveIterate() {
         return true;
     }
-
 
     /**
      * Starts an outgoing migration: begin tracking what changes from now on and write the
      * setup payload (RAM writes its block list).
      *
      * <p><b>Thread:</b> the migration thread. <b>Run state:</b> usually running.
-     * <b>If it throws:</b> the migration fails; {@link #saveCleanup} is still called.
+     * <b>If it throws:</b> the migration fails; {@link #saveCleanup} is still called, on this
+     * device and every other; the machine keeps running.
      *
-     * @throws IOException if the stream can not be written
+     * @throws DeviceFailureException if the device can not start a migration (a driver that
+     *                                refuses, a device in an error state)
+     * @throws IOException            if the stream can not be written
      */
     void saveSetup(SectionWriter out, SaveOptions options) throws IOException;
 
     /**
-     * How many bytes this device still has to send, in three disjoint buckets.
+     * How many bytes this device still has to send, in three disjoint buckets, and what had to
+     * be clamped or guessed to say so ({@link PendingAnswer#anomaly()}).
      *
      * <p>The contract the core and the conformance kit rely on:
      * <ol>
@@ -114,28 +140,23 @@ public interface MigrationDevice {
      * </ol>
      * Valid at any time, including before setup and after cleanup.
      *
-     * <p><b>Thread:</b> the migration thread. <b>Run state:</b> any. <b>If it throws, or returns
-     * {@code null}:</b> the migration fails naming this device. Figures the core finds
-     * inconsistent are clamped, traced and named in {@code query-migrate}'s
-     * {@code x-clamped-devices}.
-     */
-    Pending queryPending(QueryMode mode);
-
-    /**
-     * What this device had to clamp or guess in its last {@link #queryPending} answer, if
-     * anything: e.g. a driver reporting a stop-copy length smaller than its pre-copy bytes (the
-     * stop-copy bucket was clamped to zero), or a failed size query answered from a fallback.
-     * The core names the device and this text in {@code query-migrate}'s
-     * {@code x-clamped-devices}, so management software sees which device's figures to distrust.
+     * <p>Each answer carries its own note: a device that clamped a contradicting driver figure
+     * or fell back to a guess says so in the answer it returns ({@link
+     * PendingAnswer#anomalous}), and the core names the device and the note in {@code
+     * query-migrate}'s {@code x-clamped-devices}. Nothing depends on the order of calls.
      *
-     * <p><b>Thread:</b> the migration thread, right after {@code queryPending}. Must not block.
+     * <p><b>Thread:</b> the migration thread (the conformance kit also calls ESTIMATE from a
+     * second thread while an EXACT is in progress). <b>Run state:</b> any. <b>If it throws, or
+     * returns {@code null}:</b> the migration fails naming this device and the mode
+     * ({@code queryPending(EXACT)}). Figures the core finds inconsistent (postcopy bytes without
+     * postcopy support, a bucket above 1 EiB) are clamped, traced and named in {@code
+     * x-clamped-devices} beside the device's own note.
      *
-     * @return a one-line description, or empty when the last figures needed no correction
-     * @since 0.1
+     * @throws DeviceFailureException if the device can not tell (it is in an error state, lost
+     *                                its data session); a failed size query it can answer from a
+     *                                cached figure is better reported as an anomaly
      */
-    default java.util.Optional<String> pendingAnomaly() {
-        return java.util.Optional.empty();
-    }
+    PendingAnswer queryPending(QueryMode mode) throws DeviceException;
 
     /**
      * Sends a chunk of iterable (pre-copy or postcopy) data while the machine runs.
@@ -144,11 +165,13 @@ public interface MigrationDevice {
      * writing less). The core calls this only when the device reported iterable bytes.
      *
      * <p><b>Thread:</b> the migration thread. <b>Run state:</b> running (or paused by the
-     * user). <b>If it throws:</b> the migration fails; the machine keeps running.
+     * user). <b>If it throws:</b> the migration fails; {@link #saveCleanup} is called; the machine
+     * keeps running.
      *
      * @return {@link IterationResult#DONE} when, as far as the device knows, nothing iterable
      *         is left; {@link IterationResult#MORE} otherwise
-     * @throws IOException if the stream can not be written
+     * @throws DeviceFailureException if the device failed (its data can not be read)
+     * @throws IOException            if the stream can not be written
      */
     IterationResult saveIterate(SectionWriter out, long budgetBytes) throws IOException;
 
@@ -157,19 +180,22 @@ public interface MigrationDevice {
      * reports zero.
      *
      * <p><b>Thread:</b> the migration thread. <b>Run state:</b> {@code finish-migrate} (stopped;
-     * no workload writes any more). <b>If it throws:</b> the migration fails and the source
-     * resumes.
+     * no workload writes any more). <b>If it throws:</b> the migration fails, {@link
+     * #saveCleanup} is called, and the source resumes the run state it had before the stop.
      *
-     * @throws IOException if the stream can not be written
+     * @throws DeviceFailureException if the device failed (its data can not be read)
+     * @throws IOException            if the stream can not be written
      */
     void saveComplete(SectionWriter out) throws IOException;
 
     /**
-     * Ends an outgoing migration, successful or not: stop tracking, free buffers. Idempotent,
-     * and may be called without {@link #saveSetup} (or after a failed one). Must not throw;
-     * an exception is logged and ignored.
+     * Ends an outgoing migration, successful or not: stop tracking, free buffers, recover from
+     * a failure. Idempotent, and may be called without {@link #saveSetup} (or after a failed
+     * one).
      *
-     * <p><b>Thread:</b> the migration thread. <b>Run state:</b> any.
+     * <p><b>Thread:</b> the migration thread. <b>Run state:</b> any. <b>Must not throw:</b> a
+     * {@link RuntimeException} is logged and ignored, and the other devices are still cleaned
+     * up.
      */
     void saveCleanup();
 
@@ -180,6 +206,8 @@ public interface MigrationDevice {
      *
      * <p><b>Thread:</b> the incoming migration thread. <b>Run state:</b> {@code inmigrate}.
      * <b>If it throws:</b> the incoming migration fails; {@link #loadCleanup} is called.
+     *
+     * @throws DeviceFailureException if the device can not receive state now
      */
     default void loadSetup() throws IOException {
     }
@@ -189,20 +217,27 @@ public interface MigrationDevice {
      *
      * <p><b>Thread:</b> the incoming migration thread. <b>Run state:</b> {@code inmigrate}
      * (the machine does not run until every section loaded and the stream ended).
-     * <b>If it throws:</b> the incoming migration fails, the destination discards the state
-     * and reports why; the source resumes.
+     * <b>If it throws:</b> the incoming migration fails, {@link #loadCleanup} is called, the
+     * destination discards the state and sends the reason back; the source resumes. A payload
+     * the device reads less or more of than was written fails the same way, naming this call.
      *
      * @param kind    which save call wrote it
      * @param version the section version from the stream, already checked against
      *                {@link #minimumSectionVersion()}..{@link #sectionVersion()}
-     * @throws IOException on a truncated or malformed payload
+     * @throws InvalidSectionException on a malformed or incompatible payload (an {@link
+     *                                 java.io.EOFException} from the reader, for a truncated
+     *                                 one, may propagate as it is)
+     * @throws DeviceFailureException  if the device failed to take valid data
+     * @throws IOException             if the stream broke
      */
     void loadSection(SectionReader in, SectionKind kind, int version) throws IOException;
 
     /**
-     * Ends an incoming migration, successful or not. Idempotent; must not throw.
+     * Ends an incoming migration, successful or not. Idempotent; may be called without {@link
+     * #loadSetup}.
      *
-     * <p><b>Thread:</b> the incoming migration thread. <b>Run state:</b> any.
+     * <p><b>Thread:</b> the incoming migration thread. <b>Run state:</b> any. <b>Must not
+     * throw:</b> a {@link RuntimeException} is logged and ignored.
      */
     default void loadCleanup() {
     }
@@ -216,8 +251,10 @@ public interface MigrationDevice {
      * unchanged.
      *
      * <p><b>Thread:</b> the thread that changes the run state; calls for one device never
-     * overlap each other but may overlap a {@code save*} call. <b>If it throws:</b> logged;
-     * the run state changes anyway.
+     * overlap each other but may overlap a {@code save*} call. <b>Must not throw:</b> a {@link
+     * RuntimeException} is logged and the run state changes anyway; a device that can not follow
+     * the change should remember it and fail its next migration call with a {@link
+     * DeviceFailureException}.
      */
     default void onRunStateChange(RunState from, RunState to) {
     }
@@ -226,7 +263,8 @@ public interface MigrationDevice {
      * Statistics for {@code query-migrate}, e.g. the {@code ram} or {@code vfio} member.
      *
      * <p><b>Thread:</b> any, concurrently with everything else: read atomics or volatile
-     * fields only, never block. <b>If it throws:</b> the figures are left out of the reply.
+     * fields only, never block. <b>Run state:</b> any. <b>If it throws:</b> the figures are left
+     * out of the reply; nothing else happens.
      */
     default Optional<DeviceStats> stats() {
         return Optional.empty();
@@ -237,7 +275,9 @@ public interface MigrationDevice {
      * holds exactly what the source held at switchover. Meaningful while the machine is
      * stopped.
      *
-     * <p><b>Thread:</b> any. <b>Run state:</b> stopped, for a stable answer.
+     * <p><b>Thread:</b> any. <b>Run state:</b> stopped, for a stable answer. <b>If it
+     * throws:</b> the comparison that asked for it (a test, a demo) fails; migrations do not call
+     * it.
      */
     byte[] stateDigest();
 }

@@ -31,9 +31,24 @@ public interface MigrationDeviceProvider {
     String type();
 
     /**
-     * The api version this device was compiled against; return {@link ApiVersion#CURRENT} as
-     * a compile-time constant. The core refuses the device with a message naming both versions
-     * when it can not host it ({@link ApiVersion#canHost}).
+     * The api version this provider was <em>compiled</em> against. Implement it with exactly
+     * <pre>{@code
+     * @Override
+     * public ApiVersion apiVersion() {
+     *     return new ApiVersion(ApiVersion.MAJOR, ApiVersion.MINOR);
+     * }
+     * }</pre>
+     * {@code javac} inlines the two constants into your class file, so the answer stays the
+     * version you built against whichever api jar the device later runs on. The core compares
+     * it with the api it runs ({@link ApiVersion#runtime()}) when the type is asked for, and
+     * refuses a device compiled against a newer minor version or another major version:
+     * {@code device example-nic needs migration-api 1.3, this host provides 1.0}.
+     *
+     * <p>There is deliberately no default: a default method's code lives in the api jar and
+     * would report the host's version. Never return {@link ApiVersion#runtime()} (the
+     * conformance kit's rule {@code provider01} refuses a provider that calls it).
+     *
+     * <p><b>If it throws or returns {@code null}:</b> the type is refused, naming the provider.
      */
     ApiVersion apiVersion();
 
@@ -49,9 +64,13 @@ public interface MigrationDeviceProvider {
      * the core rejects the spec afterwards if it names a property the device never read, so a
      * typo is an error rather than a silently ignored setting.
      *
-     * @throws IllegalArgumentException for a property value the device does not accept; the
-     *                                  message is shown to the user as is, so say which
-     *                                  property and what a good value looks like
+     * <p><b>If it throws:</b> the machine is not built. An {@link IllegalArgumentException}'s
+     * message is shown to the user as it is; any other exception as {@code device 'nic0'
+     * (example-nic) failed to start: <exception>}. Nothing is migrating yet, so the {@link
+     * DeviceException}s do not apply here.
+     *
+     * @throws IllegalArgumentException for a property value the device does not accept; say
+     *                                  which property and what a good value looks like
      */
     MigrationDevice create(DeviceContext context);
 }

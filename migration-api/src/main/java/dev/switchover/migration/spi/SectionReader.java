@@ -6,12 +6,17 @@ import java.lang.foreign.MemorySegment;
 /**
  * Where a device reads its section payload on the destination. Big-endian.
  *
- * <p>Implemented by the host; devices only call it. Every read either returns what was asked
- * for or throws: {@link java.io.EOFException} if the stream ends early, another {@link
- * IOException} if it breaks. The data comes from another process and may be corrupt or
- * hostile: validate before you trust a length.
+ * <p>Implemented by the host (the core's stream, the conformance kit's in-memory reader);
+ * devices only call it. Every read either returns what was asked for or throws: {@link
+ * java.io.EOFException} if the section's payload ends early, another {@link IOException} if the
+ * stream breaks. The data comes from another process and may be corrupt or hostile: validate
+ * before you trust a length, and refuse what you can not use with an {@link
+ * InvalidSectionException}.
  *
  * <p><b>Thread:</b> only the thread that was handed the reader, only during that call.
+ * <b>If it throws:</b> let the exception propagate from {@link MigrationDevice#loadSection} as
+ * it is; the host tells a payload that ended early (the device's or its peer's fault, reported
+ * against the device's call) from a stream that broke.
  *
  * @since 0.1
  */

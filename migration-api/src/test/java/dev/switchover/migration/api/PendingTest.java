@@ -28,4 +28,16 @@ class PendingTest {
         assertThat(p.iterable()).isEqualTo(15);
         assertThat(p.total()).isEqualTo(1015);
     }
+
+    @Test
+    void minusSubtractsBucketByBucketAndSaturatesAtZero() {
+        Pending cached = new Pending(100, 50, 7);
+        assertThat(cached.minus(Pending.precopy(30))).isEqualTo(new Pending(70, 50, 7));
+        assertThat(cached.minus(new Pending(200, 10, 7))).isEqualTo(new Pending(0, 40, 0));
+        assertThat(cached.minus(Pending.NONE)).isEqualTo(cached);
+        assertThat(Pending.NONE.minus(new Pending(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE)))
+                .isEqualTo(Pending.NONE);
+        assertThat(new Pending(Long.MAX_VALUE, 0, 0).minus(Pending.precopy(1)).precopy())
+                .isEqualTo(Long.MAX_VALUE - 1);
+    }
 }

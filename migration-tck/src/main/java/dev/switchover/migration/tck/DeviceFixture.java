@@ -4,6 +4,7 @@ import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.DeviceContext;
 import dev.switchover.migration.spi.DeviceTracer;
 import dev.switchover.migration.spi.MigrationDevice;
+import dev.switchover.migration.spi.MigrationDeviceProvider;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * One device under test with the host side around it: the {@link DeviceContext} it was created
@@ -63,6 +65,28 @@ public final class DeviceFixture {
         return new DeviceFixture(id, properties, initial, factory);
     }
 
+    /**
+     * A source: device {@code id} created by {@code provider} from {@code properties}, the way
+     * the core creates it, in a machine that is {@link RunState#PAUSED} (so a workload is
+     * quiescent until the test runs the machine).
+     *
+     * @throws AssertionError if the provider returns {@code null}
+     */
+    public static DeviceFixture source(MigrationDeviceProvider provider, String id, Map<String, String> properties) {
+        return create(id, properties, RunState.PAUSED, provider::create);
+    }
+
+    /**
+     * A destination: device {@code id} created by {@code provider} from {@code properties}, in a
+     * machine that is {@link RunState#INMIGRATE}, ready for {@link KitMigration#loadInto}.
+     *
+     * @throws AssertionError if the provider returns {@code null}
+     */
+    public static DeviceFixture destination(MigrationDeviceProvider provider, String id,
+                                            Map<String, String> properties) {
+        return create(id, properties, RunState.INMIGRATE, provider::create);
+    }
+
     /** {@return the context the device was created with} */
     public DeviceContext context() {
         return context;
@@ -71,6 +95,19 @@ public final class DeviceFixture {
     /** {@return the device under test} */
     public MigrationDevice device() {
         return device;
+    }
+
+    /**
+     * {@return the device under test as its own class} For a device's own tests, which reach
+     * past the SPI (to write guest memory, say).
+     *
+     * @throws AssertionError if the device is not a {@code type}
+     */
+    public <D extends MigrationDevice> D device(Class<D> type) {
+        if (!type.isInstance(device)) {
+            throw new AssertionError("the device is a " + device.getClass().getName() + ", not a " + type.getName());
+        }
+        return type.cast(device);
     }
 
     /** {@return the run state the device sees now} */
@@ -102,6 +139,23 @@ public final class DeviceFixture {
     public List<String> traces() {
         synchronized (traces) {
             return new ArrayList<>(traces);
+        }
+    }
+
+    /**
+     * Waits until {@code value} (a device's own counter: guest writes, pages dirtied) reaches
+     * {@code target}, polling every few milliseconds: for tests of a workload that runs while the
+     * machine runs. A hang guard of 30 seconds, not a timing assertion.
+     *
+     * @throws AssertionError if the value stays below {@code target} for 30 seconds
+     */
+    public static void awaitAtLeast(LongSupplier value, long target) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (value.getAsLong() < target) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the value stayed at " + value.getAsLong() + " for 30 s, wanted " + target);
+            }
+            Thread.sleep(2);
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.switchover.migration.tck;
 
-import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.spi.MigrationDevice;
+import dev.switchover.migration.spi.PendingAnswer;
 import dev.switchover.migration.spi.SaveOptions;
 
 import java.time.Duration;
@@ -66,13 +66,13 @@ final class EstimateBlockingCheck {
 
     private static void held(MigrationDevice d, ExecutorService threads, CountDownLatch entered,
                              CountDownLatch release, Duration deadline) {
-        Future<Pending> exact = threads.submit(() -> d.queryPending(QueryMode.EXACT));
+        Future<PendingAnswer> exact = threads.submit(() -> d.queryPending(QueryMode.EXACT));
         try {
             if (!entered.await(HANG_GUARD.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("pauseExactInside returned true, but EXACT did not run the pause within "
                         + HANG_GUARD.toSeconds() + " s: wire the pause into the EXACT path");
             }
-            Future<Pending> estimate = threads.submit(() -> d.queryPending(QueryMode.ESTIMATE));
+            Future<PendingAnswer> estimate = threads.submit(() -> d.queryPending(QueryMode.ESTIMATE));
             awaitEstimate(estimate, deadline, "while an EXACT query was held inside the device (pauseExactInside)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -93,7 +93,7 @@ final class EstimateBlockingCheck {
         });
         try {
             for (int i = 0; i < RACED_ESTIMATES && !exacts.isDone(); i++) {
-                Future<Pending> estimate = threads.submit(() -> d.queryPending(QueryMode.ESTIMATE));
+                Future<PendingAnswer> estimate = threads.submit(() -> d.queryPending(QueryMode.ESTIMATE));
                 awaitEstimate(estimate, deadline, "while EXACT queries ran on another thread (call " + (i + 1)
                         + " of " + RACED_ESTIMATES + ")");
             }
@@ -104,8 +104,8 @@ final class EstimateBlockingCheck {
     }
 
     /** Waits for an ESTIMATE: it must return a figure within {@code deadline}. */
-    private static void awaitEstimate(Future<Pending> f, Duration deadline, String when) {
-        Pending p = await(f, deadline, "queryPending(ESTIMATE) " + when,
+    private static void awaitEstimate(Future<PendingAnswer> f, Duration deadline, String when) {
+        PendingAnswer p = await(f, deadline, "queryPending(ESTIMATE) " + when,
                 "ESTIMATE waits for something EXACT holds");
         if (p == null) {
             throw new AssertionError("queryPending(ESTIMATE) returned null " + when);

@@ -97,14 +97,17 @@ public final class GoldenStream {
     public static GoldenStream record(MigrationDevice source, Consumer<RunState> runState, long budget) throws IOException {
         List<Section> sections = new ArrayList<>();
         MemorySectionWriter out = new MemorySectionWriter();
-        source.saveSetup(out, SaveOptions.PRECOPY);
+        source.saveSetup(out.writer(), SaveOptions.PRECOPY);
+        out.flush();
         sections.add(new Section(SectionKind.START, out.toByteArray()));
-        for (int round = 0; source.queryPending(QueryMode.EXACT).iterable() > 0 && source.isActiveIterate(); round++) {
+        for (int round = 0; source.queryPending(QueryMode.EXACT).pending().iterable() > 0 && source.isActiveIterate();
+                round++) {
             if (round == MAX_SECTIONS - 2) {
                 throw new IllegalStateException("the device still iterates after " + round + " rounds");
             }
             out = new MemorySectionWriter();
-            IterationResult r = source.saveIterate(out, budget);
+            IterationResult r = source.saveIterate(out.writer(), budget);
+            out.flush();
             sections.add(new Section(SectionKind.PART, out.toByteArray()));
             if (r == IterationResult.DONE) {
                 break;
@@ -112,7 +115,8 @@ public final class GoldenStream {
         }
         runState.accept(RunState.FINISH_MIGRATE);
         out = new MemorySectionWriter();
-        source.saveComplete(out);
+        source.saveComplete(out.writer());
+        out.flush();
         sections.add(new Section(SectionKind.END, out.toByteArray()));
         source.saveCleanup();
         runState.accept(RunState.POSTMIGRATE);

@@ -5,6 +5,7 @@ import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.IterationResult;
 import dev.switchover.migration.spi.MigrationDevice;
+import dev.switchover.migration.spi.PendingAnswer;
 import dev.switchover.migration.spi.SaveOptions;
 import dev.switchover.migration.spi.SectionKind;
 
@@ -127,32 +128,50 @@ public final class KitMigration {
     }
 
     /**
-     * Asks the device for its pending figures.
+     * Asks the device for its pending figures: {@link #answer}'s figures.
      *
      * @param when where in the migration, for the failure message ("after saveSetup")
      * @throws AssertionError if the device throws or returns {@code null}
      */
     public Pending query(QueryMode mode, String when) {
-        Pending p;
+        return answer(mode, when).pending();
+    }
+
+    /**
+     * Asks the device for its whole answer: the figures and, if it clamped or guessed, its note.
+     *
+     * @param when where in the migration, for the failure message ("after saveSetup")
+     * @throws AssertionError if the device throws or returns {@code null}
+     */
+    public PendingAnswer answer(QueryMode mode, String when) {
+        PendingAnswer a;
         try {
-            p = device().queryPending(mode);
+            a = device().queryPending(mode);
         } catch (IllegalArgumentException e) {
             throw new AssertionError("queryPending(" + mode + ") " + when
                     + " threw IllegalArgumentException, the sign of a bucket that went negative: " + e.getMessage()
                     + traces(), e);
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new AssertionError("queryPending(" + mode + ") " + when + " threw " + e + traces(), e);
         }
-        if (p == null) {
+        if (a == null) {
             throw new AssertionError("queryPending(" + mode + ") " + when + " returned null" + traces());
         }
-        return p;
+        return a;
+    }
+
+    /** Calls {@code saveSetup} without postcopy ({@link SaveOptions#PRECOPY}): {@link #setup(SaveOptions)}. */
+    public void setup() {
+        setup(SaveOptions.PRECOPY);
     }
 
     /** Calls {@code saveSetup} and keeps its payload as the START section. */
     public void setup(SaveOptions options) {
         MemorySectionWriter out = new MemorySectionWriter();
-        call("saveSetup", () -> device().saveSetup(out, options));
+        call("saveSetup", () -> {
+            device().saveSetup(out.writer(), options);
+            out.flush();
+        });
         sections.add(new Section(SectionKind.START, out.toByteArray()));
     }
 
@@ -161,7 +180,10 @@ public final class KitMigration {
         MemorySectionWriter out = new MemorySectionWriter();
         rounds++;
         IterationResult[] r = new IterationResult[1];
-        call("saveIterate (round " + rounds + ")", () -> r[0] = device().saveIterate(out, budget));
+        call("saveIterate (round " + rounds + ")", () -> {
+            r[0] = device().saveIterate(out.writer(), budget);
+            out.flush();
+        });
         if (r[0] == null) {
             throw new AssertionError("saveIterate (round " + rounds + ") returned null" + traces());
         }
@@ -226,7 +248,10 @@ public final class KitMigration {
     public void complete() {
         source.changeRunState(RunState.FINISH_MIGRATE);
         MemorySectionWriter out = new MemorySectionWriter();
-        call("saveComplete", () -> device().saveComplete(out));
+        call("saveComplete", () -> {
+            device().saveComplete(out.writer());
+            out.flush();
+        });
         sections.add(new Section(SectionKind.END, out.toByteArray()));
     }
 
@@ -246,6 +271,15 @@ public final class KitMigration {
     /** {@return the sections written so far, in order} */
     public List<Section> sections() {
         return List.copyOf(sections);
+    }
+
+    /**
+     * {@return the payload of the last section written}
+     *
+     * @throws java.util.NoSuchElementException if no section was written yet
+     */
+    public byte[] lastPayload() {
+        return sections.getLast().payload();
     }
 
     /** {@return the number of {@code saveIterate} calls so far} */

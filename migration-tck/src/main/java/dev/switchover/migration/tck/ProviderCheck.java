@@ -4,6 +4,12 @@ import dev.switchover.migration.api.ApiVersion;
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.MigrationDeviceProvider;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.CodeElement;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.instruction.InvokeInstruction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceConfigurationError;
@@ -13,11 +19,16 @@ import java.util.regex.Pattern;
 /**
  * {@link Rule#PROVIDER01}: the provider is found the way the core finds it, through {@link
  * ServiceLoader}, with the class loader of the provider class (the application class loader on
- * the module path, where only a {@code provides} clause makes it visible).
+ * the module path, where only a {@code provides} clause makes it visible); its type is unique;
+ * the api version it reports is one this api hosts, and is the version it was compiled against
+ * rather than {@link ApiVersion#runtime()}; and it creates a device.
  */
 final class ProviderCheck {
 
     /** What {@link MigrationDeviceProvider#type()} allows: lower case, digits and {@code -}. */
+    private static final String IDIOM = "return new ApiVersion(ApiVersion.MAJOR, ApiVersion.MINOR), whose "
+            + "constants javac copies into the provider's class file: the version it was compiled against";
+
     private static final Pattern TYPE = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
     private ProviderCheck() {
@@ -63,12 +74,69 @@ final class ProviderCheck {
             throw new AssertionError("type '" + type + "' is provided by " + cls.getName() + " and also by " + sameType
                     + "; the core refuses two providers of one type");
         }
-        ApiVersion api = ours.apiVersion();
-        if (api == null || !ApiVersion.CURRENT.canHost(api)) {
-            throw new AssertionError(cls.getName() + ".apiVersion() is " + api + ", which a host of api "
-                    + ApiVersion.CURRENT + " can not load (same major version, minor not newer)");
-        }
+        compatible(type, ours, cls);
+        compiledAgainstNotRuntime(cls);
         createsADevice(v, ours, cls);
+    }
+
+    /**
+     * The version the provider reports must be one the running api hosts, checked the way the
+     * core checks it, with the core's message.
+     */
+    private static void compatible(String type, MigrationDeviceProvider provider, Class<?> cls) {
+        ApiVersion api;
+        try {
+            api = provider.apiVersion();
+        } catch (RuntimeException e) {
+            throw new AssertionError(cls.getName() + ".apiVersion() threw " + e, e);
+        }
+        if (api == null) {
+            throw new AssertionError(cls.getName() + ".apiVersion() returned null; " + IDIOM);
+        }
+        ApiVersion.runtime().refusal(type, api).ifPresent(refusal -> {
+            throw new AssertionError(refusal + ": " + cls.getName() + ".apiVersion() is " + api
+                    + ", which the core of this api refuses to load");
+        });
+    }
+
+    /**
+     * The provider's {@code apiVersion()} must not call {@link ApiVersion#runtime()}: that reports
+     * the api it runs on, so the core's check could never fail. Read from the class file that
+     * declares the method (the JDK's class-file api); skipped if that file can not be read.
+     */
+    private static void compiledAgainstNotRuntime(Class<?> cls) {
+        Class<?> owner;
+        try {
+            owner = cls.getMethod("apiVersion").getDeclaringClass();
+        } catch (NoSuchMethodException e) {
+            return;
+        }
+        byte[] bytes = classFile(owner);
+        if (bytes == null) {
+            return;
+        }
+        String api = ApiVersion.class.getName().replace('.', '/');
+        for (MethodModel m : ClassFile.of().parse(bytes).methods()) {
+            if (!m.methodName().equalsString("apiVersion") || !m.methodType().stringValue().startsWith("()L" + api)) {
+                continue;
+            }
+            for (CodeElement e : m.code().map(c -> c.elementList()).orElse(List.of())) {
+                if (e instanceof InvokeInstruction i && i.owner().asInternalName().equals(api)
+                        && i.name().equalsString("runtime")) {
+                    throw new AssertionError(owner.getName() + ".apiVersion() returns ApiVersion.runtime(), the "
+                            + "version of the api it runs on, so the core's check can never refuse it; " + IDIOM);
+                }
+            }
+        }
+    }
+
+    private static byte[] classFile(Class<?> c) {
+        String name = c.getName();
+        try (InputStream in = c.getResourceAsStream(name.substring(name.lastIndexOf('.') + 1) + ".class")) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static MigrationDeviceProvider instantiate(ServiceLoader.Provider<MigrationDeviceProvider> p,

@@ -157,16 +157,19 @@ public enum Rule {
 
     /**
      * The provider is discoverable through {@link java.util.ServiceLoader} by its type name,
-     * unique, of the expected class, and built against a compatible api version.
+     * unique, of the expected class, built against an api version this api hosts, and reports
+     * the version it was compiled against.
      *
      * <p>If this test fails, check the device module's {@code module-info.java} ({@code provides
      * dev.switchover.migration.spi.MigrationDeviceProvider with ...}), {@code type()} and {@code
-     * apiVersion()} (return {@code ApiVersion.CURRENT}).
+     * apiVersion()}: {@code return new ApiVersion(ApiVersion.MAJOR, ApiVersion.MINOR)}, never
+     * {@code ApiVersion.runtime()}.
      */
     PROVIDER01("provider01", "provider is discoverable, unique and compatible",
             "module-info.java says 'provides dev.switchover.migration.spi.MigrationDeviceProvider with <your "
                     + "provider>' (META-INF/services on the class path), that type() is unique and lower case, "
-                    + "that apiVersion() returns ApiVersion.CURRENT, and that create() builds a device");
+                    + "that apiVersion() returns new ApiVersion(ApiVersion.MAJOR, ApiVersion.MINOR) compiled "
+                    + "against the api it runs with (never ApiVersion.runtime()), and that create() builds a device");
 
     private final String id;
     private final String title;

@@ -3,8 +3,11 @@ package dev.switchover.migration.tck;
 import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.api.RunState;
+import dev.switchover.migration.spi.DeviceException;
+import dev.switchover.migration.spi.DeviceFailureException;
 import dev.switchover.migration.spi.IterationResult;
 import dev.switchover.migration.spi.MigrationDevice;
+import dev.switchover.migration.spi.PendingAnswer;
 import dev.switchover.migration.spi.SaveOptions;
 import dev.switchover.migration.spi.SectionKind;
 import dev.switchover.migration.spi.SectionReader;
@@ -46,8 +49,8 @@ class KitMigrationTest {
         }
 
         @Override
-        public Pending queryPending(QueryMode mode) {
-            return Pending.precopy(stuck ? 1 : parts);
+        public PendingAnswer queryPending(QueryMode mode) throws DeviceException {
+            return PendingAnswer.of(Pending.precopy(stuck ? 1 : parts));
         }
 
         @Override
@@ -175,7 +178,7 @@ class KitMigrationTest {
     void reportsANullPendingFigure() {
         CountingDevice src = new CountingDevice() {
             @Override
-            public Pending queryPending(QueryMode mode) {
+            public PendingAnswer queryPending(QueryMode mode) {
                 return null;
             }
         };
@@ -183,5 +186,44 @@ class KitMigrationTest {
         assertThatThrownBy(() -> m.query(QueryMode.EXACT, "before saveSetup"))
                 .isInstanceOf(AssertionError.class)
                 .hasMessage("queryPending(EXACT) before saveSetup returned null");
+    }
+
+    @Test
+    void keepsTheDevicesNoteWithItsFigures() {
+        CountingDevice src = new CountingDevice() {
+            @Override
+            public PendingAnswer queryPending(QueryMode mode) {
+                return PendingAnswer.anomalous(Pending.stopcopy(7), mode + " guessed");
+            }
+        };
+        KitMigration m = new KitMigration(fixture(src, RunState.PAUSED));
+        assertThat(m.answer(QueryMode.EXACT, "before saveSetup").anomaly()).contains("EXACT guessed");
+        assertThat(m.query(QueryMode.ESTIMATE, "before saveSetup")).isEqualTo(Pending.stopcopy(7));
+    }
+
+    @Test
+    void reportsADeviceExceptionFromAQueryAsTheCallThatFailed() {
+        CountingDevice src = new CountingDevice() {
+            @Override
+            public PendingAnswer queryPending(QueryMode mode) throws DeviceException {
+                throw new DeviceFailureException("counting: the counter is gone");
+            }
+        };
+        KitMigration m = new KitMigration(fixture(src, RunState.PAUSED));
+        assertThatThrownBy(() -> m.query(QueryMode.EXACT, "after saveSetup"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageStartingWith("queryPending(EXACT) after saveSetup threw ")
+                .hasMessageContaining("counting: the counter is gone");
+    }
+
+    @Test
+    void theLastPayloadIsTheLastSectionWritten() {
+        CountingDevice src = new CountingDevice();
+        src.parts = 1;
+        KitMigration m = new KitMigration(fixture(src, RunState.PAUSED));
+        m.setup(SaveOptions.PRECOPY);
+        assertThat(m.lastPayload()).containsExactly(0);
+        m.iterate(1);
+        assertThat(m.lastPayload()).containsExactly(1);
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchover.device.vfio.stream;
 
+import dev.switchover.migration.spi.InvalidSectionException;
 import dev.switchover.migration.spi.SectionReader;
 
 import java.io.EOFException;
@@ -44,8 +45,9 @@ public final class VfioRecordReader {
     public VfioMarker nextMarker() throws IOException {
         long at = position();
         long raw = readLong("a VFIO marker");
-        return VfioMarker.of(raw).orElseThrow(() -> new IOException(context + ": bad marker 0x" + Long.toHexString(raw)
-                + " at byte " + at + "; expected a VFIO marker 0xffffffffef1000NN (NN 01..06)"));
+        return VfioMarker.of(raw).orElseThrow(() -> new InvalidSectionException(context + ": bad marker 0x"
+                + Long.toHexString(raw) + " at byte " + at
+                + "; expected a VFIO marker 0xffffffffef1000NN (NN 01..06)"));
     }
 
     /** The length of the {@code DEV_DATA_STATE} record whose marker was just read. */
@@ -53,7 +55,7 @@ public final class VfioRecordReader {
         long at = position();
         long n = readLong("the length of a DEV_DATA_STATE record");
         if (n < 1 || n > VfioRecords.MAX_DATA_RECORD) {
-            throw new IOException(context + ": DEV_DATA_STATE record at byte " + at + " has length " + n
+            throw new InvalidSectionException(context + ": DEV_DATA_STATE record at byte " + at + " has length " + n
                     + "; expected 1.." + VfioRecords.MAX_DATA_RECORD);
         }
         return (int) n;
@@ -74,7 +76,8 @@ public final class VfioRecordReader {
         long at = position();
         int n = readInt("the length of DEV_CONFIG_STATE");
         if (n < 1 || n > VfioRecords.MAX_CONFIG_BYTES) {
-            throw new IOException(context + ": DEV_CONFIG_STATE at byte " + at + " has length " + n + "; expected 1.."
+            throw new InvalidSectionException(context + ": DEV_CONFIG_STATE at byte " + at + " has length " + n
+                    + "; expected 1.."
                     + VfioRecords.MAX_CONFIG_BYTES);
         }
         byte[] b = new byte[n];
@@ -87,7 +90,7 @@ public final class VfioRecordReader {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
         } catch (CharacterCodingException e) {
-            throw new IOException(context + ": DEV_CONFIG_STATE at byte " + at + " is not UTF-8", e);
+            throw new InvalidSectionException(context + ": DEV_CONFIG_STATE at byte " + at + " is not UTF-8", e);
         }
     }
 

@@ -31,7 +31,7 @@ record NicConfig(int ringSlots, int slotSize, long rxRate, long seed) {
                     + p.raw("slot-size").orElse("") + "', expected a size from 64 to 64K");
         }
         long rxRate = p.integer("rx-rate", 0, 0, 10_000_000);
-        long seed = p.integer("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
+        long seed = p.integer("seed", 1);
         if ((long) slots * slotSize > MAX_RING_BYTES) {
             throw new IllegalArgumentException("device '" + id + "': ring-slots × slot-size is "
                     + (long) slots * slotSize + " bytes; at most " + MAX_RING_BYTES + " (64M) are allowed");

@@ -6,15 +6,17 @@ import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.DeviceContext;
 import dev.switchover.migration.spi.DeviceTracer;
+import dev.switchover.migration.spi.InvalidSectionException;
 import dev.switchover.migration.spi.IterationResult;
 import dev.switchover.migration.spi.MigrationDevice;
+import dev.switchover.migration.spi.PendingAnswer;
 import dev.switchover.migration.spi.SaveOptions;
 import dev.switchover.migration.spi.SectionKind;
 import dev.switchover.migration.spi.SectionReader;
 import dev.switchover.migration.spi.SectionWriter;
+import dev.switchover.migration.spi.support.LongBitSet;
 
 import java.io.IOException;
-import java.util.BitSet;
 
 /**
  * An example network card: a receive ring of {@code ring-slots} buffers that a running guest
@@ -56,7 +58,8 @@ final class NicDevice implements MigrationDevice, AutoCloseable {
     private final PacketWorkload workload;
     private final long slotRecord;
     private final PendingLedger ledger;
-    private final BitSet toSend = new BitSet();
+    /** Buffers still to send: the migration bitmap, one bit per slot. */
+    private final LongBitSet toSend;
     private final byte[] scratch;
     private volatile Phase phase = Phase.IDLE;
     private boolean headerLoaded;
@@ -68,8 +71,9 @@ final class NicDevice implements MigrationDevice, AutoCloseable {
         this.workload = new PacketWorkload(ring, config.rxRate(), config.seed(), context.clock(), context.id());
         this.slotRecord = NicRecords.slotRecord(config.slotSize());
         this.scratch = new byte[config.slotSize()];
+        this.toSend = new LongBitSet(config.ringSlots());
         this.ledger = new PendingLedger();
-        ledger.reset(everyBuffer(), NicRecords.REGISTERS_RECORD);
+        ledger.reset(everything());
     }
 
     @Override
@@ -108,28 +112,35 @@ final class NicDevice implements MigrationDevice, AutoCloseable {
      * (ESTIMATE: any thread); ESTIMATE never takes the ring's lock.
      */
     @Override
-    public Pending queryPending(QueryMode mode) {
+    public PendingAnswer queryPending(QueryMode mode) {
         if (mode == QueryMode.ESTIMATE) {
-            return ledger.estimate();
+            return PendingAnswer.of(ledger.estimate());
         }
         Pending exact = switch (phase) {
-            case IDLE -> ledger.reset(everyBuffer(), NicRecords.REGISTERS_RECORD);
+            case IDLE -> ledger.reset(everything());
             case ACTIVE -> {
                 ring.drainDirtyInto(toSend);
-                yield ledger.reset(Bytes.saturatingMul(toSend.cardinality(), slotRecord), NicRecords.REGISTERS_RECORD);
+                yield ledger.reset(toSendAndRegisters());
             }
-            case COMPLETED -> ledger.reset(0, 0);
+            case COMPLETED -> ledger.reset(Pending.NONE);
         };
         if (tracer.isEnabled()) {
             tracer.trace("pending-exact", "phase=" + phase + " dirty_slots=" + toSend.cardinality()
                     + " precopy=" + exact.precopy() + " stopcopy=" + exact.stopcopy());
         }
-        return exact;
+        return PendingAnswer.of(exact);
     }
 
-    /** The pre-copy bytes of a migration starting now: a SLOT record for every buffer. */
-    private long everyBuffer() {
-        return Bytes.saturatingMul(ring.slots(), slotRecord);
+    /** What a migration starting now sends: a SLOT record for every buffer, then the registers. */
+    private Pending everything() {
+        return Pending.precopy(Bytes.saturatingMul(ring.slots(), slotRecord))
+                .plus(Pending.stopcopy(NicRecords.REGISTERS_RECORD));
+    }
+
+    /** A SLOT record for every buffer still to send, then the registers. */
+    private Pending toSendAndRegisters() {
+        return Pending.precopy(Bytes.saturatingMul(toSend.cardinality(), slotRecord))
+                .plus(Pending.stopcopy(NicRecords.REGISTERS_RECORD));
     }
 
     // ------------------------------------------------------------------ source side
@@ -141,8 +152,8 @@ final class NicDevice implements MigrationDevice, AutoCloseable {
     @Override
     public void saveSetup(SectionWriter out, SaveOptions options) throws IOException {
         ring.clearDirtyLog();
-        toSend.set(0, ring.slots());
-        ledger.reset(everyBuffer(), NicRecords.REGISTERS_RECORD);
+        toSend.setAll();
+        ledger.reset(everything());
         phase = Phase.ACTIVE;
         NicRecords.writeHeader(out, ring.slots(), ring.slotSize());
         NicRecords.writeEnd(out);
@@ -156,9 +167,9 @@ final class NicDevice implements MigrationDevice, AutoCloseable {
     @Override
     public IterationResult saveIterate(SectionWriter out, long budgetBytes) throws IOException {
         long written = 0;
-        int slot = toSend.nextSetBit(0);
+        long slot = toSend.nextSetBit(0);
         while (slot >= 0 && (written == 0 || written < budgetBytes)) {
-            sendSlot(out, slot);
+            sendSlot(out, (int) slot);
             written += slotRecord;
             slot = toSend.nextSetBit(slot + 1);
         }
@@ -173,28 +184,28 @@ final class NicDevice implements MigrationDevice, AutoCloseable {
     @Override
     public void saveComplete(SectionWriter out) throws IOException {
         ring.drainDirtyInto(toSend);
-        for (int slot = toSend.nextSetBit(0); slot >= 0; slot = toSend.nextSetBit(slot + 1)) {
-            sendSlot(out, slot);
+        for (long slot = toSend.nextSetBit(0); slot >= 0; slot = toSend.nextSetBit(slot + 1)) {
+            sendSlot(out, (int) slot);
         }
         NicRecords.writeRegisters(out, ring.registers());
         NicRecords.writeEnd(out);
         phase = Phase.COMPLETED;
-        ledger.reset(0, 0);
+        ledger.reset(Pending.NONE);
     }
 
     private void sendSlot(SectionWriter out, int slot) throws IOException {
         toSend.clear(slot);
         ring.copySlot(slot, scratch);
         NicRecords.writeSlot(out, slot, scratch, ring.slotSize());
-        ledger.sentPrecopy(slotRecord);
+        ledger.sent(Pending.precopy(slotRecord));
     }
 
     /** Forgets the migration; idempotent, valid without setup. <b>Thread:</b> the migration thread. */
     @Override
     public void saveCleanup() {
-        toSend.clear();
+        toSend.clearAll();
         phase = Phase.IDLE;
-        ledger.reset(everyBuffer(), NicRecords.REGISTERS_RECORD);
+        ledger.reset(everything());
     }
 
     // ------------------------------------------------------------------ destination side
@@ -209,7 +220,7 @@ final class NicDevice implements MigrationDevice, AutoCloseable {
      * Reads one section's records; see {@link NicRecords} for what is checked. <b>Thread:</b> the
      * incoming migration thread; the machine is in {@code inmigrate}.
      *
-     * @throws IOException naming this device and what is wrong with the stream
+     * @throws InvalidSectionException naming this device and what is wrong with the stream
      */
     @Override
     public void loadSection(SectionReader in, SectionKind kind, int version) throws IOException {
@@ -217,8 +228,9 @@ final class NicDevice implements MigrationDevice, AutoCloseable {
             @Override
             public void header(int ringSlots, int slotSize) throws IOException {
                 if (ringSlots != ring.slots() || slotSize != ring.slotSize()) {
-                    throw new IOException(name + ": the source's ring has " + Integer.toUnsignedString(ringSlots)
-                            + " slots of " + Integer.toUnsignedString(slotSize) + " bytes, this device has "
+                    throw new InvalidSectionException(name + ": the source's ring has "
+                            + Integer.toUnsignedString(ringSlots) + " slots of " + Integer.toUnsignedString(slotSize)
+                            + " bytes, this device has "
                             + ring.slots() + " slots of " + ring.slotSize()
                             + " bytes; start the destination with the source's ring-slots and slot-size");
                 }

@@ -31,7 +31,7 @@ public final class NicDeviceProvider implements MigrationDeviceProvider {
     /** A compile-time constant: the api this jar was built against. */
     @Override
     public ApiVersion apiVersion() {
-        return ApiVersion.CURRENT;
+        return new ApiVersion(ApiVersion.MAJOR, ApiVersion.MINOR);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package com.example.switchover.nic;
 
+import dev.switchover.migration.spi.InvalidSectionException;
 import dev.switchover.migration.spi.SectionReader;
 import dev.switchover.migration.spi.SectionWriter;
 
@@ -84,7 +85,8 @@ final class NicRecords {
      * @param scratch    a buffer of this device's slot size, reused for every SLOT record
      * @param headerSeen whether an earlier section carried the header
      * @return whether the header has been seen, including in this section
-     * @throws IOException naming the device, the record and the offset in the section
+     * @throws InvalidSectionException naming the device, the record and the offset in the section
+     *                                 ({@link java.io.EOFException} if it ends inside a record)
      */
     static boolean read(SectionReader in, String device, int ringSlots, byte[] scratch, boolean headerSeen, Sink sink)
             throws IOException {
@@ -96,7 +98,7 @@ final class NicRecords {
                 return seen;
             }
             if (tag != HEADER && !seen) {
-                throw new IOException(device + ": record 0x" + Integer.toHexString(tag) + " at offset " + at
+                throw new InvalidSectionException(device + ": record 0x" + Integer.toHexString(tag) + " at offset " + at
                         + " before the header; the START section must come first");
             }
             switch (tag) {
@@ -107,15 +109,15 @@ final class NicRecords {
                 case SLOT -> {
                     int slot = in.readInt();
                     if (slot < 0 || slot >= ringSlots) {
-                        throw new IOException(device + ": SLOT record at offset " + at + " names slot "
+                        throw new InvalidSectionException(device + ": SLOT record at offset " + at + " names slot "
                                 + Integer.toUnsignedString(slot) + ", but the ring has slots 0.." + (ringSlots - 1));
                     }
                     in.readFully(scratch);
                     sink.slot(slot, scratch);
                 }
                 case REGISTERS -> sink.registers(readRegisters(in, device, ringSlots, at));
-                default -> throw new IOException(device + ": unknown record tag 0x" + Integer.toHexString(tag)
-                        + " at offset " + at + " (a newer or corrupt stream)");
+                default -> throw new InvalidSectionException(device + ": unknown record tag 0x"
+                        + Integer.toHexString(tag) + " at offset " + at + " (a newer or corrupt stream)");
             }
         }
     }
@@ -127,12 +129,13 @@ final class NicRecords {
         long bytes = in.readLong();
         long dropped = in.readLong();
         if (head < 0 || head >= ringSlots) {
-            throw new IOException(device + ": REGISTERS record at offset " + at + " has head "
+            throw new InvalidSectionException(device + ": REGISTERS record at offset " + at + " has head "
                     + Integer.toUnsignedString(head) + ", but the ring has slots 0.." + (ringSlots - 1));
         }
         if (packets < 0 || bytes < 0 || dropped < 0) {
-            throw new IOException(device + ": REGISTERS record at offset " + at + " has a negative counter: rx-packets="
-                    + Long.toUnsignedString(packets) + " rx-bytes=" + Long.toUnsignedString(bytes)
+            throw new InvalidSectionException(device + ": REGISTERS record at offset " + at
+                    + " has a negative counter: rx-packets=" + Long.toUnsignedString(packets)
+                    + " rx-bytes=" + Long.toUnsignedString(bytes)
                     + " rx-dropped=" + Long.toUnsignedString(dropped));
         }
         return new NicRegisters(head, packets, bytes, dropped);

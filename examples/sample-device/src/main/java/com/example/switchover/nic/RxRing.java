@@ -1,5 +1,7 @@
 package com.example.switchover.nic;
 
+import dev.switchover.migration.spi.support.LongBitSet;
+
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -66,9 +68,11 @@ final class RxRing {
     }
 
     /** Moves every slot written since the last drain into {@code toSend} and clears the log. */
-    void drainDirtyInto(BitSet toSend) {
+    void drainDirtyInto(LongBitSet toSend) {
         synchronized (lock) {
-            toSend.or(dirtyLog);
+            for (int slot = dirtyLog.nextSetBit(0); slot >= 0; slot = dirtyLog.nextSetBit(slot + 1)) {
+                toSend.set(slot);
+            }
             dirtyLog.clear();
         }
     }

@@ -23,8 +23,8 @@ class NicPendingTest {
     void beforeAMigrationEveryBufferIsPrecopyAndTheRegistersAreStopcopy() {
         Pending expected = Pending.precopy(8 * SLOT_RECORD).plus(Pending.stopcopy(REGISTERS));
 
-        assertThat(nic.queryPending(QueryMode.EXACT)).isEqualTo(expected);
-        assertThat(nic.queryPending(QueryMode.ESTIMATE)).isEqualTo(expected);
+        assertThat(nic.queryPending(QueryMode.EXACT).pending()).isEqualTo(expected);
+        assertThat(nic.queryPending(QueryMode.ESTIMATE).pending()).isEqualTo(expected);
     }
 
     @Test
@@ -33,13 +33,13 @@ class NicPendingTest {
         m.setup(SaveOptions.PRECOPY);
         m.iterate(3 * SLOT_RECORD);
 
-        assertThat(nic.queryPending(QueryMode.ESTIMATE))
+        assertThat(nic.queryPending(QueryMode.ESTIMATE).pending())
                 .isEqualTo(Pending.precopy(5 * SLOT_RECORD).plus(Pending.stopcopy(REGISTERS)));
 
         nic.receive(Nics.frame(60, 1)); // into slot 0, which already went
-        assertThat(nic.queryPending(QueryMode.ESTIMATE).precopy()).as("cached").isEqualTo(5 * SLOT_RECORD);
-        assertThat(nic.queryPending(QueryMode.EXACT).precopy()).as("after the log drain").isEqualTo(6 * SLOT_RECORD);
-        assertThat(nic.queryPending(QueryMode.ESTIMATE).precopy()).isEqualTo(6 * SLOT_RECORD);
+        assertThat(nic.queryPending(QueryMode.ESTIMATE).pending().precopy()).as("cached").isEqualTo(5 * SLOT_RECORD);
+        assertThat(nic.queryPending(QueryMode.EXACT).pending().precopy()).as("after the log drain").isEqualTo(6 * SLOT_RECORD);
+        assertThat(nic.queryPending(QueryMode.ESTIMATE).pending().precopy()).isEqualTo(6 * SLOT_RECORD);
         m.cleanup();
     }
 
@@ -49,11 +49,11 @@ class NicPendingTest {
         m.setup(SaveOptions.PRECOPY);
         m.iterateUntilDone(1 << 20, round -> false);
 
-        assertThat(nic.queryPending(QueryMode.EXACT)).isEqualTo(Pending.stopcopy(REGISTERS));
+        assertThat(nic.queryPending(QueryMode.EXACT).pending()).isEqualTo(Pending.stopcopy(REGISTERS));
 
         m.complete();
-        assertThat(nic.queryPending(QueryMode.EXACT)).isEqualTo(Pending.NONE);
-        assertThat(nic.queryPending(QueryMode.ESTIMATE)).isEqualTo(Pending.NONE);
+        assertThat(nic.queryPending(QueryMode.EXACT).pending()).isEqualTo(Pending.NONE);
+        assertThat(nic.queryPending(QueryMode.ESTIMATE).pending()).isEqualTo(Pending.NONE);
         assertThat(m.sections().getLast().payload()).hasSize((int) REGISTERS + 1);
     }
 
@@ -66,8 +66,8 @@ class NicPendingTest {
         });
 
         Pending everything = Pending.precopy(8 * SLOT_RECORD).plus(Pending.stopcopy(REGISTERS));
-        assertThat(nic.queryPending(QueryMode.ESTIMATE)).isEqualTo(everything);
-        assertThat(nic.queryPending(QueryMode.EXACT)).isEqualTo(everything);
+        assertThat(nic.queryPending(QueryMode.ESTIMATE).pending()).isEqualTo(everything);
+        assertThat(nic.queryPending(QueryMode.EXACT).pending()).isEqualTo(everything);
     }
 
     @Test
@@ -77,7 +77,7 @@ class NicPendingTest {
 
         assertThat(m.iterate(4 * SLOT_RECORD)).isEqualTo(IterationResult.MORE);
         assertThat(m.iterate(4 * SLOT_RECORD)).isEqualTo(IterationResult.DONE);
-        assertThat(nic.queryPending(QueryMode.EXACT).postcopy()).isZero();
+        assertThat(nic.queryPending(QueryMode.EXACT).pending().postcopy()).isZero();
         m.cleanup();
     }
 
@@ -91,7 +91,7 @@ class NicPendingTest {
 
         assertThat(nic.registers().rxDropped()).isEqualTo(1);
         assertThat(nic.registers().rxPackets()).isZero();
-        assertThat(nic.queryPending(QueryMode.EXACT)).isEqualTo(Pending.stopcopy(REGISTERS));
+        assertThat(nic.queryPending(QueryMode.EXACT).pending()).isEqualTo(Pending.stopcopy(REGISTERS));
         m.cleanup();
     }
 }

@@ -1,6 +1,8 @@
 package com.example.switchover.nic;
 
+import dev.switchover.migration.spi.InvalidSectionException;
 import dev.switchover.migration.spi.SectionKind;
+import dev.switchover.migration.spi.SectionWriter;
 import dev.switchover.migration.tck.DeviceFixture;
 import dev.switchover.migration.tck.KitMigration;
 import dev.switchover.migration.tck.MemorySectionReader;
@@ -16,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The destination reads a stream from another process: a corrupt or hostile one gets an
- * {@link IOException} naming the device and what is wrong, never an overrun or an allocation.
+ * {@link InvalidSectionException} (an {@link EOFException} when it ends inside a record) naming
+ * the device and what is wrong, never an overrun or an allocation.
  */
 class NicStreamTest {
 
@@ -29,13 +32,13 @@ class NicStreamTest {
 
     private static byte[] records(Records r) throws IOException {
         MemorySectionWriter out = new MemorySectionWriter();
-        r.write(out);
+        r.write(out.writer());
         return out.toByteArray();
     }
 
     @FunctionalInterface
     private interface Records {
-        void write(MemorySectionWriter out) throws IOException;
+        void write(SectionWriter out) throws IOException;
     }
 
     private static byte[] header(int slots, int slotSize) throws IOException {
@@ -64,7 +67,7 @@ class NicStreamTest {
         nic.loadSetup();
 
         assertThatThrownBy(() -> load(SectionKind.START, header(16, 128)))
-                .isInstanceOf(IOException.class)
+                .isInstanceOf(InvalidSectionException.class)
                 .hasMessage("example-nic 'nic0': the source's ring has 16 slots of 128 bytes, this device has 8 slots "
                         + "of 128 bytes; start the destination with the source's ring-slots and slot-size");
     }

@@ -1,6 +1,5 @@
 package com.example.switchover.nic;
 
-import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.tck.DeviceFixture;
 
 import java.util.Map;
@@ -18,15 +17,15 @@ final class Nics {
     }
 
     static DeviceFixture source(Map<String, String> properties) {
-        return DeviceFixture.create("nic0", properties, RunState.PAUSED, ctx -> new NicDeviceProvider().create(ctx));
+        return DeviceFixture.source(new NicDeviceProvider(), "nic0", properties);
     }
 
     static DeviceFixture destination(Map<String, String> properties) {
-        return DeviceFixture.create("nic0", properties, RunState.INMIGRATE, ctx -> new NicDeviceProvider().create(ctx));
+        return DeviceFixture.destination(new NicDeviceProvider(), "nic0", properties);
     }
 
     static NicDevice nic(DeviceFixture f) {
-        return (NicDevice) f.device();
+        return f.device(NicDevice.class);
     }
 
     /** A frame of {@code length} bytes, each {@code fill}. */

@@ -48,6 +48,31 @@ public final class LongBitSet {
         return wasSet;
     }
 
+    /**
+     * How many bits are set: one {@link Long#bitCount} per word, so a scan of {@code size / 64}
+     * words. A device that needs the count on every query keeps its own counter beside the set
+     * and uses this to check it, or calls it where a scan is cheap enough (an EXACT query).
+     *
+     * @since 0.1
+     */
+    public long cardinality() {
+        long n = 0;
+        for (long w : words) {
+            n += Long.bitCount(w);
+        }
+        return n;
+    }
+
+    /** Whether no bit is set. */
+    public boolean isEmpty() {
+        for (long w : words) {
+            if (w != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Sets every bit. */
     public void setAll() {
         java.util.Arrays.fill(words, -1L);

@@ -32,4 +32,24 @@ class LongBitSetTest {
         assertThat(b.nextClearBit(0)).isEqualTo(60);
         assertThatThrownBy(() -> new LongBitSet(-1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void cardinalityCountsEveryWordAndIsEmptyAgrees() {
+        LongBitSet b = new LongBitSet(200);
+        assertThat(b.cardinality()).isZero();
+        assertThat(b.isEmpty()).isTrue();
+        b.set(0);
+        b.set(63);
+        b.set(64);
+        b.set(199);
+        assertThat(b.cardinality()).isEqualTo(4);
+        assertThat(b.isEmpty()).isFalse();
+        b.setAll();
+        assertThat(b.cardinality()).isEqualTo(200);
+        b.clearRange(10, 20);
+        assertThat(b.cardinality()).isEqualTo(190);
+        b.clearAll();
+        assertThat(b.isEmpty()).isTrue();
+        assertThat(new LongBitSet(0).cardinality()).isZero();
+    }
 }

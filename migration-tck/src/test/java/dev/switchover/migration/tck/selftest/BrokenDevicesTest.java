@@ -1,5 +1,6 @@
 package dev.switchover.migration.tck.selftest;
 
+import dev.switchover.migration.api.ApiVersion;
 import dev.switchover.migration.tck.Rule;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -60,7 +61,10 @@ class BrokenDevicesTest {
                 new Case(Verifications.NoOpDirtyHook.class, Rule.VALIDATE01, "both before and after dirty(device)"),
                 new Case(Verifications.MisspeltProperty.class, Rule.VALIDATE02, "never read the properties [sise]"),
                 new Case(Verifications.TwinProviders.class, Rule.PROVIDER01, "and also by"),
-                new Case(Verifications.FutureApiProvider.class, Rule.PROVIDER01, "apiVersion() is 2.0"),
+                new Case(Verifications.FutureApiProvider.class, Rule.PROVIDER01,
+                        "device tck-future needs migration-api " + (ApiVersion.MAJOR + 1) + ".0, this host provides "
+                                + ApiVersion.runtime() + " (major versions differ)"),
+                new Case(Verifications.RuntimeApiProvider.class, Rule.PROVIDER01, "returns ApiVersion.runtime()"),
                 new Case(Verifications.UnlistedProvider.class, Rule.PROVIDER01, "ServiceLoader does not find"));
     }
 

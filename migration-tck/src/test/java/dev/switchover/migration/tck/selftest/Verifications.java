@@ -174,6 +174,24 @@ final class Verifications {
         }
     }
 
+    /** Names a provider that reports the running api instead of the one it was compiled against. */
+    static final class RuntimeApiProvider extends ChunkedVerification {
+        @Override
+        ChunkedDevice newDevice(DeviceContext ctx) {
+            return new ChunkedDevice(ctx);
+        }
+
+        @Override
+        protected String providerType() {
+            return "tck-runtime-api";
+        }
+
+        @Override
+        protected Class<? extends MigrationDeviceProvider> providerClass() {
+            return MisbehavingProviders.RuntimeApi.class;
+        }
+    }
+
     /** Names a provider that was never registered with ServiceLoader. */
     static final class UnlistedProvider extends ChunkedVerification {
         @Override

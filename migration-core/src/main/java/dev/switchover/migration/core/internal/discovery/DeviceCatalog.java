@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -28,6 +29,13 @@ import java.util.stream.Collectors;
  * type, or a provider built for an api version this core can not host are kept as {@link
  * #problems()} and reported when that type is asked for (or, for a provider whose type could
  * not even be read, whenever a type is unknown).
+ *
+ * <p><b>The api-version handshake.</b> A provider reports the api it was <em>compiled</em>
+ * against ({@code new ApiVersion(ApiVersion.MAJOR, ApiVersion.MINOR)}, constants {@code javac}
+ * copied into its class file); the catalog compares that with the api this JVM <em>runs</em>,
+ * {@link ApiVersion#runtime()}, read from the loaded api jar. A device compiled against a newer
+ * minor version, or another major version, is refused when its type is asked for:
+ * {@code device nic needs migration-api 1.3, this host provides 1.0}.
  */
 public final class DeviceCatalog {
 
@@ -35,10 +43,12 @@ public final class DeviceCatalog {
 
     private final Map<String, List<MigrationDeviceProvider>> byType;
     private final List<String> problems;
+    private final ApiVersion host;
 
-    private DeviceCatalog(Map<String, List<MigrationDeviceProvider>> byType, List<String> problems) {
+    private DeviceCatalog(Map<String, List<MigrationDeviceProvider>> byType, List<String> problems, ApiVersion host) {
         this.byType = byType;
         this.problems = List.copyOf(problems);
+        this.host = host;
     }
 
     /**
@@ -80,12 +90,17 @@ public final class DeviceCatalog {
 
     /** Builds a catalog from explicit providers (tests, embedders). */
     public static DeviceCatalog of(List<MigrationDeviceProvider> providers) {
+        return of(providers, ApiVersion.runtime());
+    }
+
+    /** A catalog whose host claims api {@code host}: for tests of the handshake. */
+    static DeviceCatalog of(List<MigrationDeviceProvider> providers, ApiVersion host) {
         Map<String, List<MigrationDeviceProvider>> map = new TreeMap<>();
         List<String> problems = new ArrayList<>();
         for (MigrationDeviceProvider p : providers) {
             register(map, problems, p);
         }
-        return new DeviceCatalog(map, problems);
+        return new DeviceCatalog(map, problems, host);
     }
 
     private static DeviceCatalog load(List<ServiceLoader<MigrationDeviceProvider>> loaders) {
@@ -118,7 +133,7 @@ public final class DeviceCatalog {
                 }
             }
         }
-        return new DeviceCatalog(map, problems);
+        return new DeviceCatalog(map, problems, ApiVersion.runtime());
     }
 
     private static void register(Map<String, List<MigrationDeviceProvider>> map, List<String> problems,
@@ -142,7 +157,9 @@ public final class DeviceCatalog {
      *
      * @throws IllegalArgumentException if the type is unknown (the message lists the available
      *                                  types and any provider that failed to load), provided
-     *                                  twice, or built for an api version this core can not host
+     *                                  twice, or compiled against an api version this core can
+     *                                  not host ({@code device nic needs migration-api 1.3, this
+     *                                  host provides 1.0})
      */
     public MigrationDeviceProvider provider(String type) {
         List<MigrationDeviceProvider> ps = byType.get(type);
@@ -167,10 +184,15 @@ public final class DeviceCatalog {
             throw new IllegalArgumentException("device type '" + type + "' (" + origin(p)
                     + ") failed to report its api version: " + describe(e), e);
         }
-        if (v == null || !ApiVersion.CURRENT.canHost(v)) {
-            throw new IllegalArgumentException("device type '" + type + "' (" + origin(p) + ") was built for api "
-                    + v + ", but this core hosts api " + ApiVersion.CURRENT
-                    + " (same major version and a minor version no newer than the core's are required)");
+        if (v == null) {
+            throw new IllegalArgumentException("device type '" + type + "' (" + origin(p)
+                    + ") failed to report its api version: apiVersion() returned null");
+        }
+        Optional<String> refusal = host.refusal(type, v);
+        if (refusal.isPresent()) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: refusing {1}, compiled against api {2}", refusal.get(),
+                    origin(p), v);
+            throw new IllegalArgumentException(refusal.get());
         }
         return p;
     }

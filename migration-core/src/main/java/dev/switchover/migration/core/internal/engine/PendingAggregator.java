@@ -4,6 +4,7 @@ import dev.switchover.migration.api.Bytes;
 import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.core.internal.trace.PendingQueryEvent;
+import dev.switchover.migration.spi.PendingAnswer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,8 @@ import java.util.List;
  *       pre-copy, which is what the device can actually do with them);
  *   <li>a bucket exceeds {@link #IMPLAUSIBLE_BYTES} (1 EiB): kept as reported (the sums
  *       saturate, so nothing wraps) but named, since no device holds that much state;
- *   <li>the device says it clamped or guessed its own figures ({@code pendingAnomaly()}).
+ *   <li>the device says in its answer that it clamped or guessed its own figures ({@link
+ *       PendingAnswer#anomaly()}): the note comes with the figures it explains, one call.
  * </ul>
  * A device that throws or returns {@code null} fails the query with a {@link DeviceCallException};
  * one that does not answer within the {@link DeviceCallGuard}'s deadline is abandoned by it.
@@ -84,19 +86,20 @@ public final class PendingAggregator {
         PendingQueryEvent event = new PendingQueryEvent();
         event.begin();
         long t0 = System.nanoTime();
-        Pending raw;
+        PendingAnswer answer;
         try {
-            raw = calls.call(slot, queryCall(mode), () -> slot.device().queryPending(mode));
+            answer = calls.call(slot, queryCall(mode), () -> slot.device().queryPending(mode));
         } catch (DeviceCallException e) {
             commit(event, slot, mode, null, e.getCause().toString());
             throw e;
         }
         long nanos = System.nanoTime() - t0;
-        commit(event, slot, mode, raw, raw == null ? "returned null" : null);
-        if (raw == null) {
+        commit(event, slot, mode, answer, answer == null ? "returned null" : null);
+        if (answer == null) {
             throw new DeviceCallException(slot.id(), queryCall(mode),
-                    new IllegalStateException("returned null instead of a Pending"));
+                    new IllegalStateException("returned null instead of a PendingAnswer"));
         }
+        Pending raw = answer.pending();
         Pending accepted = raw;
         List<String> what = new ArrayList<>(2);
         if (raw.postcopy() > 0 && !supportsPostcopy(slot)) {
@@ -107,14 +110,7 @@ public final class PendingAggregator {
             what.add("reported implausible figures precopy=" + raw.precopy() + " stopcopy=" + raw.stopcopy()
                     + " postcopy=" + raw.postcopy() + " (sums saturate)");
         }
-        try {
-            java.util.Optional<String> anomaly = calls.call(slot, "pendingAnomaly", () -> slot.device().pendingAnomaly());
-            if (anomaly != null) {
-                anomaly.ifPresent(what::add);
-            }
-        } catch (DeviceCallException e) {
-            what.add("pendingAnomaly failed: " + e.getCause());
-        }
+        answer.anomaly().ifPresent(what::add);
         for (String w : what) {
             slot.addAnomaly(w);
             clamped.add(slot.id() + ": " + w);
@@ -131,15 +127,17 @@ public final class PendingAggregator {
         }
     }
 
-    private static void commit(PendingQueryEvent e, DeviceSlot slot, QueryMode mode, Pending p, String failure) {
+    private static void commit(PendingQueryEvent e, DeviceSlot slot, QueryMode mode, PendingAnswer a,
+                               String failure) {
         e.end();
         if (e.shouldCommit()) {
             e.device = slot.id();
             e.mode = mode.name();
-            if (p != null) {
-                e.precopy = p.precopy();
-                e.stopcopy = p.stopcopy();
-                e.postcopy = p.postcopy();
+            if (a != null) {
+                e.precopy = a.pending().precopy();
+                e.stopcopy = a.pending().stopcopy();
+                e.postcopy = a.pending().postcopy();
+                e.anomaly = a.anomaly().orElse(null);
             }
             e.failure = failure;
             e.commit();

@@ -1,28 +1,27 @@
 package dev.switchover.migration.core.internal.stream;
 
-import dev.switchover.migration.api.Bytes;
 import dev.switchover.migration.spi.SectionKind;
+import dev.switchover.migration.spi.SectionOutput;
 import dev.switchover.migration.spi.SectionWriter;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.SelectableChannel;
-import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Writes QEMU's migration stream (big-endian) to a channel through one reusable direct buffer.
+ * Writes QEMU's migration stream (big-endian) to a channel, through the api's {@link
+ * SectionOutput}: one reusable direct buffer shared by the stream's framing and the devices'
+ * payloads, bulk copies, and gathering writes for what devices send by reference.
  *
- * <p>Everything is copied into the buffer in bulk ({@link MemorySegment#copy} for guest memory,
- * {@link ByteBuffer#put(byte[], int, int)} for arrays) and reaches the channel in writes of up
- * to the buffer's size, so the cost per byte is one memory copy plus the kernel's; a guest page
- * never passes through the Java heap.
+ * <p>A device gets the payload writer of its section from {@link #beginSection}: the api's one
+ * {@link SectionWriter} implementation, writing straight into this stream's buffer (the api
+ * seals {@code SectionWriter}, so no other writer can reach a device, and the core has no
+ * second copy of the buffering code). The cost per byte is one memory copy plus the kernel's;
+ * a guest page never passes through the Java heap, and one written by reference is not copied
+ * at all.
  *
  * <p>The writer enforces the stream grammar so a bug in the engine cannot produce a stream the
  * destination would reject: the header comes first and once; sections do not nest and end with
@@ -42,44 +41,28 @@ public final class StreamWriter implements Closeable {
     /** A reasonable buffer size for a socket: big enough that each write() moves a lot. */
     public static final int DEFAULT_BUFFER_SIZE = 2 << 20;
     /** The smallest buffer accepted: every fixed-size header must fit in one buffer. */
-    public static final int MIN_BUFFER_SIZE = 512;
+    public static final int MIN_BUFFER_SIZE = SectionOutput.MIN_BUFFER_SIZE;
 
-    /** Buffers and referenced segments handed to one gathering write, at most. */
-    static final int MAX_GATHER = 256;
-    /** Segments smaller than this are copied: a gather entry costs more than copying them. */
-    static final long MIN_REFERENCE_BYTES = 1024;
-
-    private final WritableByteChannel channel;
-    private final ByteBuffer buf;
-    /** Pending pieces of the next gathering write: buffer slices and referenced segments. */
-    private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
-    private int gatherCount;
-    /** Where the buffer's bytes not yet in {@link #gather} begin. */
-    private int bufferedFrom;
-    private final MemorySegment bufSegment;
-    private final AtomicLong accepted = new AtomicLong();
-    private final AtomicLong sendNanos = new AtomicLong();
+    private final SectionOutput out;
 
     private boolean headerWritten;
     private boolean eofWritten;
-    private boolean broken;
-    private boolean closed;
-    private Payload openSection;
+    /** The id of the open section, or -1. */
+    private long openSection = -1;
 
     /**
      * @param channel    a blocking channel; the writer never closes it (its owner does)
      * @param bufferSize bytes buffered before a write to the channel, at least {@value #MIN_BUFFER_SIZE}
      */
     public StreamWriter(WritableByteChannel channel, int bufferSize) {
-        this.channel = Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(channel, "channel");
         if (channel instanceof SelectableChannel sc && !sc.isBlocking()) {
             throw new IllegalArgumentException("the stream writer needs a blocking channel");
         }
         if (bufferSize < MIN_BUFFER_SIZE) {
             throw new IllegalArgumentException("stream buffer size " + bufferSize + " is below the minimum of " + MIN_BUFFER_SIZE);
         }
-        this.buf = ByteBuffer.allocateDirect(bufferSize).order(ByteOrder.BIG_ENDIAN);
-        this.bufSegment = MemorySegment.ofBuffer(buf);
+        this.out = new SectionOutput(channel, bufferSize);
     }
 
     /** The stream header: {@code be32 0x5145564d ("QEVM"), be32 3}. Must come first, once. */
@@ -88,9 +71,8 @@ public final class StreamWriter implements Closeable {
         if (headerWritten) {
             throw new IllegalStateException("the stream header was already written");
         }
-        ensure(8);
-        buf.putInt(StreamFormat.MAGIC).putInt(StreamFormat.VERSION);
-        advance(8);
+        out.writeInt(StreamFormat.MAGIC);
+        out.writeInt(StreamFormat.VERSION);
         headerWritten = true;
     }
 
@@ -118,31 +100,32 @@ public final class StreamWriter implements Closeable {
             }
         }
         checkItemAllowed("begin a section");
-        int size = id == null ? 5 : 5 + 1 + id.length + 8;
-        ensure(size);
-        buf.put((byte) kind.wireType()).putInt(sectionId);
+        out.writeByte(kind.wireType());
+        out.writeInt(sectionId);
         if (id != null) {
-            buf.put((byte) id.length).put(id).putInt(instanceId).putInt(versionId);
+            out.writeByte(id.length);
+            out.write(id, 0, id.length);
+            out.writeInt(instanceId);
+            out.writeInt(versionId);
         }
-        advance(size);
-        openSection = new Payload(sectionId, accepted.getPlain());
-        return openSection;
+        SectionWriter payload = out.beginPayload();
+        openSection = sectionId;
+        return payload;
     }
 
     /** Ends the open section with its footer: {@code 0x7e, be32 section_id}. */
     public void endSection(int sectionId) throws IOException {
         checkUsable();
-        if (openSection == null) {
+        if (openSection < 0) {
             throw new IllegalStateException("no section is open (endSection(" + sectionId + "))");
         }
-        if (openSection.sectionId != sectionId) {
-            throw new IllegalStateException("section " + openSection.sectionId + " is open, not " + sectionId);
+        if (openSection != sectionId) {
+            throw new IllegalStateException("section " + openSection + " is open, not " + sectionId);
         }
-        openSection.end();
-        openSection = null;
-        ensure(5);
-        buf.put((byte) StreamFormat.SECTION_FOOTER).putInt(sectionId);
-        advance(5);
+        out.endPayload();
+        openSection = -1;
+        out.writeByte(StreamFormat.SECTION_FOOTER);
+        out.writeInt(sectionId);
     }
 
     /**
@@ -159,10 +142,10 @@ public final class StreamWriter implements Closeable {
                     + (cmd.fixedLength() >= 0 ? " (it takes exactly " + cmd.fixedLength() + ")" : ""));
         }
         checkItemAllowed("write a command");
-        ensure(5);
-        buf.put((byte) StreamFormat.COMMAND).putShort((short) command).putShort((short) data.length);
-        advance(5);
-        putBytes(data, 0, data.length);
+        out.writeByte(StreamFormat.COMMAND);
+        out.writeShort(command);
+        out.writeShort(data.length);
+        out.write(data, 0, data.length);
     }
 
     /** {@link #writeCommand(int, byte[])} for a known command. */
@@ -173,9 +156,7 @@ public final class StreamWriter implements Closeable {
     /** {@code 0x00}: no more sections or commands; only the VM description may follow. */
     public void writeEof() throws IOException {
         checkItemAllowed("write EOF");
-        ensure(1);
-        buf.put((byte) StreamFormat.EOF);
-        advance(1);
+        out.writeByte(StreamFormat.EOF);
         eofWritten = true;
     }
 
@@ -195,21 +176,20 @@ public final class StreamWriter implements Closeable {
         if (!eofWritten) {
             throw new IllegalStateException("the VM description goes after EOF");
         }
-        ensure(5);
-        buf.put((byte) StreamFormat.VMDESCRIPTION).putInt(bytes.length);
-        advance(5);
-        putBytes(bytes, 0, bytes.length);
+        out.writeByte(StreamFormat.VMDESCRIPTION);
+        out.writeInt(bytes.length);
+        out.write(bytes, 0, bytes.length);
     }
 
     /** Sends everything buffered to the channel; returns when the channel accepted all of it. */
     public void flush() throws IOException {
         checkUsable();
-        drain();
+        out.flush();
     }
 
     /** All bytes accepted so far, buffered or sent. Monotonic; any thread. */
     public long bytesWritten() {
-        return accepted.getAcquire();
+        return out.bytesWritten();
     }
 
     /**
@@ -218,7 +198,7 @@ public final class StreamWriter implements Closeable {
      * limit. Monotonic; any thread.
      */
     public long sendNanos() {
-        return sendNanos.getAcquire();
+        return out.sendNanos();
     }
 
     /**
@@ -228,25 +208,16 @@ public final class StreamWriter implements Closeable {
      */
     @Override
     public void close() throws IOException {
-        if (closed) {
-            return;
-        }
-        try {
-            if (!broken) {
-                drain();
-            }
-        } finally {
-            closed = true;
-        }
+        out.close();
     }
 
     // ---- internals -------------------------------------------------------------------------
 
     private void checkUsable() {
-        if (closed) {
+        if (out.isClosed()) {
             throw new IllegalStateException("the stream writer is closed");
         }
-        if (broken) {
+        if (out.isBroken()) {
             throw new IllegalStateException("the stream writer is broken by an earlier I/O error");
         }
     }
@@ -259,194 +230,12 @@ public final class StreamWriter implements Closeable {
         if (eofWritten) {
             throw new IllegalStateException("cannot " + what + " after EOF");
         }
-        if (openSection != null) {
-            throw new IllegalStateException("cannot " + what + " while section " + openSection.sectionId + " is open");
+        if (openSection >= 0) {
+            throw new IllegalStateException("cannot " + what + " while section " + openSection + " is open");
         }
-    }
-
-    /** Makes room for {@code n} (≤ capacity) contiguous bytes. */
-    private void ensure(int n) throws IOException {
-        if (buf.remaining() < n) {
-            drain();
-        }
-    }
-
-    private void advance(long n) {
-        accepted.setRelease(Bytes.saturatingAdd(accepted.getPlain(), n));
-    }
-
-    private void putBytes(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
-        int done = 0;
-        while (done < len) {
-            if (!buf.hasRemaining()) {
-                drain();
-            }
-            int n = Math.min(buf.remaining(), len - done);
-            buf.put(b, off + done, n);
-            done += n;
-            advance(n);
-        }
-    }
-
-    private void putSegment(MemorySegment src) throws IOException {
-        long size = src.byteSize();
-        long done = 0;
-        while (done < size) {
-            if (!buf.hasRemaining()) {
-                drain();
-            }
-            int pos = buf.position();
-            int n = (int) Math.min(buf.remaining(), size - done);
-            MemorySegment.copy(src, done, bufSegment, pos, n);
-            buf.position(pos + n);
-            done += n;
-            advance(n);
-        }
-    }
-
-    /**
-     * Queues {@code src} for the next gathering write instead of copying it, when the channel
-     * can gather and the segment is off-heap and large enough to be worth an entry.
-     */
-    private void putReference(MemorySegment src) throws IOException {
-        if (!(channel instanceof GatheringByteChannel) || !src.isNative() || src.byteSize() < MIN_REFERENCE_BYTES
-                || src.byteSize() > Integer.MAX_VALUE) {
-            putSegment(src);
-            return;
-        }
-        if (gatherCount >= MAX_GATHER - 3) {
-            drain();
-        }
-        sliceBuffered();
-        gather[gatherCount++] = src.asByteBuffer();
-        advance(src.byteSize());
-    }
-
-    /** Moves the buffer's bytes written since the last slice into {@link #gather}. */
-    private void sliceBuffered() {
-        int pos = buf.position();
-        if (pos > bufferedFrom) {
-            gather[gatherCount++] = buf.duplicate().limit(pos).position(bufferedFrom);
-            bufferedFrom = pos;
-        }
-    }
-
-    private void drain() throws IOException {
-        try {
-            if (gatherCount == 0) {
-                buf.flip();
-                while (buf.hasRemaining()) {
-                    long t0 = System.nanoTime();
-                    channel.write(buf);
-                    countSendTime(t0);
-                }
-            } else {
-                sliceBuffered();
-                GatheringByteChannel g = (GatheringByteChannel) channel;
-                int first = 0;
-                while (first < gatherCount) {
-                    long t0 = System.nanoTime();
-                    g.write(gather, first, gatherCount - first);
-                    countSendTime(t0);
-                    while (first < gatherCount && !gather[first].hasRemaining()) {
-                        gather[first++] = null;
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            broken = true;
-            throw e;
-        } finally {
-            java.util.Arrays.fill(gather, 0, gatherCount, null);
-            gatherCount = 0;
-            bufferedFrom = 0;
-            buf.clear();
-        }
-    }
-
-    private void countSendTime(long t0) {
-        sendNanos.setRelease(Bytes.saturatingAdd(sendNanos.getPlain(), Bytes.nonNegative(System.nanoTime() - t0)));
     }
 
     private static String abbreviate(String s) {
         return s.length() <= 40 ? s : s.substring(0, 40) + "...";
-    }
-
-    /** The payload writer of one section; dead once the section ends. */
-    private final class Payload implements SectionWriter {
-        private final int sectionId;
-        private final long start;
-        private boolean open = true;
-        private long end;
-
-        Payload(int sectionId, long start) {
-            this.sectionId = sectionId;
-            this.start = start;
-        }
-
-        void end() {
-            end = accepted.getPlain();
-            open = false;
-        }
-
-        private void check(int n) throws IOException {
-            if (!open) {
-                throw new IllegalStateException("section " + sectionId + " has ended; its writer is no longer valid");
-            }
-            checkUsable();
-            ensure(n);
-        }
-
-        @Override
-        public void writeByte(int v) throws IOException {
-            check(1);
-            buf.put((byte) v);
-            advance(1);
-        }
-
-        @Override
-        public void writeShort(int v) throws IOException {
-            check(2);
-            buf.putShort((short) v);
-            advance(2);
-        }
-
-        @Override
-        public void writeInt(int v) throws IOException {
-            check(4);
-            buf.putInt(v);
-            advance(4);
-        }
-
-        @Override
-        public void writeLong(long v) throws IOException {
-            check(8);
-            buf.putLong(v);
-            advance(8);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            check(0);
-            putBytes(b, off, len);
-        }
-
-        @Override
-        public void write(MemorySegment src) throws IOException {
-            check(0);
-            putSegment(src);
-        }
-
-        @Override
-        public void writeByReference(MemorySegment src) throws IOException {
-            check(0);
-            putReference(src);
-        }
-
-        @Override
-        public long bytesWritten() {
-            return (open ? accepted.getPlain() : end) - start;
-        }
     }
 }

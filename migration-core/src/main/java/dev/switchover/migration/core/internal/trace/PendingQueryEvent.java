@@ -35,6 +35,10 @@ public final class PendingQueryEvent extends jdk.jfr.Event {
     @DataAmount
     public long postcopy;
 
+    @Label("Anomaly")
+    @Description("What the device said it clamped or guessed in this answer")
+    public String anomaly;
+
     @Label("Failure")
     public String failure;
 }

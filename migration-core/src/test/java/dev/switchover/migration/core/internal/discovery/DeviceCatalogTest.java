@@ -44,62 +44,76 @@ class DeviceCatalogTest {
         return DeviceCatalog.of(List.of(providers));
     }
 
+    /** A catalog whose host runs api {@code host}. */
+    private static DeviceCatalog hostOf(ApiVersion host, MigrationDeviceProvider... providers) {
+        return DeviceCatalog.of(List.of(providers), host);
+    }
+
+    private static final ApiVersion COMPILED = new ApiVersion(ApiVersion.MAJOR, ApiVersion.MINOR);
+
     @Test
-    void aProviderOfTheCurrentApiVersionIsHandedOut() {
-        VersionedProvider current = new VersionedProvider("nic", ApiVersion.CURRENT);
+    void aProviderOfTheRunningApiVersionIsHandedOut() {
+        VersionedProvider current = new VersionedProvider("nic", COMPILED);
 
         assertThat(catalogOf(current).provider("nic")).isSameAs(current);
     }
 
     @Test
-    void aProviderBuiltForAnOlderMinorVersionOfTheSameMajorIsHandedOut() {
-        VersionedProvider older = new VersionedProvider("nic", new ApiVersion(ApiVersion.CURRENT.major(), 0));
+    void aProviderCompiledAgainstAnOlderOrEqualMinorOfTheSameMajorIsHandedOut() {
+        VersionedProvider older = new VersionedProvider("nic", new ApiVersion(1, 0));
+        VersionedProvider equal = new VersionedProvider("vfio", new ApiVersion(1, 3));
+        DeviceCatalog catalog = hostOf(new ApiVersion(1, 3), older, equal);
 
-        assertThat(catalogOf(older).provider("nic")).isSameAs(older);
+        assertThat(catalog.provider("nic")).isSameAs(older);
+        assertThat(catalog.provider("vfio")).isSameAs(equal);
+    }
+
+    @Test
+    void aNewerMinorVersionIsRefusedBecauseTheDeviceMayCallWhatThisHostLacks() {
+        DeviceCatalog catalog = hostOf(new ApiVersion(1, 0), new VersionedProvider("nic", new ApiVersion(1, 3)));
+
+        assertThatThrownBy(() -> catalog.provider("nic"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("device nic needs migration-api 1.3, this host provides 1.0");
     }
 
     @Test
     void aNewerMajorVersionIsRefusedNamingBothVersions() {
-        ApiVersion future = new ApiVersion(ApiVersion.CURRENT.major() + 1, 0);
-        DeviceCatalog catalog = catalogOf(new VersionedProvider("nic", future));
+        DeviceCatalog catalog = hostOf(new ApiVersion(1, 0), new VersionedProvider("nic", new ApiVersion(2, 0)));
 
         assertThatThrownBy(() -> catalog.provider("nic"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("device type 'nic' (" + ORIGIN + ") was built for api " + future
-                        + ", but this core hosts api " + ApiVersion.CURRENT
-                        + " (same major version and a minor version no newer than the core's are required)");
-    }
-
-    @Test
-    void aMachineWithAnIncompatibleDeviceIsNotBuilt() {
-        Machine.Builder builder = Machine.builder()
-                .providers(List.of(new VersionedProvider("nic", new ApiVersion(2, 0))))
-                .device("nic,id=nic0");
-
-        assertThatThrownBy(builder::build)
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("device type 'nic'")
-                .hasMessageContaining("was built for api 2.0, but this core hosts api " + ApiVersion.CURRENT);
-    }
-
-    @Test
-    void aNewerMinorVersionIsRefusedBecauseTheDeviceMayCallWhatThisCoreLacks() {
-        ApiVersion newerMinor = new ApiVersion(ApiVersion.CURRENT.major(), ApiVersion.CURRENT.minor() + 1);
-        DeviceCatalog catalog = catalogOf(new VersionedProvider("nic", newerMinor));
-
-        assertThatThrownBy(() -> catalog.provider("nic"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("was built for api " + newerMinor)
-                .hasMessageContaining("this core hosts api " + ApiVersion.CURRENT);
+                .hasMessage("device nic needs migration-api 2.0, this host provides 1.0 (major versions differ)");
     }
 
     @Test
     void anOlderMajorVersionIsRefused() {
-        ApiVersion old = new ApiVersion(0, 9);
-        DeviceCatalog catalog = catalogOf(new VersionedProvider("nic", old));
+        DeviceCatalog catalog = hostOf(new ApiVersion(1, 0), new VersionedProvider("nic", new ApiVersion(0, 9)));
 
         assertThatThrownBy(() -> catalog.provider("nic"))
-                .hasMessageContaining("was built for api 0.9, but this core hosts api " + ApiVersion.CURRENT);
+                .hasMessage("device nic needs migration-api 0.9, this host provides 1.0 (major versions differ)");
+    }
+
+    @Test
+    void theHostIsTheRunningApi() {
+        ApiVersion next = new ApiVersion(ApiVersion.runtime().major(), ApiVersion.runtime().minor() + 1);
+        DeviceCatalog catalog = catalogOf(new VersionedProvider("nic", next));
+
+        assertThatThrownBy(() -> catalog.provider("nic"))
+                .hasMessage("device nic needs migration-api " + next + ", this host provides " + ApiVersion.runtime());
+    }
+
+    @Test
+    void aMachineWithAnIncompatibleDeviceIsNotBuilt() {
+        ApiVersion future = new ApiVersion(ApiVersion.runtime().major() + 1, 0);
+        Machine.Builder builder = Machine.builder()
+                .providers(List.of(new VersionedProvider("nic", future)))
+                .device("nic,id=nic0");
+
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("device nic needs migration-api " + future + ", this host provides " + ApiVersion.runtime()
+                        + " (major versions differ)");
     }
 
     @Test
@@ -107,7 +121,8 @@ class DeviceCatalogTest {
         DeviceCatalog catalog = catalogOf(new VersionedProvider("nic", () -> null));
 
         assertThatThrownBy(() -> catalog.provider("nic"))
-                .hasMessageContaining("device type 'nic' (" + ORIGIN + ") was built for api null");
+                .hasMessage("device type 'nic' (" + ORIGIN + ") failed to report its api version: "
+                        + "apiVersion() returned null");
     }
 
     @Test
@@ -123,7 +138,7 @@ class DeviceCatalogTest {
 
     @Test
     void anIncompatibleProviderDoesNotHideTheOtherTypes() {
-        VersionedProvider ram = new VersionedProvider("ram", ApiVersion.CURRENT);
+        VersionedProvider ram = new VersionedProvider("ram", COMPILED);
         DeviceCatalog catalog = catalogOf(new VersionedProvider("nic", new ApiVersion(99, 0)), ram);
 
         assertThat(catalog.provider("ram")).isSameAs(ram);
@@ -132,8 +147,8 @@ class DeviceCatalogTest {
 
     @Test
     void anUnknownTypeListsTheAvailableTypesSorted() {
-        DeviceCatalog catalog = catalogOf(new VersionedProvider("vfio", ApiVersion.CURRENT),
-                new VersionedProvider("ram", ApiVersion.CURRENT));
+        DeviceCatalog catalog = catalogOf(new VersionedProvider("vfio", COMPILED),
+                new VersionedProvider("ram", COMPILED));
 
         assertThatThrownBy(() -> catalog.provider("example-nic"))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -148,8 +163,8 @@ class DeviceCatalogTest {
 
     @Test
     void aProviderThatCanNotNameItsTypeIsReportedWithAnUnknownType() {
-        MigrationDeviceProvider nameless = new VersionedProvider(null, ApiVersion.CURRENT);
-        DeviceCatalog catalog = catalogOf(nameless, new VersionedProvider("ram", ApiVersion.CURRENT));
+        MigrationDeviceProvider nameless = new VersionedProvider(null, COMPILED);
+        DeviceCatalog catalog = catalogOf(nameless, new VersionedProvider("ram", COMPILED));
 
         assertThatThrownBy(() -> catalog.provider("nic"))
                 .hasMessage("unknown device type 'nic'; available: ram; problems: device provider " + ORIGIN
@@ -158,8 +173,8 @@ class DeviceCatalogTest {
 
     @Test
     void twoProvidersOfOneTypeAreRefusedRatherThanChosenBetween() {
-        DeviceCatalog catalog = catalogOf(new VersionedProvider("nic", ApiVersion.CURRENT),
-                new VersionedProvider("nic", ApiVersion.CURRENT));
+        DeviceCatalog catalog = catalogOf(new VersionedProvider("nic", COMPILED),
+                new VersionedProvider("nic", COMPILED));
 
         assertThatThrownBy(() -> catalog.provider("nic"))
                 .hasMessage("device type 'nic' is provided more than once: " + ORIGIN + ", " + ORIGIN

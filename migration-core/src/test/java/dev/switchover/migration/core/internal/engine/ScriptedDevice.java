@@ -2,9 +2,11 @@ package dev.switchover.migration.core.internal.engine;
 
 import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.api.QueryMode;
+import dev.switchover.migration.spi.DeviceException;
 import dev.switchover.migration.spi.DeviceStats;
 import dev.switchover.migration.spi.IterationResult;
 import dev.switchover.migration.spi.MigrationDevice;
+import dev.switchover.migration.spi.PendingAnswer;
 import dev.switchover.migration.spi.SaveOptions;
 import dev.switchover.migration.spi.SectionKind;
 import dev.switchover.migration.spi.SectionReader;
@@ -15,16 +17,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A device whose pending figures a test sets per mode, counting every query. */
-final class ScriptedDevice implements MigrationDevice {
+class ScriptedDevice implements MigrationDevice {
 
-    private final Map<QueryMode, Pending> answers = new EnumMap<>(QueryMode.class);
+    private final Map<QueryMode, PendingAnswer> answers = new EnumMap<>(QueryMode.class);
     private final Map<QueryMode, Integer> queries = new EnumMap<>(QueryMode.class);
     boolean postcopy;
     /** What {@link #stats()} reports; none by default. */
     volatile DeviceStats stats;
 
     ScriptedDevice answer(QueryMode mode, Pending p) {
-        answers.put(mode, p);
+        answers.put(mode, PendingAnswer.of(p));
+        return this;
+    }
+
+    /** Answers {@code mode} with {@code p} and the note {@code anomaly}. */
+    ScriptedDevice answer(QueryMode mode, Pending p, String anomaly) {
+        answers.put(mode, PendingAnswer.anomalous(p, anomaly));
         return this;
     }
 
@@ -56,9 +64,9 @@ final class ScriptedDevice implements MigrationDevice {
     }
 
     @Override
-    public Pending queryPending(QueryMode mode) {
+    public PendingAnswer queryPending(QueryMode mode) throws DeviceException {
         queries.merge(mode, 1, Integer::sum);
-        return answers.getOrDefault(mode, Pending.NONE);
+        return answers.getOrDefault(mode, PendingAnswer.NONE);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.spi.DeviceContext;
 import dev.switchover.migration.spi.IterationResult;
 import dev.switchover.migration.spi.MigrationDevice;
+import dev.switchover.migration.spi.PendingAnswer;
 import dev.switchover.migration.spi.SaveOptions;
 import dev.switchover.migration.spi.SectionKind;
 import dev.switchover.migration.spi.SectionReader;
@@ -90,11 +91,11 @@ public class ChunkedDevice implements MigrationDevice {
     // ------------------------------------------------------------------ pending
 
     @Override
-    public Pending queryPending(QueryMode mode) {
-        return switch (mode) {
+    public PendingAnswer queryPending(QueryMode mode) {
+        return PendingAnswer.of(switch (mode) {
             case EXACT -> exact();
             case ESTIMATE -> estimate();
-        };
+        });
     }
 
     /** EXACT: syncs under the lock, caches the figures, resets what was sent since. */

@@ -18,7 +18,7 @@ public final class MisbehavingProviders {
     abstract static class Base implements MigrationDeviceProvider {
         @Override
         public ApiVersion apiVersion() {
-            return ApiVersion.CURRENT;
+            return new ApiVersion(ApiVersion.MAJOR, ApiVersion.MINOR);
         }
 
         @Override
@@ -52,7 +52,23 @@ public final class MisbehavingProviders {
 
         @Override
         public ApiVersion apiVersion() {
-            return new ApiVersion(ApiVersion.CURRENT.major() + 1, 0);
+            return new ApiVersion(ApiVersion.MAJOR + 1, 0);
+        }
+    }
+
+    /**
+     * Reports the api it runs on instead of the one it was compiled against: the check in the
+     * core could never refuse it, whatever it was built with.
+     */
+    public static final class RuntimeApi extends Base {
+        @Override
+        public String type() {
+            return "tck-runtime-api";
+        }
+
+        @Override
+        public ApiVersion apiVersion() {
+            return ApiVersion.runtime();
         }
     }
 
