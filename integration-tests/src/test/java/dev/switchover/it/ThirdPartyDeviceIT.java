@@ -145,6 +145,9 @@ class ThirdPartyDeviceIT {
         assertThat(dst.qmp().stateDigests()).isEqualTo(digests);
         DeviceReport nic = src.qmp().queryDevices().stream().filter(d -> d.id().equals("nic0")).findFirst().orElseThrow();
         assertThat(nic.bytesSent()).as("at least the whole 512 KiB ring went").isGreaterThanOrEqualTo(256 * 2048);
+        assertThat(nic.statistics()).as("a third-party device's own figures reach the host's views unchanged")
+                .containsOnlyKeys("rx-packets", "rx-bytes", "rx-dropped");
+        assertThat(nic.statistics().get("rx-packets")).isPositive();
     }
 
     /** Waits (a hang guard) until the source's ring differs from the destination's empty one. */

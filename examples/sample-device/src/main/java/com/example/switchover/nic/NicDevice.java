@@ -5,6 +5,7 @@ import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.spi.DeviceContext;
+import dev.switchover.migration.spi.DeviceStats;
 import dev.switchover.migration.spi.DeviceTracer;
 import dev.switchover.migration.spi.InvalidSectionException;
 import dev.switchover.migration.spi.IterationResult;
@@ -17,6 +18,7 @@ import dev.switchover.migration.spi.SectionWriter;
 import dev.switchover.migration.spi.support.LongBitSet;
 
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * An example network card: a receive ring of {@code ring-slots} buffers that a running guest
@@ -269,6 +271,21 @@ final class NicDevice implements MigrationDevice, AutoCloseable {
     }
 
     /** SHA-256 of the buffers and registers. <b>Thread:</b> any; stable while the machine is stopped. */
+    /**
+     * The NIC's own counters, under its own names: the host shows them in
+     * {@code x-query-migrate-devices} ({@code statistics}), the migration report and the MXBean
+     * without knowing this device type. Reads one register snapshot; safe from any thread.
+     */
+    @Override
+    public Optional<DeviceStats> stats() {
+        NicRegisters r = ring.registers();
+        return Optional.of(DeviceStats.of(sectionName())
+                .counter("rx-packets", r.rxPackets())
+                .counter("rx-bytes", r.rxBytes())
+                .counter("rx-dropped", r.rxDropped())
+                .build());
+    }
+
     @Override
     public byte[] stateDigest() {
         return ring.digest();
