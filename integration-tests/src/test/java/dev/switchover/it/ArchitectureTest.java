@@ -86,6 +86,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void jsonIsJacksonInTheWireModulesOnly() {
+        noClasses().that().resideInAnyPackage("dev.switchover.migration.core..", "dev.switchover.migration.api..",
+                        "dev.switchover.migration.spi..", "dev.switchover.device..")
+                .should().dependOnClassesThat().resideInAPackage("com.fasterxml.jackson..")
+                .check(classes);
+    }
+
+    @Test
     void theEngineSeesOnlyTheApiAndTheJdk() {
         classes().that().resideInAPackage("dev.switchover.migration.core..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage(plus(API, "dev.switchover.migration.core..",
@@ -114,9 +122,9 @@ class ArchitectureTest {
     }
 
     @Test
-    void onlyTheCliSeesPicocli() {
+    void onlyTheCliSeesPicocliAndTheTerminal() {
         noClasses().that().resideOutsideOfPackage("dev.switchover.migration.cli..")
-                .should().dependOnClassesThat().resideInAPackage("picocli..")
+                .should().dependOnClassesThat().resideInAnyPackage("picocli..", "org.jline..")
                 .check(classes);
     }
 
