@@ -218,7 +218,7 @@ public final class FaultProxy implements AutoCloseable {
             if (n < 0) {
                 throw new IllegalArgumentException("byte count must not be negative: " + n);
             }
-            return new Then(direction, n, null, 0);
+            return new Then(direction, n, null, 0, null);
         }
 
         /** Once the {@code k}-th occurrence (from 1) of {@code pattern} has been forwarded in this direction. */
@@ -226,7 +226,42 @@ public final class FaultProxy implements AutoCloseable {
             if (pattern.length == 0 || k < 1) {
                 throw new IllegalArgumentException("need a non-empty pattern and k ≥ 1");
             }
-            return new Then(direction, -1, pattern.clone(), k);
+            return new Then(direction, -1, pattern.clone(), k, null);
+        }
+
+        /**
+         * Once the {@code k}-th message (from 1) of a connection has been forwarded in this
+         * direction, messages being framed as {@code framing} says — e.g. {@link
+         * Framing#RETURN_PATH} for the destination's return path ({@link Direction#DOWNSTREAM}).
+         * Counted per connection, from its first byte in this direction.
+         */
+        public Then afterMessages(Framing framing, int k) {
+            if (k < 1) {
+                throw new IllegalArgumentException("k must be at least 1, not " + k);
+            }
+            return new Then(direction, -1, null, k, Objects.requireNonNull(framing, "framing"));
+        }
+    }
+
+    /**
+     * How a direction's bytes split into messages: a header of {@code headerBytes} whose
+     * big-endian unsigned field at {@code lengthOffset} ({@code lengthBytes} long) gives the
+     * length of the body that follows.
+     *
+     * @param headerBytes  bytes of each message's header
+     * @param lengthOffset where in the header the body length is
+     * @param lengthBytes  size of the length field (1 to 4)
+     */
+    public record Framing(int headerBytes, int lengthOffset, int lengthBytes) {
+        /** QEMU's return path: {@code be16 type, be16 length, body}. */
+        public static final Framing RETURN_PATH = new Framing(4, 2, 2);
+
+        public Framing {
+            if (lengthBytes < 1 || lengthBytes > 4 || lengthOffset < 0 || lengthOffset + lengthBytes > headerBytes
+                    || headerBytes > 64) {
+                throw new IllegalArgumentException("the length field must lie within a header of at most 64 bytes "
+                        + "and be 1 to 4 bytes");
+            }
         }
     }
 
@@ -236,17 +271,19 @@ public final class FaultProxy implements AutoCloseable {
         private final long bytes;
         private final byte[] pattern;
         private final int occurrence;
+        private final Framing framing;
 
-        private Then(Direction direction, long bytes, byte[] pattern, int occurrence) {
+        private Then(Direction direction, long bytes, byte[] pattern, int occurrence, Framing framing) {
             this.direction = direction;
             this.bytes = bytes;
             this.pattern = pattern;
             this.occurrence = occurrence;
+            this.framing = framing;
         }
 
         /** Arms the trigger: {@code fault} on direction {@code faultDirection} when it fires. Replaces any armed one. */
         public void then(Fault fault, Direction faultDirection) {
-            armed.set(new Armed(direction, bytes, pattern, occurrence, fault, faultDirection));
+            armed.set(new Armed(direction, bytes, pattern, occurrence, framing, fault, faultDirection));
         }
 
         /** Arms the trigger with the fault on the trigger's own direction. */
@@ -256,8 +293,8 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /** An armed trigger; {@code matches} counts pattern occurrences seen so far. */
-    private record Armed(Direction direction, long bytes, byte[] pattern, int occurrence, Fault fault,
-                         Direction faultDirection) {
+    private record Armed(Direction direction, long bytes, byte[] pattern, int occurrence, Framing framing,
+                         Fault fault, Direction faultDirection) {
     }
 
     /** How a chunk meets the armed trigger: {@code ok} bytes may go before it; {@code hit} whether it fires here. */
@@ -272,6 +309,10 @@ public final class FaultProxy implements AutoCloseable {
         Armed a = armed.get();
         if (a == null || a.direction() != d) {
             return new Cut(n, false);
+        }
+        if (a.framing() != null) {
+            int end = scanner.frames(a.framing(), a.occurrence(), buf, n);
+            return end < 0 ? new Cut(n, false) : new Cut(end, true);
         }
         if (a.pattern() == null) {
             long left = a.bytes() - forwarded[d.ordinal()].get();
@@ -291,10 +332,52 @@ public final class FaultProxy implements AutoCloseable {
         return a;
     }
 
-    /** Finds the end of the k-th occurrence of a pattern across reads of one direction. */
+    /**
+     * Finds trigger points across the reads of one direction of one connection: the end of the
+     * k-th occurrence of a pattern, or of the k-th framed message.
+     */
     private static final class PatternScanner {
         private byte[] tail = new byte[0];
         private int seen;
+        /** Message framing: bytes of the current header read so far, and body bytes still to come. */
+        private final byte[] header = new byte[64];
+        private int headerFill;
+        private long bodyLeft = -1;
+        private int messages;
+
+        /** Offset just past the end of the k-th message within this chunk, or -1; counts every byte of it. */
+        int frames(Framing f, int k, byte[] buf, int n) {
+            int i = 0;
+            while (i < n) {
+                if (bodyLeft < 0) {
+                    int take = Math.min(f.headerBytes() - headerFill, n - i);
+                    System.arraycopy(buf, i, header, headerFill, take);
+                    headerFill += take;
+                    i += take;
+                    if (headerFill == f.headerBytes()) {
+                        long len = 0;
+                        for (int b = 0; b < f.lengthBytes(); b++) {
+                            len = (len << 8) | (header[f.lengthOffset() + b] & 0xff);
+                        }
+                        bodyLeft = len;
+                        headerFill = 0;
+                    }
+                }
+                if (bodyLeft >= 0) {
+                    int take = (int) Math.min(bodyLeft, n - i);
+                    i += take;
+                    bodyLeft -= take;
+                    if (bodyLeft == 0) {
+                        bodyLeft = -1;
+                        messages++;
+                        if (messages == k) {
+                            return i;
+                        }
+                    }
+                }
+            }
+            return -1;
+        }
 
         /** Offset (relative to {@code off}) just past the k-th occurrence within this chunk, or -1. */
         int scan(byte[] pattern, int k, byte[] buf, int off, int n) {

@@ -132,6 +132,34 @@ class FaultProxyTest {
     }
 
     @Test
+    void blackholesTheReturnPathAfterItsSecondMessageEvenWhenMessagesSpanReads() throws Exception {
+        proxy.at(Direction.DOWNSTREAM).afterMessages(FaultProxy.Framing.RETURN_PATH, 2).then(Fault.BLACKHOLE);
+        byte[] pong = {0, 2, 0, 4, 0, 0, 0, 1}; // QEMU's return path: be16 type (PONG), be16 length, body
+        byte[] shut = {0, 1, 0, 4, 0, 0, 0, 0};
+        OutputStream out = server.getOutputStream();
+        out.write(pong, 0, 3); // a header split across reads
+        out.flush();
+        waitFor(() -> proxy.forwarded(Direction.DOWNSTREAM) == 3);
+        out.write(pong, 3, 5);
+        out.write(shut);
+        out.write(pong); // the third message: dropped
+        out.flush();
+
+        assertThat(client.getInputStream().readNBytes(16)).isEqualTo(concat(pong, shut));
+        assertThat(proxy.awaitFired(Duration.ofSeconds(10))).isTrue();
+        waitFor(() -> proxy.dropped(Direction.DOWNSTREAM) == 8);
+        assertThat(proxy.forwarded(Direction.DOWNSTREAM)).isEqualTo(16);
+        client.getOutputStream().write(1); // the other direction still flows
+        assertThat(server.getInputStream().read()).isEqualTo(1);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    @Test
     void aStalledDirectionBlocksItsSenderAndTheOtherStillFlows() throws Exception {
         proxy.inject(Fault.STALL, Direction.UPSTREAM);
         Thread writer = Thread.ofPlatform().daemon().start(() -> {
