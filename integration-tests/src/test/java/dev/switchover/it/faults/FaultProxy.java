@@ -459,6 +459,8 @@ public final class FaultProxy implements AutoCloseable {
         private final Thread[] pumps = new Thread[2];
         private final AtomicReference<Fault>[] faults = newRefs();
         private final Object stallLock = new Object();
+        /** Directions that ended in an orderly way; once both did, the link is closed. */
+        private final java.util.concurrent.atomic.AtomicInteger endedDirections = new java.util.concurrent.atomic.AtomicInteger();
 
         Link(Socket client, Socket upstream) {
             this.client = client;
@@ -524,6 +526,9 @@ public final class FaultProxy implements AutoCloseable {
                     int n = in.read(buf);
                     if (n < 0) {
                         to.shutdownOutput(); // pass the orderly end on
+                        if (endedDirections.incrementAndGet() == 2) {
+                            closeBoth(false);
+                        }
                         return;
                     }
                     if (faults[d.ordinal()].get() == Fault.BLACKHOLE) {

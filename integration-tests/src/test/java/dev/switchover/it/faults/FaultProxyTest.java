@@ -74,6 +74,15 @@ class FaultProxyTest {
     }
 
     @Test
+    void aConnectionEndedByBothPeersIsReleased() throws Exception {
+        client.shutdownOutput();
+        server.shutdownOutput();
+        assertThat(server.getInputStream().read()).isEqualTo(-1);
+        assertThat(client.getInputStream().read()).isEqualTo(-1);
+        waitFor(() -> proxy.openConnections() == 0);
+    }
+
+    @Test
     void cutsUpstreamAfterExactlyNBytesByClosingBothSides() throws Exception {
         proxy.at(Direction.UPSTREAM).afterBytes(1000).then(Fault.CLOSE);
         client.getOutputStream().write(bytes(5000, 2));
