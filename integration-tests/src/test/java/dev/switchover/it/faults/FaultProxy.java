@@ -128,7 +128,10 @@ public final class FaultProxy implements AutoCloseable {
         return "tcp:" + server.getInetAddress().getHostAddress() + ":" + port();
     }
 
-    /** Bytes forwarded in {@code d} so far, over every connection. */
+    /**
+     * Bytes forwarded in {@code d} so far, over every connection; counted as they are handed to
+     * the receiving socket, so a peer that read them sees them counted.
+     */
     public long forwarded(Direction d) {
         return forwarded[d.ordinal()].get();
     }
@@ -442,6 +445,10 @@ public final class FaultProxy implements AutoCloseable {
             }
             Link link = new Link(client, upstream);
             links.add(link);
+            if (closed) { // close() ran between accept and add: it did not see this link
+                link.closeBoth(false);
+                return;
+            }
             for (Direction d : Direction.values()) {
                 Fault f = inForce[d.ordinal()].get();
                 if (f != null) {
@@ -538,9 +545,9 @@ public final class FaultProxy implements AutoCloseable {
                     Cut cut = cut(d, buf, n, scanner);
                     int ok = cut.ok();
                     if (ok > 0) {
+                        forwarded[d.ordinal()].addAndGet(ok); // counted before the peer can see them
                         out.write(buf, 0, ok);
                         out.flush();
-                        forwarded[d.ordinal()].addAndGet(ok);
                     }
                     Armed a = cut.hit() ? takeTrigger(d) : null;
                     if (a != null) {
@@ -550,9 +557,9 @@ public final class FaultProxy implements AutoCloseable {
                         boolean broken = a != null && (a.fault() == Fault.CLOSE || a.fault() == Fault.RESET
                                 || a.faultDirection() == d);
                         if (!broken) {
+                            forwarded[d.ordinal()].addAndGet(n - ok);
                             out.write(buf, ok, n - ok);
                             out.flush();
-                            forwarded[d.ordinal()].addAndGet(n - ok);
                         } else if (a.fault() == Fault.BLACKHOLE) {
                             dropped[d.ordinal()].addAndGet(n - ok);
                         } // else past the trigger point of a stalled or cut direction: never forwarded

@@ -31,13 +31,14 @@ class FaultProxyTest {
     private Socket server;
 
     @BeforeEach
-    void connect() throws IOException {
+    void connect() throws IOException, InterruptedException {
         target = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         proxy = FaultProxy.to(new InetSocketAddress(InetAddress.getLoopbackAddress(), target.getLocalPort()));
         client = new Socket(InetAddress.getLoopbackAddress(), proxy.port());
         server = target.accept();
         client.setSoTimeout(10_000);
         server.setSoTimeout(10_000);
+        waitFor(() -> proxy.openConnections() == 1);
     }
 
     @AfterEach
