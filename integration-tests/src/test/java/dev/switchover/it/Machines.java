@@ -75,10 +75,15 @@ final class Machines implements AutoCloseable, BeforeEachCallback, AfterEachCall
     }
 
     Handle start(List<String> runArgs) throws IOException, InterruptedException {
+        return start(runArgs, dir.resolve("m" + count + ".qmp"));
+    }
+
+    /** Starts a machine whose QMP monitor listens on the Unix socket {@code qmpSocket}. */
+    Handle start(List<String> runArgs, Path qmpSocket) throws IOException, InterruptedException {
         String name = "m" + (count++);
         List<String> args = new ArrayList<>(runArgs);
         args.add("--qmp");
-        args.add("unix:" + dir.resolve(name + ".qmp"));
+        args.add("unix:" + qmpSocket);
         Path log = dir.resolve(name + ".log");
         MachineProcess p = MachineProcess.start(modulePath(), JVM, args, log, Duration.ofSeconds(60));
         open.add(p);

@@ -98,6 +98,16 @@ public final class FakeMigrationControl implements MigrationControl {
     }
 
     @Override
+    public void migrateContinue(dev.switchover.migration.api.MigrationStatus state) {
+        calls.add("migrate-continue " + state.qmpName());
+        dev.switchover.migration.api.MigrationStatus now =
+                info.status().orElse(dev.switchover.migration.api.MigrationStatus.NONE);
+        if (now != state) {
+            throw new IllegalStateException("Migration not in expected state: " + now.qmpName());
+        }
+    }
+
+    @Override
     public void migrateCancel() {
         calls.add("migrate_cancel");
     }

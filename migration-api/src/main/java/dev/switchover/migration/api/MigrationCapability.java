@@ -11,7 +11,14 @@ public enum MigrationCapability {
     /** RAM reports its dirty bytes in the postcopy bucket (postcopy itself is planned). */
     POSTCOPY_RAM("postcopy-ram"),
     /** Migrate block dirty bitmaps. */
-    DIRTY_BITMAPS("dirty-bitmaps");
+    DIRTY_BITMAPS("dirty-bitmaps"),
+    /**
+     * The source stops the guest and then waits in status {@code pre-switchover} for
+     * {@code migrate-continue} before it sends the devices' final state (status {@code device}),
+     * so management can act (e.g. move storage or network) while nothing runs anywhere. A cancel
+     * in {@code pre-switchover} resumes the guest. As QEMU's capability of the same name.
+     */
+    PAUSE_BEFORE_SWITCHOVER("pause-before-switchover");
 
     private final String qmpName;
 

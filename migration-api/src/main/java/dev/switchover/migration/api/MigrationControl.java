@@ -49,6 +49,17 @@ public interface MigrationControl {
      */
     void migrateIncoming(String uri);
 
+    /**
+     * {@code migrate-continue}: lets an outgoing migration that waits in {@code pre-switchover}
+     * (capability {@code pause-before-switchover}) go on to the switchover. Like QEMU's, it
+     * checks that the migration is in {@code state}; in any other status that matches it does
+     * nothing.
+     *
+     * @throws IllegalStateException "Migration not in expected state: active" (QEMU's text) when
+     *                               the status is not {@code state}
+     */
+    void migrateContinue(MigrationStatus state);
+
     /** {@code migrate_cancel}: cancels a running outgoing migration; no-op otherwise. */
     void migrateCancel();
 

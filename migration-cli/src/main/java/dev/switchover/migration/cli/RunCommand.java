@@ -16,6 +16,11 @@ import java.util.concurrent.CountDownLatch;
  * {@code switchover run}: builds a machine from device specs and serves QMP until {@code quit}.
  * Prints one line {@code ready qmp=<address> [incoming=<uri>]} once it accepts commands, with
  * the real addresses (a {@code tcp:...:0} port resolved), so launchers never guess a port.
+ *
+ * <p>Ready means ready: as in QEMU, the incoming listener is up before the monitor accepts its
+ * first connection, so management may migrate as soon as QMP answers. With {@code --incoming
+ * defer} nothing listens until QMP {@code migrate-incoming}. A QMP socket path another live
+ * process listens on is refused (exit non-zero, naming the path); a stale one is replaced.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a machine from device specs, with a QMP monitor.")
@@ -31,10 +36,12 @@ final class RunCommand implements Callable<Integer> {
     String qmp;
 
     @Option(names = "--incoming", paramLabel = "URI",
-            description = "Wait for an incoming migration on tcp:HOST:PORT, unix:PATH or file:PATH")
+            description = "Wait for an incoming migration on tcp:HOST:PORT, unix:PATH or file:PATH; "
+                    + "'defer' waits for QMP migrate-incoming to say where")
     String incoming;
 
-    @Option(names = "--paused", description = "Start paused instead of running.")
+    @Option(names = {"-S", "--paused"},
+            description = "Start paused instead of running; with --incoming, stay paused after the migration until cont.")
     boolean paused;
 
     @Option(names = "--plugins", paramLabel = "DIR", description = "Also load device modules from the jars in DIR.")
@@ -62,25 +69,34 @@ final class RunCommand implements Callable<Integer> {
         }
         CountDownLatch quit = new CountDownLatch(1);
         String address = qmp != null ? qmp : "unix:switchover-" + ProcessHandle.current().pid() + ".qmp";
-        try (Machine machine = b.build();
-             QmpServer server = QmpServer.builder(machine).listen(address).onQuit(quit::countDown).start();
+        try (Machine machine = b.build()) {
+            // the incoming listener first: once QMP answers, a migration to this machine connects
+            boolean listens = incoming != null && !incoming.equals(DEFER);
+            if (listens) {
+                machine.migrateIncoming(incoming);
+            }
+            serve(machine, address, quit, listens ? " incoming=" + machine.incomingUri() : "");
+        }
+        return 0;
+    }
+
+    /** QEMU's {@code -incoming defer}: no listener until QMP {@code migrate-incoming}. */
+    static final String DEFER = "defer";
+
+    private void serve(Machine machine, String address, CountDownLatch quit, String incomingPart) throws Exception {
+        try (QmpServer server = QmpServer.builder(machine).listen(address).onQuit(quit::countDown).start();
              MigrationBean.Registration mxBean = MigrationBean.register(machine,
                      jmxName != null ? jmxName : Long.toString(ProcessHandle.current().pid()))) {
             if (reportDir != null) {
                 machine.onOutgoingMigrationEnd(() -> writeReport(machine));
             }
             String line = "ready qmp=" + server.addresses().stream().map(RunCommand::uri)
-                    .collect(java.util.stream.Collectors.joining(","));
-            if (incoming != null) {
-                machine.migrateIncoming(incoming);
-                line += " incoming=" + machine.incomingUri();
-            }
+                    .collect(java.util.stream.Collectors.joining(",")) + incomingPart;
             System.out.println(line);
             System.out.flush();
             Runtime.getRuntime().addShutdownHook(new Thread(quit::countDown));
             quit.await();
         }
-        return 0;
     }
 
     private void writeReport(Machine machine) {

@@ -43,7 +43,7 @@ class HmpCompleterTest {
 
     @Test
     void theFirstWordIsAnyCommandOfTheMonitorOrOfTheShellWithOneQuit() {
-        assertThat(names()).contains("help", "info", "stop", "cont", "migrate", "migrate_incoming", "migrate_cancel",
+        assertThat(names()).contains("help", "info", "stop", "cont", "migrate", "migrate_incoming", "migrate_continue", "migrate_cancel",
                 "migrate_set_parameter", "migrate_set_capability", "history", "quit", "exit").doesNotHaveDuplicates();
         assertThat(completer.words(List.of())).filteredOn(w -> w.name().equals("quit")).singleElement()
                 .extracting(HmpCompleter.Word::description).asString().contains("leave this shell");
@@ -64,7 +64,8 @@ class HmpCompleterTest {
         assertThat(completer.words(List.of("migrate_set_parameter"))).filteredOn(w -> w.name().equals("downtime-limit"))
                 .singleElement().extracting(HmpCompleter.Word::description).isEqualTo("default 300 ms");
         assertThat(names("migrate_set_parameter", "downtime-limit")).isEmpty();
-        assertThat(names("migrate_set_capability")).containsExactly("events", "postcopy-ram", "dirty-bitmaps");
+        assertThat(names("migrate_set_capability")).containsExactly("events", "postcopy-ram", "dirty-bitmaps",
+                "pause-before-switchover");
         assertThat(names("migrate_set_capability", "events")).containsExactly("on", "off");
         assertThat(names("migrate_set_capability", "events", "on")).isEmpty();
         assertThat(names("stop")).isEmpty();

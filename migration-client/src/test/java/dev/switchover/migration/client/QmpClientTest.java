@@ -78,7 +78,7 @@ class QmpClientTest {
                 .isEqualTo(Map.of("status", "running", "singlestep", false, "running", true));
         assertThat(client.execute("migrate-set-parameters", Map.of("downtime-limit", 5000))).isEqualTo(Map.of());
         assertThat(machine.parameters.downtimeLimitMs()).isEqualTo(5000);
-        assertThat(client.execute("query-migrate-capabilities")).asList().hasSize(3);
+        assertThat(client.execute("query-migrate-capabilities")).asList().hasSize(4);
     }
 
     @Test

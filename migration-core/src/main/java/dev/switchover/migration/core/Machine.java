@@ -42,8 +42,8 @@ import java.util.function.Consumer;
  * part in, as source or as destination.
  *
  * <p>A machine built {@linkplain Builder#incoming() for an incoming migration} starts in
- * {@code inmigrate} and runs only once a migration completed; any other machine starts running
- * (or paused, with {@link Builder#startPaused()}).
+ * {@code inmigrate} and runs only once a migration completed (or stays paused, with {@link
+ * Builder#startPaused()}); any other machine starts running (or paused).
  *
  * <p>All {@link MigrationControl} methods are thread-safe and never wait on a migration.
  *
@@ -68,11 +68,14 @@ public final class Machine implements MigrationControl, AutoCloseable {
     private volatile MigrationParameters parameters = MigrationParameters.DEFAULTS;
     private volatile OutgoingMigration outgoing;
     private volatile IncomingMigration incoming;
+    /** The run state an incoming migration leaves the machine in: {@code paused} under {@code -S}. */
+    private final RunState afterIncoming;
 
-    private Machine(List<DeviceSlot> slots, MonotonicClock clock, Duration deviceCallTimeout) {
+    private Machine(List<DeviceSlot> slots, MonotonicClock clock, Duration deviceCallTimeout, RunState afterIncoming) {
         this.slots = List.copyOf(slots);
         this.clock = clock;
         this.deviceCallTimeout = deviceCallTimeout;
+        this.afterIncoming = afterIncoming;
         this.events = new EventBus("machine");
     }
 
@@ -129,14 +132,25 @@ public final class Machine implements MigrationControl, AutoCloseable {
         return MigrationInfo.NEVER_MIGRATED;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Refused as QEMU's {@code migrate_prepare} refuses, with its texts: while a migration
+     * runs; on a machine that waits for an incoming migration; and on a source whose state was
+     * handed over ({@code postmigrate}) — migrating it again would make a second running copy.
+     * After {@code cont} a {@code postmigrate} machine runs and may migrate again.
+     */
     @Override
     public synchronized void migrate(String uri) {
-        if (runState == RunState.INMIGRATE) {
-            throw new IllegalStateException("the machine has not received its state yet (it waits for an incoming migration)");
-        }
         OutgoingMigration current = outgoing;
         if (current != null && current.stats().status().isRunning()) {
             throw new IllegalStateException("There's a migration process in progress");
+        }
+        if (runState == RunState.INMIGRATE) {
+            throw new IllegalStateException("Guest is waiting for an incoming migration");
+        }
+        if (runState == RunState.POSTMIGRATE) {
+            throw new IllegalStateException("Can't migrate the vm that was paused due to previous migration");
         }
         requireNoAbandonedCall();
         MigrationUri parsed = MigrationUri.parse(uri);
@@ -147,12 +161,12 @@ public final class Machine implements MigrationControl, AutoCloseable {
 
     @Override
     public synchronized void migrateIncoming(String uri) {
-        if (runState != RunState.INMIGRATE) {
-            throw new IllegalStateException("migrate-incoming needs a machine waiting for a migration (started with --incoming)");
-        }
         IncomingMigration current = incoming;
         if (current != null && current.status().isRunning()) {
-            throw new IllegalStateException("an incoming migration is already set up on " + current.boundUri());
+            throw new IllegalStateException("The incoming migration has already been started");
+        }
+        if (runState != RunState.INMIGRATE) {
+            throw new IllegalStateException("'-incoming' was not specified on the command line");
         }
         requireNoAbandonedCall();
         MigrationUri parsed = MigrationUri.parse(uri);
@@ -174,6 +188,19 @@ public final class Machine implements MigrationControl, AutoCloseable {
             throw new IllegalStateException("no incoming migration was set up");
         }
         return in.boundUri();
+    }
+
+    @Override
+    public void migrateContinue(MigrationStatus state) {
+        java.util.Objects.requireNonNull(state, "state");
+        OutgoingMigration out = outgoing;
+        MigrationStatus now = out == null ? MigrationStatus.NONE : out.stats().status();
+        if (now != state) {
+            throw new IllegalStateException("Migration not in expected state: " + now.qmpName());
+        }
+        if (out != null) {
+            out.continueSwitchover(state);
+        }
     }
 
     @Override
@@ -383,6 +410,18 @@ public final class Machine implements MigrationControl, AutoCloseable {
         }
 
         @Override
+        public boolean pauseBeforeSwitchover() {
+            synchronized (capabilities) {
+                return capabilities.contains(MigrationCapability.PAUSE_BEFORE_SWITCHOVER);
+            }
+        }
+
+        @Override
+        public RunState runStateAfterIncoming() {
+            return afterIncoming;
+        }
+
+        @Override
         public long nanoTime() {
             return clock.nanoTime();
         }
@@ -434,7 +473,11 @@ public final class Machine implements MigrationControl, AutoCloseable {
             return this;
         }
 
-        /** The machine starts paused instead of running. */
+        /**
+         * The machine starts paused instead of running ({@code -S}); one built {@linkplain
+         * #incoming() for an incoming migration} stays {@code paused} once the migration completed,
+         * until {@code cont}.
+         */
         public Builder startPaused() {
             startPaused = true;
             return this;
@@ -500,7 +543,7 @@ public final class Machine implements MigrationControl, AutoCloseable {
                 Machine m = built.get();
                 return m == null ? RunState.PAUSED : m.runState;
             });
-            Machine m = new Machine(slots, clock, deviceCallTimeout);
+            Machine m = new Machine(slots, clock, deviceCallTimeout, startPaused ? RunState.PAUSED : RunState.RUNNING);
             built.set(m);
             if (incoming) {
                 m.changeRunState(RunState.INMIGRATE, false);

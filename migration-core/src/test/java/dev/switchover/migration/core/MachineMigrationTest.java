@@ -237,8 +237,8 @@ class MachineMigrationTest {
         assertThat(awaitEnd(dst).status()).contains(MigrationStatus.FAILED);
         assertThat(dst.runState()).isEqualTo(RunState.INMIGRATE);
         Thread.sleep(100);
-        assertThat(events).containsSubsequence("STOP", "MIGRATION device", "MIGRATION failing", "RESUME",
-                "MIGRATION failed");
+        // no "device" status without pause-before-switchover, as in QEMU
+        assertThat(events).containsSubsequence("STOP", "MIGRATION failing", "RESUME", "MIGRATION failed");
 
         // the interrupt freed the device before "failed" was reported, so it can migrate at once
         Machine dst2 = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K,seed=9").incoming());

@@ -70,6 +70,8 @@ final class HumanMonitor {
                 (a, out, q) -> control.migrate(a.getLast())));
         commands.put("migrate_incoming", new Command("uri", "continue an incoming migration from an -incoming defer",
                 (a, out, q) -> control.migrateIncoming(a.getFirst())));
+        commands.put("migrate_continue", new Command("state", "Continue migration from the given paused state",
+                (a, out, q) -> control.migrateContinue(migrationStatus(a.getFirst()))));
         commands.put("migrate_cancel", new Command("", "cancel the current VM migration",
                 (a, out, q) -> control.migrateCancel()));
         commands.put("migrate_set_parameter", new Command("parameter value",
@@ -130,6 +132,15 @@ final class HumanMonitor {
         return out.toString();
     }
 
+    private static dev.switchover.migration.api.MigrationStatus migrationStatus(String name) {
+        for (var s : dev.switchover.migration.api.MigrationStatus.values()) {
+            if (s.qmpName().equals(name)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("Parameter 'state' does not accept value '" + name + "'");
+    }
+
     /** Checks the number of arguments; returns the message to print if wrong, else null. */
     private static String checkArity(String name, List<String> args) {
         int min;
@@ -140,7 +151,7 @@ final class HumanMonitor {
                 min = detach ? 2 : 1;
                 max = min;
             }
-            case "migrate_incoming" -> {
+            case "migrate_incoming", "migrate_continue" -> {
                 min = 1;
                 max = 1;
             }

@@ -1,6 +1,7 @@
 package dev.switchover.migration.monitor;
 
 import dev.switchover.migration.api.MigrationCapability;
+import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.MigrationControl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -74,8 +75,16 @@ final class QmpCommands {
         });
         handlers.put("migrate-incoming", (a, c) -> {
             String uri = a.requiredString("uri");
+            // QEMU 9.1+: accepted; a failed incoming migration leaves the machine waiting in inmigrate either way
+            a.optionalBoolean("exit-on-error");
             a.done();
             control.migrateIncoming(uri);
+            return QmpJson.object();
+        });
+        handlers.put("migrate-continue", (a, c) -> {
+            MigrationStatus state = migrationStatus(a, "state");
+            a.done();
+            control.migrateContinue(state);
             return QmpJson.object();
         });
         handlers.put("migrate_cancel", noArguments(control::migrateCancel));
@@ -185,6 +194,17 @@ final class QmpCommands {
             }
         }
         throw QmpError.generic("Parameter '" + e.fullName("capability") + "' does not accept value '" + name + "'");
+    }
+
+    /** A {@code MigrationStatus} argument: QAPI's error for a value that is not one. */
+    private static MigrationStatus migrationStatus(Arguments a, String name) throws QmpError {
+        String value = a.requiredString(name);
+        for (MigrationStatus s : MigrationStatus.values()) {
+            if (s.qmpName().equals(value)) {
+                return s;
+            }
+        }
+        throw QmpError.generic("Parameter '" + a.fullName(name) + "' does not accept value '" + value + "'");
     }
 
     private static QmpHandler noArguments(Runnable action) {

@@ -161,7 +161,12 @@ public final class QmpServer implements AutoCloseable {
         LOG.log(Level.DEBUG, "QMP monitor listening on {0}", l.getLocalAddress());
     }
 
-    /** Removes a socket file left by an earlier run, as QEMU does; refuses to remove anything else. */
+    /**
+     * Removes a socket file left by an earlier run, as QEMU does; refuses to remove anything else,
+     * and never takes over a live monitor: a socket that a process still accepts connections on
+     * (probed by connecting) is refused, so a second machine started on the same path cannot make
+     * the first one unreachable.
+     */
     private static void removeStaleSocket(Path path) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
@@ -175,7 +180,20 @@ public final class QmpServer implements AutoCloseable {
         if ((mode & 0170000) != 0140000) {
             throw new IOException("can not listen on unix:" + path + ": the file exists and is not a socket");
         }
+        if (listenedOn(path)) {
+            throw new IOException("can not listen on unix:" + path + ": another process is listening on it");
+        }
         Files.delete(path);
+    }
+
+    /** Whether a process accepts connections on the socket file {@code path}; false for a stale one. */
+    private static boolean listenedOn(Path path) {
+        try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            probe.connect(java.net.UnixDomainSocketAddress.of(path));
+            return true;
+        } catch (IOException e) {
+            return false; // refused: nobody listens, the file is left over
+        }
     }
 
     private void acceptLoop(ServerSocketChannel listener) {

@@ -42,6 +42,7 @@ class HmpInfoFormattersTest {
                 events: on
                 postcopy-ram: off
                 dirty-bitmaps: off
+                pause-before-switchover: off
                 """);
     }
 }

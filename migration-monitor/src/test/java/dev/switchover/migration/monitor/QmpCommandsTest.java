@@ -87,6 +87,48 @@ class QmpCommandsTest extends QmpServerTestBase {
     }
 
     @Test
+    void migrateIncomingAcceptsExitOnErrorAsQemu91Does() throws Exception {
+        RawQmp c = negotiated();
+        machine.runState = RunState.INMIGRATE;
+        JsonAssert.emptyReturn(c.command("{\"execute\": \"migrate-incoming\", \"arguments\": "
+                + "{\"uri\": \"tcp:127.0.0.1:0\", \"exit-on-error\": false}}"));
+        JsonAssert.error(c.command("{\"execute\": \"migrate-incoming\", \"arguments\": "
+                + "{\"uri\": \"tcp:127.0.0.1:0\", \"exit-on-error\": \"no\"}}"), "GenericError",
+                "Invalid parameter type for 'exit-on-error', expected: boolean");
+        assertThat(machine.calls).containsExactly("migrate-incoming tcp:127.0.0.1:0");
+    }
+
+    @Test
+    void migrateContinueChecksTheStateAsQemuDoes() throws Exception {
+        RawQmp c = negotiated();
+        JsonAssert.error(c.command("{\"execute\": \"migrate-continue\", \"arguments\": {\"state\": \"pre-switchover\"}}"),
+                "GenericError", "Migration not in expected state: none");
+        machine.info = MigrationInfo.builder().status(MigrationStatus.PRE_SWITCHOVER).build();
+        JsonAssert.emptyReturn(c.command(
+                "{\"execute\": \"migrate-continue\", \"arguments\": {\"state\": \"pre-switchover\"}}"));
+        JsonAssert.error(c.command("{\"execute\": \"migrate-continue\", \"arguments\": {\"state\": \"active\"}}"),
+                "GenericError", "Migration not in expected state: pre-switchover");
+        JsonAssert.error(c.command("{\"execute\": \"migrate-continue\", \"arguments\": {\"state\": \"paused\"}}"),
+                "GenericError", "Parameter 'state' does not accept value 'paused'");
+        JsonAssert.error(c.command("{\"execute\": \"migrate-continue\"}"), "GenericError",
+                "Parameter 'state' is missing");
+        assertThat(machine.calls).containsExactly("migrate-continue pre-switchover", "migrate-continue pre-switchover",
+                "migrate-continue active");
+    }
+
+    @Test
+    void hmpMigrateContinue() throws Exception {
+        RawQmp c = negotiated();
+        machine.info = MigrationInfo.builder().status(MigrationStatus.PRE_SWITCHOVER).build();
+        assertThat(QmpJson.write(c.command("{\"execute\": \"human-monitor-command\", \"arguments\": "
+                + "{\"command-line\": \"migrate_continue pre-switchover\"}}"))).isEqualTo("{\"return\": \"\"}");
+        assertThat(QmpJson.write(c.command("{\"execute\": \"human-monitor-command\", \"arguments\": "
+                + "{\"command-line\": \"migrate_continue active\"}}")))
+                .isEqualTo("{\"return\": \"Error: Migration not in expected state: pre-switchover\\r\\n\"}");
+        assertThat(machine.calls).containsExactly("migrate-continue pre-switchover", "migrate-continue active");
+    }
+
+    @Test
     void setParametersChangesOnlyWhatIsGiven() throws Exception {
         RawQmp c = negotiated();
         JsonAssert.emptyReturn(c.command(
@@ -128,7 +170,7 @@ class QmpCommandsTest extends QmpServerTestBase {
         assertThat(QmpJson.write(c.command("{\"execute\": \"query-migrate-capabilities\"}")))
                 .isEqualTo("{\"return\": [{\"capability\": \"events\", \"state\": true}, "
                         + "{\"capability\": \"postcopy-ram\", \"state\": false}, "
-                        + "{\"capability\": \"dirty-bitmaps\", \"state\": false}]}");
+                        + "{\"capability\": \"dirty-bitmaps\", \"state\": false}, {\"capability\": \"pause-before-switchover\", \"state\": false}]}");
     }
 
     @Test

@@ -115,7 +115,7 @@ class QmpProtocolTest extends QmpServerTestBase {
                 + "{\"name\": \"qmp_capabilities\"}, {\"name\": \"query-commands\"}, {\"name\": \"query-version\"}, "
                 + "{\"name\": \"query-status\"}, {\"name\": \"stop\"}, {\"name\": \"cont\"}, "
                 + "{\"name\": \"query-migrate\"}, {\"name\": \"migrate\"}, {\"name\": \"migrate-incoming\"}, "
-                + "{\"name\": \"migrate_cancel\"}, {\"name\": \"migrate-set-parameters\"}, "
+                + "{\"name\": \"migrate-continue\"}, {\"name\": \"migrate_cancel\"}, {\"name\": \"migrate-set-parameters\"}, "
                 + "{\"name\": \"query-migrate-parameters\"}, {\"name\": \"migrate-set-capabilities\"}, "
                 + "{\"name\": \"query-migrate-capabilities\"}, {\"name\": \"human-monitor-command\"}, "
                 + "{\"name\": \"x-query-migrate-devices\"}, {\"name\": \"x-query-migrate-report\"}, "

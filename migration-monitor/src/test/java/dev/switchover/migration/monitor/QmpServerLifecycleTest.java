@@ -62,6 +62,33 @@ class QmpServerLifecycleTest {
     }
 
     @Test
+    void neverTakesOverASocketAnotherMonitorServes() throws Exception {
+        Path sock = dir.resolve("live.qmp");
+        FakeMigrationControl first = new FakeMigrationControl();
+        try (QmpServer live = QmpServer.builder(first).unix(sock).start()) {
+            assertThatThrownBy(() -> QmpServer.builder(new FakeMigrationControl()).unix(sock).start())
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("can not listen on unix:" + sock + ": another process is listening on it");
+            try (RawQmp c = RawQmp.negotiated(live.addresses().getFirst())) {
+                c.command("{\"execute\": \"stop\"}");
+            }
+            assertThat(first.calls).as("the first monitor still answers on its path").contains("stop");
+        }
+    }
+
+    @Test
+    void aSocketWhoseListenerClosedWithoutRemovingItIsReplaced() throws Exception {
+        Path sock = dir.resolve("left.qmp");
+        ServerSocketChannel old = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        old.bind(UnixDomainSocketAddress.of(sock));
+        old.close(); // a crashed process leaves its socket file behind
+        try (QmpServer server = QmpServer.builder(new FakeMigrationControl()).unix(sock).start();
+             RawQmp c = RawQmp.connect(server.addresses().getFirst())) {
+            assertThat(c.replyLine()).startsWith("{\"QMP\"");
+        }
+    }
+
+    @Test
     void bindsAllOrNothing() throws Exception {
         FakeMigrationControl machine = new FakeMigrationControl();
         Path sock = dir.resolve("ok.qmp");

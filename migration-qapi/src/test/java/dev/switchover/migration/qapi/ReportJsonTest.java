@@ -47,7 +47,8 @@ class ReportJsonTest {
         assertThat(QmpJson.write(CapabilitiesJson.toJson(EnumSet.of(MigrationCapability.EVENTS))))
                 .isEqualTo("[{\"capability\": \"events\", \"state\": true}, "
                         + "{\"capability\": \"postcopy-ram\", \"state\": false}, "
-                        + "{\"capability\": \"dirty-bitmaps\", \"state\": false}]");
+                        + "{\"capability\": \"dirty-bitmaps\", \"state\": false}, "
+                        + "{\"capability\": \"pause-before-switchover\", \"state\": false}]");
         String qemu72 = "[{\"state\": false, \"capability\": \"xbzrle\"}, {\"state\": true, \"capability\": \"events\"},"
                 + " {\"state\": true, \"capability\": \"x-colo\"}, {\"state\": false, \"capability\": \"postcopy-ram\"}]";
         assertThat(CapabilitiesJson.fromJson(QmpJson.parse(qemu72))).containsExactly(MigrationCapability.EVENTS);

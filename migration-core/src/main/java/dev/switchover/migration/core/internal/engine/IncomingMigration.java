@@ -121,7 +121,7 @@ public final class IncomingMigration implements Runnable {
             }
             states.transition(MigrationStatus.SETUP, MigrationStatus.ACTIVE);
             load(devices);
-            machine.changeRunState(RunState.RUNNING);
+            machine.changeRunState(machine.runStateAfterIncoming());
             if (returnPath) {
                 ReturnPath.write(channel.output(), new ReturnPathMessage.Shut(0));
             }

@@ -32,6 +32,19 @@ public interface MachineHooks {
     /** Whether postcopy-ram is on (RAM then reports postcopy bytes). */
     boolean postcopyRam();
 
+    /**
+     * Whether {@code pause-before-switchover} is on: the source waits in {@code pre-switchover},
+     * stopped, until {@code migrate-continue}.
+     */
+    default boolean pauseBeforeSwitchover() {
+        return false;
+    }
+
+    /** The run state a completed incoming migration leaves the machine in: {@code paused} under {@code -S}. */
+    default RunState runStateAfterIncoming() {
+        return RunState.RUNNING;
+    }
+
     /** Monotonic nanoseconds. */
     long nanoTime();
 

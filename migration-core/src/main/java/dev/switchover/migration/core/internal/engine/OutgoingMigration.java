@@ -88,6 +88,8 @@ public final class OutgoingMigration implements Runnable {
     /** Section id of each active device: its position among them, fixed at setup. Migration thread only. */
     private final Map<DeviceSlot, Integer> sectionIds = new IdentityHashMap<>();
     private volatile boolean wakeRequested;
+    /** {@code migrate-continue} came while waiting in {@code pre-switchover}. */
+    private volatile boolean continueRequested;
     private volatile MigrationChannel channel;
     private volatile TrackingChannel tracking;
     private volatile StreamWriter writer;
@@ -135,6 +137,17 @@ public final class OutgoingMigration implements Runnable {
     public void cancel() {
         if (outcome.requestCancel()) {
             closeChannel();
+            wake();
+        }
+    }
+
+    /**
+     * {@code migrate-continue} with {@code state}: ends the wait in {@code pre-switchover} (the
+     * caller checked that the status is {@code state}); in any other status it does nothing.
+     */
+    public void continueSwitchover(MigrationStatus state) {
+        if (state == MigrationStatus.PRE_SWITCHOVER) {
+            continueRequested = true;
             wake();
         }
     }
@@ -324,7 +337,9 @@ public final class OutgoingMigration implements Runnable {
         long bytesAtStop = writer.bytesWritten();
         stats.precopyBytes(bytesAtStop);
         stats.remember(loop.exactPass());
-        states.transition(MigrationStatus.ACTIVE, MigrationStatus.DEVICE);
+        if (machine.pauseBeforeSwitchover()) {
+            awaitContinue();
+        }
         for (DeviceSlot s : active) {
             int sid = sectionId(s);
             SectionWriter w = writer.beginSection(SectionKind.END, sid, s.section(), s.instance(),
@@ -355,6 +370,25 @@ public final class OutgoingMigration implements Runnable {
         event.commit();
         LOG.log(System.Logger.Level.INFO, "migration to {0} completed: downtime {1} ms (predicted {2} ms)",
                 uri, downtime, predicted);
+    }
+
+    /**
+     * {@code pause-before-switchover}: with the guest stopped, waits in {@code pre-switchover}
+     * until {@code migrate-continue}, then moves to {@code device} (the only way to that status,
+     * as in QEMU). A cancel ends the wait (the source then resumes), as does the destination
+     * reporting a failure.
+     */
+    private void awaitContinue() throws InterruptedException, DestinationFailedException {
+        states.transition(MigrationStatus.ACTIVE, MigrationStatus.PRE_SWITCHOVER);
+        synchronized (wakeup) {
+            while (!continueRequested) {
+                checkCancelled();
+                checkDestination();
+                wakeup.wait(50);
+            }
+        }
+        checkCancelled();
+        states.transition(MigrationStatus.PRE_SWITCHOVER, MigrationStatus.DEVICE);
     }
 
     private void awaitDestinationRunning() throws IOException, InterruptedException {

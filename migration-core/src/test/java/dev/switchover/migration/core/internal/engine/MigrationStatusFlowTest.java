@@ -20,6 +20,7 @@ import static dev.switchover.migration.api.MigrationStatus.CANCELLED;
 import static dev.switchover.migration.api.MigrationStatus.CANCELLING;
 import static dev.switchover.migration.api.MigrationStatus.COMPLETED;
 import static dev.switchover.migration.api.MigrationStatus.DEVICE;
+import static dev.switchover.migration.api.MigrationStatus.PRE_SWITCHOVER;
 import static dev.switchover.migration.api.MigrationStatus.SETUP;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,6 +37,8 @@ class MigrationStatusFlowTest {
                 new ScriptedDevice().answerBoth(Pending.NONE), "scripted", 0));
         volatile RunState runState;
         volatile Consumer<RunState> onRunState = to -> { };
+        volatile Consumer<MigrationStatus> onStatus = to -> { };
+        volatile boolean pauseBeforeSwitchover;
 
         Hooks(RunState initial) {
             runState = initial;
@@ -67,6 +70,12 @@ class MigrationStatusFlowTest {
         @Override
         public void statusChanged(MigrationStatus status) {
             statuses.add(status);
+            onStatus.accept(status);
+        }
+
+        @Override
+        public boolean pauseBeforeSwitchover() {
+            return pauseBeforeSwitchover;
         }
 
         @Override
@@ -98,7 +107,8 @@ class MigrationStatusFlowTest {
 
         out.run();
 
-        assertThat(source.statuses).containsExactly(SETUP, ACTIVE, DEVICE, COMPLETED);
+        assertThat(source.statuses).as("no device status without pause-before-switchover, as in QEMU")
+                .containsExactly(SETUP, ACTIVE, COMPLETED);
         assertThat(out.stats().status()).isEqualTo(COMPLETED);
         assertThat(source.runState).isEqualTo(RunState.POSTMIGRATE);
 
@@ -117,7 +127,7 @@ class MigrationStatusFlowTest {
     void aCancelOnceTheDestinationHasTheMachineIsMoot(@TempDir Path dir) {
         Hooks source = migrateCancellingAt(RunState.POSTMIGRATE, dir);
 
-        assertThat(source.statuses).containsExactly(SETUP, ACTIVE, DEVICE, COMPLETED);
+        assertThat(source.statuses).containsExactly(SETUP, ACTIVE, COMPLETED);
         assertThat(source.runState).isEqualTo(RunState.POSTMIGRATE);
     }
 
@@ -126,6 +136,46 @@ class MigrationStatusFlowTest {
         Hooks source = migrateCancellingAt(RunState.FINISH_MIGRATE, dir);
 
         assertThat(source.statuses).containsExactly(SETUP, ACTIVE, CANCELLING, CANCELLED);
+        assertThat(source.runState).isEqualTo(RunState.RUNNING);
+    }
+
+    @Test
+    void pauseBeforeSwitchoverWaitsStoppedInPreSwitchoverUntilContinueThenShowsDevice(@TempDir Path dir)
+            throws Exception {
+        Hooks source = new Hooks(RunState.RUNNING);
+        source.pauseBeforeSwitchover = true;
+        OutgoingMigration out = new OutgoingMigration(source, MigrationUri.parse("file:" + dir.resolve("state.mig")));
+        Thread t = Thread.ofPlatform().start(out);
+
+        while (out.stats().status() != PRE_SWITCHOVER) { // the test's timeout bounds this wait
+            Thread.sleep(5);
+        }
+        assertThat(source.runState).as("the guest stops before pre-switchover").isEqualTo(RunState.FINISH_MIGRATE);
+        out.continueSwitchover(ACTIVE); // a state that does not match waits on
+        Thread.sleep(100);
+        assertThat(out.stats().status()).isEqualTo(PRE_SWITCHOVER);
+
+        out.continueSwitchover(PRE_SWITCHOVER);
+        t.join();
+
+        assertThat(source.statuses).containsExactly(SETUP, ACTIVE, PRE_SWITCHOVER, DEVICE, COMPLETED);
+        assertThat(source.runState).isEqualTo(RunState.POSTMIGRATE);
+    }
+
+    @Test
+    void aCancelInPreSwitchoverResumesTheGuestAndEndsCancelled(@TempDir Path dir) throws Exception {
+        Hooks source = new Hooks(RunState.RUNNING);
+        source.pauseBeforeSwitchover = true;
+        OutgoingMigration out = new OutgoingMigration(source, MigrationUri.parse("file:" + dir.resolve("state.mig")));
+        source.onStatus = to -> {
+            if (to == PRE_SWITCHOVER) {
+                Thread.ofPlatform().start(out::cancel);
+            }
+        };
+
+        out.run();
+
+        assertThat(source.statuses).containsExactly(SETUP, ACTIVE, PRE_SWITCHOVER, CANCELLING, CANCELLED);
         assertThat(source.runState).isEqualTo(RunState.RUNNING);
     }
 
