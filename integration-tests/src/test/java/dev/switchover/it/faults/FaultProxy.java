@@ -538,6 +538,8 @@ public final class FaultProxy implements AutoCloseable {
                         }
                         return;
                     }
+                    // a stall injected while this read was blocked holds what it returned, too
+                    awaitNotStalled(d);
                     if (faults[d.ordinal()].get() == Fault.BLACKHOLE) {
                         dropped[d.ordinal()].addAndGet(n);
                         continue;
