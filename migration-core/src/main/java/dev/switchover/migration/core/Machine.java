@@ -109,6 +109,9 @@ public final class Machine implements MigrationControl, AutoCloseable {
                 case RUNNING -> { }
                 case INMIGRATE -> throw new IllegalStateException(
                         "the machine is waiting for an incoming migration; it runs once that migration completes");
+                case INTERNAL_ERROR -> throw new IllegalStateException(
+                        "the incoming migration failed and its state was discarded; the machine cannot run "
+                                + "(start a new incoming migration)");
                 case FINISH_MIGRATE -> throw new IllegalStateException(
                         "the machine is stopped for a switchover; it resumes if the migration fails");
                 default -> changeRunState(RunState.RUNNING);
@@ -131,7 +134,7 @@ public final class Machine implements MigrationControl, AutoCloseable {
 
     @Override
     public synchronized void migrate(String uri) {
-        if (runState == RunState.INMIGRATE) {
+        if (runState == RunState.INMIGRATE || runState == RunState.INTERNAL_ERROR) {
             throw new IllegalStateException("the machine has not received its state yet (it waits for an incoming migration)");
         }
         OutgoingMigration current = outgoing;
@@ -147,7 +150,7 @@ public final class Machine implements MigrationControl, AutoCloseable {
 
     @Override
     public synchronized void migrateIncoming(String uri) {
-        if (runState != RunState.INMIGRATE) {
+        if (runState != RunState.INMIGRATE && runState != RunState.INTERNAL_ERROR) {
             throw new IllegalStateException("migrate-incoming needs a machine waiting for a migration (started with --incoming)");
         }
         IncomingMigration current = incoming;
@@ -162,6 +165,7 @@ public final class Machine implements MigrationControl, AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("Failed to listen on '" + uri + "': " + e.getMessage(), e);
         }
+        changeRunState(RunState.INMIGRATE, false); // after a failed one: waiting again
         IncomingMigration m = new IncomingMigration(hooks, listener);
         incoming = m;
         Thread.ofPlatform().name("migration-in").daemon().start(m);

@@ -19,6 +19,7 @@ import static dev.switchover.migration.core.FaultRelay.Action.CUT;
 import static dev.switchover.migration.core.FaultRelay.Direction.RETURN_PATH;
 import static dev.switchover.migration.core.FaultRelay.Direction.STREAM;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The commit protocol's failure windows (docs/commit-protocol.md), two machines in one JVM over
@@ -130,8 +131,18 @@ class CommitProtocolTest {
         MigrationInfo dst = awaitEnd(p.dst());
         assertThat(dst.status()).contains(MigrationStatus.FAILED);
         assertThat(dst.errorDesc()).hasValueSatisfying(d -> assertThat(d).contains("stalled", "COMMIT"));
-        assertThat(p.dst().runState()).isNotEqualTo(RunState.RUNNING);
+        assertThat(p.dst().runState()).isEqualTo(RunState.INTERNAL_ERROR);
         assertThat(r.triggered()).isTrue();
+        assertThat(bothRan).isFalse();
+
+        // the discarded state never runs; a new incoming migration starts over
+        assertThatThrownBy(p.dst()::cont).isInstanceOf(IllegalStateException.class).hasMessageContaining("discarded");
+        p.dst().migrateIncoming("tcp:127.0.0.1:0");
+        assertThat(p.dst().runState()).isEqualTo(RunState.INMIGRATE);
+        p.src().migrate(p.dst().incomingUri());
+        assertThat(awaitEnd(p.src()).status()).contains(MigrationStatus.COMPLETED);
+        assertThat(awaitEnd(p.dst()).status()).contains(MigrationStatus.COMPLETED);
+        assertThat(p.dst().stateDigests()).isEqualTo(p.src().stateDigests());
         assertThat(bothRan).isFalse();
     }
 
@@ -161,7 +172,7 @@ class CommitProtocolTest {
         MigrationInfo dst = awaitEnd(p.dst());
         assertThat(dst.status()).contains(MigrationStatus.FAILED);
         assertThat(dst.errorDesc()).hasValueSatisfying(d -> assertThat(d).contains("COMMIT"));
-        assertThat(p.dst().runState()).isNotEqualTo(RunState.RUNNING);
+        assertThat(p.dst().runState()).isEqualTo(RunState.INTERNAL_ERROR);
         assertThat(bothRan).isFalse();
 
         p.src().cont(); // the operator knows the destination does not run

@@ -27,6 +27,25 @@ public final class MigrationParametersJson {
     }
 
     /**
+     * The {@code migrate-set-parameters} arguments that set {@code p}: QEMU's three, plus the
+     * {@code x-} timeouts only where they differ from their defaults (so a QEMU, which lacks them,
+     * accepts the common case, and a derived {@code x-switchover-timeout} stays derived).
+     */
+    public static ObjectNode toArguments(MigrationParameters p) {
+        ObjectNode o = QmpJson.object()
+                .put("downtime-limit", p.downtimeLimitMs())
+                .put("max-bandwidth", p.maxBandwidth())
+                .put("avail-switchover-bandwidth", p.availSwitchoverBandwidth());
+        if (p.stallTimeoutMs() != MigrationParameters.DEFAULT_STALL_TIMEOUT_MS) {
+            o.put("x-stall-timeout", p.stallTimeoutMs());
+        }
+        if (!p.switchoverTimeoutDerived()) {
+            o.put("x-switchover-timeout", p.switchoverTimeoutMs());
+        }
+        return o;
+    }
+
+    /**
      * Reads a {@code query-migrate-parameters} reply. QEMU's many other parameters are ignored;
      * {@code avail-switchover-bandwidth}, which QEMU before 8.2 lacks, reads as 0 (automatic).
      *

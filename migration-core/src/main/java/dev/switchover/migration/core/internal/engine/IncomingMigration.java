@@ -42,8 +42,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * truncated section.
  *
  * <p>On any failure — a corrupt or truncated stream, a section for a device this machine does
- * not have, a device that throws — the machine stays in {@code inmigrate} (it never runs half a
- * state), the status becomes {@code failed} with a reason, and the source is told the reason
+ * not have, a device that throws — the machine goes from {@code inmigrate} to {@code
+ * internal-error} (it never runs half a state; {@code cont} is refused, a new {@code
+ * migrate-incoming} may start over), the status becomes {@code failed} with a reason, and the source is told the reason
  * on the return path so it can resume.
  *
  * <p>Every device call runs under the machine's device-call timeout ({@link DeviceCallGuard}):
@@ -111,7 +112,7 @@ public final class IncomingMigration implements Runnable {
         return states.current();
     }
 
-    /** Stops waiting or loading; the machine stays in {@code inmigrate}. */
+    /** Stops waiting or loading; a migration that had begun fails (the machine then is {@code internal-error}). */
     public void cancel() {
         closeQuietly();
         try {
@@ -199,6 +200,9 @@ public final class IncomingMigration implements Runnable {
         cleanups.runAll();
         closeQuietly();
         calls.close();
+        if (outcome.failure().isPresent() && machine.runState() == RunState.INMIGRATE) {
+            machine.changeRunState(RunState.INTERNAL_ERROR); // the state is discarded: it must never run
+        }
         outcome.publish();
     }
 
