@@ -1,5 +1,7 @@
 package dev.switchover.migration.core;
 
+import dev.switchover.migration.api.MachineEvent;
+import dev.switchover.migration.api.MigrationCapability;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationParameters;
 import dev.switchover.migration.api.MigrationStatus;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
@@ -163,9 +166,20 @@ class CommitProtocolTest {
     void aLostCommitLeavesTheSourceInPostmigrateWithTheOutcomeUnknownAndNeitherRuns() throws Exception {
         Pair p = pair("blob,id=blob0,size=1M,stop-size=64K,seed=1", "blob,id=blob0,size=1M,stop-size=64K,seed=2");
         FaultRelay r = relay(FaultRelay.onPattern(port(p.dst()), STREAM, FaultRelay.COMMIT, false, BLACKHOLE));
+        List<String> events = new CopyOnWriteArrayList<>();
+        p.src().setCapability(MigrationCapability.EVENTS, true);
+        p.src().subscribe(e -> {
+            if (e instanceof MachineEvent.Migration m) {
+                events.add(m.status().qmpName());
+            } else if (e instanceof MachineEvent.Resume) {
+                events.add("RESUME");
+            }
+        });
         p.src().migrate(r.uri());
 
         MigrationInfo src = awaitEnd(p.src());
+        await("the MIGRATION event for failed", () -> events.contains("failed"));
+        assertThat(events).containsSubsequence("device", "failing", "failed").doesNotContain("RESUME");
         assertThat(src.status()).contains(MigrationStatus.FAILED);
         assertThat(src.errorDesc()).hasValueSatisfying(d -> assertThat(d).contains("state is unknown", "cont"));
         assertThat(p.src().runState()).isEqualTo(RunState.POSTMIGRATE);
