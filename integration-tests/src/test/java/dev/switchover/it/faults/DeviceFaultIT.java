@@ -111,7 +111,7 @@ class DeviceFaultIT {
         assertThat(src.runState()).isEqualTo(RunState.RUNNING);
         assertThat(src.stateDigests()).isEqualTo(before);
         assertThat(dstInfo.status()).contains(MigrationStatus.FAILED);
-        assertThat(dst.runState()).isEqualTo(RunState.INMIGRATE);
+        assertThat(dst.runState()).isEqualTo(RunState.INTERNAL_ERROR);
 
         if (behaviour == HANGS) {
             assertThat(injector.interruptedWhileHanging()).as("the watchdog interrupted the hung call").isTrue();
@@ -164,7 +164,7 @@ class DeviceFaultIT {
         assertThat(src.runState()).isEqualTo(RunState.RUNNING);
         assertThat(src.stateDigests()).isEqualTo(before);
         assertThat(awaitEnd(dst).status()).contains(MigrationStatus.FAILED);
-        assertThat(dst.runState()).isEqualTo(RunState.INMIGRATE);
+        assertThat(dst.runState()).isEqualTo(RunState.INTERNAL_ERROR);
     }
 
     /** The call the error must name: where the fault was, or where the destination caught its garbage. */
@@ -198,7 +198,7 @@ class DeviceFaultIT {
 
     /** What a management client would try next on the machine whose device is stuck. */
     private static void startAnotherMigration(Machine stuck) {
-        if (stuck.runState() == RunState.INMIGRATE) {
+        if (stuck.runState() == RunState.INMIGRATE || stuck.runState() == RunState.INTERNAL_ERROR) {
             stuck.migrateIncoming("tcp:127.0.0.1:0");
         } else {
             stuck.migrate("tcp:127.0.0.1:9");

@@ -10,15 +10,37 @@ package dev.switchover.migration.api;
  *                                 0 means unlimited; default 128 MiB/s
  * @param availSwitchoverBandwidth {@code avail-switchover-bandwidth}: bytes/s the switchover
  *                                 may assume; 0 (default) means "use the measured link capacity"
+ * @param stallTimeoutMs           {@code x-stall-timeout}: ms a migration may wait on its link with
+ *                                 no byte moving in either direction before that side fails it;
+ *                                 {@value #MIN_STALL_TIMEOUT_MS}..{@value #MAX_TIMEOUT_MS}, default 10,000
+ * @param switchoverTimeoutMs      {@code x-switchover-timeout}: ms from the source's stop to the
+ *                                 destination's LOADED before the source aborts and resumes;
+ *                                 0 (default) means "follow {@code downtime-limit}": max(5000, 4 ×
+ *                                 downtime-limit), see {@link #effectiveSwitchoverTimeoutMs()}
  * @since 0.1
  */
-public record MigrationParameters(long downtimeLimitMs, long maxBandwidth, long availSwitchoverBandwidth) {
+public record MigrationParameters(long downtimeLimitMs, long maxBandwidth, long availSwitchoverBandwidth,
+                                  long stallTimeoutMs, long switchoverTimeoutMs) {
+
+    /** Default of {@code x-stall-timeout}: 10 s. */
+    public static final long DEFAULT_STALL_TIMEOUT_MS = 10_000;
+    /** Smallest {@code x-stall-timeout}: shorter would fail healthy links on a busy machine. */
+    public static final long MIN_STALL_TIMEOUT_MS = 100;
+    /** Largest {@code x-stall-timeout} and {@code x-switchover-timeout}: one day. */
+    public static final long MAX_TIMEOUT_MS = 86_400_000;
+    /** Floor of the derived {@code x-switchover-timeout}: 5 s. */
+    public static final long MIN_DERIVED_SWITCHOVER_TIMEOUT_MS = 5_000;
 
     /** QEMU's upper bound for {@code downtime-limit}: 2000 s. */
     public static final long MAX_DOWNTIME_LIMIT_MS = 2_000_000;
 
+    /** The three QEMU parameters, with the {@code x-} timeouts at their defaults. */
+    public MigrationParameters(long downtimeLimitMs, long maxBandwidth, long availSwitchoverBandwidth) {
+        this(downtimeLimitMs, maxBandwidth, availSwitchoverBandwidth, DEFAULT_STALL_TIMEOUT_MS, 0);
+    }
+
     /** QEMU's defaults: 300 ms, 128 MiB/s, automatic switchover bandwidth. */
-    public static final MigrationParameters DEFAULTS = new MigrationParameters(300, 128L << 20, 0);
+    public static final MigrationParameters DEFAULTS = new MigrationParameters(300, 128L << 20, 0, DEFAULT_STALL_TIMEOUT_MS, 0);
 
     /**
      * @throws IllegalArgumentException naming the parameter and its valid range
@@ -35,17 +57,48 @@ public record MigrationParameters(long downtimeLimitMs, long maxBandwidth, long 
             throw new IllegalArgumentException(
                     "Parameter 'avail-switchover-bandwidth' expects a size in bytes per second, 0 or more");
         }
+        if (stallTimeoutMs < MIN_STALL_TIMEOUT_MS || stallTimeoutMs > MAX_TIMEOUT_MS) {
+            throw new IllegalArgumentException("Parameter 'x-stall-timeout' expects an integer in the range of "
+                    + MIN_STALL_TIMEOUT_MS + " to " + MAX_TIMEOUT_MS + " milliseconds");
+        }
+        if (switchoverTimeoutMs < 0 || switchoverTimeoutMs > MAX_TIMEOUT_MS) {
+            throw new IllegalArgumentException("Parameter 'x-switchover-timeout' expects an integer in the range of 0 "
+                    + "(follow downtime-limit) to " + MAX_TIMEOUT_MS + " milliseconds");
+        }
+    }
+
+    /**
+     * The switchover timeout in force: {@link #switchoverTimeoutMs()} if set, else max(5000, 4 ×
+     * {@code downtime-limit}), so raising the downtime limit raises it too.
+     */
+    public long effectiveSwitchoverTimeoutMs() {
+        return switchoverTimeoutMs > 0 ? switchoverTimeoutMs
+                : Math.max(MIN_DERIVED_SWITCHOVER_TIMEOUT_MS, 4 * downtimeLimitMs);
+    }
+
+    /** Whether {@code x-switchover-timeout} follows {@code downtime-limit} (it was never set, or set to 0). */
+    public boolean switchoverTimeoutDerived() {
+        return switchoverTimeoutMs == 0;
     }
 
     public MigrationParameters withDowntimeLimitMs(long v) {
-        return new MigrationParameters(v, maxBandwidth, availSwitchoverBandwidth);
+        return new MigrationParameters(v, maxBandwidth, availSwitchoverBandwidth, stallTimeoutMs, switchoverTimeoutMs);
     }
 
     public MigrationParameters withMaxBandwidth(long v) {
-        return new MigrationParameters(downtimeLimitMs, v, availSwitchoverBandwidth);
+        return new MigrationParameters(downtimeLimitMs, v, availSwitchoverBandwidth, stallTimeoutMs, switchoverTimeoutMs);
     }
 
     public MigrationParameters withAvailSwitchoverBandwidth(long v) {
-        return new MigrationParameters(downtimeLimitMs, maxBandwidth, v);
+        return new MigrationParameters(downtimeLimitMs, maxBandwidth, v, stallTimeoutMs, switchoverTimeoutMs);
+    }
+
+    public MigrationParameters withStallTimeoutMs(long v) {
+        return new MigrationParameters(downtimeLimitMs, maxBandwidth, availSwitchoverBandwidth, v, switchoverTimeoutMs);
+    }
+
+    /** {@code 0} makes it follow {@code downtime-limit} again. */
+    public MigrationParameters withSwitchoverTimeoutMs(long v) {
+        return new MigrationParameters(downtimeLimitMs, maxBandwidth, availSwitchoverBandwidth, stallTimeoutMs, v);
     }
 }

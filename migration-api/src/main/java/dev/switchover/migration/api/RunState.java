@@ -15,7 +15,13 @@ public enum RunState {
     /** Stopped by the migration for the switchover. */
     FINISH_MIGRATE("finish-migrate"),
     /** A source after a completed outgoing migration: stopped, its state handed over. */
-    POSTMIGRATE("postmigrate");
+    POSTMIGRATE("postmigrate"),
+    /**
+     * A destination whose incoming migration failed or was cancelled: the state it received was
+     * discarded, so it must not run ({@code cont} is refused); a new {@code migrate-incoming} may
+     * load a new state. QEMU's spelling for "an internal error prevents further guest execution".
+     */
+    INTERNAL_ERROR("internal-error");
 
     private final String qmpName;
 

@@ -60,7 +60,8 @@ class HmpCompleterTest {
     @Test
     void parametersAndCapabilitiesComeFromTheApiTypes() {
         assertThat(names("migrate_set_parameter"))
-                .containsExactlyInAnyOrder("downtime-limit", "max-bandwidth", "avail-switchover-bandwidth");
+                .containsExactlyInAnyOrder("downtime-limit", "max-bandwidth", "avail-switchover-bandwidth",
+                        "x-stall-timeout", "x-switchover-timeout");
         assertThat(completer.words(List.of("migrate_set_parameter"))).filteredOn(w -> w.name().equals("downtime-limit"))
                 .singleElement().extracting(HmpCompleter.Word::description).isEqualTo("default 300 ms");
         assertThat(names("migrate_set_parameter", "downtime-limit")).isEmpty();

@@ -194,9 +194,12 @@ public final class QmpClient implements AutoCloseable {
                 MigrationParametersJson::fromJson);
     }
 
-    /** {@code migrate-set-parameters} with all three parameters of {@code parameters}. */
+    /**
+     * {@code migrate-set-parameters} with the three QEMU parameters of {@code parameters}, and
+     * Switchover's {@code x-} timeouts where they differ from their defaults.
+     */
     public void setParameters(MigrationParameters parameters) throws IOException, QmpException {
-        executeJson("migrate-set-parameters", MigrationParametersJson.toJson(parameters));
+        executeJson("migrate-set-parameters", MigrationParametersJson.toArguments(parameters));
     }
 
     /**

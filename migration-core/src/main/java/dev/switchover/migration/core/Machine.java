@@ -112,6 +112,9 @@ public final class Machine implements MigrationControl, AutoCloseable {
                 case RUNNING -> { }
                 case INMIGRATE -> throw new IllegalStateException(
                         "the machine is waiting for an incoming migration; it runs once that migration completes");
+                case INTERNAL_ERROR -> throw new IllegalStateException(
+                        "the incoming migration failed and its state was discarded; the machine cannot run "
+                                + "(start a new incoming migration)");
                 case FINISH_MIGRATE -> throw new IllegalStateException(
                         "the machine is stopped for a switchover; it resumes if the migration fails");
                 default -> changeRunState(RunState.RUNNING);
@@ -146,7 +149,7 @@ public final class Machine implements MigrationControl, AutoCloseable {
         if (current != null && current.stats().status().isRunning()) {
             throw new IllegalStateException("There's a migration process in progress");
         }
-        if (runState == RunState.INMIGRATE) {
+        if (runState == RunState.INMIGRATE || runState == RunState.INTERNAL_ERROR) {
             throw new IllegalStateException("Guest is waiting for an incoming migration");
         }
         if (runState == RunState.POSTMIGRATE) {
@@ -165,7 +168,7 @@ public final class Machine implements MigrationControl, AutoCloseable {
         if (current != null && current.status().isRunning()) {
             throw new IllegalStateException("The incoming migration has already been started");
         }
-        if (runState != RunState.INMIGRATE) {
+        if (runState != RunState.INMIGRATE && runState != RunState.INTERNAL_ERROR) {
             throw new IllegalStateException("'-incoming' was not specified on the command line");
         }
         requireNoAbandonedCall();
@@ -176,6 +179,7 @@ public final class Machine implements MigrationControl, AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("Failed to listen on '" + uri + "': " + e.getMessage(), e);
         }
+        changeRunState(RunState.INMIGRATE, false); // after a failed one: waiting again
         IncomingMigration m = new IncomingMigration(hooks, listener);
         incoming = m;
         Thread.ofPlatform().name("migration-in").daemon().start(m);

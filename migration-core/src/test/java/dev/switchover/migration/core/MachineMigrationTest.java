@@ -179,7 +179,7 @@ class MachineMigrationTest {
         assertThat(info.status()).contains(MigrationStatus.FAILED);
         assertThat(src.runState()).isEqualTo(RunState.RUNNING);
         assertThat(awaitEnd(dst).errorDesc()).hasValueSatisfying(d -> assertThat(d).contains("blob0", "loadSection"));
-        assertThat(dst.runState()).isEqualTo(RunState.INMIGRATE);
+        assertThat(dst.runState()).isEqualTo(RunState.INTERNAL_ERROR);
     }
 
     @Test
@@ -213,7 +213,8 @@ class MachineMigrationTest {
         assertThat(info.errorDesc()).contains("device 'blob0' failed in saveComplete: injected failure in saveComplete");
         assertThat(src.runState()).isEqualTo(RunState.RUNNING);
         assertThat(src.stateDigests().get("blob0")).isEqualTo(before);
-        assertThat(dst.runState()).isEqualTo(RunState.INMIGRATE);
+        awaitEnd(dst);
+        assertThat(dst.runState()).isEqualTo(RunState.INTERNAL_ERROR);
     }
 
     @Test
@@ -235,7 +236,7 @@ class MachineMigrationTest {
         assertThat(src.runState()).isEqualTo(RunState.RUNNING);
         assertThat(src.stateDigests().get("blob0")).isEqualTo(before);
         assertThat(awaitEnd(dst).status()).contains(MigrationStatus.FAILED);
-        assertThat(dst.runState()).isEqualTo(RunState.INMIGRATE);
+        assertThat(dst.runState()).isEqualTo(RunState.INTERNAL_ERROR);
         Thread.sleep(100);
         // no "device" status without pause-before-switchover, as in QEMU
         assertThat(events).containsSubsequence("STOP", "MIGRATION failing", "RESUME", "MIGRATION failed");
@@ -266,7 +267,7 @@ class MachineMigrationTest {
         MigrationInfo dstInfo = awaitEnd(dst);
         assertThat(dstInfo.status()).contains(MigrationStatus.FAILED);
         assertThat(dstInfo.errorDesc()).contains(hang);
-        assertThat(dst.runState()).isEqualTo(RunState.INMIGRATE);
+        assertThat(dst.runState()).isEqualTo(RunState.INTERNAL_ERROR);
     }
 
     @Test

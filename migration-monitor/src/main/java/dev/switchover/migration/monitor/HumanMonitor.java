@@ -191,6 +191,14 @@ final class HumanMonitor {
                 long v = HmpValues.sizeDefaultMiB(value);
                 yield p -> p.withAvailSwitchoverBandwidth(v);
             }
+            case "x-stall-timeout" -> {
+                long v = HmpValues.unsignedInteger(name, value);
+                yield p -> p.withStallTimeoutMs(v);
+            }
+            case "x-switchover-timeout" -> {
+                long v = HmpValues.unsignedInteger(name, value);
+                yield p -> p.withSwitchoverTimeoutMs(v);
+            }
             default -> throw new IllegalArgumentException("invalid parameter value: " + name);
         };
         parameters.update(change);

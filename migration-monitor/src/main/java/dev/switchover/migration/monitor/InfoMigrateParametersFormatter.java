@@ -11,7 +11,11 @@ import dev.switchover.migration.api.MigrationParameters;
  * max-bandwidth: 134217728 bytes/second
  * avail-switchover-bandwidth: 0 bytes/second
  * downtime-limit: 300 ms
+ * x-stall-timeout: 10000 ms
+ * x-switchover-timeout: 5000 ms
  * </pre>
+ * The last two are Switchover's; {@code x-switchover-timeout} shows the value in force (derived
+ * from {@code downtime-limit} unless set).
  */
 public final class InfoMigrateParametersFormatter {
 
@@ -23,6 +27,8 @@ public final class InfoMigrateParametersFormatter {
         return "max-bandwidth: " + Long.toUnsignedString(p.maxBandwidth()) + " bytes/second\n"
                 + "avail-switchover-bandwidth: " + Long.toUnsignedString(p.availSwitchoverBandwidth())
                 + " bytes/second\n"
-                + "downtime-limit: " + Long.toUnsignedString(p.downtimeLimitMs()) + " ms\n";
+                + "downtime-limit: " + Long.toUnsignedString(p.downtimeLimitMs()) + " ms\n"
+                + "x-stall-timeout: " + p.stallTimeoutMs() + " ms\n"
+                + "x-switchover-timeout: " + p.effectiveSwitchoverTimeoutMs() + " ms\n";
     }
 }

@@ -92,6 +92,8 @@ final class QmpCommands {
             OptionalLong downtimeLimit = a.optionalInteger("downtime-limit");
             OptionalLong maxBandwidth = a.optionalInteger("max-bandwidth");
             OptionalLong availSwitchover = a.optionalInteger("avail-switchover-bandwidth");
+            OptionalLong stallTimeout = a.optionalInteger("x-stall-timeout");
+            OptionalLong switchoverTimeout = a.optionalInteger("x-switchover-timeout");
             a.done();
             parameters.update(p -> {
                 var q = p;
@@ -103,6 +105,12 @@ final class QmpCommands {
                 }
                 if (availSwitchover.isPresent()) {
                     q = q.withAvailSwitchoverBandwidth(availSwitchover.getAsLong());
+                }
+                if (stallTimeout.isPresent()) {
+                    q = q.withStallTimeoutMs(stallTimeout.getAsLong());
+                }
+                if (switchoverTimeout.isPresent()) {
+                    q = q.withSwitchoverTimeoutMs(switchoverTimeout.getAsLong());
                 }
                 return q;
             });

@@ -33,7 +33,8 @@ class HumanMonitorCommandTest extends QmpServerTestBase {
         assertThat(hmp(c, "info migrate"))
                 .isEqualTo("Status: \t\tfailed (Failed to connect to '127.0.0.1:4999': Connection refused)\r\n");
         assertThat(hmp(c, "info migrate_parameters")).isEqualTo("max-bandwidth: 134217728 bytes/second\r\n"
-                + "avail-switchover-bandwidth: 0 bytes/second\r\ndowntime-limit: 300 ms\r\n");
+                + "avail-switchover-bandwidth: 0 bytes/second\r\ndowntime-limit: 300 ms\r\n"
+                + "x-stall-timeout: 10000 ms\r\nx-switchover-timeout: 5000 ms\r\n");
         machine.runState = RunState.POSTMIGRATE;
         assertThat(hmp(c, "  info   status ")).isEqualTo("VM status: paused (postmigrate)\r\n");
         machine.capabilities.add(MigrationCapability.EVENTS);
@@ -58,6 +59,15 @@ class HumanMonitorCommandTest extends QmpServerTestBase {
         assertThat(machine.parameters).isEqualTo(new MigrationParameters(downtime, maxBandwidth, avail));
     }
 
+    @Test
+    void setsTheTimeoutsInMilliseconds() throws Exception {
+        RawQmp c = negotiated();
+        assertThat(hmp(c, "migrate_set_parameter x-stall-timeout 2500")).isEmpty();
+        assertThat(hmp(c, "migrate_set_parameter x-switchover-timeout 9000")).isEmpty();
+        assertThat(machine.parameters.stallTimeoutMs()).isEqualTo(2500);
+        assertThat(machine.parameters.effectiveSwitchoverTimeoutMs()).isEqualTo(9000);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "migrate_set_parameter max-bandwidth 12x|Error: Invalid size 12x",
@@ -66,6 +76,8 @@ class HumanMonitorCommandTest extends QmpServerTestBase {
             "migrate_set_parameter downtime-limit 9999999|Error: Parameter 'downtime-limit' expects an integer in the"
                     + " range of 0 to 2000000 milliseconds",
             "migrate_set_parameter multifd-channels 4|Error: invalid parameter value: multifd-channels",
+            "migrate_set_parameter x-stall-timeout 5|Error: Parameter 'x-stall-timeout' expects an integer in the"
+                    + " range of 100 to 86400000 milliseconds",
             "migrate_set_parameter downtime-limit|migrate_set_parameter: missing argument",
             "migrate_set_parameter downtime-limit 1 2|migrate_set_parameter: extraneous characters at the end of line",
             "migrate_set_capability events maybe|Error: Parameter 'state' expects 'on' or 'off'",

@@ -138,7 +138,13 @@ class QmpCommandsTest extends QmpServerTestBase {
                 + "{\"max-bandwidth\": 1073741824, \"avail-switchover-bandwidth\": 10000000}}"));
         assertThat(QmpJson.write(c.command("{\"execute\": \"query-migrate-parameters\"}")))
                 .isEqualTo("{\"return\": {\"downtime-limit\": 5000, \"max-bandwidth\": 1073741824, "
-                        + "\"avail-switchover-bandwidth\": 10000000}}");
+                        + "\"avail-switchover-bandwidth\": 10000000, \"x-stall-timeout\": 10000, "
+                        + "\"x-switchover-timeout\": 20000}}");
+        JsonAssert.emptyReturn(c.command("{\"execute\": \"migrate-set-parameters\", \"arguments\": "
+                + "{\"x-stall-timeout\": 500, \"x-switchover-timeout\": 700}}"));
+        assertThat(machine.parameters.stallTimeoutMs()).isEqualTo(500);
+        assertThat(machine.parameters.effectiveSwitchoverTimeoutMs()).isEqualTo(700);
+        assertThat(machine.parameters.downtimeLimitMs()).isEqualTo(5000);
     }
 
     @Test

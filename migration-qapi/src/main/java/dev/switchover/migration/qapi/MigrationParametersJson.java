@@ -7,7 +7,9 @@ import dev.switchover.migration.api.MigrationParameters;
 /**
  * {@code query-migrate-parameters}' reply for the parameters Switchover has, in QEMU's member
  * names and units: {@code downtime-limit} (ms), {@code max-bandwidth} and
- * {@code avail-switchover-bandwidth} (bytes/s).
+ * {@code avail-switchover-bandwidth} (bytes/s), and Switchover's {@code x-stall-timeout} and
+ * {@code x-switchover-timeout} (ms; the latter is the value in force, derived from
+ * {@code downtime-limit} unless set).
  */
 public final class MigrationParametersJson {
 
@@ -19,7 +21,28 @@ public final class MigrationParametersJson {
         return QmpJson.object()
                 .put("downtime-limit", p.downtimeLimitMs())
                 .put("max-bandwidth", p.maxBandwidth())
+                .put("avail-switchover-bandwidth", p.availSwitchoverBandwidth())
+                .put("x-stall-timeout", p.stallTimeoutMs())
+                .put("x-switchover-timeout", p.effectiveSwitchoverTimeoutMs());
+    }
+
+    /**
+     * The {@code migrate-set-parameters} arguments that set {@code p}: QEMU's three, plus the
+     * {@code x-} timeouts only where they differ from their defaults (so a QEMU, which lacks them,
+     * accepts the common case, and a derived {@code x-switchover-timeout} stays derived).
+     */
+    public static ObjectNode toArguments(MigrationParameters p) {
+        ObjectNode o = QmpJson.object()
+                .put("downtime-limit", p.downtimeLimitMs())
+                .put("max-bandwidth", p.maxBandwidth())
                 .put("avail-switchover-bandwidth", p.availSwitchoverBandwidth());
+        if (p.stallTimeoutMs() != MigrationParameters.DEFAULT_STALL_TIMEOUT_MS) {
+            o.put("x-stall-timeout", p.stallTimeoutMs());
+        }
+        if (!p.switchoverTimeoutDerived()) {
+            o.put("x-switchover-timeout", p.switchoverTimeoutMs());
+        }
+        return o;
     }
 
     /**
@@ -30,7 +53,13 @@ public final class MigrationParametersJson {
      */
     public static MigrationParameters fromJson(JsonNode reply) {
         Members m = Members.of(reply, "query-migrate-parameters reply");
-        return new MigrationParameters(m.reqLong("downtime-limit"), m.reqLong("max-bandwidth"),
+        long downtime = m.reqLong("downtime-limit");
+        long stall = m.longOrZero("x-stall-timeout");
+        long switchover = m.longOrZero("x-switchover-timeout");
+        MigrationParameters p = new MigrationParameters(downtime, m.reqLong("max-bandwidth"),
                 m.longOrZero("avail-switchover-bandwidth"));
+        p = stall == 0 ? p : p.withStallTimeoutMs(stall);
+        // the reply shows the timeout in force; the derived one reads back as derived
+        return switchover == 0 || switchover == p.effectiveSwitchoverTimeoutMs() ? p : p.withSwitchoverTimeoutMs(switchover);
     }
 }

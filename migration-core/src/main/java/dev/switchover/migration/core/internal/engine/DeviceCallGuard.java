@@ -64,6 +64,8 @@ public final class DeviceCallGuard implements AutoCloseable {
     private final AtomicReference<InFlight> inFlight = new AtomicReference<>();
     private final Map<Thread, HungCall> abandoned = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Threads that began to settle: the watchdog's interrupt must not reach them any more. Guarded by itself. */
+    private final java.util.Set<Thread> settling = new java.util.HashSet<>();
     private volatile Thread watchdog;
 
     /**
@@ -173,7 +175,12 @@ public final class DeviceCallGuard implements AutoCloseable {
      * @param cleanupCall the name of the cleanup call, e.g. {@code saveCleanup}
      */
     public void settle(HungCall hung, String cleanupCall, Runnable cleanup) {
-        Thread.interrupted();
+        synchronized (settling) {
+            // from here on the watchdog sends no interrupt (it may still be telling the migration
+            // about the hang when the call returns); the one it sent already is cleared
+            settling.add(Thread.currentThread());
+            Thread.interrupted();
+        }
         try {
             if (!hung.call().equals(cleanupCall)) {
                 cleanup.run();
@@ -186,6 +193,9 @@ public final class DeviceCallGuard implements AutoCloseable {
         } finally {
             abandoned.remove(hung.thread());
             hung.slot().clearAbandoned();
+            synchronized (settling) {
+                settling.remove(Thread.currentThread());
+            }
         }
     }
 
@@ -279,7 +289,19 @@ public final class DeviceCallGuard implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "ending the migration after " + hung.describe() + " failed", e);
         } finally {
-            f.thread.interrupt();
+            interruptUnlessSettling(f.thread);
+        }
+    }
+
+    /**
+     * Interrupts the thread of an abandoned call unless it already returned and began to settle:
+     * an interrupt arriving then would leak into its cleanup, or into whatever it does next.
+     */
+    private void interruptUnlessSettling(Thread t) {
+        synchronized (settling) {
+            if (!settling.contains(t) && abandoned.containsKey(t)) {
+                t.interrupt();
+            }
         }
     }
 

@@ -3,7 +3,9 @@ package dev.switchover.migration.core.internal.engine;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.RunState;
+import dev.switchover.migration.core.internal.stream.CommitRecords;
 import dev.switchover.migration.core.internal.stream.MigrationStreamException;
+import dev.switchover.migration.core.internal.stream.TailRecorder;
 import dev.switchover.migration.core.internal.stream.ReturnPath;
 import dev.switchover.migration.core.internal.stream.ReturnPathMessage;
 import dev.switchover.migration.core.internal.stream.MigrationCommand;
@@ -29,12 +31,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The destination side of one migration, on its own thread: accept one connection, load every
- * section, and only when the stream ended with every device complete, run the machine and
- * acknowledge on the return path ({@code SHUT 0}).
+ * section, and only when the stream ended with every device complete, say LOADED on the return
+ * path, wait for the source's COMMIT, then run the machine and acknowledge ({@code SHUT 0}). A
+ * file has no peer: its end is the commit. ({@code docs/commit-protocol.md}.)
+ *
+ * <p>Every wait on the link — for stream bytes, for COMMIT — is bounded by {@code
+ * x-stall-timeout} ({@link LinkWatch}): a stall fails the migration and the state is discarded.
+ * When the source aborted (its ABORT record ends the stream, see {@link CommitRecords}), the
+ * {@code error-desc} is {@code "source aborted: <its reason>"}, not the device that then read a
+ * truncated section.
  *
  * <p>On any failure — a corrupt or truncated stream, a section for a device this machine does
- * not have, a device that throws — the machine stays in {@code inmigrate} (it never runs half a
- * state), the status becomes {@code failed} with a reason, and the source is told the reason
+ * not have, a device that throws — the machine goes from {@code inmigrate} to {@code
+ * internal-error} (it never runs half a state; {@code cont} is refused, a new {@code
+ * migrate-incoming} may start over), the status becomes {@code failed} with a reason, and the source is told the reason
  * on the return path so it can resume.
  *
  * <p>Every device call runs under the machine's device-call timeout ({@link DeviceCallGuard}):
@@ -49,6 +59,10 @@ public final class IncomingMigration implements Runnable {
 
     private static final System.Logger LOG = System.getLogger(IncomingMigration.class.getName());
     static final int BUFFER_BYTES = 256 << 10;
+    /** How long a failed destination looks for the source's ABORT record at the end of the stream. */
+    static final java.time.Duration ABORT_GRACE = java.time.Duration.ofSeconds(1);
+    /** How much of the rest of the stream it reads looking for it. */
+    static final long ABORT_DRAIN_BYTES = 8L << 20;
 
     private final MachineHooks machine;
     private final Transports.Listener listener;
@@ -61,6 +75,10 @@ public final class IncomingMigration implements Runnable {
     private final MigrationOutcome outcome;
     private volatile MigrationChannel channel;
     private volatile boolean returnPath;
+    private final LinkWatch watch;
+    private volatile TailRecorder tail;
+    /** LOADED was sent; the destination waits for COMMIT. */
+    private volatile boolean loaded;
 
     public IncomingMigration(MachineHooks machine, Transports.Listener listener) {
         this.machine = machine;
@@ -71,6 +89,10 @@ public final class IncomingMigration implements Runnable {
                 (from, to) -> machine.statusChanged(to));
         this.outcome = new MigrationOutcome(states,
                 reason -> LOG.log(System.Logger.Level.WARNING, "incoming migration failed: {0}", reason));
+        this.watch = new LinkWatch(machine::nanoTime, () -> machine.parameters().stallTimeoutMs(), reason -> {
+            outcome.decide(MigrationStatus.FAILED, reason);
+            closeQuietly();
+        });
         states.transition(MigrationStatus.NONE, MigrationStatus.SETUP);
     }
 
@@ -90,7 +112,7 @@ public final class IncomingMigration implements Runnable {
         return states.current();
     }
 
-    /** Stops waiting or loading; the machine stays in {@code inmigrate}. */
+    /** Stops waiting or loading; a migration that had begun fails (the machine then is {@code internal-error}). */
     public void cancel() {
         closeQuietly();
         try {
@@ -119,13 +141,31 @@ public final class IncomingMigration implements Runnable {
             try (listener) {
                 channel = listener.accept();
             }
+            if (channel.hasReturnPath()) {
+                watch.stallContext(() -> returnPath && loaded ? " while waiting for COMMIT" : "");
+                watch.start("migration-in-link-watch");
+            }
             states.transition(MigrationStatus.SETUP, MigrationStatus.ACTIVE);
             load(devices);
-            machine.changeRunState(machine.runStateAfterIncoming());
             if (returnPath) {
-                ReturnPath.write(channel.output(), new ReturnPathMessage.Shut(0));
+                ReturnPath.write(watched(), ReturnPathMessage.Loaded.INSTANCE);
+                loaded = true;
+                CommitRecords.readCommit(tail);
             }
-            outcome.decide(MigrationStatus.COMPLETED, null);
+            // decided before running: a stall from here on no longer fails a machine that runs
+            if (!outcome.decide(MigrationStatus.COMPLETED, null)) {
+                return;
+            }
+            watch.close();
+            machine.changeRunState(machine.runStateAfterIncoming()); // RUNNING, or PAUSED under -S
+            if (returnPath) {
+                try {
+                    ReturnPath.write(channel.output(), new ReturnPathMessage.Shut(0));
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "the machine runs, but the source could not be told: {0}",
+                            DeviceCallException.describe(e));
+                }
+            }
         } catch (AbandonedCallException e) {
             throw e;
         } catch (Throwable t) {
@@ -136,7 +176,14 @@ public final class IncomingMigration implements Runnable {
             String reason = t instanceof DeviceCallException || t instanceof MigrationStreamException
                     ? t.getMessage() : DeviceCallException.describe(t);
             if (t instanceof java.io.EOFException) {
-                reason = "the migration stream ended early (the source went away?)";
+                reason = loaded ? "the source closed the connection without COMMIT"
+                        : "the migration stream ended early (the source went away?)";
+            }
+            if (!(t instanceof CommitRecords.SourceAbortedException)) {
+                Optional<String> aborted = sourceAbortReason();
+                if (aborted.isPresent()) {
+                    reason = "source aborted: " + aborted.get();
+                }
             }
             outcome.decide(MigrationStatus.FAILED, reason);
         }
@@ -148,10 +195,14 @@ public final class IncomingMigration implements Runnable {
      * migration thread or, after a hang, on a new one.
      */
     private void finish() {
+        watch.close();
         outcome.failure().ifPresent(this::tellSource);
         cleanups.runAll();
         closeQuietly();
         calls.close();
+        if (outcome.failure().isPresent() && machine.runState() == RunState.INMIGRATE) {
+            machine.changeRunState(RunState.INTERNAL_ERROR); // the state is discarded: it must never run
+        }
         outcome.publish();
     }
 
@@ -184,7 +235,8 @@ public final class IncomingMigration implements Runnable {
     }
 
     private void load(List<DeviceSlot> devices) throws IOException, DeviceCallException {
-        StreamReader reader = new StreamReader(StreamWaits.reads(channel.input(), calls), BUFFER_BYTES);
+        tail = new TailRecorder(StreamWaits.reads(channel.input(), calls, watch));
+        StreamReader reader = new StreamReader(tail, BUFFER_BYTES);
         reader.readHeader();
         for (DeviceSlot s : devices) {
             calls.run(s, "loadSetup", () -> s.device().loadSetup());
@@ -295,10 +347,37 @@ public final class IncomingMigration implements Runnable {
             case PING -> {
                 if (returnPath) {
                     int value = cmd.data().length >= 4 ? ByteBuffer.wrap(cmd.data()).getInt() : 0;
-                    ReturnPath.write(channel.output(), new ReturnPathMessage.Pong(value));
+                    ReturnPath.write(watched(), new ReturnPathMessage.Pong(value));
                 }
             }
             default -> throw new MigrationStreamException("unsupported stream command " + command);
+        }
+    }
+
+    /** The return path, its writes bounded by the {@link LinkWatch}. */
+    private java.nio.channels.WritableByteChannel watched() {
+        return StreamWaits.writes(channel.output(), calls, watch);
+    }
+
+    /**
+     * Whether the stream ended with the source's ABORT record: reads what is left, at most
+     * {@link #ABORT_DRAIN_BYTES} and for at most {@link #ABORT_GRACE} (a source that did not
+     * abort may still be sending; it is cut when the channel closes).
+     */
+    private Optional<String> sourceAbortReason() {
+        TailRecorder t = tail;
+        if (t == null || !returnPath) {
+            return Optional.empty();
+        }
+        java.util.concurrent.CompletableFuture<Optional<String>> found = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().name("migration-in-abort-drain").start(() -> found.complete(t.abortReason(ABORT_DRAIN_BYTES)));
+        try {
+            return found.get(ABORT_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         }
     }
 

@@ -27,6 +27,7 @@ final class MigrationOutcome {
     private final Consumer<String> failure;
     private volatile Decided decided;
     private volatile boolean cancelRequested;
+    private volatile boolean committed;
 
     /**
      * @param states  the migration's status
@@ -65,7 +66,7 @@ final class MigrationOutcome {
      * @return whether the cancel was taken
      */
     synchronized boolean requestCancel() {
-        if (decided != null || !states.transitionIfAllowed(MigrationStatus.CANCELLING)) {
+        if (decided != null || committed || !states.transitionIfAllowed(MigrationStatus.CANCELLING)) {
             return false;
         }
         cancelRequested = true;
@@ -88,6 +89,25 @@ final class MigrationOutcome {
         }
         decide(MigrationStatus.COMPLETED, null);
         return true;
+    }
+
+    /**
+     * The source is about to send COMMIT (the destination sent LOADED): from now on a cancel is
+     * moot, and the end is {@code completed} (acknowledged) or {@code failed} (state unknown).
+     *
+     * @return false if a cancel came first (the migration is to end as cancelled, never committed)
+     */
+    synchronized boolean commit() {
+        if (cancelRequested || decided != null) {
+            return false;
+        }
+        committed = true;
+        return true;
+    }
+
+    /** Whether {@link #commit()} was taken. */
+    boolean committed() {
+        return committed;
     }
 
     /** The end, once decided. */

@@ -2,6 +2,7 @@ package dev.switchover.migration.core.internal.engine;
 
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.RunState;
+import dev.switchover.migration.core.internal.stream.CommitRecords;
 import dev.switchover.migration.core.internal.stream.ReturnPath;
 import dev.switchover.migration.core.internal.stream.ReturnPathMessage;
 import dev.switchover.migration.core.internal.stream.MigrationCommand;
@@ -55,6 +56,15 @@ import java.util.concurrent.TimeUnit;
  *       and a cancel once the destination has the machine is moot.
  *   <li>Downtime is measured from the stop to the destination's acknowledgement on the return
  *       path (to the end of the stream for {@code file:}), beside the prediction made at the stop.
+ *   <li>The commit (sockets, {@code docs/commit-protocol.md}): after the stream the source waits
+ *       for LOADED, bounded by {@code x-switchover-timeout} from the stop; only then it enters
+ *       {@code postmigrate}, from which it never resumes on its own, and sends COMMIT
+ *       ({@link CommitRecords}). Without LOADED it fails and resumes. COMMIT not acknowledged
+ *       within {@code x-stall-timeout}: {@code failed}, the destination's state unknown, the
+ *       machine stays in {@code postmigrate} for an operator to decide.
+ *   <li>Every wait on the link is bounded by {@code x-stall-timeout} ({@link LinkWatch}).
+ *   <li>A source that fails or is cancelled before COMMIT sends an ABORT record with its reason
+ *       while the link still works, so the destination reports the real cause.
  * </ul>
  */
 public final class OutgoingMigration implements Runnable {
@@ -64,8 +74,8 @@ public final class OutgoingMigration implements Runnable {
     static final long CHUNK_BYTES = 8L << 20;
     static final int BUFFER_BYTES = 256 << 10;
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    /** How long the source waits for the destination to say it runs. */
-    static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a cancel lets the migration thread send its ABORT record before it cuts the link. */
+    static final Duration CANCEL_GRACE = Duration.ofSeconds(1);
     /** How long a broken stream waits for the destination's reason on the return path. */
     static final Duration RETURN_PATH_GRACE = Duration.ofSeconds(2);
 
@@ -94,6 +104,9 @@ public final class OutgoingMigration implements Runnable {
     private volatile TrackingChannel tracking;
     private volatile StreamWriter writer;
     private final PingProbe pings;
+    private final LinkWatch watch;
+    /** Set once {@link #finish()} ran; a late forced close after a cancel is then moot. */
+    private volatile boolean finished;
     /** Why the destination failed, from the return path; null while it has not said. */
     private volatile String destinationError;
     /** The run state the switchover stopped the machine from; null before the stop. */
@@ -117,6 +130,7 @@ public final class OutgoingMigration implements Runnable {
         });
         this.passes = new PassRecorder(stats, () -> machine.runState() == RunState.FINISH_MIGRATE);
         this.pings = new PingProbe(machine::nanoTime, meter, stats);
+        this.watch = new LinkWatch(machine::nanoTime, () -> machine.parameters().stallTimeoutMs(), this::linkExpired);
         states.transition(MigrationStatus.NONE, MigrationStatus.SETUP);
     }
 
@@ -136,8 +150,18 @@ public final class OutgoingMigration implements Runnable {
      */
     public void cancel() {
         if (outcome.requestCancel()) {
-            closeChannel();
             wake();
+            // the migration thread sends ABORT and closes; if it is stuck in a write, cut the link
+            Thread.ofVirtual().name("migration-cancel").start(() -> {
+                try {
+                    Thread.sleep(CANCEL_GRACE);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (!finished) {
+                    closeChannel();
+                }
+            });
         }
     }
 
@@ -150,6 +174,17 @@ public final class OutgoingMigration implements Runnable {
             continueRequested = true;
             wake();
         }
+    }
+
+    /** A bound of the {@link LinkWatch} was exceeded: fail (the state is unknown once COMMIT went) and cut the link. */
+    private void linkExpired(String reason) {
+        outcome.decide(MigrationStatus.FAILED, outcome.committed() ? unknownState(reason) : reason);
+        closeChannel();
+    }
+
+    private static String unknownState(String cause) {
+        return "the destination's state is unknown: COMMIT was sent but not acknowledged (" + cause
+                + "); this machine stays paused in postmigrate: run 'cont' only if the destination is known not to run";
     }
 
     /** A parameter changed: end any wait now so it takes effect in this window. */
@@ -169,6 +204,7 @@ public final class OutgoingMigration implements Runnable {
         calls.start("migration-out-watchdog");
         try {
             migrateAndDecide();
+            sendAbort();
             finish();
         } catch (AbandonedCallException e) {
             cleanups.settle(e.hungCall());
@@ -186,7 +222,9 @@ public final class OutgoingMigration implements Runnable {
             if (hung.isPresent()) {
                 throw new AbandonedCallException(hung.get());
             }
-            if (outcome.cancelRequested() || t instanceof CancelledException || t instanceof InterruptedException) {
+            if (outcome.committed()) {
+                outcome.decide(MigrationStatus.FAILED, unknownState(describe(t)));
+            } else if (outcome.cancelRequested() || t instanceof CancelledException || t instanceof InterruptedException) {
                 outcome.decide(MigrationStatus.CANCELLED, null);
             } else {
                 outcome.decide(MigrationStatus.FAILED, describe(t));
@@ -199,7 +237,10 @@ public final class OutgoingMigration implements Runnable {
         cleanups.addAll(active);
         channel = Transports.connect(uri, CONNECT_TIMEOUT);
         checkCancelled();
-        tracking = new TrackingChannel(StreamWaits.writes(channel.output(), calls));
+        if (channel.hasReturnPath()) {
+            watch.start("migration-out-link-watch");
+        }
+        tracking = new TrackingChannel(StreamWaits.writes(channel.output(), calls, watch));
         writer = new StreamWriter(tracking, BUFFER_BYTES);
         if (channel.hasReturnPath()) {
             startReturnPathReader(channel);
@@ -236,6 +277,8 @@ public final class OutgoingMigration implements Runnable {
      * these cleanups hangs too, the next thread carries on with the devices after it.
      */
     private void finish() {
+        finished = true;
+        watch.close();
         resumeIfStopped();
         cleanups.runAll();
         closeChannel();
@@ -298,6 +341,7 @@ public final class OutgoingMigration implements Runnable {
     }
 
     private void writePing() throws IOException {
+        watch.expectReply();
         writer.writeCommand(MigrationCommand.PING.code(), ByteBuffer.allocate(4).putInt(1).array());
     }
 
@@ -335,11 +379,20 @@ public final class OutgoingMigration implements Runnable {
         long stopNanos = machine.nanoTime();
         stoppedFrom = machine.changeRunState(RunState.FINISH_MIGRATE);
         long bytesAtStop = writer.bytesWritten();
+        long switchoverTimeoutMs = machine.parameters().effectiveSwitchoverTimeoutMs();
+        long leftAtStop = stats.remembered().map(p -> p.total()).orElse(0L);
         stats.precopyBytes(bytesAtStop);
         stats.remember(loop.exactPass());
         if (machine.pauseBeforeSwitchover()) {
-            awaitContinue();
+            awaitContinue(); // the operator's pause is theirs: the switchover deadline starts after it
         }
+        long switchoverDeadline = (machine.pauseBeforeSwitchover() ? machine.nanoTime() : stopNanos)
+                + switchoverTimeoutMs * 1_000_000L;
+        java.util.function.Supplier<String> tooLong = () -> "the switchover exceeded x-switchover-timeout ("
+                + switchoverTimeoutMs + " ms) before the destination confirmed loading; "
+                + Math.max(0, leftAtStop - (writer.bytesWritten() - bytesAtStop))
+                + " bytes of the device state were still to send";
+        watch.deadline(switchoverDeadline, tooLong);
         for (DeviceSlot s : active) {
             int sid = sectionId(s);
             SectionWriter w = writer.beginSection(SectionKind.END, sid, s.section(), s.instance(),
@@ -353,15 +406,28 @@ public final class OutgoingMigration implements Runnable {
         writer.flush();
         stats.downtimeBytes(writer.bytesWritten() - bytesAtStop);
         if (channel.hasReturnPath()) {
-            awaitDestinationRunning();
+            awaitLoaded(switchoverDeadline, tooLong);
+            watch.clearDeadline();
+            // the point of no return: a cancel that came first wins, none after it counts
+            if (!outcome.commit()) {
+                throw new CancelledException();
+            }
+            machine.changeRunState(RunState.POSTMIGRATE);
+            ByteBuffer commit = CommitRecords.commit();
+            while (commit.hasRemaining()) {
+                tracking.write(commit);
+            }
+            awaitAcknowledged();
         }
-        // the destination has the machine: completed, and a cancel from now on is moot (one that came first wins)
+        // the destination has the machine: completed (for a file, at the end of the stream)
         if (!outcome.handOver()) {
             throw new CancelledException();
         }
         long downtime = (machine.nanoTime() - stopNanos) / 1_000_000;
         stats.downtimeMs(downtime);
-        machine.changeRunState(RunState.POSTMIGRATE);
+        if (!channel.hasReturnPath()) {
+            machine.changeRunState(RunState.POSTMIGRATE);
+        }
         event.end();
         event.predictedMs = predicted;
         event.actualMs = downtime;
@@ -391,39 +457,113 @@ public final class OutgoingMigration implements Runnable {
         states.transition(MigrationStatus.PRE_SWITCHOVER, MigrationStatus.DEVICE);
     }
 
-    private void awaitDestinationRunning() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
-        String reason = null;
-        while (true) {
-            checkCancelled();
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new IOException("the destination did not acknowledge within " + ACK_TIMEOUT.toSeconds() + " s");
-            }
-            Object m = returnPath.poll(Math.min(left, 50_000_000L), TimeUnit.NANOSECONDS);
-            switch (m) {
-                case null -> { }
-                case ReturnPathMessage.Shut shut when shut.status() == 0 -> {
-                    return;
+    /**
+     * Waits for LOADED, bounded by the switchover deadline (and, through the {@link LinkWatch},
+     * by {@code x-stall-timeout}); the destination's failure or a closed link fails the migration
+     * while the source may still resume.
+     */
+    private void awaitLoaded(long deadlineNanos, java.util.function.Supplier<String> tooLong)
+            throws IOException, InterruptedException {
+        watch.waitStarted();
+        try {
+            String reason = null;
+            while (true) {
+                checkCancelled();
+                long left = deadlineNanos - machine.nanoTime();
+                if (left <= 0) {
+                    throw new IOException(tooLong.get());
                 }
-                case ReturnPathMessage.Shut shut -> throw new DestinationFailedException(
-                        reason != null ? reason : "it gave up with status " + shut.status());
-                case ReturnPathMessage.Error err -> reason = err.reason();
-                case ReturnPathMessage.Pong pong -> { }
-                case Throwable closed -> throw new IOException("the destination closed the connection before it "
-                        + "acknowledged" + (reason != null ? ": " + reason : ""), closed);
-                default -> { }
+                Object m = returnPath.poll(Math.min(left, 50_000_000L), TimeUnit.NANOSECONDS);
+                switch (m) {
+                    case null -> { }
+                    case ReturnPathMessage.Loaded l -> {
+                        return;
+                    }
+                    case ReturnPathMessage.Shut shut -> throw new DestinationFailedException(
+                            reason != null ? reason : "it gave up with status " + shut.status());
+                    case ReturnPathMessage.Error err -> reason = err.reason();
+                    case Throwable closed -> throw new IOException("the destination closed the connection before it "
+                            + "confirmed loading" + (reason != null ? ": " + reason : ""), closed);
+                    default -> { }
+                }
             }
+        } finally {
+            watch.waitEnded();
+        }
+    }
+
+    /** After COMMIT: waits for the destination's {@code SHUT 0}, bounded by {@code x-stall-timeout}. */
+    private void awaitAcknowledged() throws IOException, InterruptedException {
+        watch.waitStarted();
+        try {
+            long timeoutMs = machine.parameters().stallTimeoutMs();
+            long deadline = machine.nanoTime() + timeoutMs * 1_000_000L;
+            String reason = null;
+            while (true) {
+                long left = deadline - machine.nanoTime();
+                if (left <= 0) {
+                    throw new IOException("no acknowledgement within x-stall-timeout (" + timeoutMs + " ms)");
+                }
+                Object m = returnPath.poll(Math.min(left, 50_000_000L), TimeUnit.NANOSECONDS);
+                switch (m) {
+                    case null -> { }
+                    case ReturnPathMessage.Shut shut when shut.succeeded() -> {
+                        return;
+                    }
+                    case ReturnPathMessage.Shut shut -> throw new IOException("the destination reported a failure "
+                            + "after COMMIT: " + (reason != null ? reason : "status " + shut.status()));
+                    case ReturnPathMessage.Error err -> reason = err.reason();
+                    case Throwable closed -> throw new IOException("the connection closed before the destination "
+                            + "acknowledged", closed);
+                    default -> { }
+                }
+            }
+        } finally {
+            watch.waitEnded();
+        }
+    }
+
+    /**
+     * A source that failed or was cancelled before COMMIT tells the destination why, if the link
+     * still works: flushes what it buffered, sends ABORT ({@link CommitRecords}), closes its
+     * side and gives the destination a moment to read it. Every write is bounded by the
+     * {@link LinkWatch} (and a cancel's forced close).
+     */
+    private void sendAbort() {
+        MigrationChannel c = channel;
+        TrackingChannel tr = tracking;
+        Optional<MigrationOutcome.Decided> d = outcome.decided();
+        if (c == null || tr == null || writer == null || !c.hasReturnPath() || outcome.committed() || watch.fired()
+                || tr.failure() != null || d.isEmpty() || d.get().status() == MigrationStatus.COMPLETED) {
+            return;
+        }
+        String reason = d.get().status() == MigrationStatus.CANCELLED ? "migration cancelled" : d.get().error();
+        try {
+            writer.flush();
+            ByteBuffer abort = CommitRecords.abort(reason == null ? "unknown error" : reason);
+            while (abort.hasRemaining()) {
+                tr.write(abort);
+            }
+            c.output().close();
+            returnPathEnded.await(RETURN_PATH_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "could not tell the destination why the migration ended", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     private void startReturnPathReader(MigrationChannel c) {
+        java.nio.channels.ReadableByteChannel progress = StreamWaits.progressOnly(c.input(), watch);
         Thread t = Thread.ofPlatform().daemon().name("migration-return-path").unstarted(() -> {
             try {
                 while (true) {
-                    ReturnPathMessage m = ReturnPath.read(c.input());
+                    ReturnPathMessage m = ReturnPath.read(progress);
                     switch (m) {
-                        case ReturnPathMessage.Pong p -> pings.pongReceived();
+                        case ReturnPathMessage.Pong p -> {
+                            pings.pongReceived();
+                            watch.replyArrived();
+                        }
                         case ReturnPathMessage.Error err -> destinationError = err.reason();
                         case ReturnPathMessage.Shut shut when shut.status() != 0 && destinationError == null ->
                                 destinationError = "it gave up with status " + shut.status();

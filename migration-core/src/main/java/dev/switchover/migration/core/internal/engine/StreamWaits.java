@@ -11,6 +11,8 @@ import java.nio.channels.WritableByteChannel;
  * migration stream, so that waiting on the peer is not counted as the device hanging: a
  * source's {@code saveIterate} whose buffer flush blocks because the destination stopped
  * reading, a destination's {@code loadSection} that waits for bytes the source has not sent.
+ * The same waits are reported to the migration's {@link LinkWatch}, which bounds them by
+ * {@code x-stall-timeout}, with every byte moved as progress.
  */
 final class StreamWaits {
 
@@ -22,22 +24,55 @@ final class StreamWaits {
      * writes pass through as one gathering write (one syscall for many pages), so wrapping never
      * costs the stream its zero-copy path.
      */
-    static GatheringByteChannel writes(WritableByteChannel channel, DeviceCallGuard guard) {
-        return new Writes(channel, guard);
+    static GatheringByteChannel writes(WritableByteChannel channel, DeviceCallGuard guard, LinkWatch watch) {
+        return new Writes(channel, guard, watch);
     }
 
     /** The stream's incoming direction, with its reads reported to {@code guard}. */
-    static ReadableByteChannel reads(ReadableByteChannel channel, DeviceCallGuard guard) {
-        return new Reads(channel, guard);
+    static ReadableByteChannel reads(ReadableByteChannel channel, DeviceCallGuard guard, LinkWatch watch) {
+        return new Reads(channel, guard, watch);
     }
 
-    private record Writes(WritableByteChannel channel, DeviceCallGuard guard) implements GatheringByteChannel {
+    /**
+     * A direction read by a background thread that is always blocked in it (the source's
+     * return-path reader): its bytes count as progress, its waiting does not count as a stall.
+     */
+    static ReadableByteChannel progressOnly(ReadableByteChannel channel, LinkWatch watch) {
+        return new ReadableByteChannel() {
+            @Override
+            public int read(ByteBuffer dst) throws IOException {
+                int n = channel.read(dst);
+                if (n > 0) {
+                    watch.progress();
+                }
+                return n;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return channel.isOpen();
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
+        };
+    }
+
+    private record Writes(WritableByteChannel channel, DeviceCallGuard guard, LinkWatch watch) implements GatheringByteChannel {
         @Override
         public int write(ByteBuffer src) throws IOException {
             guard.streamWaitStarted();
+            watch.waitStarted();
             try {
-                return channel.write(src);
+                int n = channel.write(src);
+                if (n > 0) {
+                    watch.progress();
+                }
+                return n;
             } finally {
+                watch.waitEnded();
                 guard.streamWaitEnded();
             }
         }
@@ -55,9 +90,15 @@ final class StreamWaits {
                 return n;
             }
             guard.streamWaitStarted();
+            watch.waitStarted();
             try {
-                return g.write(srcs, offset, length);
+                long n = g.write(srcs, offset, length);
+                if (n > 0) {
+                    watch.progress();
+                }
+                return n;
             } finally {
+                watch.waitEnded();
                 guard.streamWaitEnded();
             }
         }
@@ -78,13 +119,19 @@ final class StreamWaits {
         }
     }
 
-    private record Reads(ReadableByteChannel channel, DeviceCallGuard guard) implements ReadableByteChannel {
+    private record Reads(ReadableByteChannel channel, DeviceCallGuard guard, LinkWatch watch) implements ReadableByteChannel {
         @Override
         public int read(ByteBuffer dst) throws IOException {
             guard.streamWaitStarted();
+            watch.waitStarted();
             try {
-                return channel.read(dst);
+                int n = channel.read(dst);
+                if (n > 0) {
+                    watch.progress();
+                }
+                return n;
             } finally {
+                watch.waitEnded();
                 guard.streamWaitEnded();
             }
         }

@@ -35,6 +35,7 @@ public final class ReturnPath {
         ByteBuffer out = switch (m) {
             case ReturnPathMessage.Shut(int status) -> header(ReturnPathMessage.TYPE_SHUT, 4).putInt(status);
             case ReturnPathMessage.Pong(int value) -> header(ReturnPathMessage.TYPE_PONG, 4).putInt(value);
+            case ReturnPathMessage.Loaded l -> header(ReturnPathMessage.TYPE_LOADED, 0);
             case ReturnPathMessage.Error(String reason) -> {
                 byte[] data = utf8Prefix(reason, MAX_DATA_BYTES);
                 yield header(ReturnPathMessage.TYPE_ERROR, data.length).put(data);
@@ -59,6 +60,13 @@ public final class ReturnPath {
         return switch (type) {
             case ReturnPathMessage.TYPE_SHUT -> new ReturnPathMessage.Shut(fixedInt(ch, "SHUT", type, len));
             case ReturnPathMessage.TYPE_PONG -> new ReturnPathMessage.Pong(fixedInt(ch, "PONG", type, len));
+            case ReturnPathMessage.TYPE_LOADED -> {
+                if (len != 0) {
+                    throw new MigrationStreamException(String.format(
+                            "corrupt return path: LOADED message (0x%04x) with length %d, expected 0", type, len));
+                }
+                yield ReturnPathMessage.Loaded.INSTANCE;
+            }
             case ReturnPathMessage.TYPE_ERROR -> {
                 ByteBuffer data = readExactly(ch, len, false);
                 try {

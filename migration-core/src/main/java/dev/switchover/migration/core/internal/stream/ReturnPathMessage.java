@@ -14,11 +14,13 @@ public sealed interface ReturnPathMessage {
     int TYPE_PONG = 0x0002;
     /** Switchover extension: why the destination failed, sent just before {@code Shut(1)}. */
     int TYPE_ERROR = 0x7f01;
+    /** Switchover extension: the destination loaded and verified everything and waits for COMMIT. */
+    int TYPE_LOADED = 0x7f02;
 
     /**
-     * {@code MIG_RP_MSG_SHUT}, {@code be32 status}: {@code 0} means the destination loaded
-     * everything and is running (the source may stop for good); anything else means it failed
-     * and the source should resume.
+     * {@code MIG_RP_MSG_SHUT}, {@code be32 status}: {@code 0} acknowledges COMMIT — the
+     * destination has the machine (running, or paused if it was started paused); anything else
+     * means it failed and discarded the state.
      */
     record Shut(int status) implements ReturnPathMessage {
         /** The destination loaded everything and is running. */
@@ -30,6 +32,14 @@ public sealed interface ReturnPathMessage {
         public boolean succeeded() {
             return status == 0;
         }
+    }
+
+    /**
+     * Switchover extension ({@code 0x7f02}, no data): the destination loaded and verified the
+     * whole stream and waits for COMMIT (see {@link CommitRecords}); it does not run yet.
+     */
+    record Loaded() implements ReturnPathMessage {
+        public static final Loaded INSTANCE = new Loaded();
     }
 
     /** {@code MIG_RP_MSG_PONG}, {@code be32 value}: echoes a PING command's value. */

@@ -201,4 +201,54 @@ class DeviceCallGuardTest {
             }
         }
     }
+
+    /**
+     * Issue 11, item 8: the watchdog interrupts the abandoned thread only after it told the
+     * migration about the hang; a call that returned meanwhile was already settling, and the
+     * late interrupt hit its cleanup.
+     */
+    @Test
+    void theWatchdogsInterruptNeverReachesACleanupThatRunsAfterTheCallReturned() throws Exception {
+        CountDownLatch hangReported = new CountDownLatch(1);
+        CountDownLatch onHangMayEnd = new CountDownLatch(1);
+        CountDownLatch onHangEnded = new CountDownLatch(1);
+        guard = new DeviceCallGuard(Duration.ofMillis(50), hung -> {
+            hangReported.countDown();
+            try {
+                onHangMayEnd.await(PATIENCE_S, TimeUnit.SECONDS); // telling the migration takes a while
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            onHangEnded.countDown();
+        });
+        guard.start("test-watchdog");
+        CompletableFuture<Boolean> interruptedInCleanup = new CompletableFuture<>();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            try {
+                guard.run(slot, "saveIterate", () -> {
+                    // not interruptible: returns once the hang was reported, before the interrupt is sent
+                    while (hangReported.getCount() > 0) {
+                        Thread.onSpinWait();
+                    }
+                });
+                interruptedInCleanup.completeExceptionally(new AssertionError("the call was not abandoned"));
+            } catch (AbandonedCallException e) {
+                guard.settle(e.hungCall(), "saveCleanup", () -> {
+                    onHangMayEnd.countDown();
+                    try {
+                        onHangEnded.await(PATIENCE_S, TimeUnit.SECONDS);
+                        Thread.sleep(200); // a cleanup that waits: the late interrupt would end it early
+                        interruptedInCleanup.complete(false);
+                    } catch (InterruptedException interrupted) {
+                        interruptedInCleanup.complete(true);
+                    }
+                });
+            } catch (DeviceCallException e) {
+                interruptedInCleanup.completeExceptionally(e);
+            }
+        });
+        assertThat(interruptedInCleanup.get(PATIENCE_S, TimeUnit.SECONDS)).as("interrupted during the cleanup").isFalse();
+        caller.join(TimeUnit.SECONDS.toMillis(PATIENCE_S));
+        assertThat(caller.isInterrupted()).isFalse();
+    }
 }

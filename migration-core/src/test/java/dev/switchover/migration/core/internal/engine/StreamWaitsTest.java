@@ -19,7 +19,7 @@ class StreamWaitsTest {
     void wrappersPassAGatheringWriteThroughWhole(@TempDir Path dir) throws Exception {
         try (FileChannel file = FileChannel.open(dir.resolve("w"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              DeviceCallGuard guard = new DeviceCallGuard(Duration.ofSeconds(5), hung -> { })) {
-            GatheringByteChannel chain = new TrackingChannel(StreamWaits.writes(file, guard));
+            GatheringByteChannel chain = new TrackingChannel(StreamWaits.writes(file, guard, new LinkWatch(System::nanoTime, () -> 10_000, r -> { })));
             ByteBuffer[] parts = {ByteBuffer.allocateDirect(10), ByteBuffer.allocateDirect(4096), ByteBuffer.allocate(3)};
             long n = 0;
             while (parts[2].hasRemaining()) {

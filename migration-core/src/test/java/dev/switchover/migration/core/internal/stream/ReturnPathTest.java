@@ -26,6 +26,16 @@ class ReturnPathTest {
                 .isEqualTo(new TestChannels.Builder().u16(2).u16(4).i32(0xcafe).bytes());
         assertThat(encode(new ReturnPathMessage.Error("boom")))
                 .isEqualTo(new TestChannels.Builder().u16(0x7f01).u16(4).ascii("boom").bytes());
+        assertThat(encode(ReturnPathMessage.Loaded.INSTANCE))
+                .isEqualTo(new TestChannels.Builder().u16(0x7f02).u16(0).bytes());
+    }
+
+    @Test
+    void loadedCarriesNoData() {
+        byte[] bytes = new TestChannels.Builder().u16(0x7f02).u16(1).u8(0).bytes();
+        assertThatThrownBy(() -> ReturnPath.read(TestChannels.source(bytes)))
+                .isInstanceOf(MigrationStreamException.class)
+                .hasMessageContaining("LOADED");
     }
 
     @Test
@@ -33,6 +43,7 @@ class ReturnPathTest {
         var sink = new TestChannels.Sink();
         ReturnPathMessage[] messages = {
                 new ReturnPathMessage.Pong(7),
+                ReturnPathMessage.Loaded.INSTANCE,
                 new ReturnPathMessage.Error("device 'ram' failed: bad page at offset 0x1000 — ünïcödé"),
                 ReturnPathMessage.Shut.FAILED,
                 ReturnPathMessage.Shut.OK,
