@@ -90,6 +90,11 @@ public final class FakeMigrationControl implements MigrationControl {
     }
 
     @Override
+    public void migrateIncoming(String uri, boolean exitOnError) {
+        migrateIncoming(exitOnError ? uri : uri + " exit-on-error=false");
+    }
+
+    @Override
     public void migrateIncoming(String uri) {
         calls.add("migrate-incoming " + uri);
         if (runState != RunState.INMIGRATE) {

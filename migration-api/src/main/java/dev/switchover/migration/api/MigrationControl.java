@@ -50,6 +50,23 @@ public interface MigrationControl {
     void migrateIncoming(String uri);
 
     /**
+     * {@code migrate-incoming} with QEMU 9.1's {@code exit-on-error}: {@code true} (what {@link
+     * #migrateIncoming(String)} means) lets the process that hosts the machine exit when this
+     * incoming migration fails; {@code false} keeps the machine up in its failed state, waiting
+     * for a new {@code migrate-incoming}. The machine itself never exits a process: its host
+     * (the CLI) decides on the flag. This default accepts only {@code true}.
+     *
+     * @throws IllegalStateException if {@code exitOnError} is false and this control cannot stay up
+     * @since 0.2
+     */
+    default void migrateIncoming(String uri, boolean exitOnError) {
+        if (!exitOnError) {
+            throw new IllegalStateException("this machine does not support exit-on-error=false");
+        }
+        migrateIncoming(uri);
+    }
+
+    /**
      * {@code migrate-continue}: lets an outgoing migration that waits in {@code pre-switchover}
      * (capability {@code pause-before-switchover}) go on to the switchover. Like QEMU's, it
      * checks that the migration is in {@code state}; in any other status that matches it does

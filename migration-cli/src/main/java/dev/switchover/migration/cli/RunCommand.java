@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code switchover run}: builds a machine from device specs and serves QMP until {@code quit}.
@@ -21,6 +22,14 @@ import java.util.concurrent.CountDownLatch;
  * first connection, so management may migrate as soon as QMP answers. With {@code --incoming
  * defer} nothing listens until QMP {@code migrate-incoming}. A QMP socket path another live
  * process listens on is refused (exit non-zero, naming the path); a stale one is replaced.
+ *
+ * <p>As QEMU 9.1+: an incoming migration that fails with {@code exit-on-error} on — always for
+ * {@code --incoming URI}, and by default for QMP {@code migrate-incoming} — ends the process with
+ * status 1 after one line {@code switchover: incoming migration failed: <error-desc>} on stderr.
+ * Its {@code MIGRATION} {@code failed} event has been handed to the QMP clients by then, and
+ * {@code query-migrate} answers {@code failed} with the reason during a short grace ({@link
+ * #EXIT_GRACE}) before the monitor closes. With {@code "exit-on-error": false} the machine
+ * stays up, failed, and waits for a new {@code migrate-incoming}.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a machine from device specs, with a QMP monitor.")
@@ -68,8 +77,23 @@ final class RunCommand implements Callable<Integer> {
             b.pluginDirectory(plugins);
         }
         CountDownLatch quit = new CountDownLatch(1);
+        AtomicInteger exitCode = new AtomicInteger(0);
         String address = qmp != null ? qmp : "unix:switchover-" + ProcessHandle.current().pid() + ".qmp";
         try (Machine machine = b.build()) {
+            machine.onIncomingMigrationEnd(end -> {
+                if (end.exitRequested() && exitCode.compareAndSet(0, 1)) {
+                    System.err.println("switchover: incoming migration failed: " + end.errorDesc());
+                    System.err.flush();
+                    Thread.ofVirtual().name("exit-after-incoming-failure").start(() -> {
+                        try {
+                            Thread.sleep(EXIT_GRACE);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        quit.countDown();
+                    });
+                }
+            });
             // the incoming listener first: once QMP answers, a migration to this machine connects
             boolean listens = incoming != null && !incoming.equals(DEFER);
             if (listens) {
@@ -77,8 +101,16 @@ final class RunCommand implements Callable<Integer> {
             }
             serve(machine, address, quit, listens ? " incoming=" + machine.incomingUri() : "");
         }
-        return 0;
+        return exitCode.get();
     }
+
+    /**
+     * How long a process whose incoming migration failed keeps its monitor open before it exits:
+     * long enough for the QMP clients to receive the {@code failed} event queued for them and for
+     * a {@code query-migrate} already sent to be answered, short enough not to matter to a
+     * launcher that waits for the exit.
+     */
+    static final java.time.Duration EXIT_GRACE = java.time.Duration.ofMillis(250);
 
     /** QEMU's {@code -incoming defer}: no listener until QMP {@code migrate-incoming}. */
     static final String DEFER = "defer";

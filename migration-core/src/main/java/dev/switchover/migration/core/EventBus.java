@@ -16,7 +16,8 @@ final class EventBus implements AutoCloseable {
     private static final MachineEvent POISON = new MachineEvent.Stop(java.time.Instant.EPOCH);
 
     private final CopyOnWriteArrayList<Consumer<MachineEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final LinkedBlockingQueue<MachineEvent> queue = new LinkedBlockingQueue<>();
+    /** Events, and tasks ({@link #runAfterPending}) that run in their place in the order. */
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
 
     EventBus(String name) {
@@ -27,6 +28,15 @@ final class EventBus implements AutoCloseable {
         queue.add(e);
     }
 
+    /**
+     * Runs {@code task} on the delivery thread once every event published before it was
+     * delivered to the listeners (so a listener's reaction to an end comes after the end's
+     * events reached, e.g., the QMP clients' queues). An exception is logged.
+     */
+    void runAfterPending(Runnable task) {
+        queue.add(task);
+    }
+
     AutoCloseable subscribe(Consumer<MachineEvent> listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
@@ -35,10 +45,19 @@ final class EventBus implements AutoCloseable {
     private void deliver() {
         try {
             while (true) {
-                MachineEvent e = queue.take();
-                if (e == POISON) {
+                Object next = queue.take();
+                if (next == POISON) {
                     return;
                 }
+                if (next instanceof Runnable task) {
+                    try {
+                        task.run();
+                    } catch (RuntimeException ex) {
+                        LOG.log(System.Logger.Level.WARNING, "an action after the events failed", ex);
+                    }
+                    continue;
+                }
+                MachineEvent e = (MachineEvent) next;
                 for (Consumer<MachineEvent> l : listeners) {
                     try {
                         l.accept(e);

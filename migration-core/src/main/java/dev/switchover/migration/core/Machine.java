@@ -64,6 +64,9 @@ public final class Machine implements MigrationControl, AutoCloseable {
     private final Set<MigrationCapability> capabilities = EnumSet.noneOf(MigrationCapability.class);
     private final Hooks hooks = new Hooks();
     private final List<Runnable> migrationEndActions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<IncomingMigrationEnd>> incomingEndActions = new CopyOnWriteArrayList<>();
+    /** Set by {@link #close()}: an incoming migration it cancels is not reported as an end. */
+    private volatile boolean closing;
     private volatile RunState runState = RunState.PAUSED;
     private volatile MigrationParameters parameters = MigrationParameters.DEFAULTS;
     private volatile OutgoingMigration outgoing;
@@ -162,8 +165,23 @@ public final class Machine implements MigrationControl, AutoCloseable {
         Thread.ofPlatform().name("migration-out").daemon().start(m);
     }
 
+    /** {@inheritDoc} With {@code exit-on-error} true, QEMU's default. */
     @Override
-    public synchronized void migrateIncoming(String uri) {
+    public void migrateIncoming(String uri) {
+        migrateIncoming(uri, true);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The flag is kept with this incoming migration and handed to the {@link
+     * #onIncomingMigrationEnd} listeners when it ends; the machine never exits the process. A
+     * failed migration leaves the machine in {@code internal-error} (its state discarded, {@code
+     * cont} refused) with {@code query-migrate} status {@code failed}, and a new {@code
+     * migrate-incoming} starts over — whatever the flag, if the host does not exit.
+     */
+    @Override
+    public synchronized void migrateIncoming(String uri, boolean exitOnError) {
         IncomingMigration current = incoming;
         if (current != null && current.status().isRunning()) {
             throw new IllegalStateException("The incoming migration has already been started");
@@ -180,7 +198,7 @@ public final class Machine implements MigrationControl, AutoCloseable {
             throw new IllegalStateException("Failed to listen on '" + uri + "': " + e.getMessage(), e);
         }
         changeRunState(RunState.INMIGRATE, false); // after a failed one: waiting again
-        IncomingMigration m = new IncomingMigration(hooks, listener);
+        IncomingMigration m = new IncomingMigration(hooks, listener, exitOnError);
         incoming = m;
         Thread.ofPlatform().name("migration-in").daemon().start(m);
     }
@@ -282,6 +300,20 @@ public final class Machine implements MigrationControl, AutoCloseable {
     }
 
     /**
+     * Runs {@code action} after every incoming migration of this machine ended, whatever its
+     * status, with its final {@code query-migrate} figures and the {@code exit-on-error} flag of
+     * its {@code migrate-incoming} ({@link IncomingMigrationEnd#exitRequested()}: it failed and
+     * the flag was on). It runs on the machine's event thread after the {@code MIGRATION} events
+     * of that end were delivered to the {@link #subscribe subscribers}, and not for a migration
+     * that {@link #close()} cancelled. This is where a host such as {@code switchover run} exits
+     * the process, as QEMU does; the machine itself never exits. It must not block for long; an
+     * exception is logged.
+     */
+    public void onIncomingMigrationEnd(Consumer<IncomingMigrationEnd> action) {
+        incomingEndActions.add(java.util.Objects.requireNonNull(action));
+    }
+
+    /**
      * The report of the latest outgoing migration, pass by pass: final once it ended, the series
      * so far while it runs; empty if this machine never started one. Incoming migrations have no
      * passes and keep no report.
@@ -295,6 +327,7 @@ public final class Machine implements MigrationControl, AutoCloseable {
     /** Cancels migrations, stops the devices' workloads and frees their memory. */
     @Override
     public void close() {
+        closing = true;
         migrateCancel();
         IncomingMigration in = incoming;
         if (in != null) {
@@ -439,6 +472,23 @@ public final class Machine implements MigrationControl, AutoCloseable {
                     LOG.log(System.Logger.Level.WARNING, "an action after the migration failed", e);
                 }
             }
+        }
+
+        @Override
+        public void incomingMigrationEnded(MigrationInfo info, boolean exitOnError) {
+            if (closing) {
+                return;
+            }
+            IncomingMigrationEnd end = new IncomingMigrationEnd(info, exitOnError);
+            events.runAfterPending(() -> {
+                for (Consumer<IncomingMigrationEnd> c : incomingEndActions) {
+                    try {
+                        c.accept(end);
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "an action after the incoming migration failed", e);
+                    }
+                }
+            });
         }
 
         @Override

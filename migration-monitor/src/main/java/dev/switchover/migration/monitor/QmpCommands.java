@@ -75,10 +75,11 @@ final class QmpCommands {
         });
         handlers.put("migrate-incoming", (a, c) -> {
             String uri = a.requiredString("uri");
-            // QEMU 9.1+: accepted; a failed incoming migration leaves the machine waiting in inmigrate either way
-            a.optionalBoolean("exit-on-error");
+            // QEMU 9.1+: true (the default) lets the process exit when this incoming migration
+            // fails; false keeps the machine up in its failed state for a new migrate-incoming
+            boolean exitOnError = a.optionalBoolean("exit-on-error").orElse(true);
             a.done();
-            control.migrateIncoming(uri);
+            control.migrateIncoming(uri, exitOnError);
             return QmpJson.object();
         });
         handlers.put("migrate-continue", (a, c) -> {

@@ -87,15 +87,21 @@ class QmpCommandsTest extends QmpServerTestBase {
     }
 
     @Test
-    void migrateIncomingAcceptsExitOnErrorAsQemu91Does() throws Exception {
+    void migrateIncomingPassesExitOnErrorAsQemu91Does() throws Exception {
         RawQmp c = negotiated();
         machine.runState = RunState.INMIGRATE;
         JsonAssert.emptyReturn(c.command("{\"execute\": \"migrate-incoming\", \"arguments\": "
                 + "{\"uri\": \"tcp:127.0.0.1:0\", \"exit-on-error\": false}}"));
+        JsonAssert.emptyReturn(c.command("{\"execute\": \"migrate-incoming\", \"arguments\": "
+                + "{\"uri\": \"tcp:127.0.0.1:1\", \"exit-on-error\": true}}"));
+        JsonAssert.emptyReturn(c.command("{\"execute\": \"migrate-incoming\", \"arguments\": "
+                + "{\"uri\": \"tcp:127.0.0.1:2\"}}"));
         JsonAssert.error(c.command("{\"execute\": \"migrate-incoming\", \"arguments\": "
                 + "{\"uri\": \"tcp:127.0.0.1:0\", \"exit-on-error\": \"no\"}}"), "GenericError",
                 "Invalid parameter type for 'exit-on-error', expected: boolean");
-        assertThat(machine.calls).containsExactly("migrate-incoming tcp:127.0.0.1:0");
+        // false reaches the machine; true and the default are QEMU's default (exit on error)
+        assertThat(machine.calls).containsExactly("migrate-incoming tcp:127.0.0.1:0 exit-on-error=false",
+                "migrate-incoming tcp:127.0.0.1:1", "migrate-incoming tcp:127.0.0.1:2");
     }
 
     @Test

@@ -79,9 +79,20 @@ public final class IncomingMigration implements Runnable {
     private volatile TailRecorder tail;
     /** LOADED was sent; the destination waits for COMMIT. */
     private volatile boolean loaded;
+    private final boolean exitOnError;
 
     public IncomingMigration(MachineHooks machine, Transports.Listener listener) {
+        this(machine, listener, true);
+    }
+
+    /**
+     * @param exitOnError QEMU 9.1's {@code exit-on-error} of this {@code migrate-incoming}: handed
+     *                    to {@link MachineHooks#incomingMigrationEnded} at the end; the engine
+     *                    itself never exits
+     */
+    public IncomingMigration(MachineHooks machine, Transports.Listener listener, boolean exitOnError) {
         this.machine = machine;
+        this.exitOnError = exitOnError;
         this.listener = listener;
         this.calls = new DeviceCallGuard(machine.deviceCallTimeout(), this::deviceHung);
         this.cleanups = new DeviceCleanups(calls, "loadCleanup", MigrationDevice::loadCleanup);
@@ -106,6 +117,11 @@ public final class IncomingMigration implements Runnable {
         MigrationInfo.Builder b = MigrationInfo.builder().status(states.current());
         outcome.failure().ifPresent(b::errorDesc);
         return b.build();
+    }
+
+    /** QEMU 9.1's {@code exit-on-error} of the {@code migrate-incoming} that started this migration. */
+    public boolean exitOnError() {
+        return exitOnError;
     }
 
     public MigrationStatus status() {
@@ -204,6 +220,7 @@ public final class IncomingMigration implements Runnable {
             machine.changeRunState(RunState.INTERNAL_ERROR); // the state is discarded: it must never run
         }
         outcome.publish();
+        machine.incomingMigrationEnded(info(), exitOnError);
     }
 
     /**

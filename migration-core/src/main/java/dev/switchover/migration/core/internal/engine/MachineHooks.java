@@ -1,5 +1,6 @@
 package dev.switchover.migration.core.internal.engine;
 
+import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationParameters;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.RunState;
@@ -50,6 +51,13 @@ public interface MachineHooks {
 
     /** An outgoing migration ended (any status) and its devices were cleaned up; its report is final. */
     default void outgoingMigrationEnded() {
+    }
+
+    /**
+     * An incoming migration ended (any status), its devices were cleaned up and its terminal
+     * status was published; {@code exitOnError} is the flag its {@code migrate-incoming} carried.
+     */
+    default void incomingMigrationEnded(MigrationInfo info, boolean exitOnError) {
     }
 
     /**
