@@ -57,7 +57,6 @@ public interface MigrationControl {
      * (the CLI) decides on the flag. This default accepts only {@code true}.
      *
      * @throws IllegalStateException if {@code exitOnError} is false and this control cannot stay up
-     * @since 0.2
      */
     default void migrateIncoming(String uri, boolean exitOnError) {
         if (!exitOnError) {

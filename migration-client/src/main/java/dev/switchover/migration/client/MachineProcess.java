@@ -33,10 +33,12 @@ public final class MachineProcess implements AutoCloseable {
 
     private final Process process;
     private final Map<String, String> ready;
+    private final Path log;
 
-    private MachineProcess(Process process, Map<String, String> ready) {
+    private MachineProcess(Process process, Map<String, String> ready, Path log) {
         this.process = process;
         this.ready = Map.copyOf(ready);
+        this.log = log;
     }
 
     /**
@@ -83,7 +85,7 @@ public final class MachineProcess implements AutoCloseable {
                 fields.put(part.substring(0, eq), part.substring(eq + 1));
             }
         }
-        return new MachineProcess(p, fields);
+        return new MachineProcess(p, fields, log);
     }
 
     private static String readyLine(Process p) {
@@ -136,13 +138,33 @@ public final class MachineProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The file the child's stderr is appended to. */
+    public Path log() {
+        return log;
+    }
+
+    /**
+     * Waits up to {@code timeout} for the child to exit by itself — e.g. a destination whose
+     * incoming migration failed, which exits with status 1 as QEMU does — and returns its exit
+     * status; empty if it still runs then (it is left running).
+     */
+    public java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return java.util.OptionalInt.empty();
+        }
+        return java.util.OptionalInt.of(process.exitValue());
+    }
+
     /** Kills the child at once (SIGKILL), as a crash would. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
-    /** Waits up to 5 s for the child to exit by itself (after {@code quit}), then ends it. */
+    /**
+     * Waits up to 5 s for the child to exit by itself (after {@code quit}), then ends it; a child
+     * that already exited (it quit, crashed, or its incoming migration failed) is left as it is.
+     */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive() && !process.waitFor(5, TimeUnit.SECONDS)) {

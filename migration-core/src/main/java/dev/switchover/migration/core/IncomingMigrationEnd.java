@@ -13,7 +13,7 @@ import java.util.Objects;
  *                    failed}, and the {@code error-desc} of a failure
  * @param exitOnError QEMU 9.1's {@code exit-on-error} of the {@code migrate-incoming} that started
  *                    it ({@code true} for {@code --incoming URI} and by default)
- * @since 0.2
+ * @since 0.1
  */
 public record IncomingMigrationEnd(MigrationInfo info, boolean exitOnError) {
 
