@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
@@ -65,7 +64,7 @@ class IncomingExitOnErrorIT {
         var dst = machines.start(List.of("--device", DST, "--incoming", "defer"));
         var small = machines.source(SMALL_SRC);
         String first = "tcp:127.0.0.1:" + freePort();
-        dst.qmp().execute("migrate-incoming", Map.of("uri", first, "exit-on-error", false));
+        dst.qmp().migrateIncoming(first, false);
 
         small.qmp().migrate(first);
 
@@ -78,7 +77,7 @@ class IncomingExitOnErrorIT {
 
         var src = machines.source(SRC);
         String second = "tcp:127.0.0.1:" + freePort();
-        dst.qmp().execute("migrate-incoming", Map.of("uri", second, "exit-on-error", false));
+        dst.qmp().migrateIncoming(second, false);
         assertThat(dst.qmp().queryStatus()).isEqualTo(RunState.INMIGRATE);
         src.qmp().migrate(second);
 

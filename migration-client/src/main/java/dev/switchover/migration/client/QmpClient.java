@@ -233,6 +233,15 @@ public final class QmpClient implements AutoCloseable {
         executeJson("migrate-incoming", QmpJson.object().put("uri", uri));
     }
 
+    /**
+     * {@code migrate-incoming} with QEMU 9.1's {@code exit-on-error}: {@code false} keeps the
+     * destination up after a failed incoming migration, waiting for a new {@code migrate-incoming};
+     * {@code true} (the default of {@link #migrateIncoming(String)}) lets it exit.
+     */
+    public void migrateIncoming(String uri, boolean exitOnError) throws IOException, QmpException {
+        executeJson("migrate-incoming", QmpJson.object().put("uri", uri).put("exit-on-error", exitOnError));
+    }
+
     /** {@code migrate_cancel}. */
     public void cancel() throws IOException, QmpException {
         executeJson("migrate_cancel", QmpJson.object());

@@ -60,6 +60,15 @@ class HumanMonitorCommandTest extends QmpServerTestBase {
     }
 
     @Test
+    void migrateIncomingKeepsQemusDefaultExitOnError() throws Exception {
+        RawQmp c = negotiated();
+        machine.runState = RunState.INMIGRATE;
+        assertThat(hmp(c, "migrate_incoming tcp:127.0.0.1:4444")).isEmpty();
+        // HMP has no exit-on-error: the machine gets the default (true), never "exit-on-error=false"
+        assertThat(machine.calls).containsExactly("migrate-incoming tcp:127.0.0.1:4444");
+    }
+
+    @Test
     void setsTheTimeoutsInMilliseconds() throws Exception {
         RawQmp c = negotiated();
         assertThat(hmp(c, "migrate_set_parameter x-stall-timeout 2500")).isEmpty();
