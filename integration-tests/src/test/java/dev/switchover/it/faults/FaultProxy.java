@@ -221,7 +221,7 @@ public final class FaultProxy implements AutoCloseable {
             if (n < 0) {
                 throw new IllegalArgumentException("byte count must not be negative: " + n);
             }
-            return new Then(direction, n, null, 0, null);
+            return new Then(direction, n, null, 0, null, false);
         }
 
         /** Once the {@code k}-th occurrence (from 1) of {@code pattern} has been forwarded in this direction. */
@@ -229,7 +229,20 @@ public final class FaultProxy implements AutoCloseable {
             if (pattern.length == 0 || k < 1) {
                 throw new IllegalArgumentException("need a non-empty pattern and k ≥ 1");
             }
-            return new Then(direction, -1, pattern.clone(), k, null);
+            return new Then(direction, -1, pattern.clone(), k, null, false);
+        }
+
+        /**
+         * Just before the {@code k}-th occurrence (from 1) of {@code pattern} in this direction:
+         * the bytes ahead of it are forwarded, the occurrence itself is not — it is lost to the
+         * fault (e.g. a message that never arrives). Should the occurrence straddle two reads, its
+         * bytes in the earlier read were already forwarded; only the rest is withheld.
+         */
+        public Then beforePattern(byte[] pattern, int k) {
+            if (pattern.length == 0 || k < 1) {
+                throw new IllegalArgumentException("need a non-empty pattern and k ≥ 1");
+            }
+            return new Then(direction, -1, pattern.clone(), k, null, true);
         }
 
         /**
@@ -242,7 +255,7 @@ public final class FaultProxy implements AutoCloseable {
             if (k < 1) {
                 throw new IllegalArgumentException("k must be at least 1, not " + k);
             }
-            return new Then(direction, -1, null, k, Objects.requireNonNull(framing, "framing"));
+            return new Then(direction, -1, null, k, Objects.requireNonNull(framing, "framing"), false);
         }
     }
 
@@ -275,8 +288,11 @@ public final class FaultProxy implements AutoCloseable {
         private final byte[] pattern;
         private final int occurrence;
         private final Framing framing;
+        private final boolean beforePattern;
 
-        private Then(Direction direction, long bytes, byte[] pattern, int occurrence, Framing framing) {
+        private Then(Direction direction, long bytes, byte[] pattern, int occurrence, Framing framing,
+                     boolean beforePattern) {
+            this.beforePattern = beforePattern;
             this.direction = direction;
             this.bytes = bytes;
             this.pattern = pattern;
@@ -286,7 +302,7 @@ public final class FaultProxy implements AutoCloseable {
 
         /** Arms the trigger: {@code fault} on direction {@code faultDirection} when it fires. Replaces any armed one. */
         public void then(Fault fault, Direction faultDirection) {
-            armed.set(new Armed(direction, bytes, pattern, occurrence, framing, fault, faultDirection));
+            armed.set(new Armed(direction, bytes, pattern, occurrence, framing, beforePattern, fault, faultDirection));
         }
 
         /** Arms the trigger with the fault on the trigger's own direction. */
@@ -297,7 +313,7 @@ public final class FaultProxy implements AutoCloseable {
 
     /** An armed trigger; {@code matches} counts pattern occurrences seen so far. */
     private record Armed(Direction direction, long bytes, byte[] pattern, int occurrence, Framing framing,
-                         Fault fault, Direction faultDirection) {
+                         boolean beforePattern, Fault fault, Direction faultDirection) {
     }
 
     /** How a chunk meets the armed trigger: {@code ok} bytes may go before it; {@code hit} whether it fires here. */
@@ -322,7 +338,10 @@ public final class FaultProxy implements AutoCloseable {
             return left <= n ? new Cut((int) Math.max(0, left), true) : new Cut(n, false);
         }
         int end = scanner.scan(a.pattern(), a.occurrence(), buf, 0, n);
-        return end < 0 ? new Cut(n, false) : new Cut(end, true);
+        if (end < 0) {
+            return new Cut(n, false);
+        }
+        return new Cut(a.beforePattern() ? Math.max(0, end - a.pattern().length) : end, true);
     }
 
     /** Called by the pump that reached the trigger point: disarms it and returns it (null if another won). */

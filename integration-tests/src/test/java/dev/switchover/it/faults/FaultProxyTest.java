@@ -142,6 +142,23 @@ class FaultProxyTest {
     }
 
     @Test
+    void blackholesDownstreamJustBeforeAPatternSoThePatternItselfIsLost() throws Exception {
+        byte[] loaded = {0x7f, 0x02, 0x00, 0x00};
+        proxy.at(Direction.DOWNSTREAM).beforePattern(loaded, 1).then(Fault.BLACKHOLE);
+        OutputStream out = server.getOutputStream();
+        out.write(new byte[]{0, 2, 0, 4, 0, 0, 0, 1}); // a PONG, then LOADED in the same write
+        out.write(loaded);
+        out.flush();
+
+        byte[] got = client.getInputStream().readNBytes(8);
+
+        assertThat(got).containsExactly(0, 2, 0, 4, 0, 0, 0, 1);
+        assertThat(proxy.awaitFired(Duration.ofSeconds(10))).isTrue();
+        waitFor(() -> proxy.dropped(Direction.DOWNSTREAM) == 4);
+        assertThat(proxy.forwarded(Direction.DOWNSTREAM)).isEqualTo(8);
+    }
+
+    @Test
     void blackholesTheReturnPathAfterItsSecondMessageEvenWhenMessagesSpanReads() throws Exception {
         proxy.at(Direction.DOWNSTREAM).afterMessages(FaultProxy.Framing.RETURN_PATH, 2).then(Fault.BLACKHOLE);
         byte[] pong = {0, 2, 0, 4, 0, 0, 0, 1}; // QEMU's return path: be16 type (PONG), be16 length, body
