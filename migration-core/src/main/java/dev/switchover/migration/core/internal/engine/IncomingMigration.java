@@ -197,8 +197,14 @@ public final class IncomingMigration implements Runnable {
             }
             if (!(t instanceof CommitRecords.SourceAbortedException)) {
                 Optional<String> aborted = sourceAbortReason();
+                TailRecorder link = tail;
+                Optional<String> lost = link == null ? Optional.empty() : link.linkLoss();
                 if (aborted.isPresent()) {
                     reason = "source aborted: " + aborted.get();
+                } else if (lost.isPresent() && !(t instanceof java.io.EOFException && loaded)) {
+                    // a section cut short by the link is the link's fault, not the device's that read it
+                    reason = lost.get() + " before the migration stream was complete; the partly loaded state"
+                            + " is discarded";
                 }
             }
             outcome.decide(MigrationStatus.FAILED, reason);

@@ -255,6 +255,7 @@ public final class OutgoingMigration implements Runnable {
         while (true) {
             checkCancelled();
             checkDestination();
+            checkLink();
             switch (loop.next(machine.nanoTime())) {
                 case RoundDecision.Switchover s -> {
                     switchover(loop, active, s.why());
@@ -581,6 +582,18 @@ public final class OutgoingMigration implements Runnable {
     }
 
     /** Fails the migration as soon as the destination said it failed, rather than at the next broken write. */
+    /**
+     * The link watch decided that the migration failed (a stall) and closed the channel: a loop
+     * that writes nothing between passes (only stop-copy data left, waiting for the next window)
+     * would never hit the closed channel, so every round looks here too.
+     */
+    private void checkLink() throws IOException {
+        Optional<String> failed = outcome.failure();
+        if (failed.isPresent()) {
+            throw new IOException(failed.get());
+        }
+    }
+
     private void checkDestination() throws DestinationFailedException {
         String reason = destinationError;
         if (reason != null) {

@@ -16,6 +16,8 @@ public final class TailRecorder implements ReadableByteChannel {
     private final ReadableByteChannel channel;
     private final byte[] tail = new byte[KEEP];
     private int length;
+    private volatile boolean ended;
+    private volatile IOException broken;
 
     public TailRecorder(ReadableByteChannel channel) {
         this.channel = channel;
@@ -24,9 +26,19 @@ public final class TailRecorder implements ReadableByteChannel {
     @Override
     public int read(ByteBuffer dst) throws IOException {
         int start = dst.position();
-        int n = channel.read(dst);
+        int n;
+        try {
+            n = channel.read(dst);
+        } catch (IOException e) {
+            if (broken == null) {
+                broken = e;
+            }
+            throw e;
+        }
         if (n > 0) {
             remember(dst, start, n);
+        } else if (n < 0) {
+            ended = true;
         }
         return n;
     }
@@ -66,6 +78,21 @@ public final class TailRecorder implements ReadableByteChannel {
             // the stream is gone: what was read so far is all there is
         }
         return CommitRecords.abortAtEnd(tail, length);
+    }
+
+    /**
+     * How the link itself failed, if it did: the source closed its side (end of stream) or a
+     * read failed (reset, closed under us). A section cut short by either is the link's fault,
+     * not the device that was reading it; empty while the link delivered everything asked for.
+     */
+    public Optional<String> linkLoss() {
+        IOException e = broken;
+        if (e != null) {
+            String m = e.getMessage();
+            return Optional.of("the connection to the source failed (" + (m == null || m.isBlank()
+                    ? e.getClass().getSimpleName() : m) + ")");
+        }
+        return ended ? Optional.of("the source closed the connection") : Optional.empty();
     }
 
     @Override
