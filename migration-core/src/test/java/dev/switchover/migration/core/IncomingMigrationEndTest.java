@@ -6,17 +6,15 @@ import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationParameters;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.RunState;
-import dev.switchover.testfixtures.BlobDeviceProvider;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static dev.switchover.migration.core.LocalMachines.awaitEnd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -26,30 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class IncomingMigrationEndTest {
 
-    private final List<Machine> machines = new ArrayList<>();
+    @RegisterExtension
+    final LocalMachines local = new LocalMachines();
 
-    @AfterEach
-    void closeAll() {
-        machines.forEach(Machine::close);
-    }
 
-    private Machine machine(Machine.Builder b) {
-        Machine m = b.providers(List.of(new BlobDeviceProvider())).build();
-        machines.add(m);
-        return m;
-    }
 
-    private static MigrationInfo awaitEnd(Machine m) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            MigrationInfo info = m.queryMigrate();
-            if (info.status().isPresent() && info.status().get().isTerminal()) {
-                return info;
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("migration did not end: " + m.queryMigrate());
-    }
 
     private static IncomingMigrationEnd next(LinkedBlockingQueue<IncomingMigrationEnd> ends) throws InterruptedException {
         IncomingMigrationEnd end = ends.poll(60, TimeUnit.SECONDS);
@@ -59,9 +38,9 @@ class IncomingMigrationEndTest {
 
     @Test
     void aFailedIncomingMigrationAsksToExitByDefaultAfterItsFailedEvent() throws Exception {
-        Machine src = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K,fail=saveComplete"));
+        Machine src = local.machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K,fail=saveComplete"));
         src.setParameters(MigrationParameters.DEFAULTS.withMaxBandwidth(0));
-        Machine dst = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K").incoming());
+        Machine dst = local.machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K").incoming());
         dst.setCapability(MigrationCapability.EVENTS, true);
         List<String> seen = new CopyOnWriteArrayList<>();
         dst.subscribe(e -> {
@@ -92,11 +71,11 @@ class IncomingMigrationEndTest {
 
     @Test
     void withExitOnErrorFalseTheMachineStaysUpFailedAndACompletedSecondMigrationAsksNothing() throws Exception {
-        Machine dst = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K").incoming());
+        Machine dst = local.machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K").incoming());
         LinkedBlockingQueue<IncomingMigrationEnd> ends = new LinkedBlockingQueue<>();
         dst.onIncomingMigrationEnd(ends::add);
 
-        Machine failing = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K,fail=saveComplete"));
+        Machine failing = local.machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K,fail=saveComplete"));
         failing.setParameters(MigrationParameters.DEFAULTS.withMaxBandwidth(0));
         dst.migrateIncoming("tcp:127.0.0.1:0", false);
         failing.migrate(dst.incomingUri());
@@ -107,7 +86,7 @@ class IncomingMigrationEndTest {
         assertThat(dst.queryMigrate().status()).contains(MigrationStatus.FAILED);
         assertThat(dst.runState()).isNotEqualTo(RunState.INMIGRATE).isEqualTo(RunState.INTERNAL_ERROR);
 
-        Machine src = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K,seed=9"));
+        Machine src = local.machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K,seed=9"));
         dst.migrateIncoming("tcp:127.0.0.1:0", false);
         src.migrate(dst.incomingUri());
         assertThat(awaitEnd(src).status()).contains(MigrationStatus.COMPLETED);
@@ -120,17 +99,17 @@ class IncomingMigrationEndTest {
 
     @Test
     void theFlagBelongsToEachMigrateIncoming() throws Exception {
-        Machine dst = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K").incoming());
+        Machine dst = local.machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K").incoming());
         LinkedBlockingQueue<IncomingMigrationEnd> ends = new LinkedBlockingQueue<>();
         dst.onIncomingMigrationEnd(ends::add);
 
-        Machine a = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K,fail=saveComplete"));
+        Machine a = local.machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K,fail=saveComplete"));
         a.setParameters(MigrationParameters.DEFAULTS.withMaxBandwidth(0));
         dst.migrateIncoming("tcp:127.0.0.1:0", false);
         a.migrate(dst.incomingUri());
         assertThat(next(ends).exitRequested()).isFalse();
 
-        Machine b = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K,fail=saveComplete"));
+        Machine b = local.machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K,fail=saveComplete"));
         b.setParameters(MigrationParameters.DEFAULTS.withMaxBandwidth(0));
         dst.migrateIncoming("tcp:127.0.0.1:0");
         b.migrate(dst.incomingUri());
@@ -139,7 +118,7 @@ class IncomingMigrationEndTest {
 
     @Test
     void closingAMachineThatWaitsForAnIncomingMigrationReportsNoEnd() throws Exception {
-        Machine dst = machine(Machine.builder().device("blob,id=blob0,size=1M").incoming());
+        Machine dst = local.machine(Machine.builder().device("blob,id=blob0,size=1M").incoming());
         LinkedBlockingQueue<IncomingMigrationEnd> ends = new LinkedBlockingQueue<>();
         dst.onIncomingMigrationEnd(ends::add);
         dst.migrateIncoming("tcp:127.0.0.1:0");

@@ -1,72 +1,42 @@
 package dev.switchover.migration.core;
 
 import dev.switchover.testfixtures.BlobDevice;
-import dev.switchover.testfixtures.BlobDeviceProvider;
 import dev.switchover.migration.api.MachineEvent;
 import dev.switchover.migration.api.MigrationCapability;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationParameters;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.RunState;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static dev.switchover.migration.core.LocalMachines.awaitEnd;
+import static dev.switchover.migration.core.LocalMachines.awaitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The engine end to end in one JVM: two machines, a real socket or file, a real device. */
 class MachineMigrationTest {
 
-    private final List<Machine> machines = new ArrayList<>();
+    @RegisterExtension
+    final LocalMachines local = new LocalMachines();
 
-    @AfterEach
-    void closeMachines() {
-        machines.forEach(Machine::close);
-    }
 
-    private Machine machine(Machine.Builder b) {
-        Machine m = b.providers(List.of(new BlobDeviceProvider())).build();
-        machines.add(m);
-        return m;
-    }
 
-    private static MigrationInfo awaitEnd(Machine m) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            MigrationInfo info = m.queryMigrate();
-            if (info.status().isPresent() && info.status().get().isTerminal()) {
-                return info;
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("migration did not end: " + m.queryMigrate());
-    }
 
-    private static MigrationInfo awaitStatus(Machine m, MigrationStatus s) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            MigrationInfo info = m.queryMigrate();
-            if (info.status().orElse(null) == s) {
-                return info;
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("status " + s + " not reached: " + m.queryMigrate());
-    }
 
     @Test
     void migratesOverTcpWithQemuEventOrderAndEqualState() throws Exception {
         String spec = "blob,id=blob0,size=4M,stop-size=256K,seed=7";
-        Machine dst = machine(Machine.builder().device(spec).incoming());
-        Machine src = machine(Machine.builder().device("blob,id=blob0,size=4M,stop-size=256K,seed=99"));
+        Machine dst = local.machine(Machine.builder().device(spec).incoming());
+        Machine src = local.machine(Machine.builder().device("blob,id=blob0,size=4M,stop-size=256K,seed=99"));
         List<String> srcEvents = new CopyOnWriteArrayList<>();
         List<String> dstEvents = new CopyOnWriteArrayList<>();
         src.setCapability(MigrationCapability.EVENTS, true);
@@ -107,12 +77,12 @@ class MachineMigrationTest {
     @Test
     void savesToAFileAndRestoresInAnotherMachine(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("blob.mig");
-        Machine src = machine(Machine.builder().device("blob,id=blob0,size=2M,stop-size=64K,seed=3"));
+        Machine src = local.machine(Machine.builder().device("blob,id=blob0,size=2M,stop-size=64K,seed=3"));
         src.setParameters(MigrationParameters.DEFAULTS.withMaxBandwidth(0));
         src.migrate("file:" + file);
         assertThat(awaitEnd(src).status()).contains(MigrationStatus.COMPLETED);
 
-        Machine dst = machine(Machine.builder().device("blob,id=blob0,size=2M,stop-size=64K,seed=4").incoming());
+        Machine dst = local.machine(Machine.builder().device("blob,id=blob0,size=2M,stop-size=64K,seed=4").incoming());
         dst.migrateIncoming("file:" + file);
         assertThat(awaitEnd(dst).status()).contains(MigrationStatus.COMPLETED);
         assertThat(dst.stateDigests()).isEqualTo(src.stateDigests());
@@ -120,11 +90,11 @@ class MachineMigrationTest {
 
     @Test
     void cancelLeavesTheSourceRunningAndASecondMigrationSucceeds() throws Exception {
-        Machine src = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=8M,seed=5"));
+        Machine src = local.machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=8M,seed=5"));
         // 1 MB/s declared: 8 MiB of stop-copy data can never fit in 300 ms
         src.setParameters(MigrationParameters.DEFAULTS.withAvailSwitchoverBandwidth(1_000_000));
         String before = src.stateDigests().get("blob0");
-        Machine dst = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=8M,seed=6").incoming());
+        Machine dst = local.machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=8M,seed=6").incoming());
         dst.migrateIncoming("tcp:127.0.0.1:0");
         src.migrate(dst.incomingUri());
         MigrationInfo active = awaitStatus(src, MigrationStatus.ACTIVE);
@@ -140,7 +110,7 @@ class MachineMigrationTest {
         assertThat(src.stateDigests().get("blob0")).isEqualTo(before);
         assertThat(awaitEnd(dst).status()).contains(MigrationStatus.FAILED);
 
-        Machine dst2 = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=8M,seed=8").incoming());
+        Machine dst2 = local.machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=8M,seed=8").incoming());
         dst2.migrateIncoming("tcp:127.0.0.1:0");
         src.setParameters(MigrationParameters.DEFAULTS.withMaxBandwidth(0));
         src.migrate(dst2.incomingUri());
@@ -150,9 +120,9 @@ class MachineMigrationTest {
 
     @Test
     void raisingTheDowntimeLimitMidMigrationLetsItConverge() throws Exception {
-        Machine src = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=8M,seed=5"));
+        Machine src = local.machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=8M,seed=5"));
         src.setParameters(MigrationParameters.DEFAULTS.withAvailSwitchoverBandwidth(10_000_000));
-        Machine dst = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=8M,seed=6").incoming());
+        Machine dst = local.machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=8M,seed=6").incoming());
         dst.migrateIncoming("tcp:127.0.0.1:0");
         src.migrate(dst.incomingUri());
         awaitStatus(src, MigrationStatus.ACTIVE);
@@ -170,8 +140,8 @@ class MachineMigrationTest {
 
     @Test
     void aDestinationThatFailsToLoadMakesTheSourceResume() throws Exception {
-        Machine src = machine(Machine.builder().device("blob,id=blob0,size=1M"));
-        Machine dst = machine(Machine.builder().device("blob,id=blob0,size=1M,fail=loadSection").incoming());
+        Machine src = local.machine(Machine.builder().device("blob,id=blob0,size=1M"));
+        Machine dst = local.machine(Machine.builder().device("blob,id=blob0,size=1M,fail=loadSection").incoming());
         dst.migrateIncoming("tcp:127.0.0.1:0");
         src.migrate(dst.incomingUri());
         MigrationInfo info = awaitEnd(src);
@@ -184,9 +154,9 @@ class MachineMigrationTest {
 
     @Test
     void aFailureAfterTheStopRestoresTheRunStateTheUserHad() throws Exception {
-        Machine src = machine(Machine.builder().device("blob,id=blob0,size=1M"));
+        Machine src = local.machine(Machine.builder().device("blob,id=blob0,size=1M"));
         src.stop();
-        Machine dst = machine(Machine.builder().device("blob,id=blob0,size=1M,fail=loadEnd").incoming());
+        Machine dst = local.machine(Machine.builder().device("blob,id=blob0,size=1M,fail=loadEnd").incoming());
         List<String> events = new CopyOnWriteArrayList<>();
         src.subscribe(e -> events.add(describe(e)));
         dst.migrateIncoming("tcp:127.0.0.1:0");
@@ -201,9 +171,9 @@ class MachineMigrationTest {
 
     @Test
     void aDeviceThatThrowsFailsTheMigrationByNameAndTheSourceKeepsRunning() throws Exception {
-        Machine src = machine(Machine.builder().device("blob,id=blob0,size=1M,fail=saveComplete"));
+        Machine src = local.machine(Machine.builder().device("blob,id=blob0,size=1M,fail=saveComplete"));
         String before = src.stateDigests().get("blob0");
-        Machine dst = machine(Machine.builder().device("blob,id=blob0,size=1M").incoming());
+        Machine dst = local.machine(Machine.builder().device("blob,id=blob0,size=1M").incoming());
         dst.migrateIncoming("tcp:127.0.0.1:0");
         src.setParameters(MigrationParameters.DEFAULTS.withMaxBandwidth(0));
         src.migrate(dst.incomingUri());
@@ -219,14 +189,14 @@ class MachineMigrationTest {
 
     @Test
     void aDeviceThatHangsInSaveCompleteFailsAtItsDeadlineTheSourceResumesAndCanMigrateAgain() throws Exception {
-        Machine src = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K,hang=saveComplete")
+        Machine src = local.machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K,hang=saveComplete")
                 .deviceCallTimeout(Duration.ofSeconds(1)));
         List<String> events = new CopyOnWriteArrayList<>();
         src.setCapability(MigrationCapability.EVENTS, true);
         src.subscribe(e -> events.add(describe(e)));
         src.setParameters(MigrationParameters.DEFAULTS.withMaxBandwidth(0));
         String before = src.stateDigests().get("blob0");
-        Machine dst = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K").incoming());
+        Machine dst = local.machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K").incoming());
         dst.migrateIncoming("tcp:127.0.0.1:0");
         src.migrate(dst.incomingUri());
         MigrationInfo info = awaitEnd(src);
@@ -242,7 +212,7 @@ class MachineMigrationTest {
         assertThat(events).containsSubsequence("STOP", "MIGRATION failing", "RESUME", "MIGRATION failed");
 
         // the interrupt freed the device before "failed" was reported, so it can migrate at once
-        Machine dst2 = machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K,seed=9").incoming());
+        Machine dst2 = local.machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K,seed=9").incoming());
         dst2.migrateIncoming("tcp:127.0.0.1:0");
         src.migrate(dst2.incomingUri());
         assertThat(awaitEnd(src).status()).contains(MigrationStatus.COMPLETED);
@@ -251,9 +221,9 @@ class MachineMigrationTest {
 
     @Test
     void aDestinationDeviceThatHangsFailsBothSidesByNameAndTheSourceKeepsRunning() throws Exception {
-        Machine src = machine(Machine.builder().device("blob,id=blob0,size=1M"));
+        Machine src = local.machine(Machine.builder().device("blob,id=blob0,size=1M"));
         String before = src.stateDigests().get("blob0");
-        Machine dst = machine(Machine.builder().device("blob,id=blob0,size=1M,hang=loadSection").incoming()
+        Machine dst = local.machine(Machine.builder().device("blob,id=blob0,size=1M,hang=loadSection").incoming()
                 .deviceCallTimeout(Duration.ofSeconds(1)));
         dst.migrateIncoming("tcp:127.0.0.1:0");
         src.migrate(dst.incomingUri());
@@ -276,7 +246,7 @@ class MachineMigrationTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Machine src = machine(Machine.builder().device("blob,id=blob0,size=64K"));
+        Machine src = local.machine(Machine.builder().device("blob,id=blob0,size=64K"));
         src.migrate("tcp:127.0.0.1:" + port);
         MigrationInfo info = awaitEnd(src);
         assertThat(info.status()).contains(MigrationStatus.FAILED);
@@ -286,15 +256,15 @@ class MachineMigrationTest {
 
     @Test
     void specErrorsAreClear() {
-        assertThatThrownBy(() -> machine(Machine.builder().device("nic,id=n0")))
+        assertThatThrownBy(() -> local.machine(Machine.builder().device("nic,id=n0")))
                 .hasMessageContaining("unknown device type 'nic'; available: blob");
-        assertThatThrownBy(() -> machine(Machine.builder().device("blob,id=b0,sise=1M")))
+        assertThatThrownBy(() -> local.machine(Machine.builder().device("blob,id=b0,sise=1M")))
                 .hasMessageContaining("device 'b0' (blob) has no property sise; it understands:");
-        assertThatThrownBy(() -> machine(Machine.builder().device("blob,id=b0").device("blob,id=b0")))
+        assertThatThrownBy(() -> local.machine(Machine.builder().device("blob,id=b0").device("blob,id=b0")))
                 .hasMessageContaining("duplicate device id 'b0'");
-        assertThatThrownBy(() -> machine(Machine.builder().device("blob,size=1M")))
+        assertThatThrownBy(() -> local.machine(Machine.builder().device("blob,size=1M")))
                 .hasMessageContaining("has no id");
-        assertThatThrownBy(() -> machine(Machine.builder().device("blob,id=b0,size=lots")))
+        assertThatThrownBy(() -> local.machine(Machine.builder().device("blob,id=b0,size=lots")))
                 .hasMessageContaining("property 'size' has value 'lots'");
         assertThatThrownBy(() -> Machine.builder().deviceCallTimeout(Duration.ZERO))
                 .hasMessageContaining("device call timeout must be positive");

@@ -6,15 +6,14 @@ import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationParameters;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.RunState;
-import dev.switchover.testfixtures.BlobDeviceProvider;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static dev.switchover.migration.core.LocalMachines.awaitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,45 +25,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SwitchoverControlsTest {
 
     private static final String BLOB = "blob,id=blob0,size=2M,stop-size=64K,seed=";
-    private final List<Machine> machines = new ArrayList<>();
+    @RegisterExtension
+    final LocalMachines local = new LocalMachines();
 
-    @AfterEach
-    void closeMachines() {
-        machines.forEach(Machine::close);
-    }
 
-    private Machine machine(Machine.Builder b) {
-        Machine m = b.providers(List.of(new BlobDeviceProvider())).build();
-        machines.add(m);
-        return m;
-    }
 
     private Machine source() {
-        Machine m = machine(Machine.builder().device(BLOB + 1));
+        Machine m = local.machine(Machine.builder().device(BLOB + 1));
         m.setParameters(MigrationParameters.DEFAULTS.withMaxBandwidth(0));
         return m;
     }
 
     private Machine destination(Machine.Builder b) {
-        Machine m = machine(b.device(BLOB + 2).incoming());
+        Machine m = local.machine(b.device(BLOB + 2).incoming());
         m.migrateIncoming("tcp:127.0.0.1:0");
         return m;
     }
 
-    private static MigrationInfo awaitStatus(Machine m, MigrationStatus s) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(50).toNanos();
-        while (System.nanoTime() < deadline) {
-            MigrationInfo info = m.queryMigrate();
-            if (info.status().orElse(null) == s) {
-                return info;
-            }
-            if (info.status().map(MigrationStatus::isTerminal).orElse(false) && info.status().get() != MigrationStatus.NONE) {
-                throw new AssertionError("ended before " + s.qmpName() + ": " + info);
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("status " + s + " not reached: " + m.queryMigrate());
-    }
 
     // ------------------------------------------------------------------ item 2: refuse what QEMU refuses
 

@@ -1,0 +1,58 @@
+package dev.switchover.migration.core;
+
+import dev.switchover.migration.api.MigrationInfo;
+import dev.switchover.migration.api.MigrationStatus;
+import dev.switchover.testfixtures.BlobDeviceProvider;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Machines in this JVM for the engine's tests, with the {@code blob} test device, closed after
+ * each test: {@code @RegisterExtension final LocalMachines local = new LocalMachines();}. The
+ * waits poll the machine's own {@code query-migrate}; the test's timeout bounds them.
+ */
+final class LocalMachines implements AfterEachCallback {
+
+    private final List<Machine> machines = new ArrayList<>();
+
+    /** Builds a machine from {@code b} with the blob device type and closes it after the test. */
+    Machine machine(Machine.Builder b) {
+        Machine m = b.providers(List.of(new BlobDeviceProvider())).build();
+        machines.add(m);
+        return m;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        machines.forEach(Machine::close);
+        machines.clear();
+    }
+
+    /** Waits until {@code m}'s migration reached a terminal status and returns that reply. */
+    static MigrationInfo awaitEnd(Machine m) throws InterruptedException {
+        while (true) {
+            MigrationInfo info = m.queryMigrate();
+            if (info.status().isPresent() && info.status().get().isTerminal()) {
+                return info;
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** Waits until {@code m}'s migration is in {@code s}; fails at once if it ended in another status. */
+    static MigrationInfo awaitStatus(Machine m, MigrationStatus s) throws InterruptedException {
+        while (true) {
+            MigrationInfo info = m.queryMigrate();
+            if (info.status().orElse(null) == s) {
+                return info;
+            }
+            if (info.status().map(MigrationStatus::isTerminal).orElse(false) && info.status().get() != MigrationStatus.NONE) {
+                throw new AssertionError("ended before " + s.qmpName() + ": " + info);
+            }
+            Thread.sleep(5);
+        }
+    }
+}
