@@ -16,7 +16,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,7 +90,7 @@ class FaultProxyTest {
         byte[] got = server.getInputStream().readAllBytes();
 
         assertThat(got).isEqualTo(Arrays.copyOf(bytes(5000, 2), 1000));
-        assertThat(proxy.awaitFired(Duration.ofSeconds(10))).isTrue();
+        proxy.awaitFired();
         assertThat(client.getInputStream().read()).as("the client reads the end too").isEqualTo(-1);
     }
 
@@ -100,7 +99,7 @@ class FaultProxyTest {
         proxy.at(Direction.UPSTREAM).afterBytes(10).then(Fault.RESET);
         client.getOutputStream().write(bytes(10, 3));
         assertThat(server.getInputStream().readNBytes(10)).isEqualTo(bytes(10, 3));
-        assertThat(proxy.awaitFired(Duration.ofSeconds(10))).isTrue();
+        proxy.awaitFired();
 
         assertThatThrownBy(() -> server.getInputStream().read()).isInstanceOf(SocketException.class)
                 .hasMessageContaining("reset");
@@ -137,7 +136,7 @@ class FaultProxyTest {
         byte[] got = client.getInputStream().readNBytes(16);
 
         assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo("xxLOADEDyyLOADED");
-        assertThat(proxy.awaitFired(Duration.ofSeconds(10))).isTrue();
+        proxy.awaitFired();
         waitFor(() -> proxy.dropped(Direction.DOWNSTREAM) == 7);
     }
 
@@ -153,7 +152,7 @@ class FaultProxyTest {
         byte[] got = client.getInputStream().readNBytes(8);
 
         assertThat(got).containsExactly(0, 2, 0, 4, 0, 0, 0, 1);
-        assertThat(proxy.awaitFired(Duration.ofSeconds(10))).isTrue();
+        proxy.awaitFired();
         waitFor(() -> proxy.dropped(Direction.DOWNSTREAM) == 4);
         assertThat(proxy.forwarded(Direction.DOWNSTREAM)).isEqualTo(8);
     }
@@ -173,7 +172,7 @@ class FaultProxyTest {
         out.flush();
 
         assertThat(client.getInputStream().readNBytes(16)).isEqualTo(concat(pong, shut));
-        assertThat(proxy.awaitFired(Duration.ofSeconds(10))).isTrue();
+        proxy.awaitFired();
         waitFor(() -> proxy.dropped(Direction.DOWNSTREAM) == 8);
         assertThat(proxy.forwarded(Direction.DOWNSTREAM)).isEqualTo(16);
         client.getOutputStream().write(1); // the other direction still flows
@@ -203,7 +202,7 @@ class FaultProxyTest {
         assertThat(proxy.forwarded(Direction.UPSTREAM)).isZero();
         proxy.close();
         client.close();
-        writer.join(Duration.ofSeconds(10));
+        writer.join(); // the test's timeout bounds this
         assertThat(writer.isAlive()).isFalse();
     }
 

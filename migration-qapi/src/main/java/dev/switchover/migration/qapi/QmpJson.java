@@ -33,7 +33,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Writing ({@link #write}): one line, a space after every {@code :} and {@code ,}
  * ({@code {"return": {}, "id": 1}}), members in insertion order, strings escaped to pure ASCII
- * as QEMU does (the short escapes, and <code>&#92;uXXXX</code> for other control characters,
+ * as QEMU does (the short escapes, and a backslash, {@code u} and four hex digits for other control characters,
  * DEL and everything beyond ASCII), doubles with the fewest digits that read back the same
  * ({@code 1073.93616}; an integral double without fraction, {@code 0}; an exponent only beyond
  * 10^16 or below 10^-4, {@code 1.5e+20}), like C's {@code %.17g} without its noise digits.
