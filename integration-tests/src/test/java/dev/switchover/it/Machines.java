@@ -24,24 +24,32 @@ import java.util.function.Predicate;
  * Machines();}): each test gets a fresh folder for sockets and logs, and everything started is
  * quit and closed after the test, the folder deleted. Or construct it over a folder and close it.
  */
-final class Machines implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
+public final class Machines implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
-    private static final List<String> JVM = List.of("-XX:+UseParallelGC", "-Xmx384m", "-XX:MaxDirectMemorySize=16g");
+    private static final List<String> DEFAULT_JVM = List.of("-XX:+UseParallelGC", "-Xmx384m", "-XX:MaxDirectMemorySize=16g");
+    private final List<String> jvm;
     private Path dir;
     private boolean ownsDir;
     private final List<AutoCloseable> open = new ArrayList<>();
     private int count;
 
     /** As a JUnit extension: the folder is made before each test and deleted after it. */
-    Machines() {
+    public Machines() {
+        this(DEFAULT_JVM);
+    }
+
+    /** As a JUnit extension, each machine's JVM started with {@code jvmOptions}. */
+    public Machines(List<String> jvmOptions) {
+        this.jvm = List.copyOf(jvmOptions);
     }
 
     Machines(Path dir) {
+        this(DEFAULT_JVM);
         this.dir = dir;
     }
 
     /** The folder of this test's sockets and machine logs. */
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
@@ -71,28 +79,37 @@ final class Machines implements AutoCloseable, BeforeEachCallback, AfterEachCall
         return mods;
     }
 
-    record Handle(MachineProcess process, QmpClient qmp) {
+    public record Handle(MachineProcess process, QmpClient qmp) {
     }
 
-    Handle start(List<String> runArgs) throws IOException, InterruptedException {
+    public Handle start(List<String> runArgs) throws IOException, InterruptedException {
         return start(runArgs, dir.resolve("m" + count + ".qmp"));
     }
 
     /** Starts a machine whose QMP monitor listens on the Unix socket {@code qmpSocket}. */
-    Handle start(List<String> runArgs, Path qmpSocket) throws IOException, InterruptedException {
-        String name = "m" + (count++);
+    public Handle start(List<String> runArgs, Path qmpSocket) throws IOException, InterruptedException {
+        String name;
+        synchronized (open) { // tests may start the two sides on two threads
+            name = "m" + (count++);
+        }
         List<String> args = new ArrayList<>(runArgs);
         args.add("--qmp");
         args.add("unix:" + qmpSocket);
         Path log = dir.resolve(name + ".log");
-        MachineProcess p = MachineProcess.start(modulePath(), JVM, args, log, Duration.ofSeconds(60));
-        open.add(p);
-        QmpClient qmp = QmpClient.connect(p.qmpAddress());
-        open.add(qmp);
+        MachineProcess p = closeAfter(MachineProcess.start(modulePath(), jvm, args, log, Duration.ofSeconds(60)));
+        QmpClient qmp = closeAfter(QmpClient.connect(p.qmpAddress()));
         return new Handle(p, qmp);
     }
 
-    Handle source(String... devices) throws IOException, InterruptedException {
+    /** Closes {@code c} with the machines after the test (before the machines it was opened after). */
+    public <T extends AutoCloseable> T closeAfter(T c) {
+        synchronized (open) {
+            open.add(c);
+        }
+        return c;
+    }
+
+    public Handle source(String... devices) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>();
         for (String d : devices) {
             args.add("--device");
@@ -101,7 +118,7 @@ final class Machines implements AutoCloseable, BeforeEachCallback, AfterEachCall
         return start(args);
     }
 
-    Handle destination(String... devices) throws IOException, InterruptedException {
+    public Handle destination(String... devices) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>();
         for (String d : devices) {
             args.add("--device");

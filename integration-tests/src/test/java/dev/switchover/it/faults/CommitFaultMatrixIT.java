@@ -1,26 +1,21 @@
 package dev.switchover.it.faults;
 
+import dev.switchover.it.Machines;
 import dev.switchover.it.faults.FaultProxy.Direction;
 import dev.switchover.it.faults.FaultProxy.Fault;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.RunState;
-import dev.switchover.migration.client.MachineProcess;
 import dev.switchover.migration.client.QmpClient;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -118,29 +113,8 @@ class CommitFaultMatrixIT {
         return cases.stream();
     }
 
-    private Path dir;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @BeforeEach
-    void folder() throws IOException {
-        dir = Files.createTempDirectory("switchover-matrix-it-");
-    }
-
-    @AfterEach
-    void closeAll() throws IOException {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            try {
-                open.get(i).close();
-            } catch (Exception ignored) {
-                // best effort: the test has its verdict
-            }
-        }
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
+    @RegisterExtension
+    final Machines machines = new Machines(JVM);
 
     @AfterAll
     static void printMatrix() {
@@ -153,13 +127,13 @@ class CommitFaultMatrixIT {
     @MethodSource("matrix")
     void theMachineRunsInAtMostOnePlaceAndTheOneThatRunsHoldsTheSourcesState(Window window, Fault fault,
                                                                               Direction direction) throws Exception {
-        var dstStart = CompletableFuture.supplyAsync(() -> start("dst", "--device", DST_RAM, "--device", VFIO,
+        var dstStart = CompletableFuture.supplyAsync(() -> start("--device", DST_RAM, "--device", VFIO,
                 "--incoming", "tcp:127.0.0.1:0"));
-        Side src = start("src", "--device", SRC_RAM, "--device", VFIO);
-        Side dst = dstStart.join();
+        Machines.Handle src = start("--device", SRC_RAM, "--device", VFIO);
+        Machines.Handle dst = dstStart.join();
         Map<String, String> atStop = src.qmp().stateDigests(); // nothing dirties: the state at the stop
         FaultProxy proxy = FaultProxy.toMigrationUri(dst.process().incomingUri());
-        open.add(proxy);
+        machines.closeAfter(proxy);
 
         dst.qmp().execute("migrate-set-parameters", Map.of("x-stall-timeout", STALL_MS));
         assertThat(dst.qmp().queryParameters().stallTimeoutMs()).as("the destination's x-stall-timeout")
@@ -257,7 +231,7 @@ class CommitFaultMatrixIT {
      * far above the protocol's own (1 s stall, 5 s switchover), there only so that a side that
      * never ends is reported with both sides' last answers rather than as a bare test timeout.
      */
-    private static MigrationInfo awaitTerminal(String side, QmpClient qmp, Side src, Side dst) throws Exception {
+    private static MigrationInfo awaitTerminal(String side, QmpClient qmp, Machines.Handle src, Machines.Handle dst) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
         while (true) {
             MigrationInfo info = qmp.queryMigrate();
@@ -319,38 +293,11 @@ class CommitFaultMatrixIT {
         }
     }
 
-    private record Side(MachineProcess process, QmpClient qmp) {
-    }
-
-    private Side start(String name, String... runArgs) {
+    private Machines.Handle start(String... runArgs) {
         try {
-            List<String> args = new ArrayList<>(List.of(runArgs));
-            args.addAll(List.of("--qmp", "unix:" + dir.resolve(name + ".qmp")));
-            MachineProcess p = MachineProcess.start(modulePath(), JVM, args, dir.resolve(name + ".log"),
-                    Duration.ofSeconds(60));
-            QmpClient q = QmpClient.connect(p.qmpAddress());
-            synchronized (open) {
-                open.add(p);
-                open.add(() -> {
-                    try {
-                        q.execute("quit");
-                    } catch (Exception gone) {
-                        // already quitting
-                    }
-                    q.close();
-                });
-            }
-            return new Side(p, q);
+            return machines.start(List.of(runArgs));
         } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException("could not start the " + name + " machine", e);
+            throw new IllegalStateException("could not start a machine", e);
         }
-    }
-
-    private static String modulePath() {
-        String mods = System.getProperty("switchover.mods");
-        if (mods == null || !Files.isDirectory(Path.of(mods))) {
-            throw new IllegalStateException("system property switchover.mods must name the distribution's module folder");
-        }
-        return mods;
     }
 }

@@ -1,23 +1,16 @@
 package dev.switchover.it.faults;
 
+import dev.switchover.it.Machines;
 import dev.switchover.it.faults.FaultProxy.Direction;
 import dev.switchover.it.faults.FaultProxy.Fault;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.RunState;
-import dev.switchover.migration.client.MachineProcess;
 import dev.switchover.migration.client.QmpClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,69 +25,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 180, unit = TimeUnit.SECONDS) // two JVMs: longer than the 60 s default
 class ProxiedMigrationIT {
 
-    private static final List<String> JVM = List.of("-XX:+UseParallelGC", "-Xmx384m", "-XX:MaxDirectMemorySize=4g");
     private static final String SRC = "ram,id=ram0,size=64M,fill=random";
     private static final String DST = "ram,id=ram0,size=64M";
 
-    private Path dir;
-    private final List<AutoCloseable> open = new ArrayList<>();
+    @RegisterExtension
+    final Machines machines = new Machines();
 
-    @BeforeEach
-    void folder() throws IOException {
-        dir = Files.createTempDirectory("switchover-proxy-it-");
-    }
-
-    @AfterEach
-    void closeAll() throws IOException {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            try {
-                open.get(i).close();
-            } catch (Exception ignored) {
-                // best effort: the test has its verdict
-            }
-        }
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    private record Side(MachineProcess process, QmpClient qmp) {
-    }
-
-    private Side start(String name, String... runArgs) throws Exception {
-        List<String> args = new ArrayList<>(List.of(runArgs));
-        args.addAll(List.of("--qmp", "unix:" + dir.resolve(name + ".qmp")));
-        MachineProcess p = MachineProcess.start(modulePath(), JVM, args, dir.resolve(name + ".log"),
-                Duration.ofSeconds(60));
-        open.add(p);
-        QmpClient q = QmpClient.connect(p.qmpAddress());
-        open.add(() -> {
-            try {
-                q.execute("quit");
-            } catch (Exception gone) {
-                // already quitting
-            }
-            q.close();
-        });
-        return new Side(p, q);
-    }
-
-    private static String modulePath() {
-        String mods = System.getProperty("switchover.mods");
-        if (mods == null || !Files.isDirectory(Path.of(mods))) {
-            throw new IllegalStateException("system property switchover.mods must name the distribution's module folder");
-        }
-        return mods;
+    private Machines.Handle start(String... runArgs) throws Exception {
+        return machines.start(List.of(runArgs));
     }
 
     @Test
     void aMigrationThroughTheProxyWithNoFaultCompletesWithEqualState() throws Exception {
-        Side dst = start("dst", "--device", DST, "--incoming", "tcp:127.0.0.1:0");
-        Side src = start("src", "--device", SRC);
+        Machines.Handle dst = start("--device", DST, "--incoming", "tcp:127.0.0.1:0");
+        Machines.Handle src = start("--device", SRC);
         FaultProxy proxy = FaultProxy.toMigrationUri(dst.process().incomingUri());
-        open.add(proxy);
+        machines.closeAfter(proxy);
         src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 0L));
 
         src.qmp().migrate(proxy.uri());
@@ -114,11 +60,11 @@ class ProxiedMigrationIT {
     @Test
     void aLinkCutInMidPrecopyFailsTheSourceWhichKeepsRunningWithItsStateAndTheDestinationNeverRuns()
             throws Exception {
-        Side dst = start("dst", "--device", DST, "--incoming", "tcp:127.0.0.1:0");
-        Side src = start("src", "--device", SRC);
+        Machines.Handle dst = start("--device", DST, "--incoming", "tcp:127.0.0.1:0");
+        Machines.Handle src = start("--device", SRC);
         String before = src.qmp().stateDigests().get("ram0");
         FaultProxy proxy = FaultProxy.toMigrationUri(dst.process().incomingUri());
-        open.add(proxy);
+        machines.closeAfter(proxy);
         // 16 MiB/s: the 64 MiB pre-copy takes seconds, and the cut at 8 MiB lands inside it
         src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 16L << 20));
         proxy.at(Direction.UPSTREAM).afterBytes(8L << 20).then(Fault.CLOSE);
