@@ -83,15 +83,23 @@ public final class Machines implements AutoCloseable, BeforeEachCallback, AfterE
     }
 
     public Handle start(List<String> runArgs) throws IOException, InterruptedException {
-        return start(runArgs, dir.resolve("m" + count + ".qmp"));
+        String name = nextName();
+        return start(runArgs, dir.resolve(name + ".qmp"), name);
     }
 
     /** Starts a machine whose QMP monitor listens on the Unix socket {@code qmpSocket}. */
     public Handle start(List<String> runArgs, Path qmpSocket) throws IOException, InterruptedException {
-        String name;
-        synchronized (open) { // tests may start the two sides on two threads
-            name = "m" + (count++);
+        return start(runArgs, qmpSocket, nextName());
+    }
+
+    /** {@code m0}, {@code m1}, …: unique even when a test starts its two sides on two threads. */
+    private String nextName() {
+        synchronized (open) {
+            return "m" + (count++);
         }
+    }
+
+    private Handle start(List<String> runArgs, Path qmpSocket, String name) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(runArgs);
         args.add("--qmp");
         args.add("unix:" + qmpSocket);
