@@ -9,6 +9,8 @@ import dev.switchover.migration.client.MachineProcess;
 import dev.switchover.migration.client.QmpClient;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,12 +101,27 @@ public final class Machines implements AutoCloseable, BeforeEachCallback, AfterE
         }
     }
 
+    /**
+     * Starts a machine under {@code launcher} (e.g. {@code ip netns exec NAME}); its monitor is a
+     * Unix socket in {@link #dir()}, which a machine in another network namespace shares.
+     */
+    public Handle startUnder(List<String> launcher, List<String> runArgs) throws IOException, InterruptedException {
+        String name = nextName();
+        return start(launcher, runArgs, dir.resolve(name + ".qmp"), name);
+    }
+
     private Handle start(List<String> runArgs, Path qmpSocket, String name) throws IOException, InterruptedException {
+        return start(List.of(), runArgs, qmpSocket, name);
+    }
+
+    private Handle start(List<String> launcher, List<String> runArgs, Path qmpSocket, String name)
+            throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(runArgs);
         args.add("--qmp");
         args.add("unix:" + qmpSocket);
         Path log = dir.resolve(name + ".log");
-        MachineProcess p = closeAfter(MachineProcess.start(modulePath(), jvm, args, log, Duration.ofSeconds(60)));
+        MachineProcess p = closeAfter(MachineProcess.start(launcher, modulePath(), jvm, args, log,
+                Duration.ofSeconds(60)));
         QmpClient qmp = closeAfter(QmpClient.connect(p.qmpAddress()));
         return new Handle(p, qmp);
     }
@@ -138,7 +155,7 @@ public final class Machines implements AutoCloseable, BeforeEachCallback, AfterE
     }
 
     /** Polls {@code query-migrate} until {@code done} holds, at most {@code timeout}. */
-    static MigrationInfo await(QmpClient qmp, Duration timeout, Predicate<MigrationInfo> done) throws Exception {
+    public static MigrationInfo await(QmpClient qmp, Duration timeout, Predicate<MigrationInfo> done) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         MigrationInfo info = qmp.queryMigrate();
         while (!done.test(info)) {
@@ -151,7 +168,17 @@ public final class Machines implements AutoCloseable, BeforeEachCallback, AfterE
         return info;
     }
 
-    static MigrationInfo awaitEnd(QmpClient qmp) throws Exception {
+    /**
+     * A {@code tcp:} URI on a loopback port that was free a moment ago, for {@code migrate-incoming}
+     * and {@code --incoming}, which must name their port before anything listens on it.
+     */
+    public static String freeLoopbackTcpUri() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return "tcp:127.0.0.1:" + s.getLocalPort();
+        }
+    }
+
+    public static MigrationInfo awaitEnd(QmpClient qmp) throws Exception {
         return await(qmp, Duration.ofSeconds(120), i -> i.status().map(MigrationStatus::isTerminal).orElse(false)
                 && i.status().get() != MigrationStatus.NONE);
     }

@@ -53,8 +53,20 @@ public final class MachineProcess implements AutoCloseable {
      */
     public static MachineProcess start(String modulePath, List<String> jvmOptions, List<String> runArgs, Path log,
                                        Duration timeout) throws IOException, InterruptedException {
+        return start(List.of(), modulePath, jvmOptions, runArgs, log, timeout);
+    }
+
+    /**
+     * As {@link #start(String, List, List, Path, Duration)}, with the JVM started under {@code
+     * launcher}: a command that runs the rest of the command line in another context and execs
+     * it, such as {@code ip netns exec NAME} (a machine in a network namespace) or {@code taskset
+     * -c 1}. Empty: the JVM is started directly.
+     */
+    public static MachineProcess start(List<String> launcher, String modulePath, List<String> jvmOptions,
+                                       List<String> runArgs, Path log, Duration timeout)
+            throws IOException, InterruptedException {
         Objects.requireNonNull(modulePath, "modulePath");
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(launcher);
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(jvmOptions);
         cmd.add("--module-path");
