@@ -23,14 +23,14 @@ final class StateChecks {
         DeviceFixture src = v.newSource();
         DeviceFixture dst = v.newDestination();
         MigrationDevice s = src.device();
-        v.dirty(s);
+        v.dirtyWithin(src);
         KitMigration m = KitMigration.migrate(src, dst, KitMigration.DEFAULT_BUDGET, round -> {
             if (round > DIRTY_ROUNDS) {
                 return false;
             }
-            v.dirty(s);
+            v.dirtyWithin(src);
             return true;
-        }, () -> v.dirty(s));
+        }, () -> v.dirtyWithin(src));
         if (!v.stateEquals(s, dst.device())) {
             throw new AssertionError("after migrating " + m.sections() + " the destination's state differs from the "
                     + "source's (stateDigest " + HookChecks.hex(s.stateDigest()) + " on the source, "
