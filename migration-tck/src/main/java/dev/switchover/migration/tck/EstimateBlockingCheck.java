@@ -32,6 +32,8 @@ final class EstimateBlockingCheck {
     /** ESTIMATE calls raced against EXACT when the device has no pause seam. */
     static final int RACED_ESTIMATES = 200;
 
+    private static final String EXACT_HANGS = "EXACT hangs";
+
     /** The longest the pause seam holds an EXACT, whatever the call timeout. */
     private static final Duration PAUSE_GUARD = Duration.ofSeconds(30);
 
@@ -70,6 +72,11 @@ final class EstimateBlockingCheck {
         Future<PendingAnswer> exact = threads.submit(() -> d.queryPending(QueryMode.EXACT));
         try {
             if (!entered.await(hangGuard.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!exact.isDone()) {
+                    throw new RuleFinding(Rule.PENDING01, "queryPending(EXACT) after saveSetup did not return within "
+                            + hangGuard.toMillis() + " ms, the kit's device call timeout, and never reached the "
+                            + "pauseExactInside seam: the call hangs", null);
+                }
                 throw new AssertionError("pauseExactInside returned true, but EXACT did not run the pause within "
                         + hangGuard.toMillis() + " ms (the device call timeout): wire the pause into the EXACT path");
             }
@@ -81,7 +88,7 @@ final class EstimateBlockingCheck {
         } finally {
             release.countDown();
         }
-        await(exact, hangGuard, "queryPending(EXACT), released after being held", "EXACT hangs");
+        await(exact, hangGuard, "queryPending(EXACT), released after being held", EXACT_HANGS);
     }
 
     private static void raced(MigrationDevice d, ExecutorService threads, Duration deadline, Duration hangGuard) {
@@ -101,7 +108,7 @@ final class EstimateBlockingCheck {
         } finally {
             stop.set(true);
         }
-        await(exacts, hangGuard, "queryPending(EXACT), raced against ESTIMATE", "EXACT hangs");
+        await(exacts, hangGuard, "queryPending(EXACT), raced against ESTIMATE", EXACT_HANGS);
     }
 
     /** Waits for an ESTIMATE: it must return a figure within {@code deadline}. */
@@ -118,7 +125,8 @@ final class EstimateBlockingCheck {
             return f.get(limit.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             f.cancel(true);
-            throw new AssertionError(call + " did not return within " + limit.toMillis() + " ms: " + meaning, e);
+            String detail = call + " did not return within " + limit.toMillis() + " ms: " + meaning;
+            throw meaning.equals(EXACT_HANGS) ? new RuleFinding(Rule.PENDING01, detail, e) : new AssertionError(detail, e);
         } catch (ExecutionException e) {
             throw new AssertionError(call + " threw " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
