@@ -43,7 +43,8 @@ public record ApiVersion(int major, int minor) implements Comparable<ApiVersion>
      * The minor version of this api, as a compile-time constant: {@code javac} inlines it into
      * the class that names it. Read the running api's version with {@link #runtime()}.
      *
-     * <p>1.1 added {@code spi.support.PendingLedger}.
+     * <p>1.1 added {@code spi.support.PendingLedger} and {@link DeviceCall} (in {@code
+     * MigrationInfo.deviceCall} and {@code DeviceReport.callInFlight}).
      */
     public static final int MINOR = 1;
 

@@ -238,15 +238,18 @@ public final class DeviceCallGuard implements AutoCloseable {
     }
 
     private InFlight enter(DeviceSlot slot, String what) {
-        InFlight f = new InFlight(slot, what, Thread.currentThread(), System.nanoTime() + timeoutNanos);
+        long now = System.nanoTime();
+        InFlight f = new InFlight(slot, what, Thread.currentThread(), now + timeoutNanos);
         if (!inFlight.compareAndSet(null, f)) {
             throw new IllegalStateException("device call " + what + " on '" + slot.id() + "' while "
                     + inFlight.get().what + " is in flight: device calls must not overlap");
         }
+        slot.callStarted(what, now);
         return f;
     }
 
     private void exit(InFlight f) {
+        f.slot.callEnded();
         if (inFlight.compareAndSet(f, null)) {
             return;
         }
