@@ -32,8 +32,10 @@ import java.util.Map;
  * state the kit controls: a source starts {@link RunState#PAUSED}, so a device with a workload is
  * quiescent and only {@link #dirty} changes it; a destination starts {@link RunState#INMIGRATE}.
  * The kit migrates with {@link KitMigration} over in-memory sections, the sequence the core uses.
- * All calls come from the test thread, which plays the migration thread, except in {@link
- * Rule#PENDING04} (see {@link #pauseExactInside}).
+ * Calls come one at a time, as from the core's migration thread, except in {@link
+ * Rule#PENDING04} (see {@link #pauseExactInside}); each runs on a virtual thread of its own
+ * while the test thread waits at most {@link #deviceCallTimeout()} for it, so a call that never
+ * returns fails the rule, naming the call, instead of hanging the build.
  *
  * <h2>Hooks</h2>
  * Abstract: the device factory, its properties, how to dirty it, and its provider. With defaults:
