@@ -179,6 +179,25 @@ public final class DeviceFixture {
         return DeviceCallTimeout.call(callTimeout, what, rule, body);
     }
 
+    /**
+     * {@return the device's {@code stateDigest()}, called under the call timeout}
+     *
+     * @param when where, for the message: {@code after loading v1.bin}
+     * @throws AssertionError if the call throws, returns {@code null} or does not return in time
+     */
+    byte[] digest(String when) {
+        byte[] d;
+        try {
+            d = call("stateDigest() " + when, null, device::stateDigest);
+        } catch (IOException | RuntimeException e) {
+            throw new AssertionError("stateDigest() " + when + " threw " + e, e);
+        }
+        if (d == null) {
+            throw new AssertionError("stateDigest() " + when + " returned null");
+        }
+        return d;
+    }
+
     private static <T> T unchecked(DeviceCallTimeout.Body<T> body) {
         try {
             return body.call();

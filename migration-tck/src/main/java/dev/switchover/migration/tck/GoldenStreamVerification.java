@@ -203,13 +203,16 @@ public abstract class GoldenStreamVerification {
         try {
             prepareSource(source);
             GoldenStream golden = GoldenStream.record(source, recordingBudget());
-            byte[] digest = source.device().stateDigest();
-            assertNotEquals(hex(digest), hex(fresh.device().stateDigest()), "a fresh destination already holds the "
+            byte[] digest = source.digest("of the recording source");
+            assertNotEquals(hex(digest), hex(fresh.digest("of a fresh destination")), "a fresh destination already holds the "
                     + "state to record, so the recording would prove nothing: make prepareSource() change the "
                     + "source's state, or destinationProperties() differ from recordedProperties(); nothing was written");
-            golden.loadInto(check.device());
+            check.call("loading the recording", null, () -> {
+                golden.loadInto(check.device());
+                return null;
+            });
             check.changeRunState(RunState.PAUSED);
-            assertArrayEquals(digest, check.device().stateDigest(),
+            assertArrayEquals(digest, check.digest("after loading the recording"),
                     "the recording does not load into the state it was recorded from; nothing was written");
             byte[] file = golden.toBytes();
             assertTrue(file.length <= GoldenStream.MAX_FILE_BYTES, () -> "the recording has " + file.length
@@ -271,12 +274,17 @@ public abstract class GoldenStreamVerification {
             assertTrue(version >= device.minimumSectionVersion() && version <= device.sectionVersion(),
                     () -> "v" + version + ".bin must stay readable: the device reads section versions "
                             + device.minimumSectionVersion() + ".." + device.sectionVersion());
-            assertNotEquals(expected, hex(device.stateDigest()), "a fresh destination already holds the recorded state");
+            assertNotEquals(expected, hex(destination.digest("of a fresh destination")),
+                    "a fresh destination already holds the recorded state");
 
-            golden.loadInto(device);
+            destination.call("loading v" + version + ".bin", null, () -> {
+                golden.loadInto(device);
+                return null;
+            });
             destination.changeRunState(RunState.PAUSED);
 
-            assertEquals(expected, hex(device.stateDigest()), "the state digest after loading v" + version + ".bin");
+            assertEquals(expected, hex(destination.digest("after loading v" + version + ".bin")),
+                    "the state digest after loading v" + version + ".bin");
         } finally {
             close(destination);
         }
