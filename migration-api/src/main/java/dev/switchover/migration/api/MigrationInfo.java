@@ -40,6 +40,9 @@ import java.util.OptionalLong;
  *                               to clamp, each with what was wrong
  * @param devicePending          {@code x-device-pending}: each device's buckets from the same
  *                               query as {@code remaining}, so they add up to it exactly
+ * @param deviceCall             {@code x-device-call}: a device call that has been in flight
+ *                               for a while (a slow or hung device), while it still is
+ *                               (since api 1.1)
  * @since 0.1
  */
 public record MigrationInfo(
@@ -60,7 +63,8 @@ public record MigrationInfo(
         OptionalLong predictedDowntime,
         Optional<Pending> pending,
         List<String> clampedDevices,
-        java.util.Map<String, Pending> devicePending) {
+        java.util.Map<String, Pending> devicePending,
+        Optional<DeviceCall> deviceCall) {
 
     /** The reply before any migration: {@code {}}. */
     public static final MigrationInfo NEVER_MIGRATED = builder().build();
@@ -96,6 +100,7 @@ public record MigrationInfo(
         private Pending pending;
         private List<String> clampedDevices = List.of();
         private java.util.Map<String, Pending> devicePending = java.util.Map.of();
+        private DeviceCall deviceCall;
 
         private Builder() {
         }
@@ -118,13 +123,14 @@ public record MigrationInfo(
         public Builder pending(Pending v) { pending = v; return this; }
         public Builder clampedDevices(List<String> v) { clampedDevices = v; return this; }
         public Builder devicePending(java.util.Map<String, Pending> v) { devicePending = v; return this; }
+        public Builder deviceCall(DeviceCall v) { deviceCall = v; return this; }
 
         public MigrationInfo build() {
             return new MigrationInfo(Optional.ofNullable(status), totalTime, setupTime,
                     expectedDowntime, downtime, remaining, Optional.ofNullable(ram),
                     vfioTransferred, Optional.ofNullable(errorDesc), pass, thresholdBytes,
                     switchoverBandwidth, linkBandwidth, throughput, predictedDowntime,
-                    Optional.ofNullable(pending), clampedDevices, devicePending);
+                    Optional.ofNullable(pending), clampedDevices, devicePending, Optional.ofNullable(deviceCall));
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.switchover.migration.qapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchover.migration.api.DeviceCall;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationRamStats;
 import dev.switchover.migration.api.MigrationStatus;
@@ -58,6 +59,7 @@ public final class MigrationInfoJson {
             ObjectNode devices = o.putObject("x-device-pending");
             info.devicePending().forEach((id, p) -> devices.set(id, pendingToJson(p)));
         }
+        info.deviceCall().ifPresent(c -> o.set("x-device-call", deviceCallToJson(c)));
         return o;
     }
 
@@ -126,7 +128,17 @@ public final class MigrationInfoJson {
             }
             b.devicePending(devices);
         });
+        m.optObject("x-device-call").map(MigrationInfoJson::deviceCallFromJson).ifPresent(b::deviceCall);
         return b.build();
+    }
+
+    /** A slow or hung device call: {@code {"device": "nic0", "call": "saveIterate", "elapsed-ms": 1200}}. */
+    static ObjectNode deviceCallToJson(DeviceCall c) {
+        return QmpJson.object().put("device", c.device()).put("call", c.call()).put("elapsed-ms", c.elapsedMillis());
+    }
+
+    static DeviceCall deviceCallFromJson(Members c) {
+        return new DeviceCall(c.reqString("device"), c.reqString("call"), c.reqLong("elapsed-ms"));
     }
 
     public static Pending pendingFromJson(Members p) {

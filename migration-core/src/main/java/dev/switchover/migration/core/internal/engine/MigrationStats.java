@@ -248,6 +248,7 @@ public final class MigrationStats {
         MigrationStatus s = states.current();
         MigrationInfo.Builder b = MigrationInfo.builder().status(s);
         error().ifPresent(b::errorDesc);
+        devices.stream().flatMap(d -> d.slowCall().stream()).findFirst().ifPresent(b::deviceCall);
         if (s == MigrationStatus.SETUP || s == MigrationStatus.FAILED || s == MigrationStatus.CANCELLED
                 || s == MigrationStatus.NONE) {
             return b.build();

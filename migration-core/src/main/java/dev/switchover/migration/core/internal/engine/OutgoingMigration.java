@@ -76,6 +76,12 @@ public final class OutgoingMigration implements Runnable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** How long a cancel lets the migration thread send its ABORT record before it cuts the link. */
     static final Duration CANCEL_GRACE = Duration.ofSeconds(1);
+    /**
+     * How long a cancel lets a device call in flight return on its own before it abandons the
+     * call, and then how long it waits for the device to settle: together well within the second
+     * {@code migrate_cancel} is given to end the migration.
+     */
+    static final Duration CANCEL_CALL_GRACE = Duration.ofMillis(200);
     /** How long a broken stream waits for the destination's reason on the return path. */
     static final Duration RETURN_PATH_GRACE = Duration.ofSeconds(2);
 
@@ -151,10 +157,15 @@ public final class OutgoingMigration implements Runnable {
     public void cancel() {
         if (outcome.requestCancel()) {
             wake();
-            // the migration thread sends ABORT and closes; if it is stuck in a write, cut the link
+            // the migration thread sends ABORT and closes; if it is stuck inside a device call,
+            // abandon the call (the migration ends without that device); if in a write, cut the link
             Thread.ofVirtual().name("migration-cancel").start(() -> {
                 try {
-                    Thread.sleep(CANCEL_GRACE);
+                    Thread.sleep(CANCEL_CALL_GRACE);
+                    if (!finished) {
+                        calls.abandonNow();
+                    }
+                    Thread.sleep(CANCEL_GRACE.minus(CANCEL_CALL_GRACE));
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -288,11 +299,20 @@ public final class OutgoingMigration implements Runnable {
         machine.outgoingMigrationEnded();
     }
 
-    /** The watchdog gave up on a device call: end the migration without that device. */
+    /**
+     * The watchdog gave up on a device call, or a cancel abandoned it: end the migration without
+     * that device, as {@code failed} (naming the call) or {@code cancelled}.
+     */
     private void deviceHung(HungCall hung) {
-        outcome.decide(MigrationStatus.FAILED, hung.describe());
+        boolean cancel = outcome.cancelRequested();
+        if (cancel) {
+            outcome.decide(MigrationStatus.CANCELLED, null);
+        } else {
+            outcome.decide(MigrationStatus.FAILED, hung.describe());
+        }
         closeChannel();
-        cleanups.finishWithout(hung, "migration-out-end", this::finish);
+        cleanups.finishWithout(hung, "migration-out-end", cancel ? CANCEL_CALL_GRACE : DeviceCallGuard.SETTLE_GRACE,
+                this::finish);
     }
 
 
