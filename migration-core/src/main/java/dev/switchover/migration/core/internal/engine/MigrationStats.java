@@ -267,9 +267,11 @@ public final class MigrationStats {
                 b.predictedDowntime(predictedDowntimeMs);
             }
         } else {
+            // QEMU starts expected-downtime at downtime-limit, so the first 'active' reply has it
+            OptionalLong expected = snapshot == null ? OptionalLong.empty() : SwitchoverPolicy.expectedDowntimeMs(
+                    snapshot.total().total(), switchoverBandwidth(), fixedCostMs);
+            b.expectedDowntime(expected.orElse(parameters.get().downtimeLimitMs()));
             if (snapshot != null) {
-                SwitchoverPolicy.expectedDowntimeMs(snapshot.total().total(), switchoverBandwidth(), fixedCostMs)
-                        .ifPresent(b::expectedDowntime);
                 b.remaining(snapshot.total().total()).pending(snapshot.total()).devicePending(snapshot.perDevice());
             }
             b.thresholdBytes(threshold());
