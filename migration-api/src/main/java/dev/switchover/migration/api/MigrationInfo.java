@@ -18,8 +18,8 @@ import java.util.OptionalLong;
  * @param totalTime              {@code total-time} (ms): since start, or the total once finished
  * @param setupTime              {@code setup-time} (ms)
  * @param expectedDowntime       {@code expected-downtime} (ms): remembered total ÷ switchover
- *                               bandwidth + the fixed stop/resume cost; absent while the
- *                               bandwidth is not known yet
+ *                               bandwidth + the fixed stop/resume cost; {@code downtime-limit}
+ *                               (QEMU's starting value) while that is not known yet
  * @param downtime               {@code downtime} (ms): source stop → destination running
  * @param remaining              {@code remaining} (bytes): system-wide, all devices
  * @param ram                    {@code ram}
