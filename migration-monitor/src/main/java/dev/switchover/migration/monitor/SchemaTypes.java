@@ -126,8 +126,9 @@ final class SchemaTypes {
 
     // ---------------------------------------------------------------- machine and monitor
 
+    /** With QEMU 7.2's {@code singlestep}, which Switchover still sends (always false). */
     static final ObjectType STATUS_INFO = ObjectType.struct("StatusInfo",
-            required("running", BOOL), required("status", RUN_STATE));
+            required("running", BOOL), optional("singlestep", BOOL, "deprecated"), required("status", RUN_STATE));
     static final ObjectType VERSION_INFO = ObjectType.struct("VersionInfo",
             required("qemu", ObjectType.struct("VersionTriple", required("major", INT), required("minor", INT),
                     required("micro", INT))), required("package", STR));

@@ -94,6 +94,28 @@ class QmpSchemaTest extends QmpServerTestBase {
         assertThat(memberType(s, setParameters, "max-bandwidth").get("json-type").asText()).isEqualTo("int");
     }
 
+    @Test
+    void everyMemberOfEveryReplyIsDeclaredInItsReturnType() throws Exception {
+        machine.info = dev.switchover.migration.api.MigrationInfo.builder()
+                .status(dev.switchover.migration.api.MigrationStatus.ACTIVE).totalTime(5).setupTime(1)
+                .expectedDowntime(300).remaining(4096).pending(dev.switchover.migration.api.Pending.precopy(4096))
+                .errorDesc("x").socketAddresses(List.of("tcp:127.0.0.1:4444")).pass(1).thresholdBytes(2)
+                .switchoverBandwidth(3).linkBandwidth(4).throughput(5).clampedDevices(List.of("d"))
+                .devicePending(Map.of("ram0", dev.switchover.migration.api.Pending.precopy(4096))).build();
+        RawQmp c = negotiated();
+        Map<String, JsonNode> s = schema(c);
+        for (String query : List.of("query-migrate", "query-status", "query-version", "query-name",
+                "query-migrate-parameters")) {
+            JsonNode reply = c.command("{\"execute\": \"" + query + "\"}").get("return");
+            JsonNode type = s.get(s.get(query).get("ret-type").asText());
+            List<String> declared = new ArrayList<>();
+            type.get("members").forEach(m -> declared.add(m.get("name").asText()));
+            List<String> sent = new ArrayList<>();
+            reply.fieldNames().forEachRemaining(sent::add);
+            assertThat(declared).as("%s's return type", query).containsAll(sent);
+        }
+    }
+
     private static JsonNode memberType(Map<String, JsonNode> s, JsonNode object, String member) {
         for (JsonNode m : object.get("members")) {
             if (m.get("name").asText().equals(member)) {
