@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * {@code query-migrate} round trips through a QMP monitor, median and p99, for a machine with 1
  * and with 1,000 devices, idle and during a migration (kept in pre-copy by a small bandwidth),
  * and beside QEMU's when {@code qemu-system-x86_64} is on the PATH (an idle {@code -machine none}
- * and a {@code pc} machine migrating at 64 KiB/s). It installs nothing. Switchover's machines and
+ * and a {@code pc} machine with 256 MiB migrating at 64 KiB/s). It installs nothing. Switchover's machines and
  * monitor run in this JVM, the client on its own thread, over a Unix socket, as a management
  * layer would reach them; QEMU runs in its own process.
  *
@@ -47,7 +47,7 @@ public final class QmpLatencyBenchmark {
         }
         if (onPath("qemu-system-x86_64")) {
             print("QEMU " + qemuVersion() + ", -machine none, idle", qemu(dir, false, queries));
-            print("QEMU, pc 64M, migrating", qemu(dir, true, queries));
+            print("QEMU, pc 256M, migrating", qemu(dir, true, queries));
         } else {
             System.out.println("QEMU: qemu-system-x86_64 is not on the PATH; no QEMU figures");
         }
@@ -58,7 +58,8 @@ public final class QmpLatencyBenchmark {
         Machine.Builder db = Machine.builder().incoming();
         for (int i = 0; i < devices; i++) {
             String spec = "ram,id=ram" + i + ",size=" + (devices == 1 ? "64M" : "64K") + ",fill=random";
-            sb.device(spec + ",dirty-rate=" + (devices == 1 ? "16M" : "16K"));
+            // one dirtying workload (a thread) for the single device; none for the thousand
+            sb.device(devices == 1 ? spec + ",dirty-rate=16M" : spec);
             db.device(spec);
         }
         Path socket = dir.resolve("switchover.sock");
@@ -86,20 +87,22 @@ public final class QmpLatencyBenchmark {
         List<Process> started = new ArrayList<>();
         try {
             Path src = dir.resolve("qemu-src.sock");
-            started.add(startQemu(src, migrating ? List.of("-machine", "pc,accel=tcg", "-m", "64") : List.of(
+            started.add(startQemu(src, migrating ? List.of("-machine", "pc,accel=tcg", "-m", "256") : List.of(
                     "-machine", "none")));
             try (QmpClient client = QmpClient.connect("unix:" + src)) {
                 if (migrating) {
                     Path dst = dir.resolve("qemu-dst.sock");
                     Path incoming = dir.resolve("qemu-migration.sock");
-                    started.add(startQemu(dst, List.of("-machine", "pc,accel=tcg", "-m", "64",
+                    started.add(startQemu(dst, List.of("-machine", "pc,accel=tcg", "-m", "256",
                             "-incoming", "unix:" + incoming)));
+                    awaitFile(incoming);
                     client.execute("migrate-set-parameters", Map.of("max-bandwidth", 64 << 10));
                     client.execute("migrate", Map.of("uri", "unix:" + incoming));
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                     while (client.queryMigrate().status().orElse(null) != MigrationStatus.ACTIVE) {
                         if (System.nanoTime() > deadline) {
-                            throw new IllegalStateException("QEMU's migration did not become active");
+                            throw new IllegalStateException("QEMU's migration did not become active: "
+                                    + client.queryMigrate());
                         }
                         Thread.sleep(10);
                     }
@@ -124,14 +127,22 @@ public final class QmpLatencyBenchmark {
         cmd.addAll(machine);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
+        awaitFile(qmp);
+        if (!p.isAlive()) {
+            throw new IllegalStateException("qemu exited at once: " + cmd);
+        }
+        return p;
+    }
+
+    /** Waits (at most 10 s) until QEMU created the socket {@code file}. */
+    private static void awaitFile(Path file) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!Files.exists(qmp)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("qemu did not open its QMP socket: " + cmd);
+        while (!Files.exists(file)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("qemu did not create " + file);
             }
             Thread.sleep(10);
         }
-        return p;
     }
 
     private interface Query {

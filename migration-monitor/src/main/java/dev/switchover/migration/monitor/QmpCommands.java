@@ -155,8 +155,7 @@ final class QmpCommands {
                         if (entry.capability().isPresent()) {
                             changes.put(entry.capability().get(), state);
                         } else if (state) {
-                            throw QmpError.generic("Capability '" + name + "' can not be turned on: "
-                                    + entry.feature() + " is not supported by Switchover");
+                            throw QmpError.generic(entry.refusal());
                         }
                     }
                     a.done();

@@ -90,7 +90,9 @@ class HumanMonitorCommandTest extends QmpServerTestBase {
             "migrate_set_parameter downtime-limit|migrate_set_parameter: missing argument",
             "migrate_set_parameter downtime-limit 1 2|migrate_set_parameter: extraneous characters at the end of line",
             "migrate_set_capability events maybe|Error: Parameter 'state' expects 'on' or 'off'",
-            "migrate_set_capability xbzrle on|Error: invalid parameter value: xbzrle",
+            "migrate_set_capability xbzrle on|Error: Capability 'xbzrle' can not be turned on: XBZRLE page delta "
+                    + "compression is not supported by Switchover",
+            "migrate_set_capability xbzrl on|Error: invalid parameter value: xbzrl",
             "frobnicate now|unknown command: 'frobnicate'",
             "stop please|stop: extraneous characters at the end of line",
     })

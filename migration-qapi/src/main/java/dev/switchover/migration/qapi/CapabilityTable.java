@@ -21,6 +21,11 @@ public final class CapabilityTable {
      * @param features   QAPI features of the enum member ({@code unstable}, {@code deprecated})
      */
     public record Entry(String name, Optional<MigrationCapability> capability, String feature, List<String> features) {
+
+        /** Why turning on a capability Switchover lacks is refused, naming the feature. */
+        public String refusal() {
+            return "Capability '" + name + "' can not be turned on: " + feature + " is not supported by Switchover";
+        }
     }
 
     private static final List<Entry> ALL = List.of(
