@@ -9,6 +9,7 @@ import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.spi.DeviceStats;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
@@ -295,7 +296,8 @@ public final class MigrationStats {
         } else {
             mbps = (double) meter.throughput() * 8.0 / 1e6;
         }
-        Optional<DeviceStats> ram = DeviceStatsAggregator.merge(devices, "ram");
+        Map<String, DeviceStats> sections = DeviceStatsAggregator.mergeAll(devices);
+        Optional<DeviceStats> ram = Optional.ofNullable(sections.get("ram"));
         long precopy = completed ? precopyBytes : bytes;
         long downtimeB = completed ? downtimeBytes : 0;
         ram.ifPresent(r -> b.ram(new MigrationRamStats(
@@ -316,7 +318,7 @@ public final class MigrationStats {
                 downtimeB,
                 0,
                 0)));
-        DeviceStatsAggregator.merge(devices, "vfio").ifPresent(v -> b.vfioTransferred(v.counter("transferred")));
+        Optional.ofNullable(sections.get("vfio")).ifPresent(v -> b.vfioTransferred(v.counter("transferred")));
         return b.build();
     }
 }
