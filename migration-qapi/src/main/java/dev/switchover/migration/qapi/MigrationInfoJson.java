@@ -1,6 +1,7 @@
 package dev.switchover.migration.qapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchover.migration.api.DeviceCall;
 import dev.switchover.migration.api.MigrationInfo;
@@ -8,7 +9,9 @@ import dev.switchover.migration.api.MigrationRamStats;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.Pending;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -21,7 +24,8 @@ import java.util.OptionalLong;
  * class only spells it. {@code ram} always carries all 17 {@code MigrationRAMStats} members,
  * which are mandatory in QMP. Switchover's extensions are prefixed {@code x-}, as QEMU prefixes
  * unstable members, and come after the standard ones; {@code x-clamped-devices} appears only
- * when a device had to be clamped.
+ * when a device had to be clamped. {@code socket-address} (a destination's listening addresses)
+ * is QEMU's {@code SocketAddress} list.
  *
  * <p>A non-finite {@code mbps} (JSON can not carry NaN or infinity) is written as 0.
  */
@@ -45,6 +49,10 @@ public final class MigrationInfoJson {
         info.ram().ifPresent(ram -> o.set("ram", ramToJson(ram)));
         info.vfioTransferred().ifPresent(v -> o.putObject("vfio").put("transferred", v));
         info.errorDesc().ifPresent(d -> o.put("error-desc", d));
+        if (!info.socketAddresses().isEmpty()) {
+            ArrayNode addresses = o.putArray("socket-address");
+            info.socketAddresses().forEach(uri -> SocketAddressJson.toJson(uri).ifPresent(addresses::add));
+        }
         putIfPresent(o, "x-pass", info.pass());
         putIfPresent(o, "x-threshold", info.thresholdBytes());
         putIfPresent(o, "x-switchover-bandwidth", info.switchoverBandwidth());
@@ -113,6 +121,11 @@ public final class MigrationInfoJson {
         m.optObject("ram").ifPresent(r -> b.ram(ramFromJson(r)));
         m.optObject("vfio").ifPresent(v -> b.vfioTransferred(v.reqLong("transferred")));
         m.optString("error-desc").ifPresent(b::errorDesc);
+        if (reply.get("socket-address") instanceof ArrayNode addresses) {
+            List<String> uris = new ArrayList<>();
+            addresses.forEach(a -> SocketAddressJson.toUri(a).ifPresent(uris::add));
+            b.socketAddresses(uris);
+        }
         m.optLong("x-pass").ifPresent(b::pass);
         m.optLong("x-threshold").ifPresent(b::thresholdBytes);
         m.optLong("x-switchover-bandwidth").ifPresent(b::switchoverBandwidth);

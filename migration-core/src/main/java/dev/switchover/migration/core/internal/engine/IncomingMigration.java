@@ -114,7 +114,11 @@ public final class IncomingMigration implements Runnable {
 
     /** QEMU's destination reply: the status, and the reason once failed. */
     public MigrationInfo info() {
-        MigrationInfo.Builder b = MigrationInfo.builder().status(states.current());
+        MigrationStatus now = states.current();
+        MigrationInfo.Builder b = MigrationInfo.builder().status(now);
+        if (now.isRunning()) { // QEMU shows where it listens until the incoming state is torn down
+            b.socketAddresses(java.util.List.of(listener.boundUri()));
+        }
         outcome.failure().ifPresent(b::errorDesc);
         return b.build();
     }
