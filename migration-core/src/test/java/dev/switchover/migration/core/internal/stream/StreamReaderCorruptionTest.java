@@ -56,9 +56,14 @@ class StreamReaderCorruptionTest {
         assertThatThrownBy(afterHeader(new TestChannels.Builder().header().footer(1))::next)
                 .isInstanceOf(MigrationStreamException.class)
                 .hasMessageContaining("offset 8: unexpected SECTION_FOOTER (0x7e)");
-        assertThatThrownBy(afterHeader(new TestChannels.Builder().header().u8(0x07).i32(3))::next)
+        StreamReader twice = afterHeader(new TestChannels.Builder().header().u8(0x07).i32(3).ascii("abc").u8(0x07));
+        assertThat(twice.next()).isEqualTo(new StreamItem.Configuration("abc"));
+        assertThatThrownBy(twice::next)
                 .isInstanceOf(MigrationStreamException.class)
-                .hasMessageContaining("unexpected CONFIGURATION (0x07)");
+                .hasMessageContaining("offset 16: a configuration section (0x07) after the stream's first item");
+        assertThatThrownBy(afterHeader(new TestChannels.Builder().header().u8(0x07).i32(0))::next)
+                .isInstanceOf(MigrationStreamException.class)
+                .hasMessageContaining("offset 9: configuration section names a machine type of 0 bytes");
     }
 
     @Test
