@@ -202,7 +202,8 @@ public final class IncomingMigration implements Runnable {
             if (!(t instanceof CommitRecords.SourceAbortedException)) {
                 Optional<String> aborted = sourceAbortReason();
                 TailRecorder link = tail;
-                Optional<String> lost = link == null ? Optional.empty() : link.linkLoss();
+                boolean file = channel != null && !channel.hasReturnPath(); // a file has no link to lose
+                Optional<String> lost = link == null || file ? Optional.empty() : link.linkLoss();
                 if (aborted.isPresent()) {
                     reason = "source aborted: " + aborted.get();
                 } else if (lost.isPresent() && !(t instanceof java.io.EOFException && loaded)) {
@@ -295,18 +296,20 @@ public final class IncomingMigration implements Runnable {
                 case StreamItem.Section sec when sec.kind() == SectionKind.START || sec.kind() == SectionKind.FULL -> {
                     DeviceSlot s = byName.get(sec.idstr() + "/" + sec.instanceId());
                     if (s == null) {
-                        throw new MigrationStreamException(at, "the stream carries section '" + sec.idstr()
-                                + "' instance " + sec.instanceId() + ", which this machine does not have (it has: "
+                        throw new MigrationStreamException(at, "section " + reader.sections().size() + " ('"
+                                + sec.idstr() + "' instance " + sec.instanceId() + ", " + sec.kind()
+                                + ") is the state of a device this machine does not have (it has: "
                                 + String.join(", ", byName.keySet().stream().sorted().toList()) + ")");
                     }
                     if (bySectionId.putIfAbsent(sec.sectionId(), s) != null) {
-                        throw new MigrationStreamException(at, "section id " + sec.sectionId() + " ('" + sec.idstr()
-                                + "' instance " + sec.instanceId() + ", device '" + s.id() + "') is started twice");
+                        throw new MigrationStreamException(at, "section " + reader.sections().size() + " ('"
+                                + sec.idstr() + "' instance " + sec.instanceId() + ", " + sec.kind() + ", id "
+                                + sec.sectionId() + ", device '" + s.id() + "') starts a section id a second time");
                     }
                     if (!started.add(s)) {
-                        throw new MigrationStreamException(at, "device '" + s.id() + "' ('" + sec.idstr()
-                                + "' instance " + sec.instanceId() + ") is started twice, the second time as section id "
-                                + sec.sectionId());
+                        throw new MigrationStreamException(at, "section " + reader.sections().size() + " ('"
+                                + sec.idstr() + "' instance " + sec.instanceId() + ", " + sec.kind() + ", id "
+                                + sec.sectionId() + ", device '" + s.id() + "') starts the device a second time");
                     }
                     checkVersion(s, sec.versionId(), at);
                     versionBySectionId.put(sec.sectionId(), sec.versionId());
@@ -318,12 +321,13 @@ public final class IncomingMigration implements Runnable {
                 case StreamItem.Section sec -> {
                     DeviceSlot s = bySectionId.get(sec.sectionId());
                     if (s == null) {
-                        throw new MigrationStreamException(at, "section id " + sec.sectionId()
-                                + " continues before it started");
+                        throw new MigrationStreamException(at, "section " + reader.sections().size() + " ("
+                                + sec.kind() + ", id " + sec.sectionId() + ") continues a section id no START opened");
                     }
                     if (complete.contains(s)) {
-                        throw new MigrationStreamException(at, "device '" + s.id() + "' (section id "
-                                + sec.sectionId() + ") sent data after its END section");
+                        throw new MigrationStreamException(at, "section " + reader.sections().size() + " ('"
+                                + s.section() + "' instance " + s.instance() + ", " + sec.kind() + ", id "
+                                + sec.sectionId() + ", device '" + s.id() + "') comes after the device's END section");
                     }
                     loadOne(reader, s, sec, versionBySectionId.get(sec.sectionId()), at);
                     if (sec.kind() == SectionKind.END) {
@@ -334,13 +338,13 @@ public final class IncomingMigration implements Runnable {
                 case StreamItem.Eof eof -> {
                     for (DeviceSlot s : devices) {
                         if (!complete.contains(s)) {
-                            throw new MigrationStreamException(at, "the stream ended before device '" + s.id()
-                                    + "' ('" + s.section() + "' instance " + s.instance() + ") completed");
+                            throw new MigrationStreamException(at, "the stream ended (EOF) before device '" + s.id()
+                                    + "' ('" + s.section() + "' instance " + s.instance() + ") sent its END section");
                         }
                     }
                     if (manifest == null) {
-                        throw new MigrationStreamException(at, "the stream ends without its manifest (the source's "
-                                + "list of what it sent), so it cannot be checked");
+                        throw new MigrationStreamException(at, "the stream ends without its manifest section (the "
+                                + "source's list of what it sent), so it cannot be checked");
                     }
                     StreamVerifier verifier = new StreamVerifier(r -> {
                         DeviceSlot s = byName.get(r.idstr() + "/" + r.instance());

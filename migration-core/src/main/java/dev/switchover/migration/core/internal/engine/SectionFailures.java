@@ -26,10 +26,9 @@ final class SectionFailures {
     SectionFailures(StreamReader reader, String device, StreamItem.Section header, long at) {
         this.reader = reader;
         int index = reader.sections().size();
-        String owner = header.idstr() == null ? "section id " + header.sectionId()
-                : "'" + header.idstr() + "' instance " + header.instanceId() + ", id " + header.sectionId();
-        this.name = "section " + index + " (" + owner + ", " + header.kind() + " at offset " + at + ", device '"
-                + device + "')";
+        StreamItem.Section start = reader.openSectionStart();
+        this.name = "section " + index + " ('" + start.idstr() + "' instance " + start.instanceId() + ", "
+                + header.kind() + ", id " + header.sectionId() + ", device '" + device + "', from offset " + at + ")";
     }
 
     /** The failure {@code e}, with the section named: an {@link EOFException} stays one. */

@@ -22,8 +22,8 @@ import java.util.zip.CRC32C;
  * <pre>
  * be32 'SWMF'
  * be32 device count        { u8 len, idstr, be32 instance, be32 section_id, be32 sections, be64 payload_bytes }
- * be32 section count       { be32 device, be32 crc32c }   one per section before the manifest, in
- *                          stream order; device indexes the device entries
+ * be32 section count       { be32 device, be64 payload_size, be32 crc32c }   one per section
+ *                          before the manifest, in stream order; device indexes the device entries
  * be32 crc32c of the VM description (its JSON bytes)
  * be32 crc32c of this section's header and of the payload before this field
  * </pre>
@@ -33,10 +33,12 @@ import java.util.zip.CRC32C;
  *
  * @param devices          one entry per device state, in the order their START came
  * @param sectionDevices   for every section before the manifest, in stream order, the index of its device entry
+ * @param sectionSizes     the payload size of every section before the manifest, in stream order
  * @param sectionCrcs      the CRC32C of every section before the manifest, in stream order
  * @param vmDescriptionCrc the CRC32C of the VM description's JSON bytes
  */
-public record StreamManifest(List<Entry> devices, int[] sectionDevices, int[] sectionCrcs, int vmDescriptionCrc) {
+public record StreamManifest(List<Entry> devices, int[] sectionDevices, long[] sectionSizes, int[] sectionCrcs,
+                             int vmDescriptionCrc) {
 
     /** The manifest's section name. */
     public static final String IDSTR = "switchover/manifest";
@@ -69,9 +71,10 @@ public record StreamManifest(List<Entry> devices, int[] sectionDevices, int[] se
     public StreamManifest {
         devices = List.copyOf(devices);
         sectionDevices = sectionDevices.clone();
+        sectionSizes = sectionSizes.clone();
         sectionCrcs = sectionCrcs.clone();
-        if (sectionDevices.length != sectionCrcs.length) {
-            throw new IllegalArgumentException("one device index per section sum");
+        if (sectionDevices.length != sectionCrcs.length || sectionSizes.length != sectionCrcs.length) {
+            throw new IllegalArgumentException("one device index and one size per section sum");
         }
     }
 
@@ -89,6 +92,7 @@ public record StreamManifest(List<Entry> devices, int[] sectionDevices, int[] se
             owners[i] = index.computeIfAbsent(key, k -> index.size());
         }
         return new StreamManifest(new ArrayList<>(byDevice.values()), owners,
+                sent.stream().mapToLong(SectionRecord::payloadSize).toArray(),
                 sent.stream().mapToInt(SectionRecord::crc32c).toArray(), vmDescriptionCrc);
     }
 
@@ -135,16 +139,19 @@ public record StreamManifest(List<Entry> devices, int[] sectionDevices, int[] se
         int sectionCount = readCount(in, copy, StreamReader.MAX_SECTION_RECORDS, "sections", at);
         int[] owners = new int[Math.min(sectionCount, 1 << 12)];
         int[] crcs = new int[owners.length];
+        long[] sizes = new long[owners.length];
         for (int i = 0; i < sectionCount; i++) {
             if (i == crcs.length) {
                 owners = Arrays.copyOf(owners, Math.min(sectionCount, owners.length * 2));
                 crcs = Arrays.copyOf(crcs, owners.length);
+                sizes = Arrays.copyOf(sizes, owners.length);
             }
             owners[i] = readInt(in, copy);
             if (owners[i] < 0 || owners[i] >= deviceCount) {
                 throw new MigrationStreamException(at, "the stream manifest assigns section " + i
                         + " to device entry " + Integer.toUnsignedString(owners[i]) + " of " + deviceCount);
             }
+            sizes[i] = readLong(in, copy);
             crcs[i] = readInt(in, copy);
         }
         int vmDescriptionCrc = readInt(in, copy);
@@ -153,7 +160,7 @@ public record StreamManifest(List<Entry> devices, int[] sectionDevices, int[] se
         if (selfSum != selfSum(header.sectionId(), body, body.length)) {
             throw new MigrationStreamException(at, "the stream manifest fails its checksum (CRC32C)");
         }
-        return new StreamManifest(devices, owners, crcs, vmDescriptionCrc);
+        return new StreamManifest(devices, owners, sizes, crcs, vmDescriptionCrc);
     }
 
     /** The CRC32C of {@code bytes} (the VM description's JSON). */
@@ -180,6 +187,8 @@ public record StreamManifest(List<Entry> devices, int[] sectionDevices, int[] se
         putInt(out, sectionCrcs.length);
         for (int i = 0; i < sectionCrcs.length; i++) {
             putInt(out, sectionDevices[i]);
+            putInt(out, (int) (sectionSizes[i] >>> 32));
+            putInt(out, (int) sectionSizes[i]);
             putInt(out, sectionCrcs[i]);
         }
         putInt(out, vmDescriptionCrc);
@@ -229,13 +238,15 @@ public record StreamManifest(List<Entry> devices, int[] sectionDevices, int[] se
     @Override
     public boolean equals(Object o) {
         return o instanceof StreamManifest m && devices.equals(m.devices)
-                && Arrays.equals(sectionDevices, m.sectionDevices) && Arrays.equals(sectionCrcs, m.sectionCrcs)
+                && Arrays.equals(sectionDevices, m.sectionDevices) && Arrays.equals(sectionSizes, m.sectionSizes)
+                && Arrays.equals(sectionCrcs, m.sectionCrcs)
                 && vmDescriptionCrc == m.vmDescriptionCrc;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(devices, Arrays.hashCode(sectionDevices), Arrays.hashCode(sectionCrcs), vmDescriptionCrc);
+        return Objects.hash(devices, Arrays.hashCode(sectionDevices), Arrays.hashCode(sectionSizes), Arrays.hashCode(sectionCrcs),
+                vmDescriptionCrc);
     }
 
     @Override

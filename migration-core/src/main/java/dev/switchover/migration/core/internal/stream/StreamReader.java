@@ -242,6 +242,14 @@ public final class StreamReader {
         return decodeUtf8(json, at + 5, "VM description");
     }
 
+    /**
+     * The header of the section being read: its START/FULL header, also for a PART or END (whose
+     * own header carries only the id); null outside a section.
+     */
+    public StreamItem.Section openSectionStart() {
+        return state == State.SECTION ? openSection : null;
+    }
+
     /** The stream offset of the type byte of the item {@link #next()} returned last; -1 before. */
     public long itemOffset() {
         return itemOffset;
