@@ -105,18 +105,19 @@ public final class StreamReader {
     /**
      * Reads and checks {@code be32 magic, be32 version}.
      *
-     * @throws MigrationStreamException "not a migration stream (magic 0x...)" or "unsupported stream version N"
+     * @throws MigrationStreamException "... at offset 0: not a migration stream (it does not start with QEMU's
+     *                                  magic "QEVM")" or "... at offset 4: unsupported stream version N"
      */
     public void readHeader() throws IOException {
         expectState(State.HEADER, "read the header");
         require(8, "the stream header");
         int magic = buf.getInt();
         if (magic != StreamFormat.MAGIC) {
-            throw new MigrationStreamException(String.format("not a migration stream (magic 0x%08x)", magic));
+            throw new MigrationStreamException(0, "not a migration stream (it does not start with QEMU's magic \"QEVM\")");
         }
         int version = buf.getInt();
         if (version != StreamFormat.VERSION) {
-            throw new MigrationStreamException("unsupported stream version " + Integer.toUnsignedString(version)
+            throw new MigrationStreamException(4, "unsupported stream version " + Integer.toUnsignedString(version)
                     + " (only version " + StreamFormat.VERSION + " is supported)");
         }
         state = State.ITEMS;

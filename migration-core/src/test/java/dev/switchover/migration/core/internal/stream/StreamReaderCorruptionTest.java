@@ -26,7 +26,8 @@ class StreamReaderCorruptionTest {
         StreamReader r = reader(new TestChannels.Builder().i32(0x12345678).i32(3));
         assertThatThrownBy(r::readHeader)
                 .isInstanceOf(MigrationStreamException.class)
-                .hasMessage("not a migration stream (magic 0x12345678)");
+                .hasMessage("corrupt migration stream at offset 0: not a migration stream (it does not start with QEMU's"
+                        + " magic \"QEVM\")");
     }
 
     @Test
@@ -34,7 +35,7 @@ class StreamReaderCorruptionTest {
         StreamReader r = reader(new TestChannels.Builder().i32(StreamFormat.MAGIC).i32(2));
         assertThatThrownBy(r::readHeader)
                 .isInstanceOf(MigrationStreamException.class)
-                .hasMessageStartingWith("unsupported stream version 2");
+                .hasMessageStartingWith("corrupt migration stream at offset 4: unsupported stream version 2");
     }
 
     @Test
