@@ -79,8 +79,13 @@ final class StreamFiles {
 
     /** Saves a machine of {@link #SOURCE} to a file and returns the stream. */
     Saved save() throws Exception {
-        Path file = dir.resolve("source.mig");
-        try (Machine src = Machine.builder().providers(PROVIDERS).devices(SOURCE).build()) {
+        return save(SOURCE);
+    }
+
+    /** Saves a machine of {@code devices} (first-party types) to a file and returns the stream. */
+    Saved save(List<String> devices) throws Exception {
+        Path file = dir.resolve("source-" + files.incrementAndGet() + ".mig");
+        try (Machine src = Machine.builder().providers(PROVIDERS).devices(devices).build()) {
             src.setParameters(MigrationParameters.DEFAULTS.withMaxBandwidth(0));
             src.setCapability(MigrationCapability.EVENTS, true);
             CompletableFuture<MigrationStatus> end = new CompletableFuture<>();
@@ -94,7 +99,9 @@ final class StreamFiles {
             if (status != MigrationStatus.COMPLETED) {
                 throw new AssertionError("saving the seed stream ended " + status + ": " + src.queryMigrate());
             }
-            return new Saved(Files.readAllBytes(file), src.stateDigests());
+            Saved saved = new Saved(Files.readAllBytes(file), src.stateDigests());
+            Files.delete(file);
+            return saved;
         }
     }
 
