@@ -51,6 +51,15 @@ public record StreamAnalysis(String format, Optional<String> machineType, List<S
     }
 
     /**
+     * The JSON VM description a stream file ends with (QEMU's and Switchover's streams have one),
+     * found as QEMU's {@code analyze-migration.py} finds it; empty if the file does not end with
+     * one. Its device layouts let a {@link PayloadWalker} read a QEMU stream's sections.
+     */
+    public static Optional<String> vmDescription(Path file) throws IOException {
+        return StreamAnalyzer.vmDescription(file);
+    }
+
+    /**
      * One section.
      *
      * @param index     position among the stream's sections, from 0

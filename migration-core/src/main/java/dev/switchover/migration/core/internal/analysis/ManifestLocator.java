@@ -21,8 +21,6 @@ import java.util.Optional;
  */
 final class ManifestLocator {
 
-    /** How much of a file's end is searched. */
-    private static final int TAIL_BYTES = 128 << 20;
     private static final byte[] IDSTR = StreamManifest.IDSTR.getBytes(StandardCharsets.US_ASCII);
     private static final int HEADER_BYTES = 1 + 4 + 1 + IDSTR.length + 4 + 4;
 
@@ -44,23 +42,10 @@ final class ManifestLocator {
      * @throws MigrationStreamException if it ends like one but its manifest is broken
      */
     static Optional<Found> find(FileChannel file) throws IOException {
-        long size = file.size();
-        int len = (int) Math.min(size, TAIL_BYTES);
-        ByteBuffer tail = ByteBuffer.allocate(len);
-        long base = size - len;
-        while (tail.hasRemaining()) {
-            if (file.read(tail, base + tail.position()) < 0) {
-                return Optional.empty();
-            }
-        }
-        byte[] b = tail.array();
-        int vm = -1;
-        for (int p = len - 5; p >= 0; p--) {
-            if (b[p] == StreamFormat.VMDESCRIPTION && ByteBuffer.wrap(b, p + 1, 4).getInt() == len - p - 5) {
-                vm = p;
-                break;
-            }
-        }
+        StreamTail tail = StreamTail.read(file);
+        byte[] b = tail.bytes();
+        long base = tail.base();
+        int vm = tail.vmDescription();
         if (vm < 6 + HEADER_BYTES || b[vm - 1] != StreamFormat.EOF || (b[vm - 6] & 0xff) != StreamFormat.SECTION_FOOTER) {
             return Optional.empty();
         }

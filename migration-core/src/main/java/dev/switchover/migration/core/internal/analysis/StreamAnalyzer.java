@@ -34,6 +34,12 @@ public final class StreamAnalyzer {
     private StreamAnalyzer() {
     }
 
+    public static Optional<String> vmDescription(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return StreamTail.read(ch).description();
+        }
+    }
+
     public static StreamAnalysis analyze(Path file, StreamAnalysis.PayloadWalker walker) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
