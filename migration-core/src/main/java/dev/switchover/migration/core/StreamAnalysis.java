@@ -1,5 +1,6 @@
 package dev.switchover.migration.core;
 
+import dev.switchover.migration.core.internal.analysis.AnalysisResult;
 import dev.switchover.migration.core.internal.analysis.StreamAnalyzer;
 
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.Optional;
  * @param ramBlocks   every RAM block named in a {@code ram} section's block list
  * @param bytes       the file's size
  * @param problem     why the stream is not valid, if it is not
+ * @since 0.1
  */
 public record StreamAnalysis(String format, Optional<String> machineType, List<Section> sections,
                              List<RamBlock> ramBlocks, long bytes, Optional<Problem> problem) {
@@ -39,7 +41,7 @@ public record StreamAnalysis(String format, Optional<String> machineType, List<S
 
     /** Reads and checks the stream in {@code file}. */
     public static StreamAnalysis of(Path file) throws IOException {
-        return StreamAnalyzer.analyze(file, PayloadWalker.NONE);
+        return of(file, PayloadWalker.NONE);
     }
 
     /**
@@ -47,7 +49,16 @@ public record StreamAnalysis(String format, Optional<String> machineType, List<S
      * sections the engine has no layout for (QEMU's devices, described by the VM description).
      */
     public static StreamAnalysis of(Path file, PayloadWalker walker) throws IOException {
-        return StreamAnalyzer.analyze(file, walker);
+        AnalysisResult r = StreamAnalyzer.analyze(file, walker::walk);
+        java.util.ArrayList<Section> sections = new java.util.ArrayList<>();
+        for (int i = 0; i < r.sections().size(); i++) {
+            var s = r.sections().get(i);
+            sections.add(new Section(s.index(), s.idstr(), s.instance(), s.version(), s.kind().name(), s.sectionId(),
+                    s.offset(), s.payloadSize(), Checksum.valueOf(r.checksums().get(i).toUpperCase(java.util.Locale.ROOT))));
+        }
+        return new StreamAnalysis(r.format(), r.machineType(), sections,
+                r.ramBlocks().stream().map(b -> new RamBlock(b.name(), b.length(), b.zeroPages(), b.normalPages()))
+                        .toList(), r.bytes(), r.problem().map(p -> new Problem(p.offset(), p.reason())));
     }
 
     /**

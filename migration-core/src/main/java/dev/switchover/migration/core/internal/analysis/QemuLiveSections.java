@@ -1,6 +1,5 @@
 package dev.switchover.migration.core.internal.analysis;
 
-import dev.switchover.migration.core.StreamAnalysis;
 import dev.switchover.migration.core.internal.stream.MigrationStreamException;
 import dev.switchover.migration.spi.SectionReader;
 
@@ -50,9 +49,9 @@ final class QemuLiveSections {
     }
 
     /** The RAM blocks seen, in order. */
-    java.util.List<StreamAnalysis.RamBlock> ramBlocks() {
+    java.util.List<AnalysisResult.BlockCount> ramBlocks() {
         return blocks.entrySet().stream()
-                .map(e -> new StreamAnalysis.RamBlock(e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]))
+                .map(e -> new AnalysisResult.BlockCount(e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]))
                 .toList();
     }
 

@@ -1,6 +1,5 @@
 package dev.switchover.migration.core.internal.analysis;
 
-import dev.switchover.migration.core.StreamAnalysis;
 import dev.switchover.migration.core.internal.stream.MigrationStreamException;
 import dev.switchover.migration.core.internal.stream.SectionRecord;
 import dev.switchover.migration.core.internal.stream.StreamItem;
@@ -20,7 +19,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Walks a stream file for {@link StreamAnalysis}: with the manifest found at its end (a
+ * Walks a stream file for the facade's {@code StreamAnalysis}: with the manifest found at its end (a
  * Switchover stream), every section's payload is skipped by its size (RAM and storage-attribute
  * sections are read record by record, to count pages) and then checked as a destination checks
  * it ({@link StreamVerifier}); without one (a QEMU stream), the sections whose format is known
@@ -40,21 +39,21 @@ public final class StreamAnalyzer {
         }
     }
 
-    public static StreamAnalysis analyze(Path file, StreamAnalysis.PayloadWalker walker) throws IOException {
+    public static AnalysisResult analyze(Path file, AnalysisResult.SectionWalker walker) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             Optional<ManifestLocator.Found> found;
             try {
                 found = ManifestLocator.find(ch);
             } catch (MigrationStreamException e) {
-                return new StreamAnalysis("switchover", Optional.empty(), List.of(), List.of(), size,
-                        Optional.of(new StreamAnalysis.Problem(e.offset(), e.problem())));
+                return new AnalysisResult("switchover", Optional.empty(), List.of(), List.of(), List.of(), size,
+                        Optional.of(new AnalysisResult.Problem(e.offset(), e.problem())));
             }
             ch.position(0);
             Walk walk = new Walk(new StreamReader(ch, BUFFER_BYTES), found.orElse(null), walker);
-            Optional<StreamAnalysis.Problem> problem = walk.run(size);
-            return new StreamAnalysis(found.isPresent() ? "switchover" : "qemu", Optional.ofNullable(walk.machineType),
-                    walk.sections(), walk.live.ramBlocks(), size, problem);
+            Optional<AnalysisResult.Problem> problem = walk.run(size);
+            return new AnalysisResult(found.isPresent() ? "switchover" : "qemu", Optional.ofNullable(walk.machineType),
+                    List.copyOf(walk.reader.sections()), walk.checksums(), walk.live.ramBlocks(), size, problem);
         }
     }
 
@@ -62,18 +61,18 @@ public final class StreamAnalyzer {
     private static final class Walk {
         private final StreamReader reader;
         private final ManifestLocator.Found found;
-        private final StreamAnalysis.PayloadWalker walker;
+        private final AnalysisResult.SectionWalker walker;
         private final QemuLiveSections live = new QemuLiveSections();
         private String machineType;
         private long manifestOffset = -1;
 
-        Walk(StreamReader reader, ManifestLocator.Found found, StreamAnalysis.PayloadWalker walker) {
+        Walk(StreamReader reader, ManifestLocator.Found found, AnalysisResult.SectionWalker walker) {
             this.reader = reader;
             this.found = found;
             this.walker = walker;
         }
 
-        Optional<StreamAnalysis.Problem> run(long size) throws IOException {
+        Optional<AnalysisResult.Problem> run(long size) throws IOException {
             try {
                 reader.readHeader();
                 while (true) {
@@ -99,9 +98,9 @@ public final class StreamAnalyzer {
                     }
                 }
             } catch (MigrationStreamException e) {
-                return Optional.of(new StreamAnalysis.Problem(e.offset(), e.problem()));
+                return Optional.of(new AnalysisResult.Problem(e.offset(), e.problem()));
             } catch (EOFException e) {
-                return Optional.of(new StreamAnalysis.Problem(size, "the stream ends early: " + e.getMessage()));
+                return Optional.of(new AnalysisResult.Problem(size, "the stream ends early: " + e.getMessage()));
             }
         }
 
@@ -154,20 +153,18 @@ public final class StreamAnalyzer {
             verifier.verifyVmDescription(description, found.manifest(), reader.vmDescriptionOffset());
         }
 
-        List<StreamAnalysis.Section> sections() {
-            List<StreamAnalysis.Section> out = new ArrayList<>();
+        /** Per section read: {@code ok}, {@code mismatch} or {@code unchecked} against the manifest. */
+        List<String> checksums() {
+            List<String> out = new ArrayList<>();
             int[] sums = found == null ? new int[0] : found.manifest().sectionCrcs();
             for (SectionRecord r : reader.sections()) {
-                StreamAnalysis.Checksum status;
                 if (found != null && StreamManifest.IDSTR.equals(r.idstr())) {
-                    status = StreamAnalysis.Checksum.OK; // it passed its own sum when it was found
+                    out.add("ok"); // it passed its own sum when it was found
                 } else if (r.index() < sums.length) {
-                    status = sums[r.index()] == r.crc32c() ? StreamAnalysis.Checksum.OK : StreamAnalysis.Checksum.MISMATCH;
+                    out.add(sums[r.index()] == r.crc32c() ? "ok" : "mismatch");
                 } else {
-                    status = StreamAnalysis.Checksum.UNCHECKED;
+                    out.add("unchecked");
                 }
-                out.add(new StreamAnalysis.Section(r.index(), r.idstr(), r.instance(), r.version(), r.kind().name(),
-                        r.sectionId(), r.offset(), r.payloadSize(), status));
             }
             return out;
         }
