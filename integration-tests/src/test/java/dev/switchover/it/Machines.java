@@ -151,7 +151,7 @@ public final class Machines implements AutoCloseable, BeforeEachCallback, AfterE
         return info;
     }
 
-    static MigrationInfo awaitEnd(QmpClient qmp) throws Exception {
+    public static MigrationInfo awaitEnd(QmpClient qmp) throws Exception {
         return await(qmp, Duration.ofSeconds(120), i -> i.status().map(MigrationStatus::isTerminal).orElse(false)
                 && i.status().get() != MigrationStatus.NONE);
     }
