@@ -10,8 +10,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,7 +61,7 @@ class IncomingExitOnErrorIT {
     void withExitOnErrorFalseADestinationStaysUpFailedAndCompletesASecondMigration() throws Exception {
         var dst = machines.start(List.of("--device", DST, "--incoming", "defer"));
         var small = machines.source(SMALL_SRC);
-        String first = "tcp:127.0.0.1:" + freePort();
+        String first = Machines.freeLoopbackTcpUri();
         dst.qmp().migrateIncoming(first, false);
 
         small.qmp().migrate(first);
@@ -77,7 +75,7 @@ class IncomingExitOnErrorIT {
         assertThat(dst.process().isAlive()).as("still up").isTrue();
 
         var src = machines.source(SRC);
-        String second = "tcp:127.0.0.1:" + freePort();
+        String second = Machines.freeLoopbackTcpUri();
         dst.qmp().migrateIncoming(second, false);
         assertThat(dst.qmp().queryStatus()).isEqualTo(RunState.INMIGRATE);
         src.qmp().migrate(second);
@@ -110,9 +108,4 @@ class IncomingExitOnErrorIT {
         return statuses;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -250,8 +250,13 @@ public interface MigrationDevice {
      * method returns when leaving it: the switchover relies on a stopped machine staying
      * unchanged.
      *
-     * <p><b>Thread:</b> the thread that changes the run state; calls for one device never
-     * overlap each other but may overlap a {@code save*} call. <b>Must not throw:</b> a {@link
+     * <p><b>Thread:</b> a thread of the machine's, while the thread that changes the run state
+     * waits for every device (they are told at once); calls for one device never overlap each
+     * other but may overlap a {@code save*} call. <b>Bounded:</b> the wait ends after the device
+     * call timeout (30 s by default). A device still inside the call then is left behind: the run
+     * state changes without it, it is not told of further changes until it returns, the machine
+     * refuses new migrations meanwhile, and a switchover whose stop it has not confirmed fails
+     * naming it (the source runs again). It is not interrupted. <b>Must not throw:</b> a {@link
      * RuntimeException} is logged and the run state changes anyway; a device that can not follow
      * the change should remember it and fail its next migration call with a {@link
      * DeviceFailureException}.

@@ -28,10 +28,9 @@ import java.util.concurrent.Callable;
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = {"Reads a migration stream file — a Switchover stream or a QEMU one — and lists its sections "
                 + "(name, instance, version, kind, offset, size, checksum status), its RAM blocks with page counts "
-                + "and totals, checking it as a destination would before running it."},
-        exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:a valid stream", "1:a broken stream (the offset and the reason are on stderr) or an "
-                + "unreadable file", "2:bad usage"})
+                + "and totals, checking it as a destination would before running it.",
+                "Exits 0 for a valid stream, 1 for a broken one (the offset and the reason on stderr) or a file it "
+                        + "cannot read."})
 final class AnalyzeCommand implements Callable<Integer> {
 
     @Spec
@@ -49,20 +48,20 @@ final class AnalyzeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (!Files.isRegularFile(file)) {
             err.println("switchover analyze: " + file + " is not a file");
-            return 1;
+            return ExitCodes.FAILED;
         }
         StreamAnalysis analysis;
         try {
             analysis = StreamAnalysis.of(file, walker(file));
         } catch (IOException e) {
             err.println("switchover analyze: cannot read " + file + ": " + Main.oneLine(e));
-            return 1;
+            return ExitCodes.FAILED;
         }
         out.print(json ? QmpJson.write(toJson(analysis)) + System.lineSeparator() : AnalysisTable.render(analysis));
         out.flush();
         analysis.problem().ifPresent(p -> err.println("switchover analyze: " + file + " is broken at offset "
                 + p.offset() + ": " + p.reason()));
-        return analysis.valid() ? 0 : 1;
+        return analysis.valid() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     /** Walks QEMU's device sections by the stream's own VM description, if it has one. */

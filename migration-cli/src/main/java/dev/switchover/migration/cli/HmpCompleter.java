@@ -2,6 +2,7 @@ package dev.switchover.migration.cli;
 
 import dev.switchover.migration.api.MigrationCapability;
 import dev.switchover.migration.api.MigrationParameters;
+import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.client.QmpClient;
 import dev.switchover.migration.client.QmpException;
 import dev.switchover.migration.monitor.InfoMigrateParametersFormatter;
@@ -28,7 +29,8 @@ import java.util.Map;
  * <li>{@code migrate_set_parameter <name>}: the parameters of {@link MigrationParameters}, named as
  * {@code info migrate_parameters} names them ({@link InfoMigrateParametersFormatter}), with their
  * defaults as descriptions;</li>
- * <li>{@code migrate_set_capability <name> on|off}: the {@link MigrationCapability} names.</li>
+ * <li>{@code migrate_set_capability <name> on|off}: the {@link MigrationCapability} names;</li>
+ * <li>{@code migrate_continue <state>}: {@code pre-switchover}, the one state a migration pauses in.</li>
  * </ul>
  * JLine filters the candidates by what is typed and shows descriptions when it lists them. If the
  * monitor can not be asked, only the shell's commands complete (and the next TAB asks again):
@@ -43,6 +45,9 @@ final class HmpCompleter implements Completer {
     }
 
     private static final List<Word> ON_OFF = List.of(new Word("on", ""), new Word("off", ""));
+    /** The states {@code migrate_continue} continues from (QEMU's {@code pause-before-switchover}). */
+    private static final List<Word> PAUSED_STATES = List.of(new Word(MigrationStatus.PRE_SWITCHOVER.qmpName(),
+            "the source stopped the guest and waits before sending the devices' final state"));
 
     private final QmpClient client;
     private List<Word> commands;
@@ -74,6 +79,7 @@ final class HmpCompleter implements Completer {
             case "info" -> argument == 1 ? infos() : List.of();
             case "migrate_set_parameter" -> argument == 1 ? parameters() : List.of();
             case "migrate_set_capability" -> argument == 1 ? capabilities() : argument == 2 ? ON_OFF : List.of();
+            case "migrate_continue" -> argument == 1 ? PAUSED_STATES : List.of();
             default -> List.of();
         };
     }

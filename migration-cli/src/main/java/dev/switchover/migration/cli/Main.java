@@ -1,5 +1,6 @@
 package dev.switchover.migration.cli;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "switchover", mixinStandardHelpOptions = true, version = "switchover 0.1.0",
         description = "Live migration of running device state between JVM processes.",
         subcommands = {RunCommand.class, MigrateCommand.class, MonitorCommand.class, AnalyzeCommand.class,
-                DemoCommand.class})
+                DemoCommand.class, AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -23,16 +24,29 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code (for tests). */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        describeAll(cl, cl.getCommandSpec().version());
         cl.setParameterExceptionHandler((ex, args2) -> {
             String name = ex.getCommandLine().getCommandSpec().qualifiedName();
             ex.getCommandLine().getErr().println(name + ": " + ex.getMessage() + " (see " + name + " --help)");
-            return 2;
+            return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("switchover: " + oneLine(ex));
-            return 1;
+            return ExitCodes.FAILED;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * Every command, subcommands too, shows the one {@link ExitCodes} table in its {@code --help}
+     * and prints the top command's version for {@code -V}.
+     */
+    private static void describeAll(CommandLine command, String[] version) {
+        command.getCommandSpec().version(version);
+        command.getCommandSpec().usageMessage().exitCodeListHeading("Exit codes:%n").exitCodeList(ExitCodes.table());
+        for (CommandLine sub : command.getSubcommands().values()) {
+            describeAll(sub, version);
+        }
     }
 
     static String oneLine(Throwable t) {

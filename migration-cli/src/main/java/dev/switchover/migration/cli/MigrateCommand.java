@@ -38,9 +38,10 @@ import java.util.stream.Collectors;
  * {@code downtime-limit} when the migration stalls, or gives up (cancelling it) when even the
  * maximum can not fit what is left, naming the devices that hold it.
  *
- * <p>Exit codes: 0 completed (and the destination reports it), 1 failed, cancelled or a monitor
- * unreachable, 2 bad usage, 3 can not converge within {@code --max-downtime}. Ctrl-C cancels a
- * running migration before exiting, as {@code virsh migrate} does.
+ * <p>Exit codes as {@link ExitCodes}: 0 completed (and the destination reports it), 1 failed,
+ * cancelled or a monitor unreachable, 2 bad usage, 3 can not converge within {@code
+ * --max-downtime}, 130 interrupted. Ctrl-C says it cancels, cancels the running migration, reports
+ * its final state and exits, as {@code virsh migrate} cancels on SIGINT.
  *
  * <p>Option values are validated here rather than by picocli converters so that a bad value is
  * one line on stderr (picocli's own handler follows its message with the whole usage).
@@ -50,17 +51,12 @@ import java.util.stream.Collectors;
                 + "monitors, and show the migration until it ends.",
                 "With --max-downtime, a convergence advisor raises downtime-limit when the migration stalls (up to "
                         + "that maximum), or cancels it and names the devices holding the data when even the "
-                        + "maximum can not fit them."},
-        exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:completed; the destination runs",
-                "1:failed or cancelled, or a monitor could not be reached",
-                "2:bad usage",
-                "3:cannot converge within --max-downtime"})
+                        + "maximum can not fit them."})
 final class MigrateCommand implements Callable<Integer> {
 
-    static final int EXIT_FAILED = 1;
-    static final int EXIT_USAGE = 2;
-    static final int EXIT_CANNOT_CONVERGE = 3;
+    private static final int EXIT_FAILED = ExitCodes.FAILED;
+    private static final int EXIT_USAGE = ExitCodes.USAGE;
+    private static final int EXIT_CANNOT_CONVERGE = ExitCodes.CANNOT_CONVERGE;
     private static final long POLL_MILLIS = 250;
     private static final long DESTINATION_WAIT_MILLIS = 60_000;
 
@@ -112,6 +108,11 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Print no progress, only advisor decisions and the outcome.")
     boolean noProgress;
 
+    @Option(names = "--json", description = "For scripts: no progress; advisor decisions and errors on stderr; "
+            + "the outcome as one JSON object on stdout (status, exit-code, total-time, downtime, "
+            + "predicted-downtime, downtime-limit, transferred, error-desc).")
+    boolean json;
+
     /** The validated command line. */
     private record Request(String source, String destination, String uri, Map<String, Long> parameters,
                            Optional<AdvisorSettings> advisor) {
@@ -160,9 +161,10 @@ final class MigrateCommand implements Callable<Integer> {
                 src.setCapability(MigrationCapability.EVENTS, true);
                 advisor = ConvergenceAdvisor.start(src, request.advisor().get(), decisions::add);
             }
-            try (CancelOnInterrupt guard = new CancelOnInterrupt(src)) {
+            try (CancelOnInterrupt guard = new CancelOnInterrupt(src, spec.commandLine().getErr())) {
                 src.migrate(request.uri());
-                ProgressDisplay display = ProgressDisplay.of(out, isTerminal(), noProgress);
+                ProgressDisplay display = ProgressDisplay.of(json ? spec.commandLine().getErr() : out, isTerminal(),
+                        noProgress || json);
                 MigrationInfo end = watch(src, advisor, display, decisions);
                 guard.disarm();
                 if (advisor != null) {
@@ -170,7 +172,12 @@ final class MigrateCommand implements Callable<Integer> {
                     advisor.awaitFinished(5, TimeUnit.SECONDS);
                     print(display, decisions);
                 }
-                return outcome(end, advisor, dst, out);
+                int code = outcome(end, advisor, dst, out);
+                if (json) {
+                    out.println(OutcomeJson.of(end, code, src.queryParameters().downtimeLimitMs()));
+                    out.flush();
+                }
+                return code;
             } finally {
                 if (advisor != null) {
                     advisor.close();
@@ -191,11 +198,10 @@ final class MigrateCommand implements Callable<Integer> {
                 display.note("advisor: stopped advising: " + advisor.failure().get().getMessage());
             }
             MigrationStatus status = info.status().orElse(MigrationStatus.NONE);
-            if (status.isTerminal() && status != MigrationStatus.NONE) {
+            boolean ended = status.isTerminal() && status != MigrationStatus.NONE;
+            if (ended || (advisor != null && advisor.verdict().isPresent())) { // --no-cancel: it runs on, we are done
+                display.last(info, display.wantsInfoMigrate() ? src.humanMonitorCommand("info migrate") : null);
                 return info;
-            }
-            if (advisor != null && advisor.verdict().isPresent()) {
-                return info; // --no-cancel: the migration runs on, we are done
             }
             display.show(info, display.wantsInfoMigrate() ? src.humanMonitorCommand("info migrate") : null,
                     System.nanoTime());
@@ -232,11 +238,12 @@ final class MigrateCommand implements Callable<Integer> {
                     + arrived.errorDesc().map(e -> ": " + e).orElse(""), EXIT_FAILED);
         }
         long transferred = end.ram().map(MigrationRamStats::transferred).orElse(0L);
-        out.println("migration completed in " + end.totalTime().orElse(0) + " ms: downtime "
+        PrintWriter summary = json ? spec.commandLine().getErr() : out; // stdout carries only the JSON
+        summary.println("migration completed in " + end.totalTime().orElse(0) + " ms: downtime "
                 + end.downtime().orElse(0) + " ms" + predicted(end.predictedDowntime()) + ", transferred "
                 + ByteSize.format(transferred) + "; the destination runs");
-        out.flush();
-        return 0;
+        summary.flush();
+        return ExitCodes.OK;
     }
 
     private static String predicted(OptionalLong p) {

@@ -121,6 +121,6 @@ final class MonitorCommand implements Callable<Integer> {
     private static int usage(PrintWriter err, String message) {
         err.println("switchover monitor: " + message + " (see switchover monitor --help)");
         err.flush();
-        return MigrateCommand.EXIT_USAGE;
+        return ExitCodes.USAGE;
     }
 }

@@ -18,9 +18,6 @@ import java.util.concurrent.TimeUnit;
  */
 sealed interface ProgressDisplay {
 
-    /** Width of the progress bar, in cells. */
-    int BAR_WIDTH = 40;
-
     /** Whether {@link #show} wants the {@code info migrate} text (one more QMP call per refresh). */
     boolean wantsInfoMigrate();
 
@@ -35,6 +32,12 @@ sealed interface ProgressDisplay {
     /** Prints a line that must stay visible. */
     void note(String line);
 
+    /**
+     * Shows the migration's final state, whatever the refresh period: the last frame on the
+     * screen is never older than the outcome printed below it.
+     */
+    void last(MigrationInfo info, String infoMigrate);
+
     /** Chooses the display for this output. */
     static ProgressDisplay of(PrintWriter out, boolean terminal, boolean quiet) {
         if (quiet) {
@@ -44,24 +47,38 @@ sealed interface ProgressDisplay {
     }
 
     /**
-     * One line: status, then — once the source reports what remains — bar, transferred,
-     * remaining, pass and expected downtime.
+     * One line: status, then — once the source reports what remains — bytes moved, bytes
+     * remaining, the rate, the pass and the expected downtime. No percentage: the total moves
+     * (a dirtying guest adds to what remains), so a share of it would go backwards; bytes moved
+     * only grow.
      */
     static String line(MigrationInfo info) {
         String status = info.status().map(MigrationStatus::qmpName).orElse("none");
         if (info.remaining().isEmpty()) {
             return status;
         }
-        long transferred = info.ram().map(MigrationRamStats::transferred).orElse(0L);
-        long remaining = info.remaining().getAsLong();
-        StringBuilder b = new StringBuilder();
-        b.append(String.format("%-8s", status))
-                .append(' ').append(ProgressBar.render(transferred, remaining, 20))
-                .append("  transferred ").append(ByteSize.format(transferred))
-                .append(", remaining ").append(ByteSize.format(remaining));
+        return String.format("%-8s", status) + " " + figures(info);
+    }
+
+    /** Moved, remaining, rate, pass and expected downtime, as far as the source reports them. */
+    static String figures(MigrationInfo info) {
+        long moved = info.ram().map(MigrationRamStats::transferred).orElse(0L);
+        StringBuilder b = new StringBuilder("moved ").append(ByteSize.format(moved));
+        info.remaining().ifPresent(r -> b.append(", remaining ").append(ByteSize.format(r)));
+        rate(info).ifPresent(r -> b.append(" at ").append(ByteSize.format(r)).append("/s"));
         info.pass().ifPresent(p -> b.append(", pass ").append(p));
         info.expectedDowntime().ifPresent(ms -> b.append(", expected downtime ").append(ms).append(" ms"));
         return b.toString();
+    }
+
+    /** Bytes per second: the source's {@code x-throughput}, else QEMU's {@code mbps}. */
+    private static java.util.OptionalLong rate(MigrationInfo info) {
+        if (info.throughput().isPresent()) {
+            return info.throughput();
+        }
+        return info.ram().filter(r -> r.mbps() > 0)
+                .map(r -> java.util.OptionalLong.of((long) (r.mbps() * 1_000_000 / 8)))
+                .orElse(java.util.OptionalLong.empty());
     }
 
     /** Redraws {@code info migrate} and a progress bar in place (ANSI cursor movement). */
@@ -82,14 +99,17 @@ sealed interface ProgressDisplay {
         public void show(MigrationInfo info, String infoMigrate, long nowNanos) {
             String block = infoMigrate.replace("\r\n", "\n");
             if (info.remaining().isPresent()) {
-                long transferred = info.ram().map(MigrationRamStats::transferred).orElse(0L);
-                block += "Progress: \t\t" + ProgressBar.render(transferred, info.remaining().getAsLong(), BAR_WIDTH)
-                        + "\n";
+                block += "Progress: \t\t" + figures(info) + "\n";
             }
             erase();
             out.print(block);
             out.flush();
             lines = (int) block.lines().count();
+        }
+
+        @Override
+        public void last(MigrationInfo info, String infoMigrate) {
+            show(info, infoMigrate, 0);
         }
 
         @Override
@@ -135,6 +155,12 @@ sealed interface ProgressDisplay {
         }
 
         @Override
+        public void last(MigrationInfo info, String infoMigrate) {
+            out.println(line(info));
+            out.flush();
+        }
+
+        @Override
         public void note(String line) {
             out.println(line);
             out.flush();
@@ -157,6 +183,11 @@ sealed interface ProgressDisplay {
         @Override
         public void show(MigrationInfo info, String infoMigrate, long nowNanos) {
             // --no-progress
+        }
+
+        @Override
+        public void last(MigrationInfo info, String infoMigrate) {
+            // --no-progress: the outcome line says it
         }
 
         @Override

@@ -77,11 +77,11 @@ final class RunCommand implements Callable<Integer> {
             b.pluginDirectory(plugins);
         }
         CountDownLatch quit = new CountDownLatch(1);
-        AtomicInteger exitCode = new AtomicInteger(0);
+        AtomicInteger exitCode = new AtomicInteger(ExitCodes.OK);
         String address = qmp != null ? qmp : "unix:switchover-" + ProcessHandle.current().pid() + ".qmp";
         try (Machine machine = b.build()) {
             machine.onIncomingMigrationEnd(end -> {
-                if (end.exitRequested() && exitCode.compareAndSet(0, 1)) {
+                if (end.exitRequested() && exitCode.compareAndSet(ExitCodes.OK, ExitCodes.FAILED)) {
                     System.err.println("switchover: incoming migration failed: " + end.errorDesc());
                     System.err.flush();
                     Thread.ofVirtual().name("exit-after-incoming-failure").start(() -> {

@@ -51,11 +51,24 @@ class CliUsageTest {
     }
 
     @Test
+    void everyCommandPrintsTheVersionAndTheOneExitCodeTable() {
+        for (String command : java.util.List.of("run", "migrate", "monitor", "demo")) {
+            out.reset();
+            assertThat(Main.execute(command, "-V")).as(command).isZero();
+            assertThat(out()).as(command + " -V").isEqualTo("switchover 0.1.0" + System.lineSeparator());
+            out.reset();
+            assertThat(Main.execute(command, "--help")).as(command).isZero();
+            assertThat(out()).as(command + " --help").contains("Exit codes:", "130", "interrupted (Ctrl-C)",
+                    "cannot converge within --max-downtime", "bad usage");
+        }
+    }
+
+    @Test
     void migrateHelpDescribesEveryOptionAndTheExitCodes() {
         assertThat(Main.execute("migrate", "--help")).isZero();
         assertThat(out()).contains("--source", "--destination", "--uri", "--max-downtime", "--downtime-limit",
                 "--max-bandwidth", "--avail-switchover-bandwidth", "--no-progress", "--no-cancel", "--margin",
-                "--stall-passes", "Exit codes:", "cannot converge within --max-downtime");
+                "--stall-passes", "--json", "Exit codes:", "cannot converge within --max-downtime");
         assertThat(err()).isEmpty();
     }
 

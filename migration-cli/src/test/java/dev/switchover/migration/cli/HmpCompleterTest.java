@@ -69,6 +69,8 @@ class HmpCompleterTest {
                 "pause-before-switchover");
         assertThat(names("migrate_set_capability", "events")).containsExactly("on", "off");
         assertThat(names("migrate_set_capability", "events", "on")).isEmpty();
+        assertThat(names("migrate_continue")).containsExactly("pre-switchover");
+        assertThat(names("migrate_continue", "pre-switchover")).isEmpty();
         assertThat(names("stop")).isEmpty();
     }
 

@@ -139,6 +139,24 @@ class MigrateCliTest {
     }
 
     @Test
+    void withJsonStdoutIsOneJsonObjectWithTheOutcomeAndItsExitCode() throws Exception {
+        String[] pair = pair("blob,id=blob0,size=2M,stop-size=64K");
+
+        int code = migrate(pair, "--max-bandwidth", "0", "--downtime-limit", "500", "--json");
+
+        assertThat(code).as("exit code; stderr:%n%s", err()).isZero();
+        assertThat(out().lines()).as("stdout carries the JSON only").singleElement().asString()
+                .startsWith("{\"status\":\"completed\",\"exit-code\":0,\"total-time\":")
+                .contains("\"downtime\":", "\"downtime-limit\":500")
+                .endsWith("}");
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out());
+        assertThat(json.get("downtime-over-limit").asBoolean())
+                .isEqualTo(json.get("downtime").asLong() > 500);
+        assertThat(err()).contains("migration completed in ");
+    }
+
+    @Test
     void aDestinationThatIsNotWaitingIsRefusedInOneLine() throws Exception {
         String[] pair = pair(STALLING);
         Machine other = machine(Machine.builder().device(STALLING + ",seed=7"));

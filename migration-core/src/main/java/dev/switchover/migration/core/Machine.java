@@ -14,6 +14,7 @@ import dev.switchover.migration.core.internal.engine.DeviceSlot;
 import dev.switchover.migration.core.internal.engine.IncomingMigration;
 import dev.switchover.migration.core.internal.engine.MachineHooks;
 import dev.switchover.migration.core.internal.engine.OutgoingMigration;
+import dev.switchover.migration.core.internal.engine.RunStateNotifier;
 import dev.switchover.migration.core.internal.transport.MigrationUri;
 import dev.switchover.migration.core.internal.transport.Transports;
 import dev.switchover.migration.api.MigrationReport;
@@ -61,6 +62,7 @@ public final class Machine implements MigrationControl, AutoCloseable {
     private final Duration deviceCallTimeout;
     private final EventBus events;
     private final Object runStateLock = new Object();
+    private final RunStateNotifier runStateNotifier;
     private final Set<MigrationCapability> capabilities = EnumSet.noneOf(MigrationCapability.class);
     private final Hooks hooks = new Hooks();
     private final List<Runnable> migrationEndActions = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -78,6 +80,7 @@ public final class Machine implements MigrationControl, AutoCloseable {
         this.slots = List.copyOf(slots);
         this.clock = clock;
         this.deviceCallTimeout = deviceCallTimeout;
+        this.runStateNotifier = new RunStateNotifier(deviceCallTimeout);
         this.afterIncoming = afterIncoming;
         this.events = new EventBus("machine");
     }
@@ -353,15 +356,26 @@ public final class Machine implements MigrationControl, AutoCloseable {
     // ------------------------------------------------------------------ internals
 
     /**
-     * A device still inside a call that a failed migration gave up on may still be changing its
-     * migration state; a new migration waits until that call returns.
+     * A device still inside a call that a failed migration gave up on, or inside an {@code
+     * onRunStateChange} that outlived the device call timeout, may still be changing its state; a
+     * new migration waits until that call returns.
      */
     private void requireNoAbandonedCall() {
+        synchronized (runStateLock) { // a run-state change in progress has finished telling the devices
+            requireNoCallLeftBehind();
+        }
+    }
+
+    private void requireNoCallLeftBehind() {
         for (DeviceSlot s : slots) {
             s.abandonedCall().ifPresent(call -> {
                 throw new IllegalStateException("device '" + s.id() + "' has not returned from " + call
                         + ", which the last migration gave up on after " + deviceCallTimeout.toMillis()
                         + " ms; a new migration can start once it returns");
+            });
+            s.runStateCall().ifPresent(call -> {
+                throw new IllegalStateException("device '" + s.id() + "' has not returned from " + call
+                        + " after " + deviceCallTimeout.toMillis() + " ms; a new migration can start once it returns");
             });
         }
     }
@@ -378,13 +392,7 @@ public final class Machine implements MigrationControl, AutoCloseable {
                 return from;
             }
             runState = to;
-            for (DeviceSlot s : slots) {
-                try {
-                    s.device().onRunStateChange(from, to);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "device " + s.id() + " failed in onRunStateChange", e);
-                }
-            }
+            runStateNotifier.notify(slots, from, to);
             if (!announce) {
                 return from;
             }

@@ -2,6 +2,7 @@ package dev.switchover.migration.core;
 
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationStatus;
+import dev.switchover.migration.spi.MigrationDeviceProvider;
 import dev.switchover.testfixtures.BlobDeviceProvider;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -20,7 +21,14 @@ final class LocalMachines implements AfterEachCallback {
 
     /** Builds a machine from {@code b} with the blob device type and closes it after the test. */
     Machine machine(Machine.Builder b) {
-        Machine m = b.providers(List.of(new BlobDeviceProvider())).build();
+        return machine(b, List.of());
+    }
+
+    /** As {@link #machine(Machine.Builder)}, with device types of the test's own besides {@code blob}. */
+    Machine machine(Machine.Builder b, List<MigrationDeviceProvider> more) {
+        List<MigrationDeviceProvider> providers = new ArrayList<>(more);
+        providers.add(new BlobDeviceProvider());
+        Machine m = b.providers(providers).build();
         machines.add(m);
         return m;
     }

@@ -41,8 +41,9 @@ import java.util.function.Consumer;
  * returns keeps its thread, and stays refused for new migrations, for the life of the process;
  * a device that returns late may have done (part of) its call meanwhile, e.g. written into a
  * stream nobody reads any more. The watchdog looks at one call at a time because the SPI makes
- * one call at a time; calls that must not block ({@code stats}, {@code stateDigest},
- * {@code onRunStateChange}, the section name and version getters) are not guarded.
+ * one call at a time; calls that must not block ({@code stats}, {@code stateDigest}, the
+ * section name and version getters) are not guarded; {@code onRunStateChange}, which comes from
+ * whoever changes the run state, is bounded by {@link RunStateNotifier} instead.
  *
  * <p><b>Threads:</b> {@link #call}/{@link #run} on the migration thread (or on the thread that
  * took over after a hang); the rest from any thread.

@@ -32,6 +32,8 @@ public final class DeviceSlot {
     private volatile QueryMode lastMode;
     private volatile long lastQueryNanos;
     private volatile String abandonedCall;
+    /** The {@code onRunStateChange} call the device is inside, if any (see {@link RunStateNotifier}). */
+    private volatile String runStateCall;
 
     public DeviceSlot(String id, String type, MigrationDevice device, String section, int instance) {
         this.id = id;
@@ -102,6 +104,23 @@ public final class DeviceSlot {
 
     void clearAbandoned() {
         abandonedCall = null;
+    }
+
+    /**
+     * The {@code onRunStateChange} call this device is inside now, if any. One still there after
+     * the device call timeout means the device may still be changing its state: the machine
+     * refuses new migrations and does not tell it of further changes until it returns.
+     */
+    public Optional<String> runStateCall() {
+        return Optional.ofNullable(runStateCall);
+    }
+
+    void runStateCallStarted(String call) {
+        runStateCall = call;
+    }
+
+    void runStateCallReturned() {
+        runStateCall = null;
     }
 
     /** Resets per-migration counters at the start of a migration. */

@@ -206,7 +206,10 @@ public final class IncomingMigration implements Runnable {
                 Optional<String> lost = link == null || file ? Optional.empty() : link.linkLoss();
                 if (aborted.isPresent()) {
                     reason = "source aborted: " + aborted.get();
-                } else if (lost.isPresent() && !(t instanceof java.io.EOFException && loaded)) {
+                } else if (lost.isPresent() && loaded) {
+                    // LOADED was sent: the whole stream was here, the link failed while COMMIT was awaited
+                    reason = lost.get() + " while this machine waited for COMMIT; the loaded state is discarded";
+                } else if (lost.isPresent() && (!(t instanceof java.io.EOFException) || t instanceof SectionFailures.CutShort)) {
                     // a section cut short by the link is the link's fault, not the device's that read it
                     reason = lost.get() + " before the migration stream was complete; the partly loaded state"
                             + " is discarded";

@@ -373,6 +373,21 @@ public final class OutgoingMigration implements Runnable {
         }
     }
 
+    /**
+     * A device that has not returned from being told of the stop may still be writing its state:
+     * sending that state would send a moving target, so the switchover fails naming it (and the
+     * source resumes, as for any failure before COMMIT).
+     */
+    private static void requireStoppedDevices(List<DeviceSlot> active) throws DeviceCallException {
+        for (DeviceSlot s : active) {
+            String call = s.runStateCall().orElse(null);
+            if (call != null) {
+                throw new DeviceCallException(s.id(), call, new java.util.concurrent.TimeoutException(
+                        "it did not return within the device call timeout, so it may still be changing its state"));
+            }
+        }
+    }
+
     private void switchover(PrecopyLoop loop, List<DeviceSlot> active, SwitchoverDecision.Reasons why)
             throws IOException, DeviceCallException, InterruptedException {
         SwitchoverEvent event = new SwitchoverEvent();
@@ -382,6 +397,7 @@ public final class OutgoingMigration implements Runnable {
         stats.predictedDowntimeMs(predicted);
         long stopNanos = machine.nanoTime();
         stoppedFrom = machine.changeRunState(RunState.FINISH_MIGRATE);
+        requireStoppedDevices(active);
         long bytesAtStop = writer.bytesWritten();
         long switchoverTimeoutMs = machine.parameters().effectiveSwitchoverTimeoutMs();
         long leftAtStop = stats.remembered().map(p -> p.total()).orElse(0L);
@@ -409,6 +425,7 @@ public final class OutgoingMigration implements Runnable {
         writer.flush();
         stats.downtimeBytes(writer.bytesWritten() - bytesAtStop);
         if (channel.hasReturnPath()) {
+            watch.stallContext(() -> " while waiting for the destination to confirm loading");
             awaitLoaded(switchoverDeadline, tooLong);
             watch.clearDeadline();
             // the point of no return: a cancel that came first wins, none after it counts

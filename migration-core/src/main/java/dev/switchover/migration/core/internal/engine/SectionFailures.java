@@ -34,12 +34,19 @@ final class SectionFailures {
     /** The failure {@code e}, with the section named: an {@link EOFException} stays one. */
     IOException wrap(Exception e) {
         if (e instanceof EOFException) {
-            EOFException eof = new EOFException(name + ": " + message(e));
+            CutShort eof = new CutShort(name + ": " + message(e));
             eof.initCause(e);
             return eof;
         }
         long at = e instanceof MigrationStreamException m && m.offset() >= 0 ? m.offset() : reader.bytesRead();
         return new MigrationStreamException(at, name + ": " + message(e), e);
+    }
+
+    /** The stream ended inside a section's payload: over a socket, the link's doing, not the device's. */
+    static final class CutShort extends EOFException {
+        CutShort(String message) {
+            super(message);
+        }
     }
 
     private static String message(Exception e) {

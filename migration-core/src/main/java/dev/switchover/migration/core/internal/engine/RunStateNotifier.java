@@ -1,0 +1,88 @@
+package dev.switchover.migration.core.internal.engine;
+
+import dev.switchover.migration.api.RunState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tells every device of a run-state change ({@code MigrationDevice.onRunStateChange}), each call
+ * bounded by the device call timeout. The caller holds the machine's run-state lock, so a device
+ * that never returned would otherwise freeze {@code stop}, {@code cont} and every migration — and
+ * a switchover stop would keep the guest paused without bound.
+ *
+ * <p>The devices are told at once, each on a virtual thread of its own, and the change waits for
+ * all of them up to one shared deadline. A device that has not returned by then is left behind:
+ * the run state changes anyway, its call stays recorded in its {@link DeviceSlot} until it
+ * returns, and meanwhile the device is not told of further changes (calls for one device never
+ * overlap) and the machine refuses new migrations, and a switchover in progress fails naming it:
+ * a device that has not confirmed the stop may still be writing its state.
+ *
+ * <p>A {@link RuntimeException} from a device is logged and ignored, as the SPI says.
+ */
+public final class RunStateNotifier {
+
+    private static final System.Logger LOG = System.getLogger(RunStateNotifier.class.getName());
+
+    private final Duration timeout;
+
+    public RunStateNotifier(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    /**
+     * Calls {@code onRunStateChange(from, to)} on each device in {@code slots} and waits for them,
+     * at most the device call timeout in all.
+     *
+     * @return the devices that had not returned by the deadline, or when the calling thread was
+     *         interrupted (its interrupt status is then set again), and those still inside an
+     *         earlier call, which were not told
+     */
+    public List<DeviceSlot> notify(List<DeviceSlot> slots, RunState from, RunState to) {
+        String call = "onRunStateChange(" + from.qmpName() + " -> " + to.qmpName() + ")";
+        List<DeviceSlot> behind = new ArrayList<>();
+        List<DeviceSlot> told = new ArrayList<>();
+        CountDownLatch returned = new CountDownLatch(slots.size());
+        for (DeviceSlot s : slots) {
+            String earlier = s.runStateCall().orElse(null);
+            if (earlier != null) {
+                LOG.log(System.Logger.Level.WARNING, "device ''{0}'' has not returned from {1}; it is not told of {2}",
+                        s.id(), earlier, call);
+                behind.add(s);
+                returned.countDown();
+                continue;
+            }
+            s.runStateCallStarted(call);
+            told.add(s);
+            Thread.ofVirtual().name("run-state-" + s.id()).start(() -> {
+                try {
+                    s.device().onRunStateChange(from, to);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "device " + s.id() + " failed in " + call, e);
+                } finally {
+                    s.runStateCallReturned();
+                    returned.countDown();
+                }
+            });
+        }
+        boolean all;
+        try {
+            all = returned.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller (e.g. a cancelled migration) learns of it next
+            all = returned.getCount() == 0;
+        }
+        if (!all) {
+            for (DeviceSlot s : told) {
+                if (s.runStateCall().isPresent()) {
+                    LOG.log(System.Logger.Level.WARNING, "device ''{0}'' did not return from {1} within {2} ms; "
+                            + "the run state changed without it", s.id(), call, Long.toString(timeout.toMillis()));
+                    behind.add(s);
+                }
+            }
+        }
+        return List.copyOf(behind);
+    }
+}
