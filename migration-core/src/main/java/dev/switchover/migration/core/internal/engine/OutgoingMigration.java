@@ -6,6 +6,7 @@ import dev.switchover.migration.core.internal.stream.CommitRecords;
 import dev.switchover.migration.core.internal.stream.ReturnPath;
 import dev.switchover.migration.core.internal.stream.ReturnPathMessage;
 import dev.switchover.migration.core.internal.stream.MigrationCommand;
+import dev.switchover.migration.core.internal.stream.StreamFormat;
 import dev.switchover.migration.core.internal.stream.StreamWriter;
 import dev.switchover.migration.core.internal.trace.SwitchoverEvent;
 import dev.switchover.migration.core.internal.transport.MigrationChannel;
@@ -329,18 +330,20 @@ public final class OutgoingMigration implements Runnable {
 
     private void setup(List<DeviceSlot> active) throws IOException, DeviceCallException {
         writer.writeHeader();
+        writer.writeConfiguration(StreamFormat.MACHINE_TYPE);
         if (channel.hasReturnPath()) {
             writer.writeCommand(MigrationCommand.OPEN_RETURN_PATH.code(), new byte[0]);
         }
         SaveOptions options = new SaveOptions(machine.postcopyRam());
         for (int i = 0; i < active.size(); i++) {
             DeviceSlot s = active.get(i);
-            sectionIds.put(s, i);
+            int sid = devices.indexOf(s); // QEMU's numbering: the order devices were registered in, from 0
+            sectionIds.put(s, sid);
             MigrationDevice d = s.device();
-            SectionWriter w = writer.beginSection(SectionKind.START, i, s.section(), s.instance(), d.sectionVersion());
+            SectionWriter w = writer.beginSection(SectionKind.START, sid, s.section(), s.instance(), d.sectionVersion());
             calls.run(s, "saveSetup", () -> d.saveSetup(w, options));
             s.addBytesSent(w.bytesWritten());
-            writer.endSection(i);
+            writer.endSection(sid);
         }
         ping();
         writer.flush();
@@ -438,8 +441,7 @@ public final class OutgoingMigration implements Runnable {
             s.addBytesSent(w.bytesWritten());
             writer.endSection(sid);
         }
-        writer.writeEof();
-        writer.writeVmDescription(VmDescription.json(active));
+        writer.writeEnd(devices.size(), manifestSize -> VmDescription.json(active, manifestSize));
         writer.flush();
         stats.downtimeBytes(writer.bytesWritten() - bytesAtStop);
         if (channel.hasReturnPath()) {
