@@ -92,7 +92,12 @@ public final class TestCertificates {
                     now.plus(LIFETIME), KeyType.EC);
         }
 
-        /** A client certificate with subject {@code dn} (as written in openssl order, e.g. {@code C=GB,O=X,CN=src}), valid now. */
+        /**
+         * A client certificate, valid now, whose subject QEMU (GnuTLS, RFC 4514) prints as {@code
+         * dn}, e.g. {@code CN=src.example,O=Example,C=GB} — the form {@code authz-simple}'s
+         * {@code identity} takes. (openssl's {@code -subj /C=GB/O=Example/CN=src.example} makes
+         * the same certificate.)
+         */
         public Issued client(String dn) {
             Instant now = Instant.now();
             return issue(dn, false, List.of(), now.minusSeconds(60), now.plus(LIFETIME), KeyType.EC);
@@ -101,6 +106,7 @@ public final class TestCertificates {
         /**
          * Any certificate this authority signs.
          *
+         * @param dn     the subject as RFC 4514 prints it, most specific part first (no escaped commas)
          * @param server a server (serverAuth) or a client (clientAuth) certificate
          * @param names  subject alternative names: DNS names or IP addresses
          */
@@ -109,7 +115,7 @@ public final class TestCertificates {
             try {
                 X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
                         new X500Name(self.certificate().getSubjectX500Principal().getName()), serial(),
-                        Date.from(notBefore), Date.from(notAfter), new X500Name(dn), keys.getPublic());
+                        Date.from(notBefore), Date.from(notAfter), subject(dn), keys.getPublic());
                 b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
                 b.addExtension(Extension.extendedKeyUsage, false,
                         new ExtendedKeyUsage(server ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth));
@@ -146,6 +152,13 @@ public final class TestCertificates {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /** RFC 4514 prints the last RDN of the certificate's sequence first: build the sequence reversed. */
+    private static X500Name subject(String rfc4514) {
+        List<String> rdns = new java.util.ArrayList<>(List.of(rfc4514.split(",")));
+        java.util.Collections.reverse(rdns);
+        return new X500Name(String.join(",", rdns));
     }
 
     /** A certificate in PEM. */
