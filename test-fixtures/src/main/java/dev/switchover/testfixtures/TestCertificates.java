@@ -169,10 +169,21 @@ public final class TestCertificates {
     /** A private key in PEM: {@code PRIVATE KEY}, or {@code RSA PRIVATE KEY}/{@code EC PRIVATE KEY}. */
     public static String pem(PrivateKey key, KeyForm form) {
         try {
-            return form == KeyForm.PKCS8 ? write(new JcaPKCS8Generator(key, null).generate()) : write(key);
+            if (form == KeyForm.PKCS8) {
+                return write(new JcaPKCS8Generator(key, null).generate());
+            }
+            return key instanceof java.security.interfaces.ECPrivateKey ec ? write(sec1(ec)) : write(key);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** openssl's {@code EC PRIVATE KEY}: SEC1 with the named curve in its {@code [0] parameters}, as openssl writes it. */
+    private static org.bouncycastle.util.io.pem.PemObject sec1(java.security.interfaces.ECPrivateKey key) throws IOException {
+        var info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded());
+        var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(key.getParams().getOrder().bitLength(), key.getS(),
+                info.getPrivateKeyAlgorithm().getParameters());
+        return new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1.getEncoded());
     }
 
     /** A new key pair: RSA 2048 or EC P-256. */

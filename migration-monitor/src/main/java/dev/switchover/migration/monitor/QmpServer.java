@@ -184,8 +184,11 @@ public final class QmpServer implements AutoCloseable {
         if (address instanceof MonitorAddress.Unix u) {
             socketFiles.add(u.path());
         }
-        boundAddresses.add(l.getLocalAddress());
-        LOG.log(Level.DEBUG, "QMP monitor listening on {0}", l.getLocalAddress());
+        // a unix socket was bound elsewhere and moved into place (PrivateUnixSocket): its path is the address
+        SocketAddress bound = address instanceof MonitorAddress.Unix u
+                ? java.net.UnixDomainSocketAddress.of(u.path()) : l.getLocalAddress();
+        boundAddresses.add(bound);
+        LOG.log(Level.DEBUG, "QMP monitor listening on {0}", bound);
     }
 
     /**
