@@ -248,7 +248,10 @@ final class TlsMigrationChannel implements MigrationChannel {
                 return t.getMessage();
             }
         }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        String m = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        // JSSE's client offers only a certificate from an authority the server named: a stranger's is never sent
+        return m.contains("Empty client certificate chain")
+                ? "the peer sent no certificate from a trusted authority (" + m + ")" : m;
     }
 
     @Override
