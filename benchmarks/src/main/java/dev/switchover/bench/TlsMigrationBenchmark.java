@@ -33,9 +33,9 @@ public final class TlsMigrationBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        long size = ByteSize.parse(arg(args, "--size", "1G"));
-        int runs = Integer.parseInt(arg(args, "--runs", "3"));
-        Path pki = Path.of(arg(args, "--pki", "pki"));
+        long size = ByteSize.parse(WholeMigrationBenchmark.arg(args, "--size", "1G"));
+        int runs = Integer.parseInt(WholeMigrationBenchmark.arg(args, "--runs", "3"));
+        Path pki = Path.of(WholeMigrationBenchmark.arg(args, "--pki", "pki"));
         MigrationTls server = new MigrationTls(credentials("bench-server", pki.resolve("server"), TlsCredentials.Endpoint.SERVER),
                 Optional.empty(), Optional.empty());
         MigrationTls client = new MigrationTls(credentials("bench-client", pki.resolve("client"), TlsCredentials.Endpoint.CLIENT),
@@ -78,14 +78,5 @@ public final class TlsMigrationBenchmark {
             }
         }
         throw new IllegalArgumentException(file + ": not a PKCS#8 EC or RSA key");
-    }
-
-    private static String arg(String[] args, String name, String def) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return def;
     }
 }

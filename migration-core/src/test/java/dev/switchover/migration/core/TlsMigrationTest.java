@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 
 import static dev.switchover.migration.core.LocalMachines.awaitEnd;
+import static dev.switchover.migration.core.LocalMachines.port;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -84,11 +85,6 @@ class TlsMigrationTest {
     private FaultRelay relay(FaultRelay r) {
         closeables.add(r);
         return r;
-    }
-
-    private static int port(Machine dst) {
-        String uri = dst.incomingUri();
-        return Integer.parseInt(uri.substring(uri.lastIndexOf(':') + 1));
     }
 
     @Test

@@ -80,16 +80,7 @@ public final class Transports {
             return connectTls(uri, timeout, tls.get());
         }
         return switch (uri) {
-            case MigrationUri.Tcp tcp -> {
-                if (tcp.port() == 0) {
-                    throw new IllegalArgumentException("cannot connect to '" + tcp.text() + "': port 0 is only valid for listening");
-                }
-                InetSocketAddress address = new InetSocketAddress(tcp.host(), tcp.port());
-                if (address.isUnresolved()) {
-                    throw new IOException("Failed to connect to '" + tcp.hostPort() + "': unknown host '" + tcp.host() + "'");
-                }
-                yield connectSocket(address, tcp.hostPort(), tcp.text(), timeout);
-            }
+            case MigrationUri.Tcp tcp -> connectSocket(peerAddress(tcp), tcp.hostPort(), tcp.text(), timeout);
             case MigrationUri.Unix unix -> connectSocket(UnixDomainSocketAddress.of(unix.path()), unix.path().toString(),
                     unix.text(), timeout);
             case MigrationUri.File file -> {
@@ -144,15 +135,8 @@ public final class Transports {
         String target;
         switch (uri) {
             case MigrationUri.Tcp tcp -> {
-                if (tcp.port() == 0) {
-                    throw new IllegalArgumentException("cannot connect to '" + tcp.text() + "': port 0 is only valid for listening");
-                }
-                InetSocketAddress address = new InetSocketAddress(tcp.host(), tcp.port());
-                if (address.isUnresolved()) {
-                    throw new IOException("Failed to connect to '" + tcp.hostPort() + "': unknown host '" + tcp.host() + "'");
-                }
                 target = tcp.hostPort();
-                ch = openSocket(address, target, timeout);
+                ch = openSocket(peerAddress(tcp), target, timeout);
             }
             case MigrationUri.Unix unix -> {
                 target = unix.path().toString();
@@ -183,6 +167,18 @@ public final class Transports {
         } catch (java.net.UnknownHostException e) {
             return true;
         }
+    }
+
+    /** The address a source connects to for {@code tcp}: a real port, a known host. */
+    private static InetSocketAddress peerAddress(MigrationUri.Tcp tcp) throws IOException {
+        if (tcp.port() == 0) {
+            throw new IllegalArgumentException("cannot connect to '" + tcp.text() + "': port 0 is only valid for listening");
+        }
+        InetSocketAddress address = new InetSocketAddress(tcp.host(), tcp.port());
+        if (address.isUnresolved()) {
+            throw new IOException("Failed to connect to '" + tcp.hostPort() + "': unknown host '" + tcp.host() + "'");
+        }
+        return address;
     }
 
     private static IOException noTlsForFiles(MigrationUri.File file) {
