@@ -8,10 +8,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.GatheringByteChannel;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.channels.WritableByteChannel;
 
 /**
  * A migration channel encrypted with TLS: the JDK's {@link SSLEngine} over a blocking socket.
@@ -22,15 +19,13 @@ import java.nio.channels.WritableByteChannel;
  * <p>{@link #handshake()} runs before the channel is handed out; a refused peer makes it throw
  * an {@link SSLException} whose cause chain holds the reason ({@link #reason}).
  */
-final class TlsMigrationChannel implements MigrationChannel {
+final class TlsMigrationChannel extends SocketChannelViews {
 
     /** Encrypted bytes gathered before one socket write: many records per system call. */
     private static final int NET_OUT_RECORDS = 16;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-    private final SocketChannel socket;
     private final SSLEngine engine;
-    private final String description;
     private final Object readLock = new Object();
     private final Object writeLock = new Object();
     /** Encrypted bytes read and not yet decrypted (write mode). Read lock. */
@@ -40,13 +35,10 @@ final class TlsMigrationChannel implements MigrationChannel {
     /** Encrypted bytes not yet written (write mode). Write lock. */
     private final ByteBuffer netOut;
     private boolean inboundDone;
-    private final ReadableByteChannel input = new Input();
-    private final WritableByteChannel output = new Output();
 
     TlsMigrationChannel(SocketChannel socket, SSLEngine engine, String description) {
-        this.socket = socket;
+        super(socket, description + " (TLS)");
         this.engine = engine;
-        this.description = description + " (TLS)";
         int packet = engine.getSession().getPacketBufferSize();
         this.netIn = ByteBuffer.allocate(packet * NET_OUT_RECORDS);
         this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
@@ -145,7 +137,8 @@ final class TlsMigrationChannel implements MigrationChannel {
         netOut.clear();
     }
 
-    private int read(ByteBuffer dst) throws IOException {
+    @Override
+    int readBytes(ByteBuffer dst) throws IOException {
         synchronized (readLock) {
             if (!dst.hasRemaining()) {
                 return 0;
@@ -211,7 +204,8 @@ final class TlsMigrationChannel implements MigrationChannel {
         }
     }
 
-    private long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+    @Override
+    long writeBytes(ByteBuffer[] srcs, int offset, int length) throws IOException {
         synchronized (writeLock) {
             long consumed = 0;
             while (remaining(srcs, offset, length) > 0) {
@@ -254,93 +248,17 @@ final class TlsMigrationChannel implements MigrationChannel {
                 ? "the peer sent no certificate from a trusted authority (" + m + ")" : m;
     }
 
+    /** TLS's close_notify before the socket's output is shut down: the peer reads the end of the stream. */
     @Override
-    public ReadableByteChannel input() {
-        return input;
-    }
-
-    @Override
-    public WritableByteChannel output() {
-        return output;
-    }
-
-    @Override
-    public boolean hasReturnPath() {
-        return true;
-    }
-
-    @Override
-    public String describe() {
-        return description;
-    }
-
-    @Override
-    public void close() throws IOException {
-        socket.close();
-    }
-
-    @Override
-    public String toString() {
-        return "MigrationChannel[" + description + "]";
-    }
-
-    private final class Input implements ReadableByteChannel {
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            return TlsMigrationChannel.this.read(dst);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return socket.isOpen();
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (socket.isOpen()) {
-                socket.shutdownInput();
-            }
-        }
-    }
-
-    /** Gathering, as the plain socket's: the stream hands it many pages at once. */
-    private final class Output implements GatheringByteChannel {
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            return (int) TlsMigrationChannel.this.write(new ByteBuffer[] {src}, 0, 1);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-            return TlsMigrationChannel.this.write(srcs, offset, length);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs) throws IOException {
-            return TlsMigrationChannel.this.write(srcs, 0, srcs.length);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return socket.isOpen();
-        }
-
-        /** Sends TLS's close_notify, then half-closes the socket: the peer reads the end of the stream. */
-        @Override
-        public void close() throws IOException {
-            if (!socket.isOpen()) {
-                return;
-            }
-            synchronized (writeLock) {
-                engine.closeOutbound();
-                while (!engine.isOutboundDone()) {
-                    if (engine.wrap(EMPTY, netOut).bytesProduced() == 0) {
-                        break;
-                    }
+    void finishOutput() throws IOException {
+        synchronized (writeLock) {
+            engine.closeOutbound();
+            while (!engine.isOutboundDone()) {
+                if (engine.wrap(EMPTY, netOut).bytesProduced() == 0) {
+                    break;
                 }
-                flush();
-                socket.shutdownOutput();
             }
+            flush();
         }
     }
 }
