@@ -15,6 +15,7 @@
 module dev.switchover.migration.core {
     requires transitive dev.switchover.migration.api;
     requires jdk.jfr;
+    requires java.naming;
 
     exports dev.switchover.migration.core;
 

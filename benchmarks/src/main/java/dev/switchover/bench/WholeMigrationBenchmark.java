@@ -63,7 +63,7 @@ public final class WholeMigrationBenchmark {
                 ByteSize.format(zeroSize), zero.millis, ByteSize.format(zero.bytes), zero.downtimeMs);
     }
 
-    private record Result(long bytes, long millis, long downtimeMs) {
+    record Result(long bytes, long millis, long downtimeMs) {
         double bytesPerSecond() {
             return bytes * 1000.0 / Math.max(1, millis);
         }
@@ -100,9 +100,17 @@ public final class WholeMigrationBenchmark {
     }
 
     static Result migrate(long size, String fill) throws Exception {
+        return migrate(size, fill, java.util.Optional.empty(), java.util.Optional.empty());
+    }
+
+    /** A migration with the given TLS on each side (both empty: plain). */
+    static Result migrate(long size, String fill, java.util.Optional<dev.switchover.migration.api.MigrationTls> srcTls,
+                          java.util.Optional<dev.switchover.migration.api.MigrationTls> dstTls) throws Exception {
         String spec = "ram,id=ram0,size=" + size + ",fill=" + fill;
         try (Machine dst = Machine.builder().device(spec).incoming().build();
              Machine src = Machine.builder().device(spec).build()) {
+            src.setMigrationTls(srcTls);
+            dst.setMigrationTls(dstTls);
             src.setParameters(MigrationParameters.DEFAULTS.withMaxBandwidth(0).withDowntimeLimitMs(300));
             dst.migrateIncoming("tcp:127.0.0.1:0");
             String uri = dst.incomingUri();
@@ -129,7 +137,8 @@ public final class WholeMigrationBenchmark {
         }
     }
 
-    private static String arg(String[] args, String name, String def) {
+    /** The value after {@code name} in {@code args}, else {@code def}. */
+    static String arg(String[] args, String name, String def) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {
                 return args[i + 1];

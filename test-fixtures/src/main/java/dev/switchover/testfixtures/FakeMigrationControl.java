@@ -32,6 +32,8 @@ public final class FakeMigrationControl implements MigrationControl {
     public volatile Map<String, String> digests = Map.of();
     /** What {@link #lastMigrationReport()} answers; null: never migrated. */
     public volatile MigrationReport report;
+    /** What the monitor resolved {@code tls-creds}, {@code tls-hostname} and {@code tls-authz} to. */
+    public volatile Optional<dev.switchover.migration.api.MigrationTls> tls = Optional.empty();
     public final Set<MigrationCapability> capabilities = EnumSet.noneOf(MigrationCapability.class);
     public final List<String> calls = new CopyOnWriteArrayList<>();
     private final List<Consumer<MachineEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -134,6 +136,11 @@ public final class FakeMigrationControl implements MigrationControl {
         if (now != state) {
             throw new IllegalStateException("Migration not in expected state: " + now.qmpName());
         }
+    }
+
+    @Override
+    public void setMigrationTls(Optional<dev.switchover.migration.api.MigrationTls> tls) {
+        this.tls = tls;
     }
 
     @Override

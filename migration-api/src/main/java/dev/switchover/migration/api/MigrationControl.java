@@ -66,6 +66,24 @@ public interface MigrationControl {
     }
 
     /**
+     * QEMU's {@code tls-creds}, {@code tls-hostname} and {@code tls-authz}, resolved: how the
+     * next {@link #migrate} or {@link #migrateIncoming} is encrypted; empty for plain text
+     * ({@code tls-creds ""}). A migration already running keeps what it started with. Whether the
+     * credentials fit ({@code client} for {@code migrate}, {@code server} for {@code
+     * migrate-incoming}) is checked when the migration starts, with QEMU's texts. This default,
+     * for a control that has no TLS, refuses any credentials rather than migrate in plain text.
+     *
+     * @throws IllegalStateException if {@code tls} is present and this control cannot encrypt
+     * @since 0.2
+     */
+    default void setMigrationTls(Optional<MigrationTls> tls) {
+        if (tls.isPresent()) {
+            throw new IllegalStateException("TLS is not available on this machine: it refuses tls-creds '"
+                    + tls.get().credentials().id() + "' rather than migrate in plain text");
+        }
+    }
+
+    /**
      * {@code migrate-continue}: lets an outgoing migration that waits in {@code pre-switchover}
      * (capability {@code pause-before-switchover}) go on to the switchover. Like QEMU's, it
      * checks that the migration is in {@code state}; in any other status that matches it does

@@ -49,6 +49,12 @@ final class RunCommand implements Callable<Integer> {
                     + "'defer' waits for QMP migrate-incoming to say where")
     String incoming;
 
+    @Option(names = "--object", paramLabel = "SPEC",
+            description = "Create an object as QEMU's -object: tls-creds-x509,id=ID,dir=DIR,endpoint=server|client"
+                    + "[,verify-peer=on|off], tls-creds-psk,id=ID,dir=DIR[,username=NAME], authz-simple,id=ID,"
+                    + "identity=DN. QMP migrate-set-parameters tls-creds/tls-authz name them (repeatable).")
+    List<String> objects = new java.util.ArrayList<>();
+
     @Option(names = {"-S", "--paused"},
             description = "Start paused instead of running; with --incoming, stay paused after the migration until cont.")
     boolean paused;
@@ -116,7 +122,9 @@ final class RunCommand implements Callable<Integer> {
     static final String DEFER = "defer";
 
     private void serve(Machine machine, String address, CountDownLatch quit, String incomingPart) throws Exception {
-        try (QmpServer server = QmpServer.builder(machine).listen(address).onQuit(quit::countDown).start();
+        QmpServer.Builder qmpBuilder = QmpServer.builder(machine).listen(address).onQuit(quit::countDown);
+        objects.forEach(qmpBuilder::object);
+        try (QmpServer server = qmpBuilder.start();
              MigrationBean.Registration mxBean = MigrationBean.register(machine,
                      jmxName != null ? jmxName : Long.toString(ProcessHandle.current().pid()))) {
             if (reportDir != null) {

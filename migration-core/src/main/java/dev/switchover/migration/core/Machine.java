@@ -16,6 +16,8 @@ import dev.switchover.migration.core.internal.engine.MachineHooks;
 import dev.switchover.migration.core.internal.engine.OutgoingMigration;
 import dev.switchover.migration.core.internal.engine.RunStateNotifier;
 import dev.switchover.migration.core.internal.transport.MigrationUri;
+import dev.switchover.migration.core.internal.transport.TlsEngines;
+import dev.switchover.migration.api.MigrationTls;
 import dev.switchover.migration.core.internal.transport.Transports;
 import dev.switchover.migration.api.MigrationReport;
 import dev.switchover.migration.spi.MigrationDeviceProvider;
@@ -73,6 +75,7 @@ public final class Machine implements MigrationControl, AutoCloseable {
     private volatile MigrationParameters parameters = MigrationParameters.DEFAULTS;
     private volatile OutgoingMigration outgoing;
     private volatile IncomingMigration incoming;
+    private volatile Optional<MigrationTls> tls = Optional.empty();
     /** The run state an incoming migration leaves the machine in: {@code paused} under {@code -S}. */
     private final RunState afterIncoming;
 
@@ -163,7 +166,9 @@ public final class Machine implements MigrationControl, AutoCloseable {
         }
         requireNoAbandonedCall();
         MigrationUri parsed = MigrationUri.parse(uri);
-        OutgoingMigration m = new OutgoingMigration(hooks, parsed);
+        Optional<TlsEngines> engines = tlsFor(parsed, t -> TlsEngines.client(t,
+                parsed instanceof MigrationUri.Tcp tcp ? Optional.of(tcp.host()) : Optional.empty()));
+        OutgoingMigration m = new OutgoingMigration(hooks, parsed, engines);
         outgoing = m;
         Thread.ofPlatform().name("migration-out").daemon().start(m);
     }
@@ -196,7 +201,13 @@ public final class Machine implements MigrationControl, AutoCloseable {
         MigrationUri parsed = MigrationUri.parse(uri);
         Transports.Listener listener;
         try {
-            listener = Transports.listen(parsed);
+            Optional<TlsEngines> engines = tlsFor(parsed, TlsEngines::server);
+            listener = Transports.listen(parsed, engines);
+            if (engines.isEmpty() && Transports.beyondLoopback(parsed)) {
+                LOG.log(System.Logger.Level.WARNING, "the incoming migration listener on {0} is reachable beyond "
+                        + "this host without TLS: it trusts whoever connects first and runs the state they send; "
+                        + "set tls-creds (with --incoming defer) or listen on 127.0.0.1", listener.boundUri());
+            }
         } catch (IOException e) {
             throw new IllegalStateException("Failed to listen on '" + uri + "': " + e.getMessage(), e);
         }
@@ -204,6 +215,31 @@ public final class Machine implements MigrationControl, AutoCloseable {
         IncomingMigration m = new IncomingMigration(hooks, listener, exitOnError);
         incoming = m;
         Thread.ofPlatform().name("migration-in").daemon().start(m);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With TLS every channel of the migration — the stream and the return path, so the commit
+     * handshake too — runs inside one TLS 1.3 session; a destination accepts only a source whose
+     * handshake succeeds and drops any other peer with a logged reason, still waiting.
+     */
+    @Override
+    public void setMigrationTls(Optional<MigrationTls> tls) {
+        this.tls = java.util.Objects.requireNonNull(tls, "tls");
+    }
+
+    /** The TLS engines of a migration that starts now, checked for {@code uri}; empty for plain text. */
+    private Optional<TlsEngines> tlsFor(MigrationUri uri, java.util.function.Function<MigrationTls, TlsEngines> make) {
+        Optional<MigrationTls> t = tls;
+        if (t.isEmpty()) {
+            return Optional.empty();
+        }
+        if (uri instanceof MigrationUri.File) {
+            throw new IllegalStateException("TLS is not available for a file: migration; set tls-creds to \"\" "
+                    + "to use a file in plain text");
+        }
+        return Optional.of(make.apply(t.get()));
     }
 
     /** Where the pending incoming migration listens (the real port for {@code tcp:host:0}). */

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import static dev.switchover.migration.core.FaultRelay.Action.BLACKHOLE;
+import static dev.switchover.migration.core.LocalMachines.port;
 import static dev.switchover.migration.core.FaultRelay.Action.CUT;
 import static dev.switchover.migration.core.FaultRelay.Direction.RETURN_PATH;
 import static dev.switchover.migration.core.FaultRelay.Direction.STREAM;
@@ -88,11 +89,6 @@ class CommitProtocolTest {
     private FaultRelay relay(FaultRelay r) {
         closeables.add(r);
         return r;
-    }
-
-    private static int port(Machine dst) {
-        String uri = dst.incomingUri();
-        return Integer.parseInt(uri.substring(uri.lastIndexOf(':') + 1));
     }
 
     private record Pair(Machine src, Machine dst, String before) {

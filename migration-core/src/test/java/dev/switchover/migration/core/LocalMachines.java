@@ -39,6 +39,12 @@ final class LocalMachines implements AfterEachCallback {
         machines.clear();
     }
 
+    /** The port a destination listening on {@code tcp:HOST:PORT} took. */
+    static int port(Machine dst) {
+        String uri = dst.incomingUri();
+        return Integer.parseInt(uri.substring(uri.lastIndexOf(':') + 1));
+    }
+
     /** Waits until {@code m}'s migration reached a terminal status and returns that reply. */
     static MigrationInfo awaitEnd(Machine m) throws InterruptedException {
         while (true) {

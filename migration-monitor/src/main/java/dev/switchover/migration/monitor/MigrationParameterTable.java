@@ -24,13 +24,15 @@ import static dev.switchover.migration.monitor.ParameterSpec.number;
  * remembered and reported, without effect, since those features can not be turned on; a value
  * that would turn on something Switchover lacks (multifd compression, {@code mode cpr-reboot},
  * {@code direct-io}, bitmap aliases, no zero-page detection) is refused naming it; the TLS
- * parameters accept {@code ""} (no TLS) and refuse credentials until Switchover has TLS.
+ * parameters name {@code object-add}'s objects ({@link QemuParameters} resolves them).
  */
 final class MigrationParameterTable {
 
     static final String TLS_CREDS = "tls-creds";
     static final String TLS_HOSTNAME = "tls-hostname";
     static final String TLS_AUTHZ = "tls-authz";
+    /** The three TLS parameters. */
+    static final java.util.Set<String> TLS = java.util.Set.of(TLS_CREDS, TLS_HOSTNAME, TLS_AUTHZ);
 
     static final QapiType.EnumType MULTIFD_COMPRESSION = new QapiType.EnumType("MultiFDCompression",
             List.of("none", "zlib", "zstd", "qpl", "uadk", "qatzip"));

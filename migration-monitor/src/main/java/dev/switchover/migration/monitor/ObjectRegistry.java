@@ -2,8 +2,8 @@ package dev.switchover.migration.monitor;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.switchover.migration.api.TlsCredentials;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -11,15 +11,19 @@ import java.util.regex.Pattern;
 
 /**
  * The user-creatable objects of one monitor ({@code object-add}, {@code object-del}): id →
- * type and properties, with QEMU's checks and error texts. Switchover keeps TLS credentials
- * ({@code tls-creds-x509}, {@code tls-creds-psk}) and {@code authz-simple} so that a management
- * layer's sequence works unchanged; using TLS credentials for a migration is refused until
- * Switchover has TLS ({@link QemuParameters}). Thread-safe.
+ * type and properties, with QEMU's checks and error texts. TLS credentials are loaded and
+ * checked when created ({@link X509CredentialsFiles}, {@link PskCredentialsFile}); {@link
+ * QemuParameters} resolves {@code tls-creds} and {@code tls-authz} through this registry.
+ * Thread-safe.
  */
 final class ObjectRegistry {
 
-    /** One object: its QOM type and the properties it was created with. */
-    record QomObject(String id, String type, ObjectNode properties) {
+    /**
+     * One object: its QOM type and the properties it was created with; for {@code
+     * tls-creds-x509}, the credentials its files held when it was created (as QEMU, which loads
+     * them then).
+     */
+    record QomObject(String id, String type, ObjectNode properties, Optional<TlsCredentials> x509) {
 
         boolean isTlsCredentials() {
             return type.startsWith("tls-creds-");
@@ -44,10 +48,13 @@ final class ObjectRegistry {
         if (objects.containsKey(id)) {
             throw QmpError.generic("attempt to add duplicate property '" + id + "' to object (type 'container')");
         }
-        if (type.startsWith("tls-creds-")) {
-            requireCredentialFile(type, properties);
+        Optional<TlsCredentials> x509 = Optional.empty();
+        if (type.equals("tls-creds-x509")) {
+            x509 = Optional.of(X509CredentialsFiles.load(id, properties));
+        } else if (type.equals("tls-creds-psk")) {
+            PskCredentialsFile.check(properties);
         }
-        objects.put(id, new QomObject(id, type, properties));
+        objects.put(id, new QomObject(id, type, properties, x509));
     }
 
     /** @throws QmpError {@code object 'x' not found} */
@@ -59,17 +66,5 @@ final class ObjectRegistry {
 
     synchronized Optional<QomObject> find(String id) {
         return Optional.ofNullable(objects.get(id));
-    }
-
-    /** QEMU loads credentials when the object is created: the first file it needs must exist. */
-    private static void requireCredentialFile(String type, ObjectNode properties) throws QmpError {
-        if (!properties.has("dir")) {
-            throw QmpError.generic("Missing 'dir' property value");
-        }
-        Path file = Path.of(properties.get("dir").textValue())
-                .resolve(type.equals("tls-creds-psk") ? "keys.psk" : "ca-cert.pem");
-        if (!Files.isReadable(file)) {
-            throw QmpError.generic("Unable to access credentials " + file + ": No such file or directory");
-        }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchover.migration.api.MigrationControl;
 import dev.switchover.migration.api.MigrationParameters;
+import dev.switchover.migration.api.MigrationTls;
 import dev.switchover.migration.monitor.ParameterSpec.Handling;
 import dev.switchover.migration.qapi.MigrationParametersJson;
 import dev.switchover.migration.qapi.QmpJson;
@@ -13,7 +14,9 @@ import dev.switchover.migration.qapi.QmpJson;
 import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * QEMU's migration parameters over one machine ({@code migrate-set-parameters},
@@ -60,6 +63,9 @@ final class QemuParameters {
             }
         }
         args.done();
+        if (changes.keySet().stream().anyMatch(MigrationParameterTable.TLS::contains)) {
+            control.setMigrationTls(tls(merged(changes))); // checked before anything changes
+        }
         updater.update(current -> {
             MigrationParameters q = current;
             for (Map.Entry<String, JsonNode> c : changes.entrySet()) {
@@ -79,6 +85,58 @@ final class QemuParameters {
                 remembered.put(p.name(), c.getValue());
             }
         }
+    }
+
+    /** The TLS parameters as they would be after {@code changes}. */
+    private Map<String, JsonNode> merged(Map<String, JsonNode> changes) {
+        Map<String, JsonNode> all = new HashMap<>(remembered);
+        all.putAll(changes);
+        return all;
+    }
+
+    /** Whether {@code tls-creds} or {@code tls-authz} names the object {@code id}: it may not be deleted then. */
+    synchronized Optional<String> parameterUsing(String id) {
+        for (String name : List.of(MigrationParameterTable.TLS_CREDS, MigrationParameterTable.TLS_AUTHZ)) {
+            if (id.equals(text(remembered, name))) {
+                return Optional.of(name);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * {@code tls-creds}, {@code tls-hostname} and {@code tls-authz} resolved through the object
+     * registry; empty when {@code tls-creds} is {@code ""}.
+     *
+     * @throws QmpError an unknown object id, an object of another type, or PSK credentials
+     */
+    private Optional<MigrationTls> tls(Map<String, JsonNode> values) throws QmpError {
+        String credsId = text(values, MigrationParameterTable.TLS_CREDS);
+        String authzId = text(values, MigrationParameterTable.TLS_AUTHZ);
+        Optional<MigrationTls.Authorization> authz = Optional.empty();
+        if (!authzId.isEmpty()) {
+            ObjectRegistry.QomObject a = objects.find(authzId).filter(o -> o.type().equals("authz-simple"))
+                    .orElseThrow(() -> QmpError.generic("No authorization object with id '" + authzId + "'"));
+            authz = Optional.of(new MigrationTls.Authorization(authzId, a.properties().get("identity").textValue()));
+        }
+        if (credsId.isEmpty()) {
+            return Optional.empty();
+        }
+        ObjectRegistry.QomObject creds = objects.find(credsId).filter(ObjectRegistry.QomObject::isTlsCredentials)
+                .orElseThrow(() -> QmpError.generic("No TLS credentials with id '" + credsId + "'"));
+        if (creds.x509().isEmpty()) {
+            throw QmpError.generic("The " + creds.type() + " credentials '" + credsId + "' can not encrypt a "
+                    + "migration: Switchover's TLS (the JDK's) has no pre-shared keys; use tls-creds-x509 (it refuses "
+                    + "rather than migrate in plain text)");
+        }
+        String hostname = text(values, MigrationParameterTable.TLS_HOSTNAME);
+        return Optional.of(new MigrationTls(creds.x509().get(),
+                hostname.isEmpty() ? Optional.empty() : Optional.of(hostname), authz));
+    }
+
+    private static String text(Map<String, JsonNode> values, String name) {
+        JsonNode v = values.get(name);
+        return v == null || v.isNull() ? "" : v.textValue();
     }
 
     /** {@code query-migrate-parameters}: every parameter, in QEMU's order. */
@@ -102,23 +160,11 @@ final class QemuParameters {
             throw QmpError.generic("Parameter '" + p.name() + "' can not be " + QmpJson.write(value) + ": "
                     + p.refusal() + " is not supported by Switchover");
         }
-        if (p.name().equals(MigrationParameterTable.TLS_CREDS) && !value.textValue().isEmpty()) {
-            refuseTls(value.textValue());
-        }
         return value;
     }
 
     private static boolean acceptedAsDefault(ParameterSpec p, JsonNode value) {
         return p.kind() == ParameterSpec.Kind.BITMAP_MAPPING ? ((ArrayNode) value).isEmpty() : p.isDefault(value);
-    }
-
-    /** QEMU's error for credentials that do not exist; Switchover's refusal for those that do. */
-    private void refuseTls(String id) throws QmpError {
-        ObjectRegistry.QomObject creds = objects.find(id).filter(ObjectRegistry.QomObject::isTlsCredentials)
-                .orElseThrow(() -> QmpError.generic("No TLS credentials with id '" + id + "'"));
-        throw QmpError.generic("TLS is not available yet: Switchover can not encrypt a migration with the "
-                + creds.type() + " credentials '" + id + "'; it refuses rather than migrate in plain text "
-                + "(set tls-creds to \"\" for a plain-text migration)");
     }
 
     private static MigrationParameters withEngineParameter(MigrationParameters q, String name, JsonNode v) {

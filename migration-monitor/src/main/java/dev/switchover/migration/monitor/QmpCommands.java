@@ -52,6 +52,7 @@ final class QmpCommands {
 
     private final SequencedMap<String, QmpCommand> table = new LinkedHashMap<>();
     private final MigrationControl control;
+    private final ObjectRegistry objects = new ObjectRegistry();
 
     /**
      * @param control       the machine
@@ -62,7 +63,6 @@ final class QmpCommands {
         this.control = control;
         ParameterUpdater updater = new ParameterUpdater(control);
         HumanMonitor hmp = new HumanMonitor(control, updater, quitAvailable);
-        ObjectRegistry objects = new ObjectRegistry();
         QemuParameters parameters = new QemuParameters(control, updater, objects);
 
         add(QMP_CAPABILITIES, arguments(QMP_CAPABILITIES,
@@ -175,6 +175,11 @@ final class QmpCommands {
         add("object-del", arguments("object-del", required("id", STR)), EMPTY, false, (a, c) -> {
             String id = a.requiredString("id");
             a.done();
+            Optional<String> user = parameters.parameterUsing(id);
+            if (user.isPresent()) {
+                throw QmpError.generic("object '" + id + "' is in use by the migration parameter " + user.get()
+                        + "; set it to \"\" first");
+            }
             objects.delete(id);
             return QmpJson.object();
         });
@@ -222,6 +227,16 @@ final class QmpCommands {
     /** Every command name, in the order {@code query-commands} lists them. */
     List<String> names() {
         return List.copyOf(table.keySet());
+    }
+
+    /**
+     * {@code object-add} from the command line ({@code run --object}): the same checks and texts.
+     *
+     * @param arguments {@code qom-type}, {@code id} and the type's properties
+     */
+    void objectAdd(ObjectNode arguments) throws QmpError {
+        ObjectOptions.Parsed o = ObjectOptions.read(new Arguments(arguments));
+        objects.add(o.type(), o.id(), o.properties());
     }
 
     private void add(String name, QapiType.ObjectType args, QapiType returns, boolean emitsEvents, QmpHandler h) {

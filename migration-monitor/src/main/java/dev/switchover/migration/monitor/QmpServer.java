@@ -48,9 +48,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * is disconnected, so idle connections can not fill the client cap (1024 by default) and lock
  * management out.
  *
- * <p>Security: QMP has no authentication; whoever reaches the socket controls the machine.
- * TCP listeners default to the loopback address, and a Unix socket is protected by its
- * directory's permissions, as with QEMU.
+ * <p>Security: QMP has no authentication; whoever reaches the socket controls the machine. A
+ * Unix socket file is created with mode 0600 whatever the umask ({@link PrivateUnixSocket}); a
+ * TCP listener beyond loopback is refused.
  *
  * <p>Thread-safe. {@link #close()} stops listening, disconnects every client and removes the
  * Unix socket files it created.
@@ -86,7 +86,15 @@ public final class QmpServer implements AutoCloseable {
         this.maxClients = b.maxClients;
         this.negotiationTimeout = b.negotiationTimeout;
         this.onQuit = Optional.ofNullable(b.onQuit);
-        this.dispatcher = new QmpDispatcher(new QmpCommands(control, b.version, onQuit.isPresent()));
+        QmpCommands commands = new QmpCommands(control, b.version, onQuit.isPresent());
+        for (String spec : b.objects) {
+            try {
+                commands.objectAdd(ObjectSpec.parse(spec));
+            } catch (QmpError e) {
+                throw new IllegalArgumentException("--object " + spec + ": " + e.getMessage(), e);
+            }
+        }
+        this.dispatcher = new QmpDispatcher(commands);
         ObjectNode greeting = QmpJson.object();
         ObjectNode qmp = greeting.putObject("QMP");
         qmp.set("version", b.version.toJson());
@@ -164,15 +172,41 @@ public final class QmpServer implements AutoCloseable {
         ServerSocketChannel l = ServerSocketChannel.open(address.family());
         listeners.add(l);
         try {
-            l.bind(address.socketAddress());
+            if (address instanceof MonitorAddress.Unix u) {
+                PrivateUnixSocket.bind(l, u.path());
+            } else {
+                requireLoopback((MonitorAddress.Tcp) address);
+                l.bind(address.socketAddress());
+            }
         } catch (IOException e) {
             throw new IOException("can not listen on " + address + ": " + e.getMessage(), e);
         }
         if (address instanceof MonitorAddress.Unix u) {
             socketFiles.add(u.path());
         }
-        boundAddresses.add(l.getLocalAddress());
-        LOG.log(Level.DEBUG, "QMP monitor listening on {0}", l.getLocalAddress());
+        // a unix socket was bound elsewhere and moved into place (PrivateUnixSocket): its path is the address
+        SocketAddress bound = address instanceof MonitorAddress.Unix u
+                ? java.net.UnixDomainSocketAddress.of(u.path()) : l.getLocalAddress();
+        boundAddresses.add(bound);
+        LOG.log(Level.DEBUG, "QMP monitor listening on {0}", bound);
+    }
+
+    /**
+     * QMP has no authentication: a TCP monitor reachable beyond this host would hand the machine
+     * to anyone on the network. Switchover's monitor has no TLS yet, so it listens on loopback only.
+     */
+    private static void requireLoopback(MonitorAddress.Tcp tcp) throws IOException {
+        java.net.InetAddress host;
+        try {
+            host = java.net.InetAddress.getByName(tcp.host());
+        } catch (java.net.UnknownHostException e) {
+            throw new IOException("unknown host '" + tcp.host() + "'", e);
+        }
+        if (!host.isLoopbackAddress()) {
+            throw new IOException("a QMP monitor on " + tcp.host() + " would be reachable beyond this host without "
+                    + "authentication; Switchover's monitor listens on TCP only on loopback (127.0.0.1, ::1) until it "
+                    + "has TLS: use a unix: socket, or loopback with an SSH tunnel");
+        }
     }
 
     /**
@@ -324,6 +358,7 @@ public final class QmpServer implements AutoCloseable {
         private Duration negotiationTimeout = Duration.ofSeconds(10);
         private Runnable onQuit;
         private QmpVersion version = QmpVersion.SWITCHOVER;
+        private final List<String> objects = new ArrayList<>();
 
         private Builder(MigrationControl control) {
             this.control = Objects.requireNonNull(control, "control");
@@ -401,6 +436,17 @@ public final class QmpServer implements AutoCloseable {
                 throw new IllegalArgumentException("negotiation timeout must be positive, not " + timeout);
             }
             this.negotiationTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * An object created before the first client, as QEMU's {@code -object
+         * TYPE,id=ID,key=value,...}: {@code tls-creds-x509}, {@code tls-creds-psk}, {@code
+         * authz-simple}, with {@code object-add}'s checks; {@link #start()} then fails with
+         * an {@link IllegalArgumentException} naming the object and the fault.
+         */
+        public Builder object(String spec) {
+            objects.add(Objects.requireNonNull(spec, "spec"));
             return this;
         }
 

@@ -74,7 +74,7 @@ class QmpParametersTest extends QmpServerTestBase {
     }
 
     @Test
-    void tlsCredentialsAreRefusedUntilSwitchoverHasTls() throws Exception {
+    void tlsCredsNamesTlsCredentialsAndPskOnesAreRefused() throws Exception {
         RawQmp c = negotiated();
         JsonAssert.error(c.command(SET + "{\"tls-creds\": \"creds0\"}}"), "GenericError",
                 "No TLS credentials with id 'creds0'");
@@ -85,9 +85,9 @@ class QmpParametersTest extends QmpServerTestBase {
         Files.writeString(dir.resolve("keys.psk"), "qemu:0123456789abcdef\n");
         JsonAssert.emptyReturn(c.command("{\"execute\": \"object-add\", \"arguments\": {\"qom-type\": "
                 + "\"tls-creds-psk\", \"id\": \"creds0\", \"endpoint\": \"client\", \"dir\": \"" + dir + "\"}}"));
-        JsonAssert.error(c.command(SET + "{\"tls-creds\": \"creds0\"}}"), "GenericError", "TLS is not available yet: "
-                + "Switchover can not encrypt a migration with the tls-creds-psk credentials 'creds0'; it refuses rather "
-                + "than migrate in plain text (set tls-creds to \"\" for a plain-text migration)");
+        JsonAssert.error(c.command(SET + "{\"tls-creds\": \"creds0\"}}"), "GenericError", "The tls-creds-psk "
+                + "credentials 'creds0' can not encrypt a migration: Switchover's TLS (the JDK's) has no pre-shared keys; "
+                + "use tls-creds-x509 (it refuses rather than migrate in plain text)");
         assertThat(parameters(c).get("tls-creds").asText()).isEmpty();
     }
 

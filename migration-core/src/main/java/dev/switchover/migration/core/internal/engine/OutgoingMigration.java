@@ -12,6 +12,7 @@ import dev.switchover.migration.core.internal.trace.SwitchoverEvent;
 import dev.switchover.migration.core.internal.transport.MigrationChannel;
 import dev.switchover.migration.core.internal.transport.MigrationUri;
 import dev.switchover.migration.core.internal.transport.Transports;
+import dev.switchover.migration.core.internal.transport.TlsEngines;
 import dev.switchover.migration.api.MigrationReport;
 import dev.switchover.migration.spi.MigrationDevice;
 import dev.switchover.migration.spi.SaveOptions;
@@ -88,6 +89,7 @@ public final class OutgoingMigration implements Runnable {
 
     private final MachineHooks machine;
     private final MigrationUri uri;
+    private final Optional<TlsEngines> tls;
     private final List<DeviceSlot> devices;
     private final BandwidthMeter meter = new BandwidthMeter();
     private final MigrationStateMachine states;
@@ -120,8 +122,14 @@ public final class OutgoingMigration implements Runnable {
     private volatile RunState stoppedFrom;
 
     public OutgoingMigration(MachineHooks machine, MigrationUri uri) {
+        this(machine, uri, Optional.empty());
+    }
+
+    /** @param tls the TLS client of this migration's channel; empty for plain text */
+    public OutgoingMigration(MachineHooks machine, MigrationUri uri, Optional<TlsEngines> tls) {
         this.machine = machine;
         this.uri = uri;
+        this.tls = tls;
         this.devices = machine.devices();
         this.calls = new DeviceCallGuard(machine.deviceCallTimeout(), this::deviceHung);
         this.cleanups = new DeviceCleanups(calls, "saveCleanup", MigrationDevice::saveCleanup);
@@ -247,7 +255,7 @@ public final class OutgoingMigration implements Runnable {
     private void migrate() throws Exception {
         List<DeviceSlot> active = activeDevices();
         cleanups.addAll(active);
-        channel = Transports.connect(uri, CONNECT_TIMEOUT);
+        channel = Transports.connect(uri, CONNECT_TIMEOUT, tls);
         checkCancelled();
         if (channel.hasReturnPath()) {
             watch.start("migration-out-link-watch");

@@ -94,6 +94,14 @@ final class SocketListener implements Transports.Listener {
 
     @Override
     public MigrationChannel accept() throws IOException {
+        SocketChannel ch = acceptSocket();
+        String description = describe(ch);
+        LOG.log(System.Logger.Level.DEBUG, "accepted an incoming migration on {0}", description);
+        return new SocketMigrationChannel(ch, description);
+    }
+
+    /** The next connection, tuned for a bulk stream. */
+    SocketChannel acceptSocket() throws IOException {
         SocketChannel ch = server.accept();
         try {
             SocketMigrationChannel.tune(ch);
@@ -101,9 +109,12 @@ final class SocketListener implements Transports.Listener {
             Transports.closeQuietly(ch, e);
             throw e;
         }
-        String description = socketFile != null ? boundUri : boundUri + " (from " + peer(ch) + ")";
-        LOG.log(System.Logger.Level.DEBUG, "accepted an incoming migration on {0}", description);
-        return new SocketMigrationChannel(ch, description);
+        return ch;
+    }
+
+    /** The listener's URI and, for TCP, the peer: {@code tcp:127.0.0.1:4444 (from 127.0.0.1:51234)}. */
+    String describe(SocketChannel accepted) {
+        return socketFile != null ? boundUri : boundUri + " (from " + peer(accepted) + ")";
     }
 
     private static String peer(SocketChannel ch) {

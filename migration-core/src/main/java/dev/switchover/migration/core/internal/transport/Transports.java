@@ -14,6 +14,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,19 +62,25 @@ public final class Transports {
      * @throws IllegalArgumentException for {@code tcp:HOST:0} (port 0 is only for listening)
      */
     public static MigrationChannel connect(MigrationUri uri, Duration timeout) throws IOException {
+        return connect(uri, timeout, Optional.empty());
+    }
+
+    /**
+     * {@link #connect(MigrationUri, Duration)}, then, with {@code tls}, the TLS handshake as a
+     * client within the same {@code timeout}: the channel returned is encrypted or there is none.
+     *
+     * @throws IOException "TLS handshake with 'HOST:PORT' failed: REASON" (a refused certificate,
+     *                     a name that does not match, a peer without TLS...); a {@code file:} URI
+     *                     with TLS is refused rather than written in plain text
+     */
+    public static MigrationChannel connect(MigrationUri uri, Duration timeout, Optional<TlsEngines> tls) throws IOException {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(timeout, "timeout");
+        if (tls.isPresent()) {
+            return connectTls(uri, timeout, tls.get());
+        }
         return switch (uri) {
-            case MigrationUri.Tcp tcp -> {
-                if (tcp.port() == 0) {
-                    throw new IllegalArgumentException("cannot connect to '" + tcp.text() + "': port 0 is only valid for listening");
-                }
-                InetSocketAddress address = new InetSocketAddress(tcp.host(), tcp.port());
-                if (address.isUnresolved()) {
-                    throw new IOException("Failed to connect to '" + tcp.hostPort() + "': unknown host '" + tcp.host() + "'");
-                }
-                yield connectSocket(address, tcp.hostPort(), tcp.text(), timeout);
-            }
+            case MigrationUri.Tcp tcp -> connectSocket(peerAddress(tcp), tcp.hostPort(), tcp.text(), timeout);
             case MigrationUri.Unix unix -> connectSocket(UnixDomainSocketAddress.of(unix.path()), unix.path().toString(),
                     unix.text(), timeout);
             case MigrationUri.File file -> {
@@ -93,7 +103,25 @@ public final class Transports {
      * @throws IOException "Failed to listen on 'HOST:PORT': REASON"
      */
     public static Listener listen(MigrationUri uri) throws IOException {
+        return listen(uri, Optional.empty());
+    }
+
+    /**
+     * {@link #listen(MigrationUri)}; with {@code tls}, {@link Listener#accept()} returns only
+     * peers that passed the TLS handshake and {@code tls-authz} — the others are dropped with a
+     * logged reason while the listener keeps waiting ({@link TlsListener}).
+     *
+     * @throws IOException also for a {@code file:} URI with TLS, refused rather than read in plain text
+     */
+    public static Listener listen(MigrationUri uri, Optional<TlsEngines> tls) throws IOException {
         Objects.requireNonNull(uri, "uri");
+        if (tls.isPresent()) {
+            return switch (uri) {
+                case MigrationUri.Tcp tcp -> new TlsListener(SocketListener.tcp(tcp), tls.get(), HANDSHAKE_TIMEOUT);
+                case MigrationUri.Unix unix -> new TlsListener(SocketListener.unix(unix), tls.get(), HANDSHAKE_TIMEOUT);
+                case MigrationUri.File file -> throw noTlsForFiles(file);
+            };
+        }
         return switch (uri) {
             case MigrationUri.Tcp tcp -> SocketListener.tcp(tcp);
             case MigrationUri.Unix unix -> SocketListener.unix(unix);
@@ -101,8 +129,94 @@ public final class Transports {
         };
     }
 
+    private static MigrationChannel connectTls(MigrationUri uri, Duration timeout, TlsEngines tls) throws IOException {
+        long start = System.nanoTime();
+        SocketChannel ch;
+        String target;
+        switch (uri) {
+            case MigrationUri.Tcp tcp -> {
+                target = tcp.hostPort();
+                ch = openSocket(peerAddress(tcp), target, timeout);
+            }
+            case MigrationUri.Unix unix -> {
+                target = unix.path().toString();
+                ch = openSocket(UnixDomainSocketAddress.of(unix.path()), target, timeout);
+            }
+            case MigrationUri.File file -> throw noTlsForFiles(file);
+        }
+        TlsMigrationChannel channel = new TlsMigrationChannel(ch, tls.newEngine(), uri.text());
+        Duration left = timeout.minusNanos(System.nanoTime() - start);
+        try (Deadline ignored = closeAfter(ch, left.isNegative() ? Duration.ZERO : left)) {
+            channel.handshake();
+        } catch (IOException | RuntimeException e) {
+            String reason = ch.isOpen() ? TlsMigrationChannel.reason(e) : "no TLS handshake within " + timeout.toSeconds() + " s";
+            closeQuietly(ch, e);
+            throw new IOException("TLS handshake with '" + target + "' failed: " + reason, e);
+        }
+        LOG.log(System.Logger.Level.DEBUG, "migration channel connected to {0} with TLS", uri.text());
+        return channel;
+    }
+
+    /** Whether a listener on {@code uri} can be reached from other hosts: tcp on anything but loopback. */
+    public static boolean beyondLoopback(MigrationUri uri) {
+        if (!(uri instanceof MigrationUri.Tcp tcp)) {
+            return false;
+        }
+        try {
+            return !java.net.InetAddress.getByName(tcp.host()).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return true;
+        }
+    }
+
+    /** The address a source connects to for {@code tcp}: a real port, a known host. */
+    private static InetSocketAddress peerAddress(MigrationUri.Tcp tcp) throws IOException {
+        if (tcp.port() == 0) {
+            throw new IllegalArgumentException("cannot connect to '" + tcp.text() + "': port 0 is only valid for listening");
+        }
+        InetSocketAddress address = new InetSocketAddress(tcp.host(), tcp.port());
+        if (address.isUnresolved()) {
+            throw new IOException("Failed to connect to '" + tcp.hostPort() + "': unknown host '" + tcp.host() + "'");
+        }
+        return address;
+    }
+
+    private static IOException noTlsForFiles(MigrationUri.File file) {
+        return new IOException("TLS is not available for a file: migration ('" + file.path()
+                + "'); set tls-creds to \"\" to write or read it in plain text");
+    }
+
+    /** How long a peer has to complete the TLS handshake once connected. */
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("migration-tls-deadline").daemon().factory());
+
+    /** Closes a socket when its time is up, unless closed first; {@link #close()} cancels it. */
+    interface Deadline extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    static Deadline closeAfter(SocketChannel ch, Duration timeout) {
+        ScheduledFuture<?> f = DEADLINES.schedule(() -> {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing a socket at its handshake deadline failed", e);
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
+    }
+
     private static MigrationChannel connectSocket(SocketAddress address, String target, String description, Duration timeout)
             throws IOException {
+        SocketChannel ch = openSocket(address, target, timeout);
+        LOG.log(System.Logger.Level.DEBUG, "migration channel connected to {0}", description);
+        return new SocketMigrationChannel(ch, description);
+    }
+
+    private static SocketChannel openSocket(SocketAddress address, String target, Duration timeout) throws IOException {
         SocketChannel ch = address instanceof UnixDomainSocketAddress
                 ? SocketChannel.open(StandardProtocolFamily.UNIX)
                 : SocketChannel.open();
@@ -120,8 +234,7 @@ public final class Transports {
             }
             throw new IOException("Failed to connect to '" + target + "': " + Failures.reason(e), e);
         }
-        LOG.log(System.Logger.Level.DEBUG, "migration channel connected to {0}", description);
-        return new SocketMigrationChannel(ch, description);
+        return ch;
     }
 
     private static void awaitConnect(SocketChannel ch, Duration timeout) throws IOException {

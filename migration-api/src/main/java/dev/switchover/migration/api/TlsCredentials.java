@@ -1,0 +1,63 @@
+package dev.switchover.migration.api;
+
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A loaded {@code tls-creds-x509} object, as QEMU configures it: which end of a connection it
+ * is for, whether it verifies its peer, the certificate authorities it trusts ({@code
+ * ca-cert.pem}) and its own certificate and key ({@code server-cert.pem}/{@code server-key.pem}
+ * or {@code client-cert.pem}/{@code client-key.pem}). A monitor or a command line reads the
+ * files; the engine only uses what they held, through the JDK's TLS.
+ *
+ * @param id                  the object's id, for messages
+ * @param endpoint            which side of a connection these credentials serve
+ * @param verifyPeer          QEMU's {@code verify-peer}: a server asks for and checks a client
+ *                            certificate; a client checks the server's certificate and name
+ * @param trustedAuthorities  the certificates of {@code ca-cert.pem}; empty only without {@code verify-peer}
+ * @param certificateChain    this end's certificate first, then any intermediates; empty for a client without one
+ * @param privateKey          the key of {@code certificateChain}'s first certificate; null when that chain is empty
+ * @since 0.2
+ */
+public record TlsCredentials(String id, Endpoint endpoint, boolean verifyPeer, List<X509Certificate> trustedAuthorities,
+                             List<X509Certificate> certificateChain, PrivateKey privateKey) {
+
+    /** QEMU's {@code QCryptoTLSCredsEndpoint}. */
+    public enum Endpoint {
+        SERVER, CLIENT;
+
+        /** QEMU's name: {@code server} or {@code client}. */
+        public String qemuName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public TlsCredentials {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(endpoint, "endpoint");
+        trustedAuthorities = List.copyOf(trustedAuthorities);
+        certificateChain = List.copyOf(certificateChain);
+        if (certificateChain.isEmpty() != (privateKey == null)) {
+            throw new IllegalArgumentException("a certificate chain needs its private key, and a key its certificate");
+        }
+        if (verifyPeer && trustedAuthorities.isEmpty()) {
+            throw new IllegalArgumentException("verify-peer needs the certificate authorities to trust");
+        }
+        if (endpoint == Endpoint.SERVER && certificateChain.isEmpty()) {
+            throw new IllegalArgumentException("server credentials need a certificate and its key");
+        }
+    }
+
+    /** The key, when this end has a certificate. */
+    public Optional<PrivateKey> key() {
+        return Optional.ofNullable(privateKey);
+    }
+
+    @Override
+    public String toString() {
+        return "TlsCredentials[" + id + ", " + endpoint.qemuName() + ", verify-peer=" + verifyPeer + "]";
+    }
+}
