@@ -142,10 +142,10 @@ class CommitFaultMatrixIT {
         FaultProxy proxy = FaultProxy.toMigrationUri(incoming);
         machines.closeAfter(proxy);
         if (window == Window.PRE_COPY) {
-            // 16 MiB/s with 12 MiB that only stop-copy can send: never converges within 300 ms,
-            // so the cut at 4 MiB is inside pre-copy
+            // 12 MiB that only stop-copy can send at a switchover bandwidth of 16 MiB/s: never
+            // within 300 ms, so the cut at 4 MiB is inside pre-copy
             src.qmp().execute("migrate-set-parameters", Map.of("x-stall-timeout", STALL_MS,
-                    "max-bandwidth", 16L << 20, "downtime-limit", 300L));
+                    "max-bandwidth", 16L << 20, "avail-switchover-bandwidth", 16L << 20, "downtime-limit", 300L));
         } else {
             src.qmp().execute("migrate-set-parameters", Map.of("x-stall-timeout", STALL_MS,
                     "max-bandwidth", 0L, "downtime-limit", 1000L));

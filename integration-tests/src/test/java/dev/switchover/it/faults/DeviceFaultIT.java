@@ -41,8 +41,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * as a clean failed migration:
  * <ul>
  *   <li>the source's status is {@code failed} and its {@code error-desc} names {@code ram1} and
- *       the call (for garbage the destination detects, the destination's {@code loadSection} of
- *       that section, relayed as "the destination failed to load the state: …");
+ *       the call (for garbage the destination detects, the section its stream checks caught it
+ *       in, relayed as "the destination failed to load the state: …");
  *   <li>the source runs again (after a fault at {@code saveComplete} it had been stopped) and
  *       its state digest is the one from before the migration (the devices have no workload, so
  *       a running source holds still);
@@ -154,7 +154,8 @@ class DeviceFaultIT {
         assertThat(seen.remaining().orElseThrow()).isGreaterThanOrEqualTo(FaultInjector.ABSURD_BYTES);
         assertThat(seen.devicePending().get("ram1").stopcopy()).isGreaterThanOrEqualTo(FaultInjector.ABSURD_BYTES);
         assertThat(seen.devicePending().get("ram0").stopcopy()).isZero();
-        seen.expectedDowntime().ifPresent(ms -> assertThat(ms).isGreaterThan(src.parameters().downtimeLimitMs()));
+        // never a figure that fits: at most the limit itself, which QEMU reports until it has a figure
+        seen.expectedDowntime().ifPresent(ms -> assertThat(ms).isGreaterThanOrEqualTo(src.parameters().downtimeLimitMs()));
 
         src.migrateCancel();
         MigrationInfo end = awaitEnd(src);
@@ -173,9 +174,10 @@ class DeviceFaultIT {
             return point.call();
         }
         return switch (point) {
-            case SAVE_SETUP -> "loadSection(START)";
-            case SAVE_ITERATE, LOAD_SECTION -> "loadSection(PART)";
-            case SAVE_COMPLETE -> "loadSection(END)";
+            // the destination's stream checks name the section it caught the garbage in
+            case SAVE_SETUP -> "'ram' instance 1, START";
+            case SAVE_ITERATE, LOAD_SECTION -> "'ram' instance 1, PART";
+            case SAVE_COMPLETE -> "'ram' instance 1, END";
             case QUERY_PENDING_EXACT -> "queryPending(EXACT)";
         };
     }

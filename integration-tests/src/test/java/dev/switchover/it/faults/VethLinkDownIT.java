@@ -63,8 +63,9 @@ class VethLinkDownIT {
     @Test
     void aLinkThatDiesMidPreCopyLeavesTheSourceRunningWithItsStateAndTheDestinationDiscarding() throws Exception {
         Sides s = start();
+        // 12 MiB that only stop-copy moves, at a switchover bandwidth of 8 MiB/s: 1.5 s, never within 300 ms
         s.src().qmp().execute("migrate-set-parameters", Map.of("x-stall-timeout", STALL_MS,
-                "max-bandwidth", 8L << 20, "downtime-limit", 300L)); // 12 MiB only stop-copy moves: no convergence
+                "max-bandwidth", 8L << 20, "avail-switchover-bandwidth", 8L << 20, "downtime-limit", 300L));
         Map<String, String> atStart = s.src().qmp().stateDigests();
 
         try (BothRunningPoller poller = new BothRunningPoller(s.src().qmp(), s.dst().qmp())) {
