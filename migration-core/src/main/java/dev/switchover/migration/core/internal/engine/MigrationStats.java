@@ -164,9 +164,9 @@ public final class MigrationStats {
         return parameters.get();
     }
 
-    /** Threshold for the current parameters and bandwidth. */
+    /** Threshold for the current parameters, bandwidth and fixed cost. */
     public long threshold() {
-        return SwitchoverPolicy.threshold(switchoverBandwidth(), parameters.get().downtimeLimitMs());
+        return SwitchoverPolicy.threshold(switchoverBandwidth(), parameters.get().downtimeLimitMs(), fixedCostMs);
     }
 
     /** Expected downtime for the remembered total, computed now. */

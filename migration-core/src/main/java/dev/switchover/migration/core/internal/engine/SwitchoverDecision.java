@@ -65,7 +65,7 @@ public sealed interface SwitchoverDecision {
      * @param exact                whether the figures are an EXACT result of this round
      * @param totalBytes           the machine-wide total pending
      * @param iterableBytes        iterable bytes of the devices that may iterate now
-     * @param thresholdBytes       what fits in the downtime budget at the switchover bandwidth
+     * @param thresholdBytes       what fits at the switchover bandwidth in the downtime budget less the fixed cost
      * @param switchoverBandwidth  bytes/s: {@code avail-switchover-bandwidth} if set, else measured; 0 = unknown
      * @param downtimeLimitMs      {@code downtime-limit}
      * @param fixedCostMs          the measured fixed cost of a switchover

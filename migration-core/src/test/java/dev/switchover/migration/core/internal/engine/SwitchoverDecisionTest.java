@@ -16,12 +16,16 @@ class SwitchoverDecisionTest {
             MigrationParameters.DEFAULTS.withAvailSwitchoverBandwidth(1_000_000);
 
     @Test
-    void thresholdIsBandwidthPerMillisecondTimesDowntimeLimit() {
-        assertThat(SwitchoverPolicy.threshold(1_000_000_000L, 300)).isEqualTo(300_000_000L);
-        assertThat(SwitchoverPolicy.threshold(134_217_728L, 300)).isEqualTo(40_265_318L);
-        assertThat(SwitchoverPolicy.threshold(0, 300)).isZero();
-        assertThat(SwitchoverPolicy.threshold(1_000_000, 0)).isZero();
-        assertThat(SwitchoverPolicy.threshold(Long.MAX_VALUE, MigrationParameters.MAX_DOWNTIME_LIMIT_MS))
+    void thresholdIsBandwidthPerMillisecondTimesWhatTheLimitLeavesAfterTheFixedCost() {
+        assertThat(SwitchoverPolicy.threshold(1_000_000_000L, 300, 0)).isEqualTo(300_000_000L);
+        assertThat(SwitchoverPolicy.threshold(134_217_728L, 300, 0)).isEqualTo(40_265_318L);
+        assertThat(SwitchoverPolicy.threshold(134_217_728L, 300, 50)).isEqualTo(33_554_432L);
+        assertThat(SwitchoverPolicy.threshold(1_000_000, 300, 300)).isZero();
+        assertThat(SwitchoverPolicy.threshold(1_000_000, 300, 301)).isZero();
+        assertThat(SwitchoverPolicy.threshold(1_000_000, 300, -5)).as("a negative cost counts as 0").isEqualTo(300_000);
+        assertThat(SwitchoverPolicy.threshold(0, 300, 0)).isZero();
+        assertThat(SwitchoverPolicy.threshold(1_000_000, 0, 0)).isZero();
+        assertThat(SwitchoverPolicy.threshold(Long.MAX_VALUE, MigrationParameters.MAX_DOWNTIME_LIMIT_MS, 0))
                 .isEqualTo(Long.MAX_VALUE);
     }
 
@@ -31,6 +35,8 @@ class SwitchoverDecisionTest {
         assertThat(f.stats.threshold()).isEqualTo(300_000);
         f.parameters = ONE_MB_PER_S.withDowntimeLimitMs(1000);
         assertThat(f.stats.threshold()).isEqualTo(1_000_000);
+        f.stats.fixedCostMs(40);
+        assertThat(f.stats.threshold()).as("the fixed cost is taken off the budget").isEqualTo(960_000);
     }
 
     @Test
