@@ -129,7 +129,8 @@ public final class WholeMigrationBenchmark {
         }
     }
 
-    private static String arg(String[] args, String name, String def) {
+    /** The value after {@code name} in {@code args}, or {@code def}. */
+    static String arg(String[] args, String name, String def) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {
                 return args[i + 1];
