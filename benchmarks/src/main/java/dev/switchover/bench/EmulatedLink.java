@@ -80,7 +80,7 @@ sealed interface EmulatedLink extends AutoCloseable {
                 String burst = Math.max(64 * 1024, bitsPerSecond / 8 / 250) + "b";
                 run(false, "tc", "qdisc", "add", "dev", HOST_SIDE, "root", "tbf", "rate", rate, "burst", burst,
                         "latency", "50ms");
-                run(false, "tc", "qdisc", "add", "dev", NS_SIDE, "root", "tbf", "rate", rate, "burst", burst,
+                run(false, "tc", "-n", NAMESPACE, "qdisc", "add", "dev", NS_SIDE, "root", "tbf", "rate", rate, "burst", burst,
                         "latency", "50ms");
             } catch (IOException | InterruptedException e) {
                 link.close();

@@ -383,7 +383,8 @@ public final class OutgoingMigration implements Runnable {
         long switchoverTimeoutMs = machine.parameters().effectiveSwitchoverTimeoutMs();
         long leftAtStop = stats.remembered().map(p -> p.total()).orElse(0L);
         stats.precopyBytes(bytesAtStop);
-        stats.remember(loop.exactPass());
+        // nothing extra inside the blackout: the decision was taken on EXACT figures of this round,
+        // and each device's saveComplete sends what is left (RAM syncs its dirty log there itself)
         if (machine.pauseBeforeSwitchover()) {
             awaitContinue(); // the operator's pause is theirs: the switchover deadline starts after it
         }
@@ -426,6 +427,9 @@ public final class OutgoingMigration implements Runnable {
         }
         long downtime = (machine.nanoTime() - stopNanos) / 1_000_000;
         stats.downtimeMs(downtime);
+        // outside the blackout now: per-device figures as they are after the stop-copy (zero), not
+        // the last pre-stop ones, for x-query-migrate-devices
+        stats.remember(loop.estimate());
         if (!channel.hasReturnPath()) {
             machine.changeRunState(RunState.POSTMIGRATE);
         }

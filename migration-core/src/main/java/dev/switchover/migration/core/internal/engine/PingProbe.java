@@ -5,8 +5,10 @@ import java.util.function.LongSupplier;
 /**
  * What the source learns from PING/PONG on the return path, one ping outstanding at a time:
  * <ul>
- *   <li>the fixed cost of an acknowledged switchover: the smallest round trip seen, pings being
- *       sent when the stream is idle, so the minimum is free of queueing behind migration data;
+ *   <li>the fixed cost of an acknowledged switchover: twice the smallest round trip of the pings
+ *       sent while the stream is idle (the last data byte and LOADED, then COMMIT and its
+ *       acknowledgement: two round trips after the stop-copy). A ping sent behind a burst waits
+ *       for the burst and never counts here — the first such ping once made the fixed cost 611 ms;
  *   <li>the pipeline's end-to-end rate: a ping right behind a rate-limited burst comes back once
  *       the destination processed the whole burst (the socket buffers would swallow a small
  *       burst at memory speed, so timing the writes alone would not tell).
@@ -14,6 +16,9 @@ import java.util.function.LongSupplier;
  * {@link #tryStart} runs on the migration thread, {@link #pongReceived} on the return-path reader.
  */
 final class PingProbe {
+
+    /** LOADED after the last byte, then COMMIT and its acknowledgement. */
+    static final long ROUND_TRIPS_PER_SWITCHOVER = 2;
 
     private final LongSupplier clock;
     private final BandwidthMeter meter;
@@ -55,9 +60,10 @@ final class PingProbe {
         long now = clock.getAsLong();
         if (burstBytes > 0) {
             meter.offerEndToEndSample(burstBytes, burstStartNanos, now);
+        } else {
+            minRttNanos = Math.min(minRttNanos, now - sent);
+            stats.fixedCostMs((ROUND_TRIPS_PER_SWITCHOVER * minRttNanos + 999_999) / 1_000_000);
         }
-        minRttNanos = Math.min(minRttNanos, now - sent);
-        stats.fixedCostMs((minRttNanos + 999_999) / 1_000_000);
         sentNanos = 0;
     }
 }

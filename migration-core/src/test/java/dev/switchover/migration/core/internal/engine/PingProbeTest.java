@@ -17,22 +17,34 @@ class PingProbeTest {
     private final PingProbe probe = new PingProbe(now::get, meter, stats);
 
     @Test
-    void oneOutstandingPingAtATimeAndTheFixedCostIsTheSmallestRoundTrip() {
+    void oneOutstandingPingAtATimeAndTheFixedCostIsTwiceTheSmallestRoundTrip() {
         assertThat(probe.tryStart(0, 0)).isTrue();
         assertThat(probe.tryStart(0, 0)).as("a ping is outstanding").isFalse();
         now.addAndGet(30_000_000L);
         probe.pongReceived();
-        assertThat(stats.fixedCostMs()).isEqualTo(30);
+        assertThat(stats.fixedCostMs()).isEqualTo(60);
 
         assertThat(probe.tryStart(0, 0)).isTrue();
         now.addAndGet(2_500_000L);
         probe.pongReceived();
-        assertThat(stats.fixedCostMs()).as("queueing makes a round trip longer, never shorter").isEqualTo(3);
+        assertThat(stats.fixedCostMs()).as("queueing makes a round trip longer, never shorter").isEqualTo(5);
 
         assertThat(probe.tryStart(0, 0)).isTrue();
         now.addAndGet(90_000_000L);
         probe.pongReceived();
-        assertThat(stats.fixedCostMs()).isEqualTo(3);
+        assertThat(stats.fixedCostMs()).isEqualTo(5);
+    }
+
+    @Test
+    void aPingQueuedBehindABurstNeverEntersTheFixedCost() {
+        assertThat(probe.tryStart(0, 0)).isTrue();
+        now.addAndGet(1_000_000L);
+        probe.pongReceived();
+        assertThat(probe.tryStart(4 << 20, now.get())).isTrue();
+        now.addAndGet(611_000_000L);
+        probe.pongReceived();
+
+        assertThat(stats.fixedCostMs()).isEqualTo(2);
     }
 
     @Test
