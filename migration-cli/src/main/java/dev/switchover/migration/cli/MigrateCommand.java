@@ -170,7 +170,7 @@ final class MigrateCommand implements Callable<Integer> {
                     advisor.awaitFinished(5, TimeUnit.SECONDS);
                     print(display, decisions);
                 }
-                return outcome(end, advisor, dst, out);
+                return outcome(end, advisor, src, dst, out);
             } finally {
                 if (advisor != null) {
                     advisor.close();
@@ -209,7 +209,7 @@ final class MigrateCommand implements Callable<Integer> {
         }
     }
 
-    private int outcome(MigrationInfo end, ConvergenceAdvisor advisor, QmpClient dst, PrintWriter out)
+    private int outcome(MigrationInfo end, ConvergenceAdvisor advisor, QmpClient sq, QmpClient dst, PrintWriter out)
             throws IOException, QmpException, InterruptedException {
         Optional<AdvisorDecision.CannotConverge> verdict = advisor == null ? Optional.empty() : advisor.verdict();
         MigrationStatus status = end.status().orElse(MigrationStatus.NONE);
@@ -235,8 +235,24 @@ final class MigrateCommand implements Callable<Integer> {
         out.println("migration completed in " + end.totalTime().orElse(0) + " ms: downtime "
                 + end.downtime().orElse(0) + " ms" + predicted(end.predictedDowntime()) + ", transferred "
                 + ByteSize.format(transferred) + "; the destination runs");
+        downtimeVerdict(sq).ifPresent(out::println);
         out.flush();
         return 0;
+    }
+
+    /**
+     * "warning: downtime 266 ms EXCEEDED downtime-limit 100 ms (predicted 100 ms): stop 1, ..." when
+     * the switchover took longer than its limit; empty when it kept it or the report can not be had.
+     */
+    private static java.util.Optional<String> downtimeVerdict(QmpClient sq) throws InterruptedException {
+        try {
+            var report = dev.switchover.migration.report.MigrationReportJson.parse(sq.migrationReport());
+            return report.downtimeExceededLimit()
+                    ? java.util.Optional.of("warning: " + dev.switchover.migration.report.DowntimeBreakdownJson.verdict(report))
+                    : java.util.Optional.empty();
+        } catch (IOException | QmpException | IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static String predicted(OptionalLong p) {

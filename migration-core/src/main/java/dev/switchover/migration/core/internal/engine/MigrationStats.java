@@ -42,6 +42,7 @@ public final class MigrationStats {
     private volatile long downtimeBytes;
     private volatile long predictedDowntimeMs = -1;
     private volatile long downtimeMs = -1;
+    private volatile dev.switchover.migration.api.DowntimeBreakdown downtimeBreakdown;
     private volatile String error;
     private volatile long pagesPerSecond;
     private volatile long lastPages = -1;
@@ -127,6 +128,16 @@ public final class MigrationStats {
 
     public long downtimeMs() {
         return downtimeMs;
+    }
+
+    /** Where the downtime went, part by part; set when the destination has the machine. */
+    public void downtimeBreakdown(dev.switchover.migration.api.DowntimeBreakdown b) {
+        downtimeBreakdown = b;
+    }
+
+    /** The downtime's parts; empty until the migration completed. */
+    public Optional<dev.switchover.migration.api.DowntimeBreakdown> downtimeBreakdown() {
+        return status() == MigrationStatus.COMPLETED ? Optional.ofNullable(downtimeBreakdown) : Optional.empty();
     }
 
     public void error(String desc) {

@@ -258,7 +258,7 @@ public final class OutgoingMigration implements Runnable {
             checkLink();
             switch (loop.next(machine.nanoTime())) {
                 case RoundDecision.Switchover s -> {
-                    switchover(loop, active, s.why());
+                    switchover(loop, active, s);
                     return;
                 }
                 case RoundDecision.Wait w -> {
@@ -370,14 +370,16 @@ public final class OutgoingMigration implements Runnable {
         }
     }
 
-    private void switchover(PrecopyLoop loop, List<DeviceSlot> active, SwitchoverDecision.Reasons why)
+    private void switchover(PrecopyLoop loop, List<DeviceSlot> active, RoundDecision.Switchover decided)
             throws IOException, DeviceCallException, InterruptedException {
+        SwitchoverDecision.Reasons why = decided.why();
         SwitchoverEvent event = new SwitchoverEvent();
         event.begin();
         LOG.log(System.Logger.Level.DEBUG, "migration to {0} switches over: {1}", uri, why.describe());
         long predicted = why.predictedDowntimeMs().orElse(-1);
         stats.predictedDowntimeMs(predicted);
-        long stopNanos = machine.nanoTime();
+        DowntimeClock parts = new DowntimeClock(machine::nanoTime, why, decided.exact().perDevice());
+        long stopNanos = parts.stopNanos();
         stoppedFrom = machine.changeRunState(RunState.FINISH_MIGRATE);
         long bytesAtStop = writer.bytesWritten();
         long switchoverTimeoutMs = machine.parameters().effectiveSwitchoverTimeoutMs();
@@ -388,6 +390,7 @@ public final class OutgoingMigration implements Runnable {
         if (machine.pauseBeforeSwitchover()) {
             awaitContinue(); // the operator's pause is theirs: the switchover deadline starts after it
         }
+        parts.stopped();
         long switchoverDeadline = (machine.pauseBeforeSwitchover() ? machine.nanoTime() : stopNanos)
                 + switchoverTimeoutMs * 1_000_000L;
         java.util.function.Supplier<String> tooLong = () -> "the switchover exceeded x-switchover-timeout ("
@@ -397,18 +400,22 @@ public final class OutgoingMigration implements Runnable {
         watch.deadline(switchoverDeadline, tooLong);
         for (DeviceSlot s : active) {
             int sid = sectionId(s);
+            parts.deviceStarts();
             SectionWriter w = writer.beginSection(SectionKind.END, sid, s.section(), s.instance(),
                     s.device().sectionVersion());
             calls.run(s, "saveComplete", () -> s.device().saveComplete(w));
             s.addBytesSent(w.bytesWritten());
             writer.endSection(sid);
+            parts.deviceDone(s.id(), w.bytesWritten());
         }
         writer.writeEof();
         writer.writeVmDescription(VmDescription.json(active));
         writer.flush();
+        parts.streamEnded();
         stats.downtimeBytes(writer.bytesWritten() - bytesAtStop);
         if (channel.hasReturnPath()) {
             awaitLoaded(switchoverDeadline, tooLong);
+            parts.loaded();
             watch.clearDeadline();
             // the point of no return: a cancel that came first wins, none after it counts
             if (!outcome.commit()) {
@@ -425,8 +432,10 @@ public final class OutgoingMigration implements Runnable {
         if (!outcome.handOver()) {
             throw new CancelledException();
         }
-        long downtime = (machine.nanoTime() - stopNanos) / 1_000_000;
+        long endNanos = machine.nanoTime();
+        long downtime = (endNanos - stopNanos) / 1_000_000;
         stats.downtimeMs(downtime);
+        stats.downtimeBreakdown(parts.breakdown(endNanos));
         // outside the blackout now: per-device figures as they are after the stop-copy (zero), not
         // the last pre-stop ones, for x-query-migrate-devices
         stats.remember(loop.estimate());
