@@ -121,7 +121,7 @@ public final class FidelityBenchmark {
                 return migrate(link, s, limitMs, timeout, dst, sq);
             } catch (Exception e) {
                 return new RunResult(link.name(), s.name(), limitMs, OptionalLong.empty(), OptionalLong.empty(),
-                        OptionalLong.empty(), "error: " + e.getMessage());
+                        OptionalLong.empty(), "error: " + e.getMessage(), "");
             } finally {
                 quit(sq);
                 quit(dq);
@@ -157,8 +157,16 @@ public final class FidelityBenchmark {
         String outcome = end == MigrationStatus.COMPLETED ? "completed"
                 : end == MigrationStatus.CANCELLED ? "no switchover within the timeout"
                 : end.toString() + info.errorDesc().map(e -> ": " + e).orElse("");
+        String parts = "";
+        if (end == MigrationStatus.COMPLETED) {
+            var report = dev.switchover.migration.report.MigrationReportJson.parse(sq.migrationReport());
+            parts = dev.switchover.migration.report.DowntimeBreakdownJson.verdict(report)
+                    + report.downtimeBreakdown().map(b -> String.format(Locale.ROOT, " at %.0f MB/s, fixed %d ms",
+                    b.switchoverBandwidth() / 1e6, b.predictedFixedCostMs())).orElse("")
+                    + ", " + report.downtimeBytes() / 1024 + " KiB while stopped";
+        }
         return new RunResult(link.name(), s.name(), limitMs, info.predictedDowntime(), info.downtime(), expDownAfter,
-                outcome);
+                outcome, parts);
     }
 
     private static List<String> devices(List<String> specs) {

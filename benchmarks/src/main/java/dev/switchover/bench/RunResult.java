@@ -13,9 +13,10 @@ import java.util.OptionalLong;
  * @param actualMs              {@code downtime}; both empty when no switchover happened
  * @param expectedDowntimeAfter ms from {@code active} until {@code expected-downtime} first appeared
  * @param outcome               {@code completed}, or why not ("no switchover within 20 s", an error)
+ * @param parts                 where the downtime went (the report's breakdown), or empty
  */
 record RunResult(String link, String scenario, long limitMs, OptionalLong predictedMs, OptionalLong actualMs,
-                 OptionalLong expectedDowntimeAfter, String outcome) {
+                 OptionalLong expectedDowntimeAfter, String outcome, String parts) {
 
     boolean switchedOver() {
         return predictedMs.isPresent() && actualMs.isPresent();
@@ -39,7 +40,8 @@ record RunResult(String link, String scenario, long limitMs, OptionalLong predic
                         100.0 * (predictedMs.getAsLong() - actualMs.getAsLong()) / Math.max(1, actualMs.getAsLong()))
                         : "-",
                 expectedDowntimeAfter.isPresent() ? expectedDowntimeAfter.getAsLong() + "ms" : "never",
-                outcome, switchedOver() && actualMs.getAsLong() > limitMs ? "  ACTUAL > LIMIT" : "");
+                outcome, switchedOver() && actualMs.getAsLong() > limitMs ? "  ACTUAL > LIMIT" : "")
+                + (parts.isEmpty() ? "" : "\n      " + parts);
     }
 
     private static String ms(OptionalLong v) {

@@ -129,7 +129,10 @@ public final class OutgoingMigration implements Runnable {
             return w == null ? 0 : w.bytesWritten();
         });
         this.passes = new PassRecorder(stats, () -> machine.runState() == RunState.FINISH_MIGRATE);
-        this.pings = new PingProbe(machine::nanoTime, meter, stats);
+        this.pings = new PingProbe(machine::nanoTime, meter, stats, () -> {
+            StreamWriter w = writer;
+            return w == null ? 0 : w.bytesWritten();
+        });
         this.watch = new LinkWatch(machine::nanoTime, () -> machine.parameters().stallTimeoutMs(), this::linkExpired);
         states.transition(MigrationStatus.NONE, MigrationStatus.SETUP);
     }
@@ -341,12 +344,23 @@ public final class OutgoingMigration implements Runnable {
         }
     }
 
+    /** Sends a PING into an empty pipe, ahead of the next burst: a clean round trip for the fixed cost. */
+    private void pingClean() throws IOException {
+        if (pings.tryStart(0, 0)) {
+            writePing();
+            writer.flush();
+        }
+    }
+
     private void writePing() throws IOException {
         watch.expectReply();
         writer.writeCommand(MigrationCommand.PING.code(), ByteBuffer.allocate(4).putInt(1).array());
     }
 
     private void iterate(List<DeviceSlot> iterable) throws IOException, DeviceCallException, InterruptedException {
+        if (channel.hasReturnPath() && pings.idle()) {
+            pingClean();
+        }
         for (DeviceSlot s : iterable) {
             checkCancelled();
             long quota = meter.quotaLeft(machine.parameters().maxBandwidth(), writer.bytesWritten());
