@@ -31,6 +31,7 @@ public final class DeviceSlot {
     private volatile Pending lastPending = Pending.NONE;
     private volatile QueryMode lastMode;
     private volatile long lastQueryNanos;
+    private volatile long lastExactNanos;
     private volatile String abandonedCall;
 
     public DeviceSlot(String id, String type, MigrationDevice device, String section, int instance) {
@@ -69,6 +70,17 @@ public final class DeviceSlot {
         lastPending = accepted;
         lastMode = mode;
         lastQueryNanos = nanos;
+        if (mode == QueryMode.EXACT) {
+            lastExactNanos = nanos;
+        }
+    }
+
+    /**
+     * How long this device's last EXACT query took (0 before any): what its own final sync
+     * inside {@code saveComplete} is expected to cost (RAM syncs its dirty log in both).
+     */
+    public long lastExactNanos() {
+        return lastExactNanos;
     }
 
     void addAnomaly(String what) {
@@ -108,6 +120,7 @@ public final class DeviceSlot {
     void resetForMigration() {
         bytesSent.set(0);
         lastPending = Pending.NONE;
+        lastExactNanos = 0;
         lastMode = null;
         synchronized (anomalies) {
             anomalies.clear();

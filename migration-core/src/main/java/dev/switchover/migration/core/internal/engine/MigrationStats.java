@@ -36,7 +36,8 @@ public final class MigrationStats {
     private volatile long endNanos = -1;
     private volatile long pass;
     private volatile PendingSnapshot remembered;
-    private volatile long fixedCostMs;
+    /** Round trips of a switchover's commit, from the clean pings. */
+    private volatile long roundTripCostMs;
     /** Bytes written before the machine stopped; -1 until it stopped for the switchover. */
     private volatile long precopyBytes = -1;
     private volatile long downtimeBytes;
@@ -102,12 +103,22 @@ public final class MigrationStats {
         return r == null ? Optional.empty() : Optional.of(r.total());
     }
 
-    public void fixedCostMs(long ms) {
-        fixedCostMs = Math.max(0, ms);
+    /** The commit's round trips, measured by clean pings ({@link PingProbe}). */
+    public void fixedCostMs(long roundTripsMs) {
+        roundTripCostMs = Math.max(0, roundTripsMs);
     }
 
+    /**
+     * The fixed cost of a switchover: the commit's round trips plus each device's final sync,
+     * expected to cost what its last EXACT query did (whole ms, rounded down: sub-ms queries add
+     * nothing).
+     */
     public long fixedCostMs() {
-        return fixedCostMs;
+        long syncNanos = 0;
+        for (DeviceSlot s : devices) {
+            syncNanos = Bytes.saturatingAdd(syncNanos, s.lastExactNanos());
+        }
+        return Bytes.saturatingAdd(roundTripCostMs, syncNanos / 1_000_000);
     }
 
     public void precopyBytes(long b) {
@@ -177,7 +188,7 @@ public final class MigrationStats {
 
     /** Threshold for the current parameters, bandwidth and fixed cost. */
     public long threshold() {
-        return SwitchoverPolicy.threshold(switchoverBandwidth(), parameters.get().downtimeLimitMs(), fixedCostMs);
+        return SwitchoverPolicy.threshold(switchoverBandwidth(), parameters.get().downtimeLimitMs(), fixedCostMs());
     }
 
     /** Expected downtime for the remembered total, computed now. */
@@ -186,7 +197,7 @@ public final class MigrationStats {
         if (r == null) {
             return OptionalLong.empty();
         }
-        return SwitchoverPolicy.expectedDowntimeMs(r.total().total(), switchoverBandwidth(), fixedCostMs);
+        return SwitchoverPolicy.expectedDowntimeMs(r.total().total(), switchoverBandwidth(), fixedCostMs());
     }
 
     // ------------------------------------------------------------------ for the migration report
@@ -279,7 +290,7 @@ public final class MigrationStats {
             }
         } else {
             if (snapshot != null) {
-                SwitchoverPolicy.expectedDowntimeMs(snapshot.total().total(), switchoverBandwidth(), fixedCostMs)
+                SwitchoverPolicy.expectedDowntimeMs(snapshot.total().total(), switchoverBandwidth(), fixedCostMs())
                         .ifPresent(b::expectedDowntime);
                 b.remaining(snapshot.total().total()).pending(snapshot.total()).devicePending(snapshot.perDevice());
             }

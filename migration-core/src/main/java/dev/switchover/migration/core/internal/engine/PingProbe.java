@@ -85,6 +85,11 @@ final class PingProbe {
         return sentNanos == 0 && anySent && drained(streamBytes.getAsLong());
     }
 
+    /** Whether no ping is outstanding. */
+    boolean outstandingNone() {
+        return sentNanos == 0;
+    }
+
     private boolean drained(long offset) {
         long acked = ackedOffset;
         return acked >= 0 && offset - acked <= PING_BYTES;
