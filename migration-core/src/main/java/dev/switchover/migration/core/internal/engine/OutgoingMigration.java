@@ -106,6 +106,7 @@ public final class OutgoingMigration implements Runnable {
     private volatile TrackingChannel tracking;
     private volatile StreamWriter writer;
     private final PingProbe pings;
+    private final LinkProbe linkProbe;
     private final LinkWatch watch;
     /** Set once {@link #finish()} ran; a late forced close after a cancel is then moot. */
     private volatile boolean finished;
@@ -135,6 +136,7 @@ public final class OutgoingMigration implements Runnable {
             StreamWriter w = writer;
             return w == null ? 0 : w.bytesWritten();
         });
+        this.linkProbe = new LinkProbe(machine::nanoTime, meter);
         this.watch = new LinkWatch(machine::nanoTime, () -> machine.parameters().stallTimeoutMs(), this::linkExpired);
         states.transition(MigrationStatus.NONE, MigrationStatus.SETUP);
     }
@@ -261,6 +263,10 @@ public final class OutgoingMigration implements Runnable {
             checkCancelled();
             checkDestination();
             checkLink();
+            if (channel.hasReturnPath() && linkProbe.writeBurst(writer, pings)) {
+                writePing();
+                flush();
+            }
             switch (loop.next(machine.nanoTime())) {
                 case RoundDecision.Switchover s -> {
                     if (drainBeforeStop()) {
