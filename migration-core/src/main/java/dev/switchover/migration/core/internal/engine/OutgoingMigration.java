@@ -255,10 +255,16 @@ public final class OutgoingMigration implements Runnable {
         setup(active);
         PrecopyLoop loop = new PrecopyLoop(new PendingAggregator(active, calls), meter, stats, writer::bytesWritten,
                 machine::passStarted, passes);
-        stats.remember(loop.exactPass());
+        PendingSnapshot first = loop.exactPass();
+        stats.remember(first);
         stats.setupDone();
         states.transition(MigrationStatus.SETUP, MigrationStatus.ACTIVE);
         meter.start(machine.nanoTime(), writer.bytesWritten());
+        if (machine.runState() != RunState.RUNNING) {
+            // nothing can dirty a machine that does not run: one stop-copy moves everything
+            switchover(loop, active, loop.pausedMachine(first));
+            return;
+        }
         while (true) {
             checkCancelled();
             checkDestination();

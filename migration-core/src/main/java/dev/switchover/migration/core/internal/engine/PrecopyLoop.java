@@ -105,6 +105,16 @@ public final class PrecopyLoop {
     }
 
     /**
+     * The round of a machine that does not run ({@link SwitchoverPolicy#pausedMachine}): the
+     * switchover at once, on the EXACT figures {@code exact} of the setup pass.
+     */
+    public RoundDecision.Switchover pausedMachine(PendingSnapshot exact) {
+        SwitchoverDecision.Switchover s = SwitchoverPolicy.pausedMachine(new SwitchoverPolicy.Inputs(exact, true,
+                meter.linkCapacity(), stats.fixedCostMs(), stats.parameters(), SWITCHOVER_ALLOWED, false));
+        return new RoundDecision.Switchover(exact, s.why());
+    }
+
+    /**
      * Asks every device for ESTIMATE figures without starting a pass: after the stop-copy, so that
      * the per-device figures are current (cheap: no device syncs anything).
      */

@@ -30,6 +30,8 @@ public sealed interface SwitchoverDecision {
 
     /** The rule that decided, in the order {@link SwitchoverPolicy#decide} tries them. */
     enum Rule {
+        /** The machine does not run: nothing can dirty it, so everything moves in one stop-copy. */
+        MACHINE_PAUSED("the machine is paused: nothing can dirty it, everything moves in one stop-copy"),
         /** An EXACT result of this round is within the threshold and switchover is allowed. */
         EXACT_WITHIN_THRESHOLD("EXACT figures of this round fit the threshold"),
         /** An EXACT result of this round fits, but something holds the switchover back. */

@@ -107,6 +107,21 @@ public final class SwitchoverPolicy {
         return new SwitchoverDecision.Iterate(why.apply(Rule.ABOVE_THRESHOLD));
     }
 
+    /**
+     * The decision for a machine that does not run when its migration starts: switch over at
+     * once, whatever the figures — pre-copy passes would only send twice what nothing can dirty.
+     * {@code in} must hold EXACT figures; the reasons carry the prediction as {@link #decide} would.
+     */
+    public static SwitchoverDecision.Switchover pausedMachine(Inputs in) {
+        long bandwidth = switchoverBandwidth(in.parameters().availSwitchoverBandwidth(), in.measuredBandwidth());
+        long fixedCost = Math.max(0, in.fixedCostMs());
+        long limit = in.parameters().downtimeLimitMs();
+        long total = in.pending().total().total();
+        return new SwitchoverDecision.Switchover(new Reasons(Rule.MACHINE_PAUSED, true, total,
+                Math.max(0, in.pending().iterableNow()), threshold(bandwidth, limit, fixedCost), bandwidth, limit,
+                fixedCost, expectedDowntimeMs(total, bandwidth, fixedCost)));
+    }
+
     /** The switchover bandwidth: {@code availSwitchoverBandwidth} if set (> 0), else {@code measured}; never negative. */
     public static long switchoverBandwidth(long availSwitchoverBandwidth, long measured) {
         return availSwitchoverBandwidth > 0 ? availSwitchoverBandwidth : Math.max(0, measured);
