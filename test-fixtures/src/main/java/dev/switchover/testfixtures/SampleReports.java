@@ -4,6 +4,7 @@ import dev.switchover.migration.api.DeviceReport;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.api.QueryMode;
+import dev.switchover.migration.api.DowntimeBreakdown;
 import dev.switchover.migration.api.MigrationReport;
 import dev.switchover.migration.api.PassRecord;
 
@@ -39,6 +40,21 @@ public final class SampleReports {
         return new MigrationReport(MigrationStatus.COMPLETED, STARTED, "tcp:127.0.0.1:4444", 1000, 12, 300,
                 OptionalLong.of(31), OptionalLong.of(45), 70 * MIB, 67 * MIB, 3 * MIB, Optional.empty(),
                 List.of(device("ram0", "ram", 67 * MIB), device("vfio0", "vfio", 3 * MIB)), passes, 0);
+    }
+
+    /**
+     * A completed migration whose downtime, 45 ms, exceeded its 30 ms limit (predicted 29 ms),
+     * with the breakdown of those 45 ms: stop 1, final sync 0, ram0 20, vfio0 12, send 1,
+     * destination load 8, commit 3.
+     */
+    public static MigrationReport completedAboveItsLimit() {
+        MigrationReport r = completed();
+        DowntimeBreakdown parts = new DowntimeBreakdown(1, 0, List.of(
+                new DowntimeBreakdown.DevicePart("ram0", 2 * MIB, 20, 18),
+                new DowntimeBreakdown.DevicePart("vfio0", MIB, 12, 9)), 1, 8, 3, 110 * MIB, 2);
+        return new MigrationReport(r.status(), r.startedAt(), r.destination(), r.totalTimeMs(), r.setupTimeMs(), 30,
+                OptionalLong.of(29), OptionalLong.of(45), r.transferredBytes(), r.precopyBytes(), r.downtimeBytes(),
+                r.error(), r.devices(), r.passes(), r.droppedPasses(), Optional.of(parts));
     }
 
     /** A migration that failed in setup, before any pass, with an error full of markup characters. */

@@ -32,13 +32,30 @@ import java.util.OptionalLong;
  * @param devices             every device of the machine with what it sent in this migration
  * @param passes              the recorded passes, oldest first
  * @param droppedPasses       how many older passes were not kept
+ * @param downtimeBreakdown   where the downtime went, part by part; present once completed
  * @since 0.1
  */
 public record MigrationReport(MigrationStatus status, Instant startedAt, String destination, long totalTimeMs,
                               long setupTimeMs, long downtimeLimitMs, OptionalLong predictedDowntimeMs,
                               OptionalLong downtimeMs, long transferredBytes, long precopyBytes, long downtimeBytes,
                               Optional<String> error, List<DeviceReport> devices, List<PassRecord> passes,
-                              long droppedPasses) {
+                              long droppedPasses, Optional<DowntimeBreakdown> downtimeBreakdown) {
+
+    /** A report without a downtime breakdown (not completed, or from an older writer). */
+    public MigrationReport(MigrationStatus status, Instant startedAt, String destination, long totalTimeMs,
+                           long setupTimeMs, long downtimeLimitMs, OptionalLong predictedDowntimeMs,
+                           OptionalLong downtimeMs, long transferredBytes, long precopyBytes, long downtimeBytes,
+                           Optional<String> error, List<DeviceReport> devices, List<PassRecord> passes,
+                           long droppedPasses) {
+        this(status, startedAt, destination, totalTimeMs, setupTimeMs, downtimeLimitMs, predictedDowntimeMs,
+                downtimeMs, transferredBytes, precopyBytes, downtimeBytes, error, devices, passes, droppedPasses,
+                Optional.empty());
+    }
+
+    /** Whether the migration completed with a downtime above its {@code downtime-limit}. */
+    public boolean downtimeExceededLimit() {
+        return downtimeMs.isPresent() && downtimeMs.getAsLong() > downtimeLimitMs;
+    }
 
     /**
      * @throws IllegalArgumentException naming a figure that is negative
@@ -51,6 +68,7 @@ public record MigrationReport(MigrationStatus status, Instant startedAt, String 
         Objects.requireNonNull(predictedDowntimeMs, "predictedDowntimeMs");
         Objects.requireNonNull(downtimeMs, "downtimeMs");
         Objects.requireNonNull(error, "error");
+        Objects.requireNonNull(downtimeBreakdown, "downtimeBreakdown");
         devices = List.copyOf(devices);
         passes = List.copyOf(passes);
         PassRecord.requireNonNegative("totalTimeMs", totalTimeMs);

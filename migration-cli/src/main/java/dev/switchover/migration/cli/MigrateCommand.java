@@ -172,7 +172,7 @@ final class MigrateCommand implements Callable<Integer> {
                     advisor.awaitFinished(5, TimeUnit.SECONDS);
                     print(display, decisions);
                 }
-                int code = outcome(end, advisor, dst, out);
+                int code = outcome(end, advisor, src, dst, out);
                 if (json) {
                     out.println(OutcomeJson.of(end, code, src.queryParameters().downtimeLimitMs()));
                     out.flush();
@@ -215,7 +215,7 @@ final class MigrateCommand implements Callable<Integer> {
         }
     }
 
-    private int outcome(MigrationInfo end, ConvergenceAdvisor advisor, QmpClient dst, PrintWriter out)
+    private int outcome(MigrationInfo end, ConvergenceAdvisor advisor, QmpClient sq, QmpClient dst, PrintWriter out)
             throws IOException, QmpException, InterruptedException {
         Optional<AdvisorDecision.CannotConverge> verdict = advisor == null ? Optional.empty() : advisor.verdict();
         MigrationStatus status = end.status().orElse(MigrationStatus.NONE);
@@ -242,8 +242,24 @@ final class MigrateCommand implements Callable<Integer> {
         summary.println("migration completed in " + end.totalTime().orElse(0) + " ms: downtime "
                 + end.downtime().orElse(0) + " ms" + predicted(end.predictedDowntime()) + ", transferred "
                 + ByteSize.format(transferred) + "; the destination runs");
+        downtimeVerdict(sq).ifPresent(summary::println);
         summary.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * "warning: downtime 266 ms EXCEEDED downtime-limit 100 ms (predicted 100 ms): stop 1, ..." when
+     * the switchover took longer than its limit; empty when it kept it or the report can not be had.
+     */
+    private static java.util.Optional<String> downtimeVerdict(QmpClient sq) throws InterruptedException {
+        try {
+            var report = dev.switchover.migration.report.MigrationReportJson.parse(sq.migrationReport());
+            return report.downtimeExceededLimit()
+                    ? java.util.Optional.of("warning: " + dev.switchover.migration.report.DowntimeBreakdownJson.verdict(report))
+                    : java.util.Optional.empty();
+        } catch (IOException | QmpException | IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static String predicted(OptionalLong p) {

@@ -53,8 +53,20 @@ public final class MachineProcess implements AutoCloseable {
      */
     public static MachineProcess start(String modulePath, List<String> jvmOptions, List<String> runArgs, Path log,
                                        Duration timeout) throws IOException, InterruptedException {
+        return start(List.of(), modulePath, jvmOptions, runArgs, log, timeout);
+    }
+
+    /**
+     * As {@link #start(String, List, List, Path, Duration)}, with the JVM run by
+     * {@code commandPrefix} — e.g. {@code ip netns exec dst} to start it in a network namespace.
+     *
+     * @since 0.1
+     */
+    public static MachineProcess start(List<String> commandPrefix, String modulePath, List<String> jvmOptions,
+                                       List<String> runArgs, Path log, Duration timeout)
+            throws IOException, InterruptedException {
         Objects.requireNonNull(modulePath, "modulePath");
-        List<String> java = new ArrayList<>();
+        List<String> java = new ArrayList<>(commandPrefix);
         java.add(ProcessHandle.current().info().command().orElse("java"));
         java.addAll(jvmOptions);
         java.add("--module-path");

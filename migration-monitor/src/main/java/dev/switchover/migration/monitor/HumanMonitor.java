@@ -53,7 +53,8 @@ final class HumanMonitor {
         this.control = Objects.requireNonNull(control, "control");
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         infos.put("migrate", new Command("", "show migration status",
-                (a, out, q) -> out.append(InfoMigrateFormatter.format(control.queryMigrate()))));
+                (a, out, q) -> out.append(InfoMigrateFormatter.format(control.queryMigrate()))
+                        .append(downtimeWarning())));
         infos.put("migrate_capabilities", new Command("", "show current migration capabilities",
                 (a, out, q) -> out.append(InfoMigrateCapabilitiesFormatter.format(control.capabilities()))));
         infos.put("migrate_parameters", new Command("", "show current migration parameters",
@@ -224,5 +225,17 @@ final class HumanMonitor {
             }
             out.append(" -- ").append(c.help()).append('\n');
         });
+    }
+
+    /**
+     * The line {@code info migrate} adds after a completed migration whose downtime exceeded its
+     * limit (QEMU has none; nothing is added otherwise, so its layout is unchanged).
+     */
+    private String downtimeWarning() {
+        return control.lastMigrationReport()
+                .filter(r -> r.status() == dev.switchover.migration.api.MigrationStatus.COMPLETED
+                        && r.downtimeExceededLimit())
+                .map(r -> "Warning: \t\t" + dev.switchover.migration.report.DowntimeBreakdownJson.verdict(r) + "\n")
+                .orElse("");
     }
 }

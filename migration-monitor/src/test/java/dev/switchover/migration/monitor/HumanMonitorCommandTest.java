@@ -44,6 +44,19 @@ class HumanMonitorCommandTest extends QmpServerTestBase {
         assertThat(hmp(c, "info nope")).isEqualTo("unknown command: 'info nope'\r\n");
     }
 
+    @Test
+    void infoMigrateFlagsACompletedMigrationWhoseDowntimeExceededItsLimit() throws Exception {
+        RawQmp c = negotiated();
+        machine.info = MigrationInfo.builder().status(MigrationStatus.COMPLETED).build();
+        machine.report = dev.switchover.testfixtures.SampleReports.completed();
+        assertThat(hmp(c, "info migrate")).isEqualTo("Status: \t\tcompleted\r\n");
+
+        machine.report = dev.switchover.testfixtures.SampleReports.completedAboveItsLimit();
+        assertThat(hmp(c, "info migrate")).isEqualTo("Status: \t\tcompleted\r\nWarning: \t\tdowntime 45 ms "
+                + "EXCEEDED downtime-limit 30 ms (predicted 29 ms): stop 1, final sync 0, ram0 20, vfio0 12, send 1, "
+                + "destination load 8, commit 3 ms\r\n");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "migrate_set_parameter downtime-limit 5000|5000|134217728|0",

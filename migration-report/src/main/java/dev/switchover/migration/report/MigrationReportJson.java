@@ -28,7 +28,8 @@ import java.util.OptionalLong;
  *  "passes": [{"pass": 1, "time": 0, "remaining": .., "precopy": .., "stopcopy": .., "postcopy": ..,
  *              "iterable": .., "transferred": .., "switchover-bandwidth": .., "link-bandwidth": ..,
  *              "throughput": .., "threshold": .., "downtime-limit": .., "expected-downtime": ..,
- *              "dirty-rate": .., "machine-stopped": false}, ...]}
+ *              "dirty-rate": .., "machine-stopped": false}, ...],
+ *  "downtime-breakdown": {see DowntimeBreakdownJson}}
  * </pre>
  * Times are ms, sizes bytes, rates bytes/s. Optional members ({@code predicted-downtime},
  * {@code downtime}, {@code error-desc}, a pass's {@code expected-downtime} and
@@ -59,6 +60,7 @@ public final class MigrationReportJson {
         o.put("dropped-passes", r.droppedPasses());
         ArrayNode passes = o.putArray("passes");
         r.passes().forEach(p -> passes.add(toJson(p)));
+        r.downtimeBreakdown().ifPresent(b -> o.set("downtime-breakdown", DowntimeBreakdownJson.toJson(b)));
         return o;
     }
 
@@ -119,8 +121,22 @@ public final class MigrationReportJson {
         }
         try {
             return new MigrationReport(status, startedAt, destination, total, setup, limit, predicted, downtime,
-                    transferred, precopy, stopped, error, devices, passes, dropped);
+                    transferred, precopy, stopped, error, devices, passes, dropped,
+                    m.optObject("downtime-breakdown").map(DowntimeBreakdownJson::fromJson));
         } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("migration report: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a report from its JSON text (e.g. {@code x-query-migrate-report}'s reply).
+     *
+     * @throws IllegalArgumentException if the text is not JSON, or as {@link #fromJson(JsonNode)}
+     */
+    public static MigrationReport parse(String text) {
+        try {
+            return fromJson(QmpJson.parse(text));
+        } catch (dev.switchover.migration.qapi.MalformedJsonException e) {
             throw new IllegalArgumentException("migration report: " + e.getMessage(), e);
         }
     }

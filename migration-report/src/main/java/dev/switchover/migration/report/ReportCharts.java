@@ -95,6 +95,10 @@ final class ReportCharts {
                 PassRecord::downtimeLimitMs));
         OptionalLong stopAt = passes.stream().filter(PassRecord::machineStopped).mapToLong(PassRecord::timeMs)
                 .findFirst();
+        if (stopAt.isEmpty() && r.downtimeMs().isPresent() && !passes.isEmpty()) {
+            // no pass runs inside the blackout: the stop followed the last pass's decision
+            stopAt = OptionalLong.of(passes.getLast().timeMs());
+        }
         if (stopAt.isPresent()) {
             long stop = stopAt.getAsLong();
             r.predictedDowntimeMs().ifPresent(ms -> out.add(new Marker("predicted-downtime-marker",

@@ -21,6 +21,11 @@ package dev.switchover.migration.core.internal.engine;
  * {@code max-bandwidth} every window is small, so the engine also measures bursts end to end
  * ({@link #offerEndToEndSample}): a window's bytes over the time until the destination
  * acknowledged processing them — the pipeline's real rate, which bulk samples and these share.
+ * Once the pings show the pipeline's delivery rate while it was backlogged
+ * ({@link #offerDeliverySample}), that rate (or a faster end-to-end burst) is the capacity and
+ * the window samples no longer count: a link slower than {@code max-bandwidth} fills the socket
+ * buffers, which then flatter every window (the issue-14 veth runs: 133 MB/s measured on a
+ * 1 Gbit/s link).
  * Only the migration thread calls the mutators; the figures are volatile for monitor threads.
  */
 public final class BandwidthMeter {
@@ -45,6 +50,11 @@ public final class BandwidthMeter {
     private final long[] smallSamples = new long[SAMPLES];
     private int smallCount;
     private final java.util.concurrent.atomic.AtomicLong offeredEndToEnd = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong offeredDelivery = new java.util.concurrent.atomic.AtomicLong();
+    private final long[] deliverySamples = new long[SAMPLES];
+    private int deliveryCount;
+    private final long[] endToEndSamples = new long[SAMPLES];
+    private int endToEndCount;
 
     /** Starts the first window. */
     public void start(long nowNanos, long bytesTotal) {
@@ -73,7 +83,11 @@ public final class BandwidthMeter {
         long endToEnd = offeredEndToEnd.getAndSet(0);
         if (endToEnd > 0) {
             bulkSamples[bulkCount++ % SAMPLES] = endToEnd;
-            linkCapacity = best(bulkSamples, bulkCount);
+            endToEndSamples[endToEndCount++ % SAMPLES] = endToEnd;
+        }
+        long delivery = offeredDelivery.getAndSet(0);
+        if (delivery > 0) {
+            deliverySamples[deliveryCount++ % SAMPLES] = delivery;
         }
         if (bytes >= MIN_SAMPLE_BYTES && windowBusyNanos > 0) {
             long sample = (long) ((double) bytes * 1e9 / (double) Math.min(windowBusyNanos, dt));
@@ -82,8 +96,8 @@ public final class BandwidthMeter {
             } else {
                 smallSamples[smallCount++ % SAMPLES] = sample;
             }
-            linkCapacity = bulkCount > 0 ? best(bulkSamples, bulkCount) : best(smallSamples, smallCount);
         }
+        linkCapacity = capacity();
         windowsClosed++;
         start(nowNanos, bytesTotal);
         return true;
@@ -98,6 +112,29 @@ public final class BandwidthMeter {
         long dt = ackNanos - startNanos;
         if (bytes >= MIN_SAMPLE_BYTES && dt > 0) {
             offeredEndToEnd.set((long) ((double) bytes * 1e9 / (double) dt));
+        }
+    }
+
+    /**
+     * What the link can carry: the delivery rate of a backlogged pipeline once measured (the
+     * socket buffers can not flatter it), or an end-to-end burst if that was faster (the pipeline
+     * was not backlogged enough); else the best window sample as the class comment says.
+     */
+    private long capacity() {
+        if (deliveryCount > 0) {
+            return Math.max(best(deliverySamples, deliveryCount), best(endToEndSamples, endToEndCount));
+        }
+        return bulkCount > 0 ? best(bulkSamples, bulkCount) : best(smallSamples, smallCount);
+    }
+
+    /**
+     * Bytes the destination acknowledged over {@code nanos} while the pipeline stayed backlogged
+     * ({@link PingProbe}): the rate the switchover's stop-copy will drain at. Taken at the next
+     * window close. <b>Thread:</b> any (the return-path reader).
+     */
+    public void offerDeliverySample(long bytes, long nanos) {
+        if (bytes >= MIN_SAMPLE_BYTES && nanos > 0) {
+            offeredDelivery.set((long) ((double) bytes * 1e9 / (double) nanos));
         }
     }
 

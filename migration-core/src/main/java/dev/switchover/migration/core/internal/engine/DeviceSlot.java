@@ -35,6 +35,7 @@ public final class DeviceSlot {
     private volatile Pending lastPending = Pending.NONE;
     private volatile QueryMode lastMode;
     private volatile long lastQueryNanos;
+    private volatile long lastExactNanos;
     private volatile String abandonedCall;
     /** The guarded call the device is inside, or {@code null}; written by {@link DeviceCallGuard}. */
     private volatile String callInFlight;
@@ -78,6 +79,17 @@ public final class DeviceSlot {
         lastPending = accepted;
         lastMode = mode;
         lastQueryNanos = nanos;
+        if (mode == QueryMode.EXACT) {
+            lastExactNanos = nanos;
+        }
+    }
+
+    /**
+     * How long this device's last EXACT query took (0 before any): what its own final sync
+     * inside {@code saveComplete} is expected to cost (RAM syncs its dirty log in both).
+     */
+    public long lastExactNanos() {
+        return lastExactNanos;
     }
 
     void addAnomaly(String what) {
@@ -159,6 +171,7 @@ public final class DeviceSlot {
     void resetForMigration() {
         bytesSent.set(0);
         lastPending = Pending.NONE;
+        lastExactNanos = 0;
         lastMode = null;
         synchronized (anomalies) {
             anomalies.clear();

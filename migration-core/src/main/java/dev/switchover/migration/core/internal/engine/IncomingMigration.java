@@ -421,6 +421,7 @@ public final class IncomingMigration implements Runnable {
                     ReturnPath.write(watched(), new ReturnPathMessage.Pong(value));
                 }
             }
+            case X_PROBE -> { } // filler to measure the link: read, and dropped
             default -> throw new MigrationStreamException(at, "unsupported stream command " + command);
         }
     }

@@ -23,6 +23,7 @@ final class MigrationReports {
         return new MigrationReport(stats.status(), startedAt, destination, stats.totalMs(), stats.setupMs(),
                 stats.downtimeLimitMs(), stats.predictedDowntimeMs(), stats.measuredDowntimeMs(), transferred,
                 Math.min(precopy, transferred), stats.downtimeBytes(), stats.error(),
-                devices.stream().map(DeviceSlot::report).toList(), passes.passes(), passes.dropped());
+                devices.stream().map(DeviceSlot::report).toList(), passes.passes(), passes.dropped(),
+                stats.downtimeBreakdown());
     }
 }

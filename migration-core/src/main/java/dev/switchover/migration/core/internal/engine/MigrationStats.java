@@ -37,12 +37,14 @@ public final class MigrationStats {
     private volatile long endNanos = -1;
     private volatile long pass;
     private volatile PendingSnapshot remembered;
-    private volatile long fixedCostMs;
+    /** Round trips of a switchover's commit, from the clean pings. */
+    private volatile long roundTripCostMs;
     /** Bytes written before the machine stopped; -1 until it stopped for the switchover. */
     private volatile long precopyBytes = -1;
     private volatile long downtimeBytes;
     private volatile long predictedDowntimeMs = -1;
     private volatile long downtimeMs = -1;
+    private volatile dev.switchover.migration.api.DowntimeBreakdown downtimeBreakdown;
     private volatile String error;
     private volatile long pagesPerSecond;
     private volatile long lastPages = -1;
@@ -102,12 +104,22 @@ public final class MigrationStats {
         return r == null ? Optional.empty() : Optional.of(r.total());
     }
 
-    public void fixedCostMs(long ms) {
-        fixedCostMs = Math.max(0, ms);
+    /** The commit's round trips, measured by clean pings ({@link PingProbe}). */
+    public void fixedCostMs(long roundTripsMs) {
+        roundTripCostMs = Math.max(0, roundTripsMs);
     }
 
+    /**
+     * The fixed cost of a switchover: the commit's round trips plus each device's final sync,
+     * expected to cost what its last EXACT query did (whole ms, rounded down: sub-ms queries add
+     * nothing).
+     */
     public long fixedCostMs() {
-        return fixedCostMs;
+        long syncNanos = 0;
+        for (DeviceSlot s : devices) {
+            syncNanos = Bytes.saturatingAdd(syncNanos, s.lastExactNanos());
+        }
+        return Bytes.saturatingAdd(roundTripCostMs, syncNanos / 1_000_000);
     }
 
     public void precopyBytes(long b) {
@@ -128,6 +140,16 @@ public final class MigrationStats {
 
     public long downtimeMs() {
         return downtimeMs;
+    }
+
+    /** Where the downtime went, part by part; set when the destination has the machine. */
+    public void downtimeBreakdown(dev.switchover.migration.api.DowntimeBreakdown b) {
+        downtimeBreakdown = b;
+    }
+
+    /** The downtime's parts; empty until the migration completed. */
+    public Optional<dev.switchover.migration.api.DowntimeBreakdown> downtimeBreakdown() {
+        return status() == MigrationStatus.COMPLETED ? Optional.ofNullable(downtimeBreakdown) : Optional.empty();
     }
 
     public void error(String desc) {
@@ -165,9 +187,9 @@ public final class MigrationStats {
         return parameters.get();
     }
 
-    /** Threshold for the current parameters and bandwidth. */
+    /** Threshold for the current parameters, bandwidth and fixed cost. */
     public long threshold() {
-        return SwitchoverPolicy.threshold(switchoverBandwidth(), parameters.get().downtimeLimitMs());
+        return SwitchoverPolicy.threshold(switchoverBandwidth(), parameters.get().downtimeLimitMs(), fixedCostMs());
     }
 
     /** Expected downtime for the remembered total, computed now. */
@@ -176,7 +198,7 @@ public final class MigrationStats {
         if (r == null) {
             return OptionalLong.empty();
         }
-        return SwitchoverPolicy.expectedDowntimeMs(r.total().total(), switchoverBandwidth(), fixedCostMs);
+        return SwitchoverPolicy.expectedDowntimeMs(r.total().total(), switchoverBandwidth(), fixedCostMs());
     }
 
     // ------------------------------------------------------------------ for the migration report
@@ -271,7 +293,7 @@ public final class MigrationStats {
         } else {
             // QEMU starts expected-downtime at downtime-limit, so the first 'active' reply has it
             OptionalLong expected = snapshot == null ? OptionalLong.empty() : SwitchoverPolicy.expectedDowntimeMs(
-                    snapshot.total().total(), switchoverBandwidth(), fixedCostMs);
+                    snapshot.total().total(), switchoverBandwidth(), fixedCostMs());
             b.expectedDowntime(expected.orElse(parameters.get().downtimeLimitMs()));
             if (snapshot != null) {
                 b.remaining(snapshot.total().total()).pending(snapshot.total()).devicePending(snapshot.perDevice());

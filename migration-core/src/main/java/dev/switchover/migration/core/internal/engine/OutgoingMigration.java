@@ -84,6 +84,9 @@ public final class OutgoingMigration implements Runnable {
      * {@code migrate_cancel} is given to end the migration.
      */
     static final Duration CANCEL_CALL_GRACE = Duration.ofMillis(200);
+
+    /** The longest a switchover waits, with the machine running, for pre-copy data in flight to drain. */
+    static final Duration DRAIN_BOUND = Duration.ofSeconds(2);
     /** How long a broken stream waits for the destination's reason on the return path. */
     static final Duration RETURN_PATH_GRACE = Duration.ofSeconds(2);
 
@@ -113,6 +116,7 @@ public final class OutgoingMigration implements Runnable {
     private volatile TrackingChannel tracking;
     private volatile StreamWriter writer;
     private final PingProbe pings;
+    private final LinkProbe linkProbe;
     private final LinkWatch watch;
     /** Set once {@link #finish()} ran; a late forced close after a cancel is then moot. */
     private volatile boolean finished;
@@ -144,7 +148,11 @@ public final class OutgoingMigration implements Runnable {
             return w == null ? 0 : w.bytesWritten();
         });
         this.passes = new PassRecorder(stats, () -> machine.runState() == RunState.FINISH_MIGRATE);
-        this.pings = new PingProbe(machine::nanoTime, meter, stats);
+        this.pings = new PingProbe(machine::nanoTime, meter, stats, () -> {
+            StreamWriter w = writer;
+            return w == null ? 0 : w.bytesWritten();
+        });
+        this.linkProbe = new LinkProbe(machine::nanoTime, meter);
         this.watch = new LinkWatch(machine::nanoTime, () -> machine.parameters().stallTimeoutMs(), this::linkExpired);
         states.transition(MigrationStatus.NONE, MigrationStatus.SETUP);
     }
@@ -268,17 +276,30 @@ public final class OutgoingMigration implements Runnable {
         setup(active);
         PrecopyLoop loop = new PrecopyLoop(new PendingAggregator(active, calls), meter, stats, writer::bytesWritten,
                 machine::passStarted, passes);
-        stats.remember(loop.exactPass());
+        PendingSnapshot first = loop.exactPass();
+        stats.remember(first);
         stats.setupDone();
         states.transition(MigrationStatus.SETUP, MigrationStatus.ACTIVE);
         meter.start(machine.nanoTime(), writer.bytesWritten());
+        if (machine.runState() != RunState.RUNNING) {
+            // nothing can dirty a machine that does not run: one stop-copy moves everything
+            switchover(loop, active, loop.pausedMachine(first));
+            return;
+        }
         while (true) {
             checkCancelled();
             checkDestination();
             checkLink();
+            if (channel.hasReturnPath() && linkProbe.writeBurst(writer, pings)) {
+                writePing();
+                flush();
+            }
             switch (loop.next(machine.nanoTime())) {
                 case RoundDecision.Switchover s -> {
-                    switchover(loop, active, s.why());
+                    if (drainBeforeStop()) {
+                        continue; // decide again on the figures as they are once the pipe is empty
+                    }
+                    switchover(loop, active, s);
                     return;
                 }
                 case RoundDecision.Wait w -> {
@@ -357,6 +378,36 @@ public final class OutgoingMigration implements Runnable {
         writer.flush();
     }
 
+    /**
+     * Pre-copy data still in flight — in the socket buffers, a shaped link's queue — would be
+     * drained inside the blackout, ahead of the stop-copy, and no prediction counts it (the
+     * issue-14 veth runs: 50-115 ms of "destination load" with nothing left to send). So before
+     * stopping, the source waits, with the machine running, until a PING behind everything it
+     * wrote comes back, bounded by {@link #DRAIN_BOUND}; the caller then decides again.
+     *
+     * @return whether it waited (the caller decides again), false if the pipe was already empty
+     *         or there is no return path to tell
+     */
+    private boolean drainBeforeStop() throws IOException, InterruptedException {
+        if (!channel.hasReturnPath() || pings.idle()) {
+            return false;
+        }
+        if (pings.tryStart(0, 0)) {
+            writePing();
+        }
+        flush();
+        long deadline = machine.nanoTime() + DRAIN_BOUND.toNanos();
+        while (!pings.idle() && machine.nanoTime() < deadline && !outcome.cancelRequested()
+                && outcome.failure().isEmpty()) {
+            waitUntil(Math.min(deadline, machine.nanoTime() + 5_000_000L));
+            if (pings.outstandingNone() && !pings.idle() && pings.tryStart(0, 0)) {
+                writePing(); // the PING that came back was not behind everything: send one that is
+                flush();
+            }
+        }
+        return true;
+    }
+
     /** Sends a PING when none is outstanding: at setup, and whenever the stream idles ({@link PingProbe}). */
     private void ping() throws IOException {
         if (channel.hasReturnPath() && pings.tryStart(0, 0)) {
@@ -372,12 +423,23 @@ public final class OutgoingMigration implements Runnable {
         }
     }
 
+    /** Sends a PING into an empty pipe, ahead of the next burst: a clean round trip for the fixed cost. */
+    private void pingClean() throws IOException {
+        if (pings.tryStart(0, 0)) {
+            writePing();
+            writer.flush();
+        }
+    }
+
     private void writePing() throws IOException {
         watch.expectReply();
         writer.writeCommand(MigrationCommand.PING.code(), ByteBuffer.allocate(4).putInt(1).array());
     }
 
     private void iterate(List<DeviceSlot> iterable) throws IOException, DeviceCallException, InterruptedException {
+        if (channel.hasReturnPath() && pings.idle()) {
+            pingClean();
+        }
         for (DeviceSlot s : iterable) {
             checkCancelled();
             long quota = meter.quotaLeft(machine.parameters().maxBandwidth(), writer.bytesWritten());
@@ -416,24 +478,28 @@ public final class OutgoingMigration implements Runnable {
         }
     }
 
-    private void switchover(PrecopyLoop loop, List<DeviceSlot> active, SwitchoverDecision.Reasons why)
+    private void switchover(PrecopyLoop loop, List<DeviceSlot> active, RoundDecision.Switchover decided)
             throws IOException, DeviceCallException, InterruptedException {
+        SwitchoverDecision.Reasons why = decided.why();
         SwitchoverEvent event = new SwitchoverEvent();
         event.begin();
         LOG.log(System.Logger.Level.DEBUG, "migration to {0} switches over: {1}", uri, why.describe());
         long predicted = why.predictedDowntimeMs().orElse(-1);
         stats.predictedDowntimeMs(predicted);
-        long stopNanos = machine.nanoTime();
+        DowntimeClock parts = new DowntimeClock(machine::nanoTime, why, decided.exact().perDevice());
+        long stopNanos = parts.stopNanos();
         stoppedFrom = machine.changeRunState(RunState.FINISH_MIGRATE);
         requireStoppedDevices(active);
         long bytesAtStop = writer.bytesWritten();
         long switchoverTimeoutMs = machine.parameters().effectiveSwitchoverTimeoutMs();
         long leftAtStop = stats.remembered().map(p -> p.total()).orElse(0L);
         stats.precopyBytes(bytesAtStop);
-        stats.remember(loop.exactPass());
+        // nothing extra inside the blackout: the decision was taken on EXACT figures of this round,
+        // and each device's saveComplete sends what is left (RAM syncs its dirty log there itself)
         if (machine.pauseBeforeSwitchover()) {
             awaitContinue(); // the operator's pause is theirs: the switchover deadline starts after it
         }
+        parts.stopped();
         long switchoverDeadline = (machine.pauseBeforeSwitchover() ? machine.nanoTime() : stopNanos)
                 + switchoverTimeoutMs * 1_000_000L;
         java.util.function.Supplier<String> tooLong = () -> "the switchover exceeded x-switchover-timeout ("
@@ -443,18 +509,22 @@ public final class OutgoingMigration implements Runnable {
         watch.deadline(switchoverDeadline, tooLong);
         for (DeviceSlot s : active) {
             int sid = sectionId(s);
+            parts.deviceStarts();
             SectionWriter w = writer.beginSection(SectionKind.END, sid, s.section(), s.instance(),
                     s.device().sectionVersion());
             calls.run(s, "saveComplete", () -> s.device().saveComplete(w));
             s.addBytesSent(w.bytesWritten());
             writer.endSection(sid);
+            parts.deviceDone(s.id(), w.bytesWritten());
         }
         writer.writeEnd(devices.size(), manifestSize -> VmDescription.json(active, manifestSize));
         writer.flush();
+        parts.streamEnded();
         stats.downtimeBytes(writer.bytesWritten() - bytesAtStop);
         if (channel.hasReturnPath()) {
             watch.stallContext(() -> " while waiting for the destination to confirm loading");
             awaitLoaded(switchoverDeadline, tooLong);
+            parts.loaded();
             watch.clearDeadline();
             // the point of no return: a cancel that came first wins, none after it counts
             if (!outcome.commit()) {
@@ -471,8 +541,13 @@ public final class OutgoingMigration implements Runnable {
         if (!outcome.handOver()) {
             throw new CancelledException();
         }
-        long downtime = (machine.nanoTime() - stopNanos) / 1_000_000;
+        long endNanos = machine.nanoTime();
+        long downtime = (endNanos - stopNanos) / 1_000_000;
         stats.downtimeMs(downtime);
+        stats.downtimeBreakdown(parts.breakdown(endNanos));
+        // outside the blackout now: per-device figures as they are after the stop-copy (zero), not
+        // the last pre-stop ones, for x-query-migrate-devices
+        stats.remember(loop.estimate());
         if (!channel.hasReturnPath()) {
             machine.changeRunState(RunState.POSTMIGRATE);
         }
@@ -611,6 +686,7 @@ public final class OutgoingMigration implements Runnable {
                         case ReturnPathMessage.Pong p -> {
                             pings.pongReceived();
                             watch.replyArrived();
+                            wake(); // a drain before the stop waits for this
                         }
                         case ReturnPathMessage.Error err -> destinationError = err.reason();
                         case ReturnPathMessage.Shut shut when shut.status() != 0 && destinationError == null ->

@@ -3,30 +3,57 @@ package dev.switchover.migration.core.internal.engine;
 import java.util.function.LongSupplier;
 
 /**
- * What the source learns from PING/PONG on the return path, one ping outstanding at a time:
+ * What the source learns from PING/PONG on the return path, one ping outstanding at a time. A
+ * PONG says that the destination processed every byte written before its PING, so each ping is
+ * also a mark in the stream ({@code offset}: stream bytes before it).
  * <ul>
- *   <li>the fixed cost of an acknowledged switchover: the smallest round trip seen, pings being
- *       sent when the stream is idle, so the minimum is free of queueing behind migration data;
- *   <li>the pipeline's end-to-end rate: a ping right behind a rate-limited burst comes back once
- *       the destination processed the whole burst (the socket buffers would swallow a small
- *       burst at memory speed, so timing the writes alone would not tell).
+ *   <li><b>the fixed cost</b> of an acknowledged switchover: twice the smallest round trip (the
+ *       last data byte and LOADED, then COMMIT and its acknowledgement) of the <em>clean</em>
+ *       pings only — the first (sent after setup, before any bulk data) and those sent when every
+ *       byte before them was already acknowledged, so nothing queues ahead of them. A ping behind
+ *       data measures the queue, not the link: the first such ping once made the fixed cost
+ *       611 ms;
+ *   <li><b>the pipeline's delivery rate</b> while it stays backlogged: bytes acknowledged between
+ *       two PONGs over the time between them, when at the first PONG more data was already
+ *       queued behind it — what the link and the destination really drain, whatever the socket
+ *       buffers swallow (offered to the {@link BandwidthMeter});
+ *   <li><b>a burst end to end</b>: a ping right behind a rate-limited window's burst comes back
+ *       once the destination processed the whole burst.
  * </ul>
  * {@link #tryStart} runs on the migration thread, {@link #pongReceived} on the return-path reader.
  */
 final class PingProbe {
 
+    /** LOADED after the last byte, then COMMIT and its acknowledgement. */
+    static final long ROUND_TRIPS_PER_SWITCHOVER = 2;
+    /** A PING command's bytes in the stream (what may lie between a ping's offset and the next's). */
+    static final long PING_BYTES = 16;
+
     private final LongSupplier clock;
     private final BandwidthMeter meter;
     private final MigrationStats stats;
+    private final LongSupplier streamBytes;
     private volatile long sentNanos;
+    private volatile long sentOffset;
+    private volatile boolean sentClean;
     private volatile long burstStartNanos;
     private volatile long burstBytes;
+    private volatile boolean anySent;
+    /** Stream offset the last PONG acknowledged; -1 before any. */
+    private volatile long ackedOffset = -1;
+    private volatile long ackedNanos;
+    /** Whether more data was queued behind the last acknowledged ping when its PONG came. */
+    private volatile boolean backloggedAtAck;
     private volatile long minRttNanos = Long.MAX_VALUE;
 
-    PingProbe(LongSupplier clock, BandwidthMeter meter, MigrationStats stats) {
+    /**
+     * @param streamBytes stream bytes written so far (read on both threads)
+     */
+    PingProbe(LongSupplier clock, BandwidthMeter meter, MigrationStats stats, LongSupplier streamBytes) {
         this.clock = clock;
         this.meter = meter;
         this.stats = stats;
+        this.streamBytes = streamBytes;
     }
 
     /**
@@ -40,10 +67,32 @@ final class PingProbe {
         if (sentNanos != 0) {
             return false;
         }
+        long offset = streamBytes.getAsLong();
+        sentClean = bytes == 0 && (!anySent || drained(offset));
+        anySent = true;
+        sentOffset = offset;
         burstBytes = bytes;
         burstStartNanos = burstStart;
         sentNanos = clock.getAsLong();
         return true;
+    }
+
+    /**
+     * Whether nothing but earlier pings lies in the pipe: a ping sent now would be clean. Also
+     * false while a ping is outstanding.
+     */
+    boolean idle() {
+        return sentNanos == 0 && anySent && drained(streamBytes.getAsLong());
+    }
+
+    /** Whether no ping is outstanding. */
+    boolean outstandingNone() {
+        return sentNanos == 0;
+    }
+
+    private boolean drained(long offset) {
+        long acked = ackedOffset;
+        return acked >= 0 && offset - acked <= PING_BYTES;
     }
 
     /** The PONG of the outstanding ping arrived. */
@@ -53,11 +102,21 @@ final class PingProbe {
             return;
         }
         long now = clock.getAsLong();
+        long offset = sentOffset;
         if (burstBytes > 0) {
             meter.offerEndToEndSample(burstBytes, burstStartNanos, now);
         }
-        minRttNanos = Math.min(minRttNanos, now - sent);
-        stats.fixedCostMs((minRttNanos + 999_999) / 1_000_000);
+        if (sentClean) {
+            minRttNanos = Math.min(minRttNanos, now - sent);
+            stats.fixedCostMs((ROUND_TRIPS_PER_SWITCHOVER * minRttNanos + 999_999) / 1_000_000);
+        }
+        long previous = ackedOffset;
+        if (previous >= 0 && backloggedAtAck) {
+            meter.offerDeliverySample(offset - previous, now - ackedNanos);
+        }
+        backloggedAtAck = streamBytes.getAsLong() - offset >= BandwidthMeter.MIN_SAMPLE_BYTES;
+        ackedOffset = offset + PING_BYTES;
+        ackedNanos = now;
         sentNanos = 0;
     }
 }

@@ -21,8 +21,11 @@ import java.util.function.LongSupplier;
  * An EXACT query forced by drained iterable data is limited to one per window: with stop-copy
  * data above the threshold and a device that finds a little new dirt at every sync, each such
  * query would otherwise start a tiny iteration and force the next one at once — a pass per few
- * kilobytes, the dirty-sync storm of QEMU's 2024 VFIO trace. A threshold-triggered EXACT query
- * is never limited, so no switchover decision waits.
+ * kilobytes, the dirty-sync storm of QEMU's 2024 VFIO trace. While such forced queries find
+ * nothing changed (a stall: stop-copy data above the threshold, nothing dirtied), the gap between
+ * them doubles, up to {@value #MAX_FORCED_EXACT_GAP_WINDOWS} windows, so a stall costs next to no
+ * CPU; any change brings it back to one window. A threshold-triggered EXACT query is never
+ * limited, so no switchover decision waits (a raised {@code downtime-limit} is acted on at once).
  */
 public final class PrecopyLoop {
 
@@ -38,8 +41,15 @@ public final class PrecopyLoop {
     private final LongSupplier bytesTotal;
     private final LongConsumer passListener;
     private final PassRecorder recorder;
+    /** At most one forced EXACT query per this many windows while nothing changes (2.5 a second). */
+    static final long MAX_FORCED_EXACT_GAP_WINDOWS = 4;
+
     /** The window ({@link BandwidthMeter#windowsClosed()}) of the last EXACT query forced by drained data. */
-    private long lastForcedExactWindow = -1;
+    private long lastForcedExactWindow = Long.MIN_VALUE / 2;
+    /** Windows from one forced EXACT query to the next: 1, doubling while nothing changes. */
+    private long forcedExactGapWindows = 1;
+    /** The figures the last forced EXACT query found. */
+    private dev.switchover.migration.api.Pending lastForcedExactTotal;
 
     /**
      * @param bytesTotal   bytes written to the stream so far
@@ -67,14 +77,16 @@ public final class PrecopyLoop {
         }
         PendingSnapshot q = pending.query(QueryMode.ESTIMATE);
         SwitchoverPolicy.Inputs in = new SwitchoverPolicy.Inputs(q, false, meter.linkCapacity(), stats.fixedCostMs(),
-                stats.parameters(), SWITCHOVER_ALLOWED, lastForcedExactWindow == meter.windowsClosed());
+                stats.parameters(), SWITCHOVER_ALLOWED,
+                meter.windowsClosed() < lastForcedExactWindow + forcedExactGapWindows);
         SwitchoverDecision d = SwitchoverPolicy.decide(in);
         boolean exact = false;
         if (d instanceof SwitchoverDecision.QueryExact x) {
-            if (x.why().rule() == SwitchoverDecision.Rule.NOTHING_ITERABLE) {
-                lastForcedExactWindow = meter.windowsClosed();
-            }
+            boolean forced = x.why().rule() == SwitchoverDecision.Rule.NOTHING_ITERABLE;
             q = exactPass();
+            if (forced) {
+                forcedExactTaken(q.total());
+            }
             exact = true;
             d = SwitchoverPolicy.decide(in.withExact(q));
         }
@@ -93,6 +105,24 @@ public final class PrecopyLoop {
     }
 
     /**
+     * The round of a machine that does not run ({@link SwitchoverPolicy#pausedMachine}): the
+     * switchover at once, on the EXACT figures {@code exact} of the setup pass.
+     */
+    public RoundDecision.Switchover pausedMachine(PendingSnapshot exact) {
+        SwitchoverDecision.Switchover s = SwitchoverPolicy.pausedMachine(new SwitchoverPolicy.Inputs(exact, true,
+                meter.linkCapacity(), stats.fixedCostMs(), stats.parameters(), SWITCHOVER_ALLOWED, false));
+        return new RoundDecision.Switchover(exact, s.why());
+    }
+
+    /**
+     * Asks every device for ESTIMATE figures without starting a pass: after the stop-copy, so that
+     * the per-device figures are current (cheap: no device syncs anything).
+     */
+    public PendingSnapshot estimate() throws DeviceCallException {
+        return pending.query(QueryMode.ESTIMATE);
+    }
+
+    /**
      * Starts a pass: increments the core's iteration counter, asks every device for EXACT figures
      * and records the pass for the report.
      */
@@ -102,6 +132,15 @@ public final class PrecopyLoop {
         PendingSnapshot q = pending.query(QueryMode.EXACT);
         recorder.record(pass, q);
         return q;
+    }
+
+    /** Backs off while forced EXACT queries keep finding the same figures; any change resets the gap. */
+    private void forcedExactTaken(dev.switchover.migration.api.Pending found) {
+        boolean unchanged = found.equals(lastForcedExactTotal)
+                && meter.windowsClosed() <= lastForcedExactWindow + 2 * forcedExactGapWindows;
+        forcedExactGapWindows = unchanged ? Math.min(MAX_FORCED_EXACT_GAP_WINDOWS, 2 * forcedExactGapWindows) : 1;
+        lastForcedExactWindow = meter.windowsClosed();
+        lastForcedExactTotal = found;
     }
 
     private void trace(PendingSnapshot q, RoundDecision round) {

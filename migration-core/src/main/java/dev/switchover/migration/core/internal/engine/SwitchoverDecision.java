@@ -30,6 +30,8 @@ public sealed interface SwitchoverDecision {
 
     /** The rule that decided, in the order {@link SwitchoverPolicy#decide} tries them. */
     enum Rule {
+        /** The machine does not run: nothing can dirty it, so everything moves in one stop-copy. */
+        MACHINE_PAUSED("the machine is paused: nothing can dirty it, everything moves in one stop-copy"),
         /** An EXACT result of this round is within the threshold and switchover is allowed. */
         EXACT_WITHIN_THRESHOLD("EXACT figures of this round fit the threshold"),
         /** An EXACT result of this round fits, but something holds the switchover back. */
@@ -65,7 +67,7 @@ public sealed interface SwitchoverDecision {
      * @param exact                whether the figures are an EXACT result of this round
      * @param totalBytes           the machine-wide total pending
      * @param iterableBytes        iterable bytes of the devices that may iterate now
-     * @param thresholdBytes       what fits in the downtime budget at the switchover bandwidth
+     * @param thresholdBytes       what fits at the switchover bandwidth in the downtime budget less the fixed cost
      * @param switchoverBandwidth  bytes/s: {@code avail-switchover-bandwidth} if set, else measured; 0 = unknown
      * @param downtimeLimitMs      {@code downtime-limit}
      * @param fixedCostMs          the measured fixed cost of a switchover

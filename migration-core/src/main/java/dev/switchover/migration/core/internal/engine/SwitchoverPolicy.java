@@ -18,10 +18,12 @@ import java.util.OptionalLong;
  * <ul>
  *   <li>switchover bandwidth = {@code avail-switchover-bandwidth} if set, else the measured link
  *       capacity; 0 means not known yet;
- *   <li>threshold = switchover bandwidth (bytes/ms) × {@code downtime-limit} (ms), in exact integer
- *       arithmetic, rounded down, saturating: what can be sent within the downtime budget. The
- *       measured fixed cost is an input of the decision but does <em>not</em> enter the threshold
- *       yet (DESIGN §3 wants {@code downtime-limit − fixed cost}; a later change does that);
+ *   <li>threshold = switchover bandwidth (bytes/s) × ({@code downtime-limit} − fixed cost) (ms)
+ *       ÷ 1000, in exact integer arithmetic (QEMU's {@code threshold_size} is an integer),
+ *       rounded down, saturating: what can be sent in what the downtime budget leaves after the
+ *       fixed cost of stopping, committing and resuming. So the figures fit exactly when the whole
+ *       prediction — {@code ⌈total ÷ bandwidth⌉ + fixed cost} — is within {@code downtime-limit};
+ *       a fixed cost above the limit fits nothing, not even an empty machine;
  *   <li>ask EXACT when the estimate total is ≤ threshold (non-strict — QEMU's {@code <} vs
  *       {@code <=} mismatch let a stale estimate trigger a switchover) or nothing is iterable
  *       now (so stop-copy-only data still gets fresh figures), the latter at most once per
@@ -76,12 +78,12 @@ public final class SwitchoverPolicy {
     public static SwitchoverDecision decide(Inputs in) {
         long bandwidth = switchoverBandwidth(in.parameters().availSwitchoverBandwidth(), in.measuredBandwidth());
         long limit = in.parameters().downtimeLimitMs();
-        long threshold = threshold(bandwidth, limit);
+        long fixedCost = Math.max(0, in.fixedCostMs());
+        long threshold = threshold(bandwidth, limit, fixedCost);
         long total = in.pending().total().total();
         long iterable = Math.max(0, in.pending().iterableNow());
         boolean exact = in.exactThisRound() && in.pending().mode() == QueryMode.EXACT;
-        boolean fits = total <= threshold;
-        long fixedCost = Math.max(0, in.fixedCostMs());
+        boolean fits = fits(total, threshold, limit, fixedCost);
         OptionalLong predicted = expectedDowntimeMs(total, bandwidth, fixedCost);
         java.util.function.Function<Rule, Reasons> why =
                 rule -> new Reasons(rule, exact, total, iterable, threshold, bandwidth, limit, fixedCost, predicted);
@@ -105,20 +107,48 @@ public final class SwitchoverPolicy {
         return new SwitchoverDecision.Iterate(why.apply(Rule.ABOVE_THRESHOLD));
     }
 
+    /**
+     * The decision for a machine that does not run when its migration starts: switch over at
+     * once, whatever the figures — pre-copy passes would only send twice what nothing can dirty.
+     * {@code in} must hold EXACT figures; the reasons carry the prediction as {@link #decide} would.
+     */
+    public static SwitchoverDecision.Switchover pausedMachine(Inputs in) {
+        long bandwidth = switchoverBandwidth(in.parameters().availSwitchoverBandwidth(), in.measuredBandwidth());
+        long fixedCost = Math.max(0, in.fixedCostMs());
+        long limit = in.parameters().downtimeLimitMs();
+        long total = in.pending().total().total();
+        return new SwitchoverDecision.Switchover(new Reasons(Rule.MACHINE_PAUSED, true, total,
+                Math.max(0, in.pending().iterableNow()), threshold(bandwidth, limit, fixedCost), bandwidth, limit,
+                fixedCost, expectedDowntimeMs(total, bandwidth, fixedCost)));
+    }
+
     /** The switchover bandwidth: {@code availSwitchoverBandwidth} if set (> 0), else {@code measured}; never negative. */
     public static long switchoverBandwidth(long availSwitchoverBandwidth, long measured) {
         return availSwitchoverBandwidth > 0 ? availSwitchoverBandwidth : Math.max(0, measured);
     }
 
     /**
-     * Bytes that fit in {@code downtimeLimitMs} at {@code bandwidthBytesPerSecond}: exactly
-     * {@code ⌊bandwidth × limit ÷ 1000⌋}, saturating; 0 when either is not positive.
+     * Bytes that fit in what {@code downtimeLimitMs} leaves after {@code fixedCostMs} at
+     * {@code bandwidthBytesPerSecond}: exactly {@code ⌊bandwidth × (limit − fixed) ÷ 1000⌋},
+     * saturating; 0 when the bandwidth or the time left is not positive (a negative fixed cost
+     * counts as 0).
      */
-    public static long threshold(long bandwidthBytesPerSecond, long downtimeLimitMs) {
-        if (bandwidthBytesPerSecond <= 0 || downtimeLimitMs <= 0) {
+    public static long threshold(long bandwidthBytesPerSecond, long downtimeLimitMs, long fixedCostMs) {
+        long budgetMs = downtimeLimitMs - Math.max(0, fixedCostMs);
+        if (bandwidthBytesPerSecond <= 0 || downtimeLimitMs <= 0 || budgetMs <= 0) {
             return 0;
         }
-        return mulDiv(bandwidthBytesPerSecond, downtimeLimitMs, MS_PER_S, false);
+        return mulDiv(bandwidthBytesPerSecond, budgetMs, MS_PER_S, false);
+    }
+
+    /**
+     * Whether {@code totalBytes} may be sent while stopped: within the threshold, and the fixed
+     * cost alone within the limit (a threshold of 0 would otherwise let an empty machine switch
+     * over with a fixed cost above the limit). With a known bandwidth this is exactly
+     * {@code expectedDowntimeMs(total, bandwidth, fixed) ≤ limit}.
+     */
+    static boolean fits(long totalBytes, long thresholdBytes, long downtimeLimitMs, long fixedCostMs) {
+        return totalBytes <= thresholdBytes && Math.max(0, fixedCostMs) <= Math.max(0, downtimeLimitMs);
     }
 
     /**

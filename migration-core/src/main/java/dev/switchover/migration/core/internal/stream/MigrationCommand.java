@@ -31,9 +31,16 @@ public enum MigrationCommand {
     /** Asks the destination for its received bitmap of a RAM block. Variable length. */
     RECV_BITMAP(10, -1),
     /** The source is about to stop for switchover. No data. */
-    SWITCHOVER_START(11, 0);
+    SWITCHOVER_START(11, 0),
+    /**
+     * Switchover extension ({@code 0x7f10}, not QEMU's): filler the source sends to measure the
+     * link when no bulk data has flowed ({@code LinkProbe}); the destination reads and drops it.
+     * Up to 64 KiB of data.
+     */
+    X_PROBE(0x7f10, -1);
 
-    private static final MigrationCommand[] BY_CODE = values();
+    private static final java.util.Map<Integer, MigrationCommand> BY_CODE = java.util.Arrays.stream(values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(MigrationCommand::code, c -> c));
 
     private final int code;
     private final int fixedLength;
@@ -60,6 +67,6 @@ public enum MigrationCommand {
 
     /** The command with wire number {@code code}, if there is one. */
     public static Optional<MigrationCommand> of(int code) {
-        return code >= 1 && code <= BY_CODE.length ? Optional.of(BY_CODE[code - 1]) : Optional.empty();
+        return Optional.ofNullable(BY_CODE.get(code));
     }
 }

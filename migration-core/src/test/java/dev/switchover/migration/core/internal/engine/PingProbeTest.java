@@ -10,29 +10,56 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PingProbeTest {
 
+    private static final long MIB = 1 << 20;
+
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final AtomicLong written = new AtomicLong();
     private final BandwidthMeter meter = new BandwidthMeter();
     private final MigrationStats stats = new MigrationStats(now::get, meter, List.of(), () -> MigrationParameters.DEFAULTS,
             new MigrationStateMachine("ping probe test", (from, to) -> { }));
-    private final PingProbe probe = new PingProbe(now::get, meter, stats);
+    private final PingProbe probe = new PingProbe(now::get, meter, stats, written::get);
+
+    /** Writes a ping at the current offset (the caller claimed it) and its bytes. */
+    private void ping(long burstBytes, long burstStart) {
+        assertThat(probe.tryStart(burstBytes, burstStart)).isTrue();
+        written.addAndGet(9);
+    }
+
+    private void pongAfter(long nanos) {
+        now.addAndGet(nanos);
+        probe.pongReceived();
+    }
 
     @Test
-    void oneOutstandingPingAtATimeAndTheFixedCostIsTheSmallestRoundTrip() {
-        assertThat(probe.tryStart(0, 0)).isTrue();
+    void oneOutstandingPingAtATimeAndTheFixedCostIsTwiceTheSmallestCleanRoundTrip() {
+        ping(0, 0);
         assertThat(probe.tryStart(0, 0)).as("a ping is outstanding").isFalse();
-        now.addAndGet(30_000_000L);
-        probe.pongReceived();
-        assertThat(stats.fixedCostMs()).isEqualTo(30);
+        pongAfter(30_000_000L);
+        assertThat(stats.fixedCostMs()).as("the first ping, before any bulk data, is clean").isEqualTo(60);
 
-        assertThat(probe.tryStart(0, 0)).isTrue();
-        now.addAndGet(2_500_000L);
-        probe.pongReceived();
-        assertThat(stats.fixedCostMs()).as("queueing makes a round trip longer, never shorter").isEqualTo(3);
+        assertThat(probe.idle()).isTrue();
+        ping(0, 0);
+        pongAfter(2_500_000L);
+        assertThat(stats.fixedCostMs()).as("queueing makes a round trip longer, never shorter").isEqualTo(5);
 
-        assertThat(probe.tryStart(0, 0)).isTrue();
-        now.addAndGet(90_000_000L);
-        probe.pongReceived();
-        assertThat(stats.fixedCostMs()).isEqualTo(3);
+        ping(0, 0);
+        pongAfter(90_000_000L);
+        assertThat(stats.fixedCostMs()).isEqualTo(5);
+    }
+
+    @Test
+    void aPingQueuedBehindDataNeverEntersTheFixedCost() {
+        ping(0, 0);
+        pongAfter(1_000_000L);
+        written.addAndGet(4 * MIB);
+        assertThat(probe.idle()).as("data not yet acknowledged lies in the pipe").isFalse();
+        ping(4 * MIB, now.get());
+        pongAfter(611_000_000L);
+        written.addAndGet(MIB);
+        ping(0, 0);
+        pongAfter(300_000_000L);
+
+        assertThat(stats.fixedCostMs()).isEqualTo(2);
     }
 
     @Test
@@ -40,17 +67,38 @@ class PingProbeTest {
         meter.start(now.get(), 0);
         long burstStart = now.get();
         now.addAndGet(1_000_000L);
-        assertThat(probe.tryStart(4 << 20, burstStart)).isTrue();
-        now.addAndGet(19_000_000L);
-        probe.pongReceived();
-        meter.tick(now.get() + BandwidthMeter.WINDOW_NANOS, 4 << 20);
-        assertThat(meter.linkCapacity()).isEqualTo((long) ((4 << 20) * 1e9 / 20_000_000L));
+        written.addAndGet(4 * MIB);
+        ping(4 * MIB, burstStart);
+        pongAfter(19_000_000L);
+        meter.tick(now.get() + BandwidthMeter.WINDOW_NANOS, 4 * MIB);
+        assertThat(meter.linkCapacity()).isEqualTo((long) ((4 * MIB) * 1e9 / 20_000_000L));
+    }
+
+    /**
+     * A link slower than the source: the socket buffers swallow each window at memory speed, but
+     * the PONGs show what the pipeline delivers while backlogged, and that is the capacity.
+     */
+    @Test
+    void theDeliveryRateOfABackloggedPipelineIsTheCapacityWhateverTheWindowsSaw() {
+        meter.start(now.get(), 0);
+        written.addAndGet(10 * MIB);
+        ping(0, 0);
+        written.addAndGet(20 * MIB);
+        meter.addBusy(1_000_000L);
+        pongAfter(50_000_000L); // 30 MiB written, 10 acknowledged: backlogged
+        ping(0, 0);
+        written.addAndGet(20 * MIB);
+        pongAfter(200_000_000L); // 20 MiB more acknowledged in 200 ms
+        meter.tick(now.get(), written.get());
+
+        assertThat(meter.linkCapacity()).isEqualTo((long) ((20 * MIB + 9 - PingProbe.PING_BYTES) * 1e9 / 200_000_000L));
     }
 
     @Test
     void aStrayPongChangesNothing() {
         probe.pongReceived();
         assertThat(stats.fixedCostMs()).isZero();
+        assertThat(probe.idle()).isFalse();
         assertThat(probe.tryStart(0, 0)).isTrue();
     }
 }

@@ -16,12 +16,16 @@ class SwitchoverDecisionTest {
             MigrationParameters.DEFAULTS.withAvailSwitchoverBandwidth(1_000_000);
 
     @Test
-    void thresholdIsBandwidthPerMillisecondTimesDowntimeLimit() {
-        assertThat(SwitchoverPolicy.threshold(1_000_000_000L, 300)).isEqualTo(300_000_000L);
-        assertThat(SwitchoverPolicy.threshold(134_217_728L, 300)).isEqualTo(40_265_318L);
-        assertThat(SwitchoverPolicy.threshold(0, 300)).isZero();
-        assertThat(SwitchoverPolicy.threshold(1_000_000, 0)).isZero();
-        assertThat(SwitchoverPolicy.threshold(Long.MAX_VALUE, MigrationParameters.MAX_DOWNTIME_LIMIT_MS))
+    void thresholdIsBandwidthPerMillisecondTimesWhatTheLimitLeavesAfterTheFixedCost() {
+        assertThat(SwitchoverPolicy.threshold(1_000_000_000L, 300, 0)).isEqualTo(300_000_000L);
+        assertThat(SwitchoverPolicy.threshold(134_217_728L, 300, 0)).isEqualTo(40_265_318L);
+        assertThat(SwitchoverPolicy.threshold(134_217_728L, 300, 50)).isEqualTo(33_554_432L);
+        assertThat(SwitchoverPolicy.threshold(1_000_000, 300, 300)).isZero();
+        assertThat(SwitchoverPolicy.threshold(1_000_000, 300, 301)).isZero();
+        assertThat(SwitchoverPolicy.threshold(1_000_000, 300, -5)).as("a negative cost counts as 0").isEqualTo(300_000);
+        assertThat(SwitchoverPolicy.threshold(0, 300, 0)).isZero();
+        assertThat(SwitchoverPolicy.threshold(1_000_000, 0, 0)).isZero();
+        assertThat(SwitchoverPolicy.threshold(Long.MAX_VALUE, MigrationParameters.MAX_DOWNTIME_LIMIT_MS, 0))
                 .isEqualTo(Long.MAX_VALUE);
     }
 
@@ -31,6 +35,8 @@ class SwitchoverDecisionTest {
         assertThat(f.stats.threshold()).isEqualTo(300_000);
         f.parameters = ONE_MB_PER_S.withDowntimeLimitMs(1000);
         assertThat(f.stats.threshold()).isEqualTo(1_000_000);
+        f.stats.fixedCostMs(40);
+        assertThat(f.stats.threshold()).as("the fixed cost is taken off the budget").isEqualTo(960_000);
     }
 
     @Test
@@ -73,8 +79,8 @@ class SwitchoverDecisionTest {
     }
 
     @Test
-    void nothingIterableForcesOneExactQueryPerWindowAndThenWaits() throws Exception {
-        ScriptedDevice d = new ScriptedDevice().answerBoth(Pending.stopcopy(10L << 30));
+    void aStallBacksOffToAFewExactQueriesPerSecondAndARaisedLimitIsActedOnAtOnce() throws Exception {
+        ScriptedDevice d = new ScriptedDevice().answerBoth(Pending.stopcopy(1L << 30));
         LoopFixture f = new LoopFixture().device("vfio0", d).parameters(ONE_MB_PER_S).start();
         long start = f.now.get();
         long tenSeconds = 10_000_000_000L;
@@ -87,8 +93,32 @@ class SwitchoverDecisionTest {
             assertThat(until).as("a wait always lies in the future").isGreaterThan(f.now.get());
             f.now.set(until);
         }
-        assertThat(d.queries(QueryMode.EXACT)).as("exact queries in 10 s").isEqualTo(rounds).isBetween(95, 101);
-        assertThat(f.passes).hasSize(rounds);
+        long windows = tenSeconds / BandwidthMeter.WINDOW_NANOS;
+        assertThat(rounds).as("one cheap ESTIMATE round per window").isBetween((int) windows - 1, (int) windows + 1);
+        assertThat(d.queries(QueryMode.EXACT)).as("forced EXACT queries in 10 s, nothing changing")
+                .isBetween((int) (windows / PrecopyLoop.MAX_FORCED_EXACT_GAP_WINDOWS),
+                        (int) (windows / PrecopyLoop.MAX_FORCED_EXACT_GAP_WINDOWS) + 4);
+        assertThat(f.passes).hasSize(d.queries(QueryMode.EXACT));
+
+        f.parameters = ONE_MB_PER_S.withDowntimeLimitMs(MigrationParameters.MAX_DOWNTIME_LIMIT_MS);
+        assertThat(f.next()).as("a threshold-triggered EXACT query is never held back")
+                .isInstanceOf(RoundDecision.Switchover.class);
+    }
+
+    @Test
+    void aChangeInTheFiguresEndsTheBackOff() throws Exception {
+        ScriptedDevice d = new ScriptedDevice().answerBoth(Pending.stopcopy(10L << 30));
+        LoopFixture f = new LoopFixture().device("vfio0", d).parameters(ONE_MB_PER_S).start();
+        for (int i = 0; i < 40; i++) {
+            f.now.set(((RoundDecision.Wait) f.next()).untilNanos());
+        }
+        int before = d.queries(QueryMode.EXACT);
+        for (int i = 0; i < 20; i++) {
+            d.answerBoth(Pending.stopcopy((11L << 30) + i));
+            f.now.set(((RoundDecision.Wait) f.next()).untilNanos());
+        }
+        // backed off, 20 windows would hold 5 forced queries; figures that change every window get one each
+        assertThat(d.queries(QueryMode.EXACT) - before).isGreaterThanOrEqualTo(15);
     }
 
     @Test
@@ -111,7 +141,8 @@ class SwitchoverDecisionTest {
                 case RoundDecision.Switchover s -> throw new AssertionError("can not fit 2 GiB in 300 ms");
             }
         }
-        assertThat(d.queries(QueryMode.EXACT)).as("exact queries in one second").isBetween(9, 11);
+        // the same figures at every sync: a stall, so the forced queries back off (windows 0, 1, 3, 7)
+        assertThat(d.queries(QueryMode.EXACT)).as("exact queries in one second").isBetween(3, 5);
         assertThat(iterations).isEqualTo(d.queries(QueryMode.EXACT));
     }
 

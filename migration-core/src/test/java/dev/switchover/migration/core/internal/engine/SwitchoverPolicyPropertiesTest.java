@@ -44,30 +44,28 @@ class SwitchoverPolicyPropertiesTest {
         }
     }
 
-    @Property
-    void neverSwitchesOverWhenTheTransferAloneExceedsTheLimit(@ForAll("anyInputs") SwitchoverPolicy.Inputs in) {
-        SwitchoverDecision d = SwitchoverPolicy.decide(in);
-
-        long bandwidth = bandwidth(in);
-        if (d instanceof SwitchoverDecision.Switchover && bandwidth > 0) {
-            BigInteger transferMs = ceilDiv(big(in.pending().total().total()).multiply(THOUSAND), big(bandwidth));
-            assertThat(transferMs).isLessThanOrEqualTo(big(in.parameters().downtimeLimitMs()));
-            // the fixed cost is on top: it does not enter the threshold yet (SwitchoverPolicy)
-            assertThat(d.why().predictedDowntimeMs().getAsLong())
-                    .isLessThanOrEqualTo(saturatingAdd(in.parameters().downtimeLimitMs(), Math.max(0, in.fixedCostMs())));
-        }
-    }
-
-    @Property
-    void withoutAFixedCostNeverSwitchesOverWhenThePredictedDowntimeExceedsTheLimit(
-            @ForAll("switchBiasedInputs") SwitchoverPolicy.Inputs generated) {
-        SwitchoverPolicy.Inputs in = withFixedCost(generated, 0);
-
+    @Property(tries = 1000)
+    void neverSwitchesOverWhenTheWholePredictionExceedsTheLimit(@ForAll("switchBiasedInputs") SwitchoverPolicy.Inputs in) {
         SwitchoverDecision d = SwitchoverPolicy.decide(in);
 
         if (d instanceof SwitchoverDecision.Switchover s && bandwidth(in) > 0) {
+            BigInteger transferMs = ceilDiv(big(in.pending().total().total()).multiply(THOUSAND), big(bandwidth(in)));
+            assertThat(transferMs.add(big(Math.max(0, in.fixedCostMs()))))
+                    .isLessThanOrEqualTo(big(in.parameters().downtimeLimitMs()));
             assertThat(s.why().predictedDowntimeMs()).isPresent();
             assertThat(s.why().predictedDowntimeMs().getAsLong()).isLessThanOrEqualTo(in.parameters().downtimeLimitMs());
+        }
+    }
+
+    /** With a known bandwidth, EXACT figures of this round switch over exactly when the whole prediction fits. */
+    @Property(tries = 1000)
+    void anExactRoundSwitchesOverIfAndOnlyIfThePredictionFitsTheLimit(
+            @ForAll("switchBiasedInputs") SwitchoverPolicy.Inputs in) {
+        SwitchoverDecision d = SwitchoverPolicy.decide(in);
+
+        if (bandwidth(in) > 0) {
+            boolean predictionFits = d.why().predictedDowntimeMs().getAsLong() <= in.parameters().downtimeLimitMs();
+            assertThat(d instanceof SwitchoverDecision.Switchover).isEqualTo(predictionFits);
         }
     }
 
@@ -92,7 +90,7 @@ class SwitchoverPolicyPropertiesTest {
     void atTheThresholdItSwitchesOverExactlyUpToIt(@ForAll("positiveBandwidth") long bandwidth,
                                                   @ForAll("limits") long limit,
                                                   @ForAll("aroundZero") int offset, @ForAll boolean stopcopy) {
-        long threshold = thresholdOracle(bandwidth, limit);
+        long threshold = thresholdOracle(bandwidth, limit, 0);
         long total = Math.max(0, saturatingAdd(threshold, offset));
         Pending p = stopcopy ? Pending.stopcopy(total) : Pending.precopy(total);
         SwitchoverPolicy.Inputs in = new SwitchoverPolicy.Inputs(snapshot(QueryMode.EXACT, p, p.iterable()), true,
@@ -117,7 +115,8 @@ class SwitchoverPolicyPropertiesTest {
         SwitchoverDecision.Reasons why = d.why();
         long bandwidth = bandwidth(in);
         assertThat(why.switchoverBandwidth()).isEqualTo(bandwidth);
-        assertThat(why.thresholdBytes()).isEqualTo(thresholdOracle(bandwidth, in.parameters().downtimeLimitMs()));
+        assertThat(why.thresholdBytes()).isEqualTo(thresholdOracle(bandwidth, in.parameters().downtimeLimitMs(),
+                in.fixedCostMs()));
         assertThat(why.predictedDowntimeMs()).isEqualTo(predictedOracle(in.pending().total().total(), bandwidth,
                 in.fixedCostMs()));
         assertThat(why.totalBytes()).isNotNegative();
@@ -129,7 +128,8 @@ class SwitchoverPolicyPropertiesTest {
     @Property(tries = 1000)
     void theArithmeticIsExactAndSaturatesForAnyLongs(@ForAll("anyLong") long bandwidth, @ForAll("anyLong") long limit,
                                                      @ForAll("anyLong") long total, @ForAll("anyLong") long fixedCost) {
-        assertThat(SwitchoverPolicy.threshold(bandwidth, limit)).isEqualTo(thresholdOracle(bandwidth, limit));
+        assertThat(SwitchoverPolicy.threshold(bandwidth, limit, fixedCost))
+                .isEqualTo(thresholdOracle(bandwidth, limit, fixedCost));
         assertThat(SwitchoverPolicy.expectedDowntimeMs(total, bandwidth, fixedCost))
                 .isEqualTo(predictedOracle(total, bandwidth, fixedCost));
         assertThat(SwitchoverPolicy.switchoverBandwidth(limit, bandwidth)).isNotNegative();
@@ -167,7 +167,8 @@ class SwitchoverPolicyPropertiesTest {
         SwitchoverDecision d = SwitchoverPolicy.decide(in);
 
         assertThat(d).isNotInstanceOf(SwitchoverDecision.Iterate.class);
-        boolean fits = in.pending().total().total() <= d.why().thresholdBytes();
+        boolean fits = in.pending().total().total() <= d.why().thresholdBytes()
+                && Math.max(0, in.fixedCostMs()) <= in.parameters().downtimeLimitMs();
         if (in.forcedExactTakenThisWindow() && !fits) {
             assertThat(d).isInstanceOf(SwitchoverDecision.Wait.class);
         }
@@ -256,12 +257,13 @@ class SwitchoverPolicyPropertiesTest {
 
     // ------------------------------------------------------------------ oracles and helpers
 
-    /** ⌊bandwidth × limit ÷ 1000⌋ capped at Long.MAX_VALUE; 0 unless both are positive. */
-    private static long thresholdOracle(long bandwidth, long limit) {
-        if (bandwidth <= 0 || limit <= 0) {
+    /** ⌊bandwidth × (limit − max(fixed, 0)) ÷ 1000⌋ capped at Long.MAX_VALUE; 0 unless both factors are positive. */
+    private static long thresholdOracle(long bandwidth, long limit, long fixedCost) {
+        BigInteger budget = big(limit).subtract(big(Math.max(0, fixedCost)));
+        if (bandwidth <= 0 || budget.signum() <= 0) {
             return 0;
         }
-        return cap(big(bandwidth).multiply(big(limit)).divide(THOUSAND));
+        return cap(big(bandwidth).multiply(budget).divide(THOUSAND));
     }
 
     /** ⌈max(total, 0) × 1000 ÷ bandwidth⌉ + max(fixed, 0), capped; empty without a bandwidth. */

@@ -271,7 +271,9 @@ class StreamRoundTripTest {
 
     @Test
     void commandsKnowQemusNumbersAndLengths() {
-        assertThat(MigrationCommand.values()).hasSize(11);
+        assertThat(MigrationCommand.values()).as("QEMU's 11 and the link probe's filler").hasSize(12);
+        assertThat(MigrationCommand.X_PROBE.code()).isEqualTo(0x7f10);
+        assertThat(MigrationCommand.X_PROBE.acceptsLength(0xffff)).isTrue();
         for (MigrationCommand c : MigrationCommand.values()) {
             assertThat(MigrationCommand.of(c.code())).contains(c);
         }

@@ -1,0 +1,33 @@
+package dev.switchover.bench;
+
+import java.util.List;
+
+/**
+ * One workload of the fidelity matrix: the devices both sides run and the {@code max-bandwidth}
+ * the source migrates with.
+ *
+ * @param name         printed in the table
+ * @param source       the source's device specs
+ * @param destination  the destination's device specs (the same devices)
+ * @param maxBandwidth {@code max-bandwidth} in bytes/s (QEMU's default is 128 MiB/s)
+ */
+record Scenario(String name, List<String> source, List<String> destination, long maxBandwidth) {
+
+    static final long DEFAULT_MAX_BANDWIDTH = 128L << 20;
+
+    /** The matrix: idle RAM, RAM dirtied at two rates, RAM + VFIO, and a low {@code max-bandwidth}. */
+    static List<Scenario> all(long ramBytes) {
+        String ram = "ram,id=ram0,size=" + ramBytes;
+        String vfio = "vfio,id=vfio0,state-size=48M,precopy-size=32M";
+        return List.of(
+                new Scenario("idle", List.of(ram + ",fill=random"), List.of(ram), DEFAULT_MAX_BANDWIDTH),
+                new Scenario("dirty-8M/s", List.of(ram + ",fill=random,working-set=32M,dirty-rate=8M"), List.of(ram),
+                        DEFAULT_MAX_BANDWIDTH),
+                new Scenario("dirty-32M/s", List.of(ram + ",fill=random,working-set=32M,dirty-rate=32M"),
+                        List.of(ram), DEFAULT_MAX_BANDWIDTH),
+                new Scenario("ram+vfio", List.of(ram + ",fill=random", vfio), List.of(ram, vfio),
+                        DEFAULT_MAX_BANDWIDTH),
+                new Scenario("max-bw-32M", List.of(ram + ",fill=random,working-set=16M,dirty-rate=4M"), List.of(ram),
+                        32L << 20));
+    }
+}
