@@ -1,0 +1,49 @@
+package dev.switchover.bench;
+
+import dev.switchover.migration.client.MachineProcess;
+import dev.switchover.migration.client.QmpClient;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Switchover as users run it: a source and a destination {@code switchover run}, each its own
+ * JVM ({@link MachineProcess}), migrating over loopback TCP, driven through QMP. The source's
+ * RAM holds {@code fill=pattern} (no zero page) or nothing at all (every page zero); the
+ * destination's starts empty. After the migration the two sides' state digests must match.
+ *
+ * @param modulePath the module path of {@code switchover} (e.g. {@code distribution/target/mods})
+ * @param jvmOptions options for both child JVMs; empty = the JVM's defaults, as {@code run} has
+ * @param workDir    where the QMP sockets and the children's logs go
+ */
+record SwitchoverPair(String modulePath, List<String> jvmOptions, Path workDir) {
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+
+    Measurement migrate(long size, boolean nonZero) throws Exception {
+        String ram = "ram,id=ram0,size=" + size;
+        Path log = workDir.resolve("switchover.log");
+        try (MachineProcess dst = start(List.of("--device", ram, "--incoming", "tcp:127.0.0.1:0",
+                "--qmp", "unix:" + workDir.resolve("dst.qmp")), log);
+             MachineProcess src = start(List.of("--device", nonZero ? ram + ",fill=pattern" : ram,
+                     "--qmp", "unix:" + workDir.resolve("src.qmp")), log);
+             QmpClient srcQmp = QmpClient.connect(src.qmpAddress());
+             QmpClient dstQmp = QmpClient.connect(dst.qmpAddress())) {
+            srcQmp.execute("migrate-set-parameters", Map.of("max-bandwidth", 0, "downtime-limit", 300));
+            Measurement m = QmpMigration.run(srcQmp, src.pid(), dst.pid(), dst.incomingUri(), size);
+            if (!srcQmp.stateDigests().equals(dstQmp.stateDigests())) {
+                throw new IllegalStateException("destination state differs from the source's; see " + log);
+            }
+            return m;
+        }
+    }
+
+    private MachineProcess start(List<String> runArgs, Path log) throws Exception {
+        Files.createDirectories(workDir);
+        return MachineProcess.start(modulePath, new ArrayList<>(jvmOptions), runArgs, log, START_TIMEOUT);
+    }
+}
