@@ -41,6 +41,20 @@ record QemuPair(Path qemu, int channels, Path workDir) {
         return Optional.empty();
     }
 
+    /**
+     * Whether QEMU can migrate a machine of {@code size} here: its source reads every page to
+     * find zero pages, and a read page is resident on kernels without the shared zero page (this
+     * project's CI VM), so a machine beyond 3/4 of the host's memory would be killed.
+     */
+    static boolean fitsInHostMemory(long size) throws java.io.IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemTotal:")) {
+                return size <= Long.parseLong(line.replaceAll("\\D", "")) * 1024 / 4 * 3;
+            }
+        }
+        return false;
+    }
+
     /** Whether the boot sector can fill a machine of {@code size} (32-bit, low RAM only). */
     static boolean canFill(long size) {
         return size <= FillBootSector.MAX_FILL_END;

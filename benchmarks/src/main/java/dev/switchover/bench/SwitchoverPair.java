@@ -17,12 +17,15 @@ import java.util.Map;
  * destination's starts empty. After the migration the two sides' state digests must match.
  *
  * @param modulePath the module path of {@code switchover} (e.g. {@code distribution/target/mods})
- * @param jvmOptions options for both child JVMs; empty = the JVM's defaults, as {@code run} has
+ * @param jvmOptions options for both child JVMs besides {@link #NATIVE_ACCESS}, which is always
+ *                   given; empty = the JVM's defaults (no heap settings), as {@code run} has
  * @param workDir    where the QMP sockets and the children's logs go
  */
 record SwitchoverPair(String modulePath, List<String> jvmOptions, Path workDir) {
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+    /** Lets the ram device map guest memory lazily with {@code mmap} (see its provider's Javadoc). */
+    static final String NATIVE_ACCESS = "--enable-native-access=dev.switchover.device.ram";
 
     Measurement migrate(long size, boolean nonZero) throws Exception {
         String ram = "ram,id=ram0,size=" + size;
@@ -44,6 +47,8 @@ record SwitchoverPair(String modulePath, List<String> jvmOptions, Path workDir) 
 
     private MachineProcess start(List<String> runArgs, Path log) throws Exception {
         Files.createDirectories(workDir);
-        return MachineProcess.start(modulePath, new ArrayList<>(jvmOptions), runArgs, log, START_TIMEOUT);
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add(NATIVE_ACCESS);
+        return MachineProcess.start(modulePath, options, runArgs, log, START_TIMEOUT);
     }
 }

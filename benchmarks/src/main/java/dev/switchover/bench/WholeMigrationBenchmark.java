@@ -120,6 +120,11 @@ public final class WholeMigrationBenchmark implements Callable<Integer> {
                     "qemu", ByteSize.format(FillBootSector.MAX_FILL_END));
             return;
         }
+        if (!QemuPair.fitsInHostMemory(size)) {
+            System.out.printf(Locale.ROOT, "%-16s %-16s n/a: beyond 3/4 of host memory, and QEMU's source reads "
+                    + "every page%n", "", "qemu");
+            return;
+        }
         Measurement single = best(() -> new QemuPair(qemu.get(), 1, dir).migrate(size, nonZero));
         print("", "qemu", single, raw);
         Measurement multifd = best(() -> new QemuPair(qemu.get(), 2, dir).migrate(size, nonZero));

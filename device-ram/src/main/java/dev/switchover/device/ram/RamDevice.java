@@ -82,7 +82,7 @@ public final class RamDevice implements MigrationDevice, AutoCloseable {
         GuestMemory memory = allocate(context.id(), config);
         RamDevice device;
         try {
-            config.fill().ifPresent(f -> MemoryFill.fill(memory.raw(), f, config.seed()));
+            config.fill().ifPresent(f -> memory.fill(f, config.seed()));
             device = new RamDevice(context, config, memory);
         } catch (RuntimeException | Error e) {
             memory.close();

@@ -32,7 +32,12 @@ import dev.switchover.migration.spi.MigrationDeviceProvider;
  * The device id names the RAM block in the stream and must be 1–255 bytes of UTF-8.
  *
  * <h2>Behaviour</h2>
- * Guest memory is off-heap in 4 KiB pages. Every write through the device's memory API stores
+ * Guest memory is off-heap in 4 KiB pages. Anonymous memory is a private {@code mmap} with
+ * {@code MAP_NORESERVE} when the JVM gives this module native access ({@code
+ * --enable-native-access=dev.switchover.device.ram}): a page is resident only once written, so an
+ * idle or all-zero guest costs next to nothing on either side, and {@code fill=zero} writes
+ * nothing. Without native access it is allocated and zeroed up front (all of it resident).
+ * Every write through the device's memory API stores
  * the data and then sets the page's bit in a dirty log. An outgoing migration starts with all
  * pages dirty in its migration bitmap; an EXACT pending query folds the dirty log into that
  * bitmap (a <em>sync</em>: {@code dirty-sync-count} + 1, {@code dirty-pages-rate} updated at most
