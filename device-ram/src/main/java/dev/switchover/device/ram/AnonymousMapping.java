@@ -33,6 +33,8 @@ final class AnonymousMapping {
     private static final int MAP_PRIVATE = 0x02;
     private static final int MAP_ANONYMOUS = 0x20;
     private static final int MAP_NORESERVE = 0x4000;
+    private static final int MAP_POPULATE = 0x8000;
+    private static final int MADV_HUGEPAGE = 14;
 
     private AnonymousMapping() {
     }
@@ -46,12 +48,14 @@ final class AnonymousMapping {
     }
 
     /**
-     * {@code size} bytes of zeroed, not yet resident memory, unmapped when {@code arena} closes;
-     * empty when {@link #available()} is false.
+     * {@code size} bytes of zeroed memory, not yet resident unless {@code populate} (then every
+     * page is faulted in now, {@code MAP_POPULATE}), unmapped when {@code arena} closes; empty
+     * when {@link #available()} is false. The range is advised {@code MADV_HUGEPAGE}, as QEMU
+     * advises guest RAM, so written memory costs one fault per 2 MiB where the host allows.
      *
      * @throws OutOfMemoryError naming {@code errno} if {@code mmap} fails
      */
-    static Optional<MemorySegment> map(long size, Arena arena) {
+    static Optional<MemorySegment> map(long size, boolean populate, Arena arena) {
         if (!available()) {
             return Optional.empty();
         }
@@ -59,11 +63,14 @@ final class AnonymousMapping {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment state = call.allocate(n.stateLayout);
             MemorySegment addr = (MemorySegment) n.mmap.invokeExact(state, MemorySegment.NULL, size,
-                    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0L);
+                    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | (populate ? MAP_POPULATE : 0),
+                    -1, 0L);
             if (addr.address() == -1L) {
                 int errno = (int) n.errno.get(state, 0L);
                 throw new OutOfMemoryError("mmap of " + size + " bytes of anonymous memory failed, errno " + errno);
             }
+            // only advice: a kernel without transparent huge pages refuses it, and that is fine
+            int ignored = (int) n.madvise.invokeExact(addr, size, MADV_HUGEPAGE);
             return Optional.of(addr.reinterpret(size, arena, s -> n.unmap(s, size)));
         } catch (RuntimeException | Error e) {
             throw e;
@@ -80,6 +87,7 @@ final class AnonymousMapping {
         final VarHandle errno = stateLayout.varHandle(MemoryLayout.PathElement.groupElement("errno"));
         final MethodHandle mmap;
         final MethodHandle munmap;
+        final MethodHandle madvise;
 
         private Native() {
             Linker linker = Linker.nativeLinker();
@@ -88,6 +96,8 @@ final class AnonymousMapping {
             mmap = linker.downcallHandle(mmapAddr, FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS,
                     ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
                     ValueLayout.JAVA_LONG), Linker.Option.captureCallState("errno"));
+            madvise = linker.downcallHandle(linker.defaultLookup().findOrThrow("madvise"), FunctionDescriptor.of(
+                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
             munmap = linker.downcallHandle(munmapAddr, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
                     ValueLayout.JAVA_LONG));
         }

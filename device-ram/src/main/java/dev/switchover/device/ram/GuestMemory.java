@@ -70,10 +70,19 @@ final class GuestMemory implements AutoCloseable {
      * @throws OutOfMemoryError if the host can not provide {@code size} bytes
      */
     static GuestMemory anonymous(long size) {
+        return anonymous(size, false);
+    }
+
+    /**
+     * As {@link #anonymous(long)}; with {@code prealloc}, a lazy mapping is made resident at once
+     * ({@code MAP_POPULATE}), as QEMU's {@code -mem-prealloc}: it costs the whole size but no
+     * page fault later. (Memory from the {@link Arena} is resident anyway.)
+     */
+    static GuestMemory anonymous(long size, boolean prealloc) {
         requirePages(size);
         Arena arena = Arena.ofShared();
         try {
-            var mapped = AnonymousMapping.map(size, arena);
+            var mapped = AnonymousMapping.map(size, prealloc, arena);
             return mapped.isPresent()
                     ? new GuestMemory(arena, mapped.get(), true, true)
                     : new GuestMemory(arena, arena.allocate(size, PAGE_SIZE), true, false);

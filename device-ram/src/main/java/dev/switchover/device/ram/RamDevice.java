@@ -104,7 +104,7 @@ public final class RamDevice implements MigrationDevice, AutoCloseable {
             }
         }
         try {
-            return GuestMemory.anonymous(config.size());
+            return GuestMemory.anonymous(config.size(), config.prealloc());
         } catch (OutOfMemoryError e) {
             throw new IllegalArgumentException("device '" + id + "': can not allocate " + ByteSize.format(config.size())
                     + " of guest memory (property 'size'): " + e.getMessage());

@@ -26,6 +26,9 @@ import dev.switchover.migration.spi.MigrationDeviceProvider;
  *   <tr><td>{@code file}</td><td>none</td><td>back guest memory with this file, mapped shared: the
  *       guest sees the file's first {@code size} bytes and writes go to the file; created or extended
  *       as needed</td></tr>
+ *   <tr><td>{@code prealloc}</td><td>{@code off}</td><td>{@code on}: make anonymous memory resident
+ *       when the device is created (QEMU's {@code prealloc=on} / {@code -mem-prealloc}), so a
+ *       destination takes no page fault while loading; costs {@code size} of host memory at once</td></tr>
  *   <tr><td>{@code seed}</td><td>fixed</td><td>seed of the random fill and the random pattern, so runs
  *       are reproducible</td></tr>
  * </table>
@@ -80,7 +83,7 @@ public final class RamDeviceProvider implements MigrationDeviceProvider {
     @Override
     public String description() {
         return "guest RAM with dirty logging and a workload generator (size, working-set, dirty-rate, pattern, "
-                + "fill, file, seed)";
+                + "fill, file, seed, prealloc)";
     }
 
     /**

@@ -56,6 +56,15 @@ class LazyGuestMemoryTest {
     }
 
     @Test
+    void preallocMakesTheWholeMemoryResidentAtOnce() throws IOException {
+        long before = rssAnon();
+        try (RamDevice ram = RamHarness.device(Map.of("size", "64M", "prealloc", "on"))) {
+            assertThat(rssAnon() - before).isGreaterThanOrEqualTo(64 * MIB);
+            assertThat(ram.memory().isWritten(0)).as("preallocated memory is still zero").isFalse();
+        }
+    }
+
+    @Test
     void aMachineLargerThanTheHostMapsBecauseNothingIsReserved() {
         try (GuestMemory m = GuestMemory.anonymous(64L << 30)) {
             m.writeLong(m.size() - 8, 42);
