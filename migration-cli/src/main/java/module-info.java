@@ -19,6 +19,7 @@ module dev.switchover.migration.cli {
     requires dev.switchover.migration.monitor;
     requires dev.switchover.migration.client;
     requires dev.switchover.migration.report;
+    requires dev.switchover.migration.qapi;
     requires info.picocli;
     requires org.jline.reader;
     requires org.jline.terminal;

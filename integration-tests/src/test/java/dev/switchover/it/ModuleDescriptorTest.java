@@ -117,7 +117,8 @@ class ModuleDescriptorTest {
         assertThat(ourRequires(ours.get(MONITOR))).containsExactlyInAnyOrder(API, QAPI, REPORT);
         assertThat(ourRequires(ours.get(CLIENT))).as("a controller takes the client without the engine")
                 .containsExactlyInAnyOrder(API, QAPI);
-        assertThat(ourRequires(ours.get(CLI))).containsExactlyInAnyOrder(CORE, MONITOR, CLIENT, REPORT);
+        assertThat(ourRequires(ours.get(CLI))).as("analyze reads QEMU's VM description with qapi")
+                .containsExactlyInAnyOrder(CORE, MONITOR, CLIENT, REPORT, QAPI);
     }
 
     @Test

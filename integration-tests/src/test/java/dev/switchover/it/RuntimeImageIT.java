@@ -35,6 +35,7 @@ class RuntimeImageIT {
         Path launcher = image.resolve("bin/switchover");
         assertThat(launcher).as("the image's launcher (built by distribution at package)").isExecutable();
         assertThat(image.resolve("completion/switchover.bash")).content().contains("switchover");
+        assertThat(image.resolve("aot/switchover.aot")).as("the AOT cache the training run wrote").isNotEmptyFile();
         Optional<Path> olderJdk = olderJdk();
         assumeTrue(olderJdk.isPresent(), "skipped: no JDK older than 25 in /usr/lib/jvm to put first on the PATH");
         String path = olderJdk.get().resolve("bin") + ":" + System.getenv("PATH");

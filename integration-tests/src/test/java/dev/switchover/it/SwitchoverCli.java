@@ -1,6 +1,5 @@
 package dev.switchover.it;
 
-import dev.switchover.migration.client.MachineProcess;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +11,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the {@code switchover} command line in a child JVM composed like a user's
- * ({@code java --module-path mods -m dev.switchover.migration.cli ...}), with its output captured
- * in files under the test's directory, and waits for it to exit.
+ * Runs the {@code switchover} command line as a user does, the runtime image's {@code
+ * bin/switchover}, with its output captured in files under the test's directory, and waits for it
+ * to exit.
  */
 final class SwitchoverCli {
 
@@ -65,19 +64,16 @@ final class SwitchoverCli {
     /** Starts the command line without waiting for it. */
     static Running start(Path dir, String name, String input, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("-Xmx128m");
-        cmd.add("--module-path");
-        cmd.add(Machines.modulePath());
-        cmd.add("-m");
-        cmd.add(MachineProcess.MAIN);
+        cmd.add(Machines.image().resolve("bin/switchover").toString());
         cmd.addAll(List.of(args));
         Path in = dir.resolve(name + ".in");
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
         Files.writeString(in, input, StandardCharsets.UTF_8);
-        Process p = new ProcessBuilder(cmd).redirectInput(in.toFile()).redirectOutput(out.toFile())
-                .redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(in.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        pb.environment().put("SWITCHOVER_JAVA_OPTS", "-Xmx128m");
+        Process p = pb.start();
         return new Running(p, out, err, String.join(" ", args));
     }
 }

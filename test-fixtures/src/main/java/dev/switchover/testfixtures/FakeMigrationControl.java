@@ -36,6 +36,27 @@ public final class FakeMigrationControl implements MigrationControl {
     public final List<String> calls = new CopyOnWriteArrayList<>();
     private final List<Consumer<MachineEvent>> listeners = new CopyOnWriteArrayList<>();
 
+    /**
+     * Events published but not delivered yet, as a machine's event thread may still hold them
+     * when a command returns; {@link #afterPendingEvents} delivers them.
+     */
+    private final java.util.Queue<MachineEvent> undelivered = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** What {@link #stop()} publishes (without delivering it), as a machine publishes STOP; null: nothing. */
+    public volatile MachineEvent publishedByStop;
+
+    /** Publishes {@code event} without delivering it: {@link #afterPendingEvents} will. */
+    public void publishLater(MachineEvent event) {
+        undelivered.add(event);
+    }
+
+    @Override
+    public void afterPendingEvents(Runnable action) {
+        for (MachineEvent e = undelivered.poll(); e != null; e = undelivered.poll()) {
+            emit(e);
+        }
+        action.run();
+    }
+
     /** Sends {@code event} to every subscriber, on this thread, as the machine would. */
     public void emit(MachineEvent event) {
         for (Consumer<MachineEvent> l : listeners) {
@@ -61,6 +82,9 @@ public final class FakeMigrationControl implements MigrationControl {
         calls.add("stop");
         if (runState == RunState.RUNNING) {
             runState = RunState.PAUSED;
+            if (publishedByStop != null) {
+                publishLater(publishedByStop);
+            }
         }
     }
 

@@ -18,7 +18,8 @@ import static dev.switchover.device.dirtybitmap.DirtyBitmapFlags.KNOWN;
 import static dev.switchover.device.dirtybitmap.DirtyBitmapFlags.START;
 import static dev.switchover.device.dirtybitmap.DirtyBitmapFlags.START_RESERVED_MASK;
 import static dev.switchover.device.dirtybitmap.DirtyBitmapFlags.ZEROES;
-import static dev.switchover.device.dirtybitmap.DirtyBitmapFlags.hex;
+import static dev.switchover.device.dirtybitmap.DirtyBitmapFlags.describe;
+import static dev.switchover.device.dirtybitmap.DirtyBitmapFlags.printable;
 
 /**
  * Reads {@code dirty-bitmap} records into the destination's bitmaps and checks every field
@@ -90,40 +91,40 @@ final class BitmapLoader {
     private boolean loadRecord(SectionReader in) throws IOException {
         long flags = readFlags(in);
         if ((flags & ~KNOWN) != 0) {
-            throw malformed("unknown flags " + hex(flags & ~KNOWN) + " in record flags " + hex(flags));
+            throw malformed("unknown record flags " + describe(flags & ~KNOWN) + " (the record has " + describe(flags) + ")");
         }
         if ((flags & DEVICE_NAME) != 0) {
             String name = readCountedString(in);
             if (!name.equals(nodeName)) {
-                throw malformed("unknown node '" + name + "' (this device's node is '" + nodeName + "')");
+                throw malformed("unknown node '" + printable(name) + "' (this device's node is '" + nodeName + "')");
             }
             nodeKnown = true;
         }
         if ((flags & BITMAP_NAME) != 0) {
             String name = readCountedString(in);
             if (!nodeKnown) {
-                throw malformed("bitmap name '" + name + "' before any node name");
+                throw malformed("bitmap name '" + printable(name) + "' before any node name");
             }
             current = indexOf(name);
         }
         long action = flags & (START | COMPLETE | BITS);
         if (Long.bitCount(action) > 1) {
-            throw malformed("record flags " + hex(flags) + " combine START, COMPLETE and BITS");
+            throw malformed("record flags " + describe(flags) + " combine START, COMPLETE and BITS");
         }
         if ((flags & ZEROES) != 0 && action != BITS) {
-            throw malformed("record flags " + hex(flags) + " have ZEROES without BITS");
+            throw malformed("record flags " + describe(flags) + " have ZEROES without BITS");
         }
         if (action == 0) {
             if ((flags & EOS) == 0) {
-                throw malformed("record flags " + hex(flags) + " carry none of START, COMPLETE, BITS, EOS");
+                throw malformed("record flags " + describe(flags) + " carry none of START, COMPLETE, BITS, EOS");
             }
             return true;
         }
         if (!nodeKnown) {
-            throw malformed("record flags " + hex(flags) + " before any node name");
+            throw malformed("record flags " + describe(flags) + " before any node name");
         }
         if (current < 0) {
-            throw malformed("record flags " + hex(flags) + " before any bitmap name");
+            throw malformed("record flags " + describe(flags) + " before any bitmap name");
         }
         if (action == START) {
             loadStart(in);
@@ -147,7 +148,8 @@ final class BitmapLoader {
                     + " in the stream but " + geometry.granularity() + " here");
         }
         if ((startFlags & START_RESERVED_MASK) != 0) {
-            throw malformed("reserved START flags " + hex(startFlags & START_RESERVED_MASK) + " for bitmap '"
+            throw malformed("reserved START flag bits " + DirtyBitmapFlags.bits(startFlags & START_RESERVED_MASK)
+                    + " for bitmap '"
                     + bitmap.name() + "'");
         }
         bitmap.clear();
@@ -240,7 +242,7 @@ final class BitmapLoader {
                 return i;
             }
         }
-        throw malformed("unknown bitmap '" + name + "' on node '" + nodeName + "'");
+        throw malformed("unknown bitmap '" + printable(name) + "' on node '" + nodeName + "'");
     }
 
     /** QEMU's {@code qemu_get_bitmap_flags}: one, two or four bytes. */

@@ -41,8 +41,31 @@ final class DirtyBitmapFlags {
     private DirtyBitmapFlags() {
     }
 
-    /** Flags as {@code 0x..}, for error messages. */
-    static String hex(long flags) {
-        return "0x" + Long.toHexString(flags);
+    /**
+     * Flags by QEMU's names ({@code START|BITMAP_NAME}), unknown bits as their value, for error
+     * messages: they name what the record claims, not the bytes it came in.
+     */
+    static String describe(long flags) {
+        String[] names = {"EOS", "ZEROES", "BITMAP_NAME", "DEVICE_NAME", "START", "COMPLETE", "BITS", "EXTRA_FLAGS"};
+        java.util.List<String> set = new java.util.ArrayList<>();
+        for (int bit = 0; bit < 32; bit++) {
+            if ((flags & (1L << bit)) != 0) {
+                set.add(bit < names.length ? names[bit] : "bit " + bit);
+            }
+        }
+        return set.isEmpty() ? "none" : String.join("|", set);
+    }
+
+    /** The numbers of the bits set in {@code flags}, e.g. {@code 3,7}. */
+    static String bits(int flags) {
+        return java.util.stream.IntStream.range(0, 32).filter(b -> (flags & (1 << b)) != 0)
+                .mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(","));
+    }
+
+    /** A name read from the stream, made safe to print: control characters as '?', at most 64 characters. */
+    static String printable(String name) {
+        StringBuilder sb = new StringBuilder();
+        name.codePoints().limit(64).forEach(c -> sb.appendCodePoint(Character.isISOControl(c) || c == 0xfffd ? '?' : c));
+        return name.codePointCount(0, name.length()) > 64 ? sb + "..." : sb.toString();
     }
 }

@@ -21,11 +21,12 @@ import java.util.Optional;
  *                   contents for file-backed memory)
  * @param file       backing file, or empty for anonymous memory
  * @param seed       seed of the random fill and the random access pattern
+ * @param block      the RAM block's name in the stream (QEMU's RAMBlock idstr)
  * @param prealloc   make all anonymous memory resident at creation (QEMU's {@code prealloc=on},
  *                   {@code -mem-prealloc}), so loading an incoming migration takes no page faults
  */
 record RamConfig(long size, long workingSet, long dirtyRate, AccessPattern pattern, Optional<InitialFill> fill,
-                 Optional<Path> file, long seed, boolean prealloc) {
+                 Optional<Path> file, long seed, String block, boolean prealloc) {
 
     static final long DEFAULT_SIZE = 128L << 20;
     /** Bounds the two page bitmaps (32 MiB each at this size) and page numbers. */
@@ -33,6 +34,8 @@ record RamConfig(long size, long workingSet, long dirtyRate, AccessPattern patte
     static final long DEFAULT_SEED = 0x5EED_5EEDL;
     /** QEMU's RAMBlock {@code idstr} is {@code char[256]}: 255 bytes and a NUL. */
     static final int MAX_BLOCK_NAME_BYTES = 255;
+    /** QEMU's name for a PC machine's main RAM block. */
+    static final String DEFAULT_BLOCK = "pc.ram";
 
     /**
      * Reads and validates every property the device understands from {@code context}.
@@ -41,12 +44,13 @@ record RamConfig(long size, long workingSet, long dirtyRate, AccessPattern patte
      */
     static RamConfig from(DeviceContext context) {
         String id = context.id();
-        int idBytes = id.getBytes(StandardCharsets.UTF_8).length;
-        if (idBytes == 0 || idBytes > MAX_BLOCK_NAME_BYTES) {
-            throw new IllegalArgumentException("device '" + id + "': the id names the RAM block in the migration "
-                    + "stream and must be 1 to " + MAX_BLOCK_NAME_BYTES + " bytes of UTF-8, not " + idBytes);
-        }
         DeviceProperties p = context.properties();
+        String block = p.raw("block").orElse(DEFAULT_BLOCK);
+        int blockBytes = block.getBytes(StandardCharsets.UTF_8).length;
+        if (blockBytes == 0 || blockBytes > MAX_BLOCK_NAME_BYTES) {
+            throw invalid(id, "block", block, "the RAM block's name in the migration stream, 1 to "
+                    + MAX_BLOCK_NAME_BYTES + " bytes of UTF-8, e.g. " + DEFAULT_BLOCK);
+        }
         long size = p.size("size", DEFAULT_SIZE);
         if (size <= 0 || size % GuestMemory.PAGE_SIZE != 0 || size > MAX_SIZE) {
             throw invalid(id, "size", p.raw("size").orElse(Long.toString(size)),
@@ -63,7 +67,7 @@ record RamConfig(long size, long workingSet, long dirtyRate, AccessPattern patte
         Optional<Path> file = p.raw("file").map(v -> path(id, v));
         long seed = p.integer("seed", DEFAULT_SEED);
         boolean prealloc = p.bool("prealloc", false);
-        return new RamConfig(size, workingSet, dirtyRate, pattern, fill, file, seed, prealloc);
+        return new RamConfig(size, workingSet, dirtyRate, pattern, fill, file, seed, block, prealloc);
     }
 
     /** Pages the workload dirties. */

@@ -21,8 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * One RAM block of guest memory: QEMU's {@code ram} section with one block named after the
- * device id. See {@link RamDeviceProvider} for the properties and the wire format.
+ * One RAM block of guest memory: QEMU's {@code ram} section with one block named by the
+ * {@code block} property ({@code pc.ram} by default). See {@link RamDeviceProvider} for the
+ * properties and the wire format.
  *
  * <h2>Pending</h2>
  * Dirty pages × 4096, in the postcopy bucket when the migration enabled postcopy at setup, else
@@ -66,7 +67,7 @@ public final class RamDevice implements MigrationDevice, AutoCloseable {
     private RamDevice(DeviceContext context, RamConfig config, GuestMemory memory) {
         this.context = context;
         this.id = context.id();
-        this.blockName = id.getBytes(StandardCharsets.UTF_8);
+        this.blockName = config.block().getBytes(StandardCharsets.UTF_8);
         this.memory = memory;
         this.workload = new Workload(id, memory, config, context.clock(), context.logger());
     }

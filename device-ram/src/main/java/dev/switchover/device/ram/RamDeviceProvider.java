@@ -31,8 +31,11 @@ import dev.switchover.migration.spi.MigrationDeviceProvider;
  *       destination takes no page fault while loading; costs {@code size} of host memory at once</td></tr>
  *   <tr><td>{@code seed}</td><td>fixed</td><td>seed of the random fill and the random pattern, so runs
  *       are reproducible</td></tr>
+ *   <tr><td>{@code block}</td><td>{@code pc.ram}</td><td>the RAM block's name in the stream (QEMU's
+ *       RAMBlock {@code idstr}: {@code pc.ram} is a PC machine's main RAM), 1–255 bytes of UTF-8;
+ *       source and destination must agree, and two RAM devices of one machine need two names for
+ *       QEMU's {@code analyze-migration.py -x} to extract both</td></tr>
  * </table>
- * The device id names the RAM block in the stream and must be 1–255 bytes of UTF-8.
  *
  * <h2>Behaviour</h2>
  * Guest memory is off-heap in 4 KiB pages. Anonymous memory is a private {@code mmap} with
@@ -52,17 +55,18 @@ import dev.switchover.migration.spi.MigrationDeviceProvider;
  * Section {@code ram}, version 4, QEMU's records with big-endian integers and
  * {@code RAM_SAVE_FLAG_*} in the low 12 bits of each record's first word:
  * <pre>
- * START (setup)  be64 (size | MEM_SIZE 0x04), u8 len, id, be64 size, be64 EOS 0x10
+ * START (setup)  be64 (size | MEM_SIZE 0x04), u8 len, block, be64 size, be64 EOS 0x10
  * PART / END     page records, then be64 EOS 0x10
- * zero page      be64 (offset | ZERO 0x02 [| CONTINUE 0x20]), [u8 len, id], u8 0
- * normal page    be64 (offset | PAGE 0x08 [| CONTINUE 0x20]), [u8 len, id], 4096 bytes
+ * zero page      be64 (offset | ZERO 0x02 [| CONTINUE 0x20]), [u8 len, block], u8 0
+ * normal page    be64 (offset | PAGE 0x08 [| CONTINUE 0x20]), [u8 len, block], 4096 bytes
  * </pre>
  * CONTINUE (the block name left out) is set on every page record of a section but the first.
  * Zero pages are found by comparing with a zero page and sent as ZERO records (QMP
  * {@code duplicate}), others as PAGE records (QMP {@code normal}). No XBZRLE, no multifd, no
  * per-block page size (our block's page size is the target page size, so QEMU would not write
  * one either). The destination refuses anything else with an {@link java.io.IOException} naming
- * the device, section and position, and refuses a stream whose RAM size differs from its own.
+ * the device, block and section, refuses a stream whose RAM size or block name differs from its
+ * own, and one whose END section completes the block without every page having arrived.
  */
 public final class RamDeviceProvider implements MigrationDeviceProvider {
 
@@ -83,7 +87,7 @@ public final class RamDeviceProvider implements MigrationDeviceProvider {
     @Override
     public String description() {
         return "guest RAM with dirty logging and a workload generator (size, working-set, dirty-rate, pattern, "
-                + "fill, file, seed, prealloc)";
+                + "fill, file, seed, block, prealloc)";
     }
 
     /**

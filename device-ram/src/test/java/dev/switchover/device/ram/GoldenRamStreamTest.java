@@ -39,12 +39,12 @@ class GoldenRamStreamTest extends GoldenStreamVerification {
 
     @Override
     protected Map<String, String> recordedProperties() {
-        return Map.of("size", "64K", "fill", "zero");
+        return Map.of("size", "64K", "fill", "zero", "block", "ram0");
     }
 
     @Override
     protected Map<String, String> destinationProperties() {
-        return Map.of("size", "64K", "fill", "pattern");
+        return Map.of("size", "64K", "fill", "pattern", "block", "ram0"); // the block name v4.bin was recorded with
     }
 
     /** Pages of random data among zero pages, so both record kinds appear; recorded while running. */

@@ -36,11 +36,12 @@ class RamConfigTest {
     @Test
     void readsEveryPropertyItUnderstands() {
         DeviceContext ctx = context(Map.of("size", "1M", "working-set", "6K", "dirty-rate", "200M/s",
-                "pattern", "random", "fill", "pattern", "file", "/tmp/guest.img", "seed", "-7", "prealloc", "on"));
+                "pattern", "random", "fill", "pattern", "file", "/tmp/guest.img", "seed", "-7", "block", "mem0",
+                "prealloc", "on"));
         RamConfig c = RamConfig.from(ctx);
         assertThat(ctx.properties().unreadKeys()).isEmpty();
         assertThat(c).isEqualTo(new RamConfig(1 << 20, 6 * 1024, 200L << 20, AccessPattern.RANDOM,
-                Optional.of(InitialFill.PATTERN), Optional.of(Path.of("/tmp/guest.img")), -7, true));
+                Optional.of(InitialFill.PATTERN), Optional.of(Path.of("/tmp/guest.img")), -7, "mem0", true));
         assertThat(c.workingSetPages()).isEqualTo(1);
     }
 
@@ -82,12 +83,13 @@ class RamConfigTest {
     }
 
     @Test
-    void theIdMustFitAQemuBlockName() {
-        String longId = "r".repeat(256);
-        assertThatThrownBy(() -> RamConfig.from(DeviceContext.builder(longId).build()))
+    void theBlockNameFollowsQemuAndMustFitItsIdstr() {
+        assertThat(RamConfig.from(DeviceContext.builder("ram0").build()).block()).isEqualTo("pc.ram");
+        assertThatThrownBy(() -> config(Map.of("block", "r".repeat(256))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("must be 1 to 255 bytes of UTF-8, not 256");
-        assertThat(RamConfig.from(DeviceContext.builder("r".repeat(255)).build()).size()).isPositive();
+                .hasMessageContaining("property 'block' has value 'rrr")
+                .hasMessageContaining("1 to 255 bytes of UTF-8");
+        assertThat(config(Map.of("block", "r".repeat(255))).block()).hasSize(255);
     }
 
     @Test

@@ -28,8 +28,11 @@ final class RamHarness {
     }
 
     /** A paused device {@code ram0} with these properties and the system clock. */
+    /** A device {@code ram0} whose block is named {@code ram0} too (unless {@code properties} name it). */
     static RamDevice device(Map<String, String> properties) {
-        return device("ram0", properties, MonotonicClock.SYSTEM, new AtomicReference<>(RunState.PAUSED));
+        Map<String, String> named = new java.util.HashMap<>(properties);
+        named.putIfAbsent("block", "ram0");
+        return device("ram0", named, MonotonicClock.SYSTEM, new AtomicReference<>(RunState.PAUSED));
     }
 
     static RamDevice device(String id, Map<String, String> properties, MonotonicClock clock,

@@ -116,7 +116,8 @@ class RamPendingTest {
 
             long pages = total / 4096;
             long pageChunks = chunks.stream().filter(c -> c.kind() != SectionKind.START).count();
-            long framing = (8 + 1 + 4 + 8 + 8) + pages * 8 + pageChunks * (1 + 4 + 8);
+            int name = "ram0".length();
+            long framing = (8 + 1 + name + 8 + 8) + pages * 8 + pageChunks * (1 + name + 8);
             assertThat(payload).isBetween(total, total + framing);
         }
     }

@@ -42,8 +42,11 @@ public record ApiVersion(int major, int minor) implements Comparable<ApiVersion>
     /**
      * The minor version of this api, as a compile-time constant: {@code javac} inlines it into
      * the class that names it. Read the running api's version with {@link #runtime()}.
+     *
+     * <p>1.1 added {@code spi.support.PendingLedger} and {@link DeviceCall} (in {@code
+     * MigrationInfo.deviceCall} and {@code DeviceReport.callInFlight}).
      */
-    public static final int MINOR = 0;
+    public static final int MINOR = 1;
 
     /** Evaluated when this class initialises, from this jar's constants: the running api. */
     private static final ApiVersion RUNTIME = new ApiVersion(MAJOR, MINOR);

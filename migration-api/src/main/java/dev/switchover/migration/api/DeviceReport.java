@@ -24,15 +24,26 @@ import java.util.Optional;
  *                       order, passed through unchanged: the core names no device type, so a
  *                       third-party device's figures reach every view without a core change;
  *                       empty when the device reports none (or its {@code stats()} failed)
+ * @param callInFlight   the call the device has been inside for a while (slow or hung), while it
+ *                       still is (since api 1.1)
  * @since 0.1
  */
 public record DeviceReport(String id, String type, String section, int instance, Pending pending, long bytesSent,
                            Optional<QueryMode> lastQueryMode, long lastQueryNanos, List<String> anomalies,
-                           Map<String, Long> statistics) {
+                           Map<String, Long> statistics, Optional<DeviceCall> callInFlight) {
 
     public DeviceReport {
         anomalies = List.copyOf(anomalies);
         statistics = Collections.unmodifiableMap(new LinkedHashMap<>(statistics));
+        java.util.Objects.requireNonNull(callInFlight, "callInFlight");
+    }
+
+    /** A report of a device that is inside no slow call. */
+    public DeviceReport(String id, String type, String section, int instance, Pending pending, long bytesSent,
+                        Optional<QueryMode> lastQueryMode, long lastQueryNanos, List<String> anomalies,
+                        Map<String, Long> statistics) {
+        this(id, type, section, instance, pending, bytesSent, lastQueryMode, lastQueryNanos, anomalies, statistics,
+                Optional.empty());
     }
 
     /** A report of a device that reports no statistics of its own. */

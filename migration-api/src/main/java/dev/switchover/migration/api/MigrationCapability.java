@@ -18,7 +18,18 @@ public enum MigrationCapability {
      * so management can act (e.g. move storage or network) while nothing runs anywhere. A cancel
      * in {@code pre-switchover} resumes the guest. As QEMU's capability of the same name.
      */
-    PAUSE_BEFORE_SWITCHOVER("pause-before-switchover");
+    PAUSE_BEFORE_SWITCHOVER("pause-before-switchover"),
+    /**
+     * Use the return path even for precopy: always true for Switchover, whose destination
+     * acknowledges the switchover on the return path of every migration; accepted on and off,
+     * and reported as set, as libvirt turns it on.
+     */
+    RETURN_PATH("return-path"),
+    /**
+     * The destination does not activate block devices at the end of the migration: Switchover
+     * machines have no block devices to activate, so this holds trivially; reported as set.
+     */
+    LATE_BLOCK_ACTIVATE("late-block-activate");
 
     private final String qmpName;
 

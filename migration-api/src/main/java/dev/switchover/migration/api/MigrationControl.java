@@ -105,6 +105,16 @@ public interface MigrationControl {
     Map<String, String> stateDigests();
 
     /**
+     * Runs {@code action} once every event published before this call has been handed to the
+     * {@link #subscribe subscribers}: a monitor uses it to send the events a command caused
+     * before that command's reply, as QEMU does. It must not block. This default, for a control
+     * that delivers events on the calling thread, runs it at once.
+     */
+    default void afterPendingEvents(Runnable action) {
+        action.run();
+    }
+
+    /**
      * Registers a listener for machine events. It is called on an internal thread, in event
      * order; it must not block. Returns a handle that unregisters it.
      */

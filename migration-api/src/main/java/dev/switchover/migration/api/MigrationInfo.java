@@ -18,8 +18,8 @@ import java.util.OptionalLong;
  * @param totalTime              {@code total-time} (ms): since start, or the total once finished
  * @param setupTime              {@code setup-time} (ms)
  * @param expectedDowntime       {@code expected-downtime} (ms): remembered total ÷ switchover
- *                               bandwidth + the fixed stop/resume cost; absent while the
- *                               bandwidth is not known yet
+ *                               bandwidth + the fixed stop/resume cost; {@code downtime-limit}
+ *                               (QEMU's starting value) while that is not known yet
  * @param downtime               {@code downtime} (ms): source stop → destination running
  * @param remaining              {@code remaining} (bytes): system-wide, all devices
  * @param ram                    {@code ram}
@@ -40,6 +40,13 @@ import java.util.OptionalLong;
  *                               to clamp, each with what was wrong
  * @param devicePending          {@code x-device-pending}: each device's buckets from the same
  *                               query as {@code remaining}, so they add up to it exactly
+ * @param socketAddresses        {@code socket-address}: where a destination listens, as
+ *                               migration URIs ({@code tcp:127.0.0.1:4444}, {@code unix:/path};
+ *                               the real port when {@code migrate-incoming} asked for port 0);
+ *                               empty on a source and once the destination stopped listening
+ * @param deviceCall             {@code x-device-call}: a device call that has been in flight
+ *                               for a while (a slow or hung device), while it still is
+ *                               (since api 1.1)
  * @since 0.1
  */
 public record MigrationInfo(
@@ -60,7 +67,9 @@ public record MigrationInfo(
         OptionalLong predictedDowntime,
         Optional<Pending> pending,
         List<String> clampedDevices,
-        java.util.Map<String, Pending> devicePending) {
+        java.util.Map<String, Pending> devicePending,
+        List<String> socketAddresses,
+        Optional<DeviceCall> deviceCall) {
 
     /** The reply before any migration: {@code {}}. */
     public static final MigrationInfo NEVER_MIGRATED = builder().build();
@@ -69,6 +78,7 @@ public record MigrationInfo(
         Objects.requireNonNull(status);
         clampedDevices = List.copyOf(clampedDevices);
         devicePending = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(devicePending));
+        socketAddresses = List.copyOf(socketAddresses);
     }
 
     /** A builder with every member absent. */
@@ -96,6 +106,8 @@ public record MigrationInfo(
         private Pending pending;
         private List<String> clampedDevices = List.of();
         private java.util.Map<String, Pending> devicePending = java.util.Map.of();
+        private List<String> socketAddresses = List.of();
+        private DeviceCall deviceCall;
 
         private Builder() {
         }
@@ -118,13 +130,16 @@ public record MigrationInfo(
         public Builder pending(Pending v) { pending = v; return this; }
         public Builder clampedDevices(List<String> v) { clampedDevices = v; return this; }
         public Builder devicePending(java.util.Map<String, Pending> v) { devicePending = v; return this; }
+        public Builder socketAddresses(List<String> v) { socketAddresses = v; return this; }
+        public Builder deviceCall(DeviceCall v) { deviceCall = v; return this; }
 
         public MigrationInfo build() {
             return new MigrationInfo(Optional.ofNullable(status), totalTime, setupTime,
                     expectedDowntime, downtime, remaining, Optional.ofNullable(ram),
                     vfioTransferred, Optional.ofNullable(errorDesc), pass, thresholdBytes,
                     switchoverBandwidth, linkBandwidth, throughput, predictedDowntime,
-                    Optional.ofNullable(pending), clampedDevices, devicePending);
+                    Optional.ofNullable(pending), clampedDevices, devicePending, socketAddresses,
+                    Optional.ofNullable(deviceCall));
         }
     }
 }

@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "switchover", mixinStandardHelpOptions = true, version = "switchover 0.1.0",
         description = "Live migration of running device state between JVM processes.",
-        subcommands = {RunCommand.class, MigrateCommand.class, MonitorCommand.class, DemoCommand.class,
-                AutoComplete.GenerateCompletion.class})
+        subcommands = {RunCommand.class, MigrateCommand.class, MonitorCommand.class, AnalyzeCommand.class,
+                DemoCommand.class, AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

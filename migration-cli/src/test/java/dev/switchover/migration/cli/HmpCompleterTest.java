@@ -66,7 +66,7 @@ class HmpCompleterTest {
                 .singleElement().extracting(HmpCompleter.Word::description).isEqualTo("default 300 ms");
         assertThat(names("migrate_set_parameter", "downtime-limit")).isEmpty();
         assertThat(names("migrate_set_capability")).containsExactly("events", "postcopy-ram", "dirty-bitmaps",
-                "pause-before-switchover");
+                "pause-before-switchover", "return-path", "late-block-activate");
         assertThat(names("migrate_set_capability", "events")).containsExactly("on", "off");
         assertThat(names("migrate_set_capability", "events", "on")).isEmpty();
         assertThat(names("migrate_continue")).containsExactly("pre-switchover");

@@ -53,29 +53,38 @@ public final class MachineProcess implements AutoCloseable {
      */
     public static MachineProcess start(String modulePath, List<String> jvmOptions, List<String> runArgs, Path log,
                                        Duration timeout) throws IOException, InterruptedException {
-        return start(List.of(), modulePath, jvmOptions, runArgs, log, timeout);
+        Objects.requireNonNull(modulePath, "modulePath");
+        List<String> java = new ArrayList<>();
+        java.add(ProcessHandle.current().info().command().orElse("java"));
+        java.addAll(jvmOptions);
+        java.add("--module-path");
+        java.add(modulePath);
+        java.add("-m");
+        java.add(MAIN);
+        return start(java, Map.of(), runArgs, log, timeout);
     }
 
     /**
-     * As {@link #start(String, List, List, Path, Duration)}, with the JVM started under {@code
-     * launcher}: a command that runs the rest of the command line in another context and execs
-     * it, such as {@code ip netns exec NAME} (a machine in a network namespace) or {@code taskset
-     * -c 1}. Empty: the JVM is started directly.
+     * Starts {@code command run runArgs...} and waits until it is ready. {@code command} is
+     * whatever runs {@code switchover}: a runtime image's {@code bin/switchover} (its JVM options
+     * then go in {@code environment} as {@code SWITCHOVER_JAVA_OPTS}), possibly after a prefix
+     * that runs the rest in another context and execs it, such as {@code ip netns exec NAME} (a
+     * machine in a network namespace) or {@code taskset -c 1}.
+     *
+     * @param environment added to this process's environment for the child
+     * @throws IOException if the child exits or stays silent; the message points at the log
      */
-    public static MachineProcess start(List<String> launcher, String modulePath, List<String> jvmOptions,
-                                       List<String> runArgs, Path log, Duration timeout)
-            throws IOException, InterruptedException {
-        Objects.requireNonNull(modulePath, "modulePath");
-        List<String> cmd = new ArrayList<>(launcher);
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(jvmOptions);
-        cmd.add("--module-path");
-        cmd.add(modulePath);
-        cmd.add("-m");
-        cmd.add(MAIN);
+    public static MachineProcess start(List<String> command, Map<String, String> environment, List<String> runArgs,
+                                       Path log, Duration timeout) throws IOException, InterruptedException {
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("no command to run switchover with");
+        }
+        List<String> cmd = new ArrayList<>(command);
         cmd.add("run");
         cmd.addAll(runArgs);
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(environment);
+        Process p = pb.start();
         CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> readyLine(p));
         String l;
         try {

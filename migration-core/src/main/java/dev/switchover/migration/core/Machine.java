@@ -287,6 +287,11 @@ public final class Machine implements MigrationControl, AutoCloseable {
     }
 
     @Override
+    public void afterPendingEvents(Runnable action) {
+        events.runAfterPending(action);
+    }
+
+    @Override
     public AutoCloseable subscribe(Consumer<MachineEvent> listener) {
         return events.subscribe(listener);
     }

@@ -220,6 +220,43 @@ class MachineMigrationTest {
     }
 
     @Test
+    void aHungDeviceCallShowsWhileItLastsAndACancelEndsTheMigrationWithoutWaitingForIt() throws Exception {
+        // a 50 s deadline the test never reaches: only the cancel can end this migration in time
+        Machine src = local.machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K,hang=saveIterate")
+                .deviceCallTimeout(Duration.ofSeconds(50)));
+        src.setParameters(MigrationParameters.DEFAULTS.withMaxBandwidth(0));
+        Machine dst = local.machine(Machine.builder().device("blob,id=blob0,size=1M,stop-size=64K").incoming());
+        dst.migrateIncoming("tcp:127.0.0.1:0");
+        src.migrate(dst.incomingUri());
+
+        MigrationInfo stuck = awaitInfo(src, i -> i.deviceCall().isPresent());
+        assertThat(stuck.deviceCall()).hasValueSatisfying(c -> {
+            assertThat(c.device()).isEqualTo("blob0");
+            assertThat(c.call()).isEqualTo("saveIterate");
+        });
+        assertThat(src.queryDevices().getFirst().callInFlight()).as("x-query-migrate-devices").isPresent();
+
+        src.migrateCancel();
+        MigrationInfo end = awaitEnd(src);
+
+        assertThat(end.status()).as("ended by the cancel, not by the call's deadline").contains(MigrationStatus.CANCELLED);
+        assertThat(end.errorDesc()).isEmpty();
+        assertThat(src.runState()).isEqualTo(RunState.RUNNING);
+    }
+
+    /** Polls {@code query-migrate} until {@code condition} holds (bounded by the test's timeout). */
+    private static MigrationInfo awaitInfo(Machine m, java.util.function.Predicate<MigrationInfo> condition)
+            throws InterruptedException {
+        while (true) {
+            MigrationInfo info = m.queryMigrate();
+            if (condition.test(info)) {
+                return info;
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void aDestinationDeviceThatHangsFailsBothSidesByNameAndTheSourceKeepsRunning() throws Exception {
         Machine src = local.machine(Machine.builder().device("blob,id=blob0,size=1M"));
         String before = src.stateDigests().get("blob0");

@@ -28,14 +28,29 @@ public final class Arguments {
     private final ObjectNode object;
     private final String prefix;
     private final Set<String> read = new HashSet<>();
+    /** The members the command's schema declares (top level only); null: not checked. */
+    private final Set<String> declared;
 
     public Arguments(ObjectNode object) {
-        this(object, "");
+        this(object, "", null);
+    }
+
+    /**
+     * Arguments of a command whose schema declares {@code declared}: reading any other member is
+     * a bug in the command (its schema and its handler drifted apart) and fails loudly.
+     */
+    Arguments(ObjectNode object, Set<String> declared) {
+        this(object, "", Set.copyOf(declared));
     }
 
     private Arguments(ObjectNode object, String prefix) {
+        this(object, prefix, null);
+    }
+
+    private Arguments(ObjectNode object, String prefix, Set<String> declared) {
         this.object = object;
         this.prefix = prefix;
+        this.declared = declared;
     }
 
     public String requiredString(String name) throws QmpError {
@@ -102,6 +117,33 @@ public final class Arguments {
         return out;
     }
 
+    /** An optional array of objects; an absent one reads as empty, as QEMU's NULL list. */
+    public List<Arguments> optionalObjectList(String name) throws QmpError {
+        return object.has(name) ? requiredObjectList(name) : absent(name);
+    }
+
+    /** An optional object, read by its own {@link Arguments} named {@code name.}. */
+    public Optional<Arguments> optionalObject(String name) throws QmpError {
+        JsonNode v = take(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof ObjectNode o)) {
+            throw wrongType(name, "object");
+        }
+        return Optional.of(new Arguments(o, prefix + name + "."));
+    }
+
+    /** A required object, read by its own {@link Arguments} named {@code name.}. */
+    public Arguments requiredObject(String name) throws QmpError {
+        return optionalObject(name).orElseThrow(() -> missing(name));
+    }
+
+    private List<Arguments> absent(String name) {
+        take(name);
+        return List.of();
+    }
+
     /** An optional array of strings. */
     public Optional<List<String>> optionalStringList(String name) throws QmpError {
         JsonNode v = take(name);
@@ -120,6 +162,11 @@ public final class Arguments {
             out.add(a.get(i).textValue());
         }
         return Optional.of(out);
+    }
+
+    /** The member {@code name} as it came, whatever its type; empty if absent. */
+    public Optional<JsonNode> optionalValue(String name) {
+        return Optional.ofNullable(take(name));
     }
 
     /** The full name of member {@code name}, as error messages print it. */
@@ -153,6 +200,10 @@ public final class Arguments {
 
     /** The member {@code name}, or {@code null} if absent; marks it read either way. */
     private JsonNode take(String name) {
+        if (declared != null && !declared.contains(name)) {
+            // not a machine error (IllegalStateException): the dispatcher logs it as a bug
+            throw new UnsupportedOperationException("the command reads '" + name + "', which its schema does not declare");
+        }
         read.add(name);
         return object.get(name);
     }

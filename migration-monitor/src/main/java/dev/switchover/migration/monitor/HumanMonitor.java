@@ -1,6 +1,6 @@
 package dev.switchover.migration.monitor;
 
-import dev.switchover.migration.api.MigrationCapability;
+import dev.switchover.migration.qapi.CapabilityTable;
 import dev.switchover.migration.api.MigrationParameters;
 import dev.switchover.migration.api.MigrationControl;
 import dev.switchover.migration.monitor.InfoMigrateCapabilitiesFormatter;
@@ -204,17 +204,16 @@ final class HumanMonitor {
         parameters.update(change);
     }
 
+    /** Any of QEMU's capabilities: one Switchover lacks is accepted off and refused on, as over QMP. */
     private void setCapability(String name, String state) {
-        MigrationCapability capability = null;
-        for (MigrationCapability c : MigrationCapability.values()) {
-            if (c.qmpName().equals(name)) {
-                capability = c;
-            }
+        CapabilityTable.Entry entry = CapabilityTable.find(name)
+                .orElseThrow(() -> new IllegalArgumentException("invalid parameter value: " + name));
+        boolean on = HmpValues.onOff("state", state);
+        if (entry.capability().isPresent()) {
+            control.setCapability(entry.capability().get(), on);
+        } else if (on) {
+            throw new IllegalArgumentException(entry.refusal());
         }
-        if (capability == null) {
-            throw new IllegalArgumentException("invalid parameter value: " + name);
-        }
-        control.setCapability(capability, HmpValues.onOff("state", state));
     }
 
     private void help(StringBuilder out) {

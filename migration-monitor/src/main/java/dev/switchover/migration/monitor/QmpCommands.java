@@ -1,32 +1,45 @@
 package dev.switchover.migration.monitor;
 
-import dev.switchover.migration.api.MigrationCapability;
-import dev.switchover.migration.api.MigrationStatus;
-import dev.switchover.migration.api.MigrationControl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.switchover.migration.api.MigrationCapability;
+import dev.switchover.migration.api.MigrationControl;
+import dev.switchover.migration.api.MigrationStatus;
+import dev.switchover.migration.monitor.QapiType.ArrayType;
 import dev.switchover.migration.qapi.CapabilitiesJson;
+import dev.switchover.migration.qapi.CapabilityTable;
 import dev.switchover.migration.qapi.DeviceReportJson;
 import dev.switchover.migration.qapi.MigrationInfoJson;
-import dev.switchover.migration.qapi.MigrationParametersJson;
 import dev.switchover.migration.qapi.QmpJson;
 import dev.switchover.migration.qapi.RunStateJson;
 import dev.switchover.migration.report.MigrationReportJson;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.SequencedMap;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static dev.switchover.migration.monitor.QapiType.BOOL;
+import static dev.switchover.migration.monitor.QapiType.EMPTY;
+import static dev.switchover.migration.monitor.QapiType.INT;
+import static dev.switchover.migration.monitor.QapiType.STR;
+import static dev.switchover.migration.monitor.QapiType.Member.optional;
+import static dev.switchover.migration.monitor.QapiType.Member.required;
+import static dev.switchover.migration.monitor.SchemaTypes.arguments;
 
 /**
- * The QMP commands of a Switchover monitor, each mapped onto {@link MigrationControl}, with
- * QEMU's names, argument names, reply shapes and error wording. The {@link QmpDispatcher}
- * admits only {@code qmp_capabilities} until it succeeded.
+ * The monitor's command table: every QMP command of a Switchover monitor, mapped onto
+ * {@link MigrationControl}, with QEMU's names, argument and reply types ({@link SchemaTypes}),
+ * reply shapes and error wording. Dispatch, {@code query-commands} and {@code query-qmp-schema}
+ * are all generated from this one table. The {@link QmpDispatcher} admits only
+ * {@code qmp_capabilities} until it succeeded.
  *
  * <p>Immutable after construction and thread-safe; every handler runs on its client's thread.
  */
@@ -34,7 +47,11 @@ final class QmpCommands {
 
     static final String QMP_CAPABILITIES = "qmp_capabilities";
 
-    private final SequencedMap<String, QmpHandler> handlers = new LinkedHashMap<>();
+    /** How long a reply waits for the events its command published to be queued to the clients. */
+    private static final long EVENT_WAIT_MILLIS = 2000;
+
+    private final SequencedMap<String, QmpCommand> table = new LinkedHashMap<>();
+    private final MigrationControl control;
 
     /**
      * @param control       the machine
@@ -42,123 +59,149 @@ final class QmpCommands {
      * @param quitAvailable whether to offer {@code quit} (only when the server has a quit action)
      */
     QmpCommands(MigrationControl control, QmpVersion version, boolean quitAvailable) {
-        ParameterUpdater parameters = new ParameterUpdater(control);
-        HumanMonitor hmp = new HumanMonitor(control, parameters, quitAvailable);
+        this.control = control;
+        ParameterUpdater updater = new ParameterUpdater(control);
+        HumanMonitor hmp = new HumanMonitor(control, updater, quitAvailable);
+        ObjectRegistry objects = new ObjectRegistry();
+        QemuParameters parameters = new QemuParameters(control, updater, objects);
 
-        handlers.put(QMP_CAPABILITIES, QmpCommands::negotiate);
-        handlers.put("query-commands", (a, c) -> {
+        add(QMP_CAPABILITIES, arguments(QMP_CAPABILITIES,
+                optional("enable", new ArrayType(SchemaTypes.QMP_CAPABILITY))), EMPTY, false, QmpCommands::negotiate);
+        add("query-commands", EMPTY, new ArrayType(SchemaTypes.COMMAND_INFO), false, (a, c) -> {
             a.done();
             ArrayNode names = QmpJson.array();
-            handlers.keySet().forEach(name -> names.addObject().put("name", name));
+            table.keySet().forEach(name -> names.addObject().put("name", name));
             return names;
         });
-        handlers.put("query-version", (a, c) -> {
+        add("query-qmp-schema", EMPTY, SchemaIntrospection.returnType(), false, (a, c) -> {
+            a.done();
+            return SchemaIntrospection.describe(table.values());
+        });
+        add("query-version", EMPTY, SchemaTypes.VERSION_INFO, false, (a, c) -> {
             a.done();
             return version.toJson();
         });
-        handlers.put("query-status", (a, c) -> {
+        add("query-name", EMPTY, SchemaTypes.NAME_INFO, false, (a, c) -> {
+            a.done();
+            return QmpJson.object(); // no -name: QEMU's reply then has no member
+        });
+        add("query-status", EMPTY, SchemaTypes.STATUS_INFO, false, (a, c) -> {
             a.done();
             return RunStateJson.toJson(control.runState());
         });
-        handlers.put("stop", noArguments(control::stop));
-        handlers.put("cont", noArguments(control::cont));
-        handlers.put("query-migrate", (a, c) -> {
+        add("stop", EMPTY, EMPTY, true, noArguments(control::stop));
+        add("cont", EMPTY, EMPTY, true, noArguments(control::cont));
+        add("query-migrate", EMPTY, SchemaTypes.MIGRATION_INFO, false, (a, c) -> {
             a.done();
             return MigrationInfoJson.toJson(control.queryMigrate());
         });
-        handlers.put("migrate", (a, c) -> {
-            String uri = a.requiredString("uri");
+        add("migrate", arguments("migrate", optional("uri", STR),
+                optional("channels", new ArrayType(SchemaTypes.MIGRATION_CHANNEL)),
+                optional("detach", BOOL), optional("resume", BOOL)), EMPTY, true, (a, c) -> {
+            Optional<String> uri = a.optionalString("uri");
+            List<Arguments> channels = a.optionalObjectList("channels");
             a.optionalBoolean("detach"); // QEMU: "exists only for compatibility reasons and is ignored"
+            boolean resume = a.optionalBoolean("resume").orElse(false);
             a.done();
-            control.migrate(uri);
+            String target = MigrationChannels.target("migrate", uri, channels);
+            if (resume) {
+                throw QmpError.generic("Cannot resume if there is no paused migration");
+            }
+            control.migrate(target);
             return QmpJson.object();
         });
-        handlers.put("migrate-incoming", (a, c) -> {
-            String uri = a.requiredString("uri");
+        add("migrate-incoming", arguments("migrate-incoming", optional("uri", STR),
+                optional("channels", new ArrayType(SchemaTypes.MIGRATION_CHANNEL)),
+                optional("exit-on-error", BOOL)), EMPTY, true, (a, c) -> {
+            Optional<String> uri = a.optionalString("uri");
+            List<Arguments> channels = a.optionalObjectList("channels");
             // QEMU 9.1+: true (the default) lets the process exit when this incoming migration
             // fails; false keeps the machine up in its failed state for a new migrate-incoming
             boolean exitOnError = a.optionalBoolean("exit-on-error").orElse(true);
             a.done();
-            control.migrateIncoming(uri, exitOnError);
+            control.migrateIncoming(MigrationChannels.target("migrate-incoming", uri, channels), exitOnError);
             return QmpJson.object();
         });
-        handlers.put("migrate-continue", (a, c) -> {
-            MigrationStatus state = migrationStatus(a, "state");
-            a.done();
-            control.migrateContinue(state);
+        add("migrate-continue", arguments("migrate-continue", required("state", SchemaTypes.MIGRATION_STATUS)),
+                EMPTY, true, (a, c) -> {
+                    Optional<MigrationStatus> state = migrationStatus(a, "state");
+                    a.done();
+                    if (state.isEmpty()) { // a QEMU status Switchover never enters: never the current one
+                        throw QmpError.generic("Migration not in expected state: " + control.queryMigrate().status()
+                                .orElse(MigrationStatus.NONE).qmpName());
+                    }
+                    control.migrateContinue(state.get());
+                    return QmpJson.object();
+                });
+        add("migrate_cancel", EMPTY, EMPTY, true, noArguments(control::migrateCancel));
+        add("migrate-set-parameters", SchemaTypes.migrateSetParameters(), EMPTY, false, (a, c) -> {
+            parameters.set(a);
             return QmpJson.object();
         });
-        handlers.put("migrate_cancel", noArguments(control::migrateCancel));
-        handlers.put("migrate-set-parameters", (a, c) -> {
-            OptionalLong downtimeLimit = a.optionalInteger("downtime-limit");
-            OptionalLong maxBandwidth = a.optionalInteger("max-bandwidth");
-            OptionalLong availSwitchover = a.optionalInteger("avail-switchover-bandwidth");
-            OptionalLong stallTimeout = a.optionalInteger("x-stall-timeout");
-            OptionalLong switchoverTimeout = a.optionalInteger("x-switchover-timeout");
+        add("query-migrate-parameters", EMPTY, SchemaTypes.migrationParameters(), false, (a, c) -> {
             a.done();
-            parameters.update(p -> {
-                var q = p;
-                if (downtimeLimit.isPresent()) {
-                    q = q.withDowntimeLimitMs(downtimeLimit.getAsLong());
-                }
-                if (maxBandwidth.isPresent()) {
-                    q = q.withMaxBandwidth(maxBandwidth.getAsLong());
-                }
-                if (availSwitchover.isPresent()) {
-                    q = q.withAvailSwitchoverBandwidth(availSwitchover.getAsLong());
-                }
-                if (stallTimeout.isPresent()) {
-                    q = q.withStallTimeoutMs(stallTimeout.getAsLong());
-                }
-                if (switchoverTimeout.isPresent()) {
-                    q = q.withSwitchoverTimeoutMs(switchoverTimeout.getAsLong());
-                }
-                return q;
-            });
+            return parameters.query();
+        });
+        add("migrate-set-capabilities", arguments("migrate-set-capabilities",
+                required("capabilities", new ArrayType(SchemaTypes.MIGRATION_CAPABILITY_STATUS))), EMPTY, false,
+                (a, c) -> {
+                    Map<MigrationCapability, Boolean> changes = new LinkedHashMap<>();
+                    for (Arguments e : a.requiredObjectList("capabilities")) {
+                        String name = e.requiredString("capability");
+                        CapabilityTable.Entry entry = CapabilityTable.find(name).orElseThrow(() -> QmpError.generic(
+                                "Parameter '" + e.fullName("capability") + "' does not accept value '" + name + "'"));
+                        boolean state = e.requiredBoolean("state");
+                        e.done();
+                        if (entry.capability().isPresent()) {
+                            changes.put(entry.capability().get(), state);
+                        } else if (state) {
+                            throw QmpError.generic(entry.refusal());
+                        }
+                    }
+                    a.done();
+                    changes.forEach(control::setCapability);
+                    return QmpJson.object();
+                });
+        add("query-migrate-capabilities", EMPTY, new ArrayType(SchemaTypes.MIGRATION_CAPABILITY_STATUS), false,
+                (a, c) -> {
+                    a.done();
+                    return CapabilitiesJson.toJson(control.capabilities());
+                });
+        add("object-add", SchemaTypes.OBJECT_OPTIONS, EMPTY, false, (a, c) -> {
+            ObjectOptions.Parsed o = ObjectOptions.read(a);
+            objects.add(o.type(), o.id(), o.properties());
             return QmpJson.object();
         });
-        handlers.put("query-migrate-parameters", (a, c) -> {
+        add("object-del", arguments("object-del", required("id", STR)), EMPTY, false, (a, c) -> {
+            String id = a.requiredString("id");
             a.done();
-            return MigrationParametersJson.toJson(control.parameters());
-        });
-        handlers.put("migrate-set-capabilities", (a, c) -> {
-            Map<MigrationCapability, Boolean> changes = new LinkedHashMap<>();
-            for (Arguments e : a.requiredObjectList("capabilities")) {
-                MigrationCapability capability = capability(e);
-                changes.put(capability, e.requiredBoolean("state"));
-                e.done();
-            }
-            a.done();
-            changes.forEach(control::setCapability);
+            objects.delete(id);
             return QmpJson.object();
         });
-        handlers.put("query-migrate-capabilities", (a, c) -> {
-            a.done();
-            return CapabilitiesJson.toJson(control.capabilities());
-        });
-        handlers.put("human-monitor-command", (a, c) -> {
+        add("human-monitor-command", arguments("human-monitor-command", required("command-line", STR),
+                optional("cpu-index", INT)), STR, true, (a, c) -> {
             String line = a.requiredString("command-line");
             a.optionalInteger("cpu-index"); // one vCPU-less machine: accepted, as QEMU does, and unused
             a.done();
             return TextNode.valueOf(hmp.execute(line, c::requestQuit).replace("\n", "\r\n"));
         });
-        handlers.put("x-query-migrate-devices", (a, c) -> {
+        add("x-query-migrate-devices", EMPTY, QapiType.ANY, false, (a, c) -> {
             a.done();
             return DeviceReportJson.toJson(control.queryDevices());
         });
-        handlers.put("x-query-migrate-report", (a, c) -> {
+        add("x-query-migrate-report", EMPTY, QapiType.ANY, false, (a, c) -> {
             a.done();
             return MigrationReportJson.toJson(control.lastMigrationReport().orElseThrow(
                     () -> QmpError.generic("no migration report: this machine never started an outgoing migration")));
         });
-        handlers.put("x-query-state-digests", (a, c) -> {
+        add("x-query-state-digests", EMPTY, QapiType.ANY, false, (a, c) -> {
             a.done();
             ObjectNode digests = QmpJson.object();
             new TreeMap<>(control.stateDigests()).forEach(digests::put);
             return digests;
         });
         if (quitAvailable) {
-            handlers.put("quit", (a, c) -> {
+            add("quit", EMPTY, EMPTY, false, (a, c) -> {
                 a.done();
                 c.requestQuit();
                 return QmpJson.object();
@@ -166,14 +209,44 @@ final class QmpCommands {
         }
     }
 
-    /** The handler for {@code name}, if there is such a command. */
-    Optional<QmpHandler> find(String name) {
-        return Optional.ofNullable(handlers.get(name));
+    /** The command called {@code name}, if there is one. */
+    Optional<QmpCommand> find(String name) {
+        return Optional.ofNullable(table.get(name));
+    }
+
+    /** Every command, in the order {@code query-commands} lists them. */
+    Collection<QmpCommand> all() {
+        return table.values();
     }
 
     /** Every command name, in the order {@code query-commands} lists them. */
     List<String> names() {
-        return List.copyOf(handlers.keySet());
+        return List.copyOf(table.keySet());
+    }
+
+    private void add(String name, QapiType.ObjectType args, QapiType returns, boolean emitsEvents, QmpHandler h) {
+        QmpHandler handler = emitsEvents ? (a, c) -> {
+            try {
+                return h.execute(a, c);
+            } finally {
+                awaitEventsQueued();
+            }
+        } : h;
+        table.put(name, new QmpCommand(name, args, returns, emitsEvents, handler));
+    }
+
+    /**
+     * Waits until the machine delivered the events published so far (so they are in every
+     * client's queue before this reply), bounded so a stuck listener can not hold a client.
+     */
+    private void awaitEventsQueued() {
+        CountDownLatch delivered = new CountDownLatch(1);
+        control.afterPendingEvents(delivered::countDown);
+        try {
+            delivered.await(EVENT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** {@code qmp_capabilities [enable: ["oob"]]}: leaves negotiation mode, as QEMU's does. */
@@ -195,25 +268,18 @@ final class QmpCommands {
         return QmpJson.object();
     }
 
-    private static MigrationCapability capability(Arguments e) throws QmpError {
-        String name = e.requiredString("capability");
-        for (MigrationCapability c : MigrationCapability.values()) {
-            if (c.qmpName().equals(name)) {
-                return c;
-            }
-        }
-        throw QmpError.generic("Parameter '" + e.fullName("capability") + "' does not accept value '" + name + "'");
-    }
-
     /** A {@code MigrationStatus} argument: QAPI's error for a value that is not one. */
-    private static MigrationStatus migrationStatus(Arguments a, String name) throws QmpError {
+    private static Optional<MigrationStatus> migrationStatus(Arguments a, String name) throws QmpError {
         String value = a.requiredString(name);
+        if (!SchemaTypes.MIGRATION_STATUS.values().contains(value)) {
+            throw QmpError.generic("Parameter '" + a.fullName(name) + "' does not accept value '" + value + "'");
+        }
         for (MigrationStatus s : MigrationStatus.values()) {
             if (s.qmpName().equals(value)) {
-                return s;
+                return Optional.of(s);
             }
         }
-        throw QmpError.generic("Parameter '" + a.fullName(name) + "' does not accept value '" + value + "'");
+        return Optional.empty();
     }
 
     private static QmpHandler noArguments(Runnable action) {

@@ -85,14 +85,14 @@ final class QmpDispatcher {
             throw QmpError.commandNotFound("Expecting capabilities negotiation with 'qmp_capabilities'");
         }
         String name = command;
-        QmpHandler handler = commands.find(name)
+        QmpCommand found = commands.find(name)
                 .orElseThrow(() -> QmpError.commandNotFound("The command " + name + " has not been found"));
         if (execKey.equals("exec-oob")) {
             throw QmpError.generic("The command " + name + " does not support OOB");
         }
-        Arguments args = new Arguments(arguments);
+        Arguments args = new Arguments(arguments, found.argumentNames());
         try {
-            return handler.execute(args, session);
+            return found.handler().execute(args, session);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw QmpError.generic(Objects.requireNonNullElse(e.getMessage(), e.toString()));
         } catch (RuntimeException e) {

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -38,7 +43,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * client can not harm the machine or another client: requests are bounded ({@link Builder#limits}); replies
  * and events wait in a bounded per-client queue, a client that pipelines requests is read
  * only as fast as it takes its replies, and a client that lets events overflow its queue is
- * disconnected; the number of clients is capped.
+ * disconnected; a request line over the bound (1 MiB by default) closes that client's
+ * connection; a client that has not negotiated capabilities within the negotiation timeout (10 s)
+ * is disconnected, so idle connections can not fill the client cap (1024 by default) and lock
+ * management out.
  *
  * <p>Security: QMP has no authentication; whoever reaches the socket controls the machine.
  * TCP listeners default to the loopback address, and a Unix socket is protected by its
@@ -56,6 +64,10 @@ public final class QmpServer implements AutoCloseable {
     private final StreamReadConstraints limits;
     private final int outputQueueCapacity;
     private final int maxClients;
+    private final Duration negotiationTimeout;
+    private final ScheduledExecutorService timers =
+            Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("qmp-negotiation-timer").factory());
     private final Optional<Runnable> onQuit;
     private final String greeting;
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
@@ -72,6 +84,7 @@ public final class QmpServer implements AutoCloseable {
         this.limits = b.limits;
         this.outputQueueCapacity = b.outputQueueCapacity;
         this.maxClients = b.maxClients;
+        this.negotiationTimeout = b.negotiationTimeout;
         this.onQuit = Optional.ofNullable(b.onQuit);
         this.dispatcher = new QmpDispatcher(new QmpCommands(control, b.version, onQuit.isPresent()));
         ObjectNode greeting = QmpJson.object();
@@ -115,6 +128,7 @@ public final class QmpServer implements AutoCloseable {
                 LOG.log(Level.DEBUG, "closing QMP listener", e);
             }
         }
+        timers.shutdownNow();
         for (QmpSession s : List.copyOf(sessions)) {
             s.close("monitor closed");
         }
@@ -228,6 +242,12 @@ public final class QmpServer implements AutoCloseable {
             sessions.add(session);
             LOG.log(Level.DEBUG, "QMP client {0} connected", Long.toString(id));
             session.start(greeting);
+            try {
+                timers.schedule(() -> session.closeIfNotNegotiated("no capabilities negotiation within "
+                        + negotiationTimeout.toMillis() + " ms"), negotiationTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                session.close("monitor closed");
+            }
             if (closed.get()) {
                 session.close("monitor closed");
             }
@@ -290,16 +310,18 @@ public final class QmpServer implements AutoCloseable {
     }
 
     /**
-     * Configures a {@link QmpServer}. At least one address is required. Defaults: at most 16
-     * clients, 1024 queued messages per client, requests up to 64 KiB and 64 levels deep, no
-     * {@code quit} command unless {@link #onQuit} is given.
+     * Configures a {@link QmpServer}. At least one address is required. Defaults: at most 1024
+     * clients, each closed unless it negotiated within 10 s, 1024 queued messages per client,
+     * requests up to 1 MiB and 64 levels deep, no {@code quit} command unless {@link #onQuit} is
+     * given.
      */
     public static final class Builder {
         private final MigrationControl control;
         private final List<MonitorAddress> addresses = new ArrayList<>();
-        private StreamReadConstraints limits = QmpJson.limits(64, 64 * 1024);
+        private StreamReadConstraints limits = QmpJson.limits(64, 1024 * 1024);
         private int outputQueueCapacity = 1024;
-        private int maxClients = 16;
+        private int maxClients = 1024;
+        private Duration negotiationTimeout = Duration.ofSeconds(10);
         private Runnable onQuit;
         private QmpVersion version = QmpVersion.SWITCHOVER;
 
@@ -328,7 +350,8 @@ public final class QmpServer implements AutoCloseable {
         /**
          * Bounds on each request document: its maximum document length (bytes, required), nesting
          * depth and string length ({@link QmpJson#limits(int, int)} makes such bounds). A request
-         * beyond them is answered with an error and skipped; the session goes on.
+         * longer than the maximum is answered with an error and its connection closed; one nested
+         * too deep is answered with an error and skipped, and the session goes on.
          *
          * @throws IllegalArgumentException if {@code limits} sets no maximum document length
          */
@@ -366,6 +389,18 @@ public final class QmpServer implements AutoCloseable {
          */
         public Builder onQuit(Runnable action) {
             this.onQuit = Objects.requireNonNull(action, "action");
+            return this;
+        }
+
+        /**
+         * How long a client may stay connected without negotiating capabilities
+         * ({@code qmp_capabilities}) before it is disconnected.
+         */
+        public Builder negotiationTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("negotiation timeout must be positive, not " + timeout);
+            }
+            this.negotiationTimeout = timeout;
             return this;
         }
 

@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the other (as QEMU does per monitor) and usually writes each reply itself, and an
  * {@link Outbox} with its own writer thread for events and for replies that queue behind them.
  *
- * <p>Isolation: malformed input gets an error reply and reading goes on; input beyond the
- * server's limits is rejected without being stored; a client that sends requests faster
+ * <p>Isolation: malformed input gets an error reply and reading goes on; a request longer than
+ * the server's bound gets an error reply and the connection is closed, without storing it;
+ * one nested deeper than the bound gets an error reply and reading goes on; a client that sends requests faster
  * than it reads replies is no longer read from until it catches up (its own reader thread
  * waits); a client whose queue overflows with events is disconnected; a client that
  * disconnects mid-command just ends its session. None of this touches the machine or other
@@ -97,6 +98,13 @@ final class QmpSession {
         return id;
     }
 
+    /** Closes the connection unless the client left negotiation mode by now. */
+    void closeIfNotNegotiated(String reason) {
+        if (!state.negotiated()) {
+            close(reason);
+        }
+    }
+
     private void readLoop() {
         JsonDocumentReader reader = new JsonDocumentReader(Channels.newInputStream(channel), host.limits());
         try {
@@ -111,6 +119,13 @@ final class QmpSession {
                     reply = QmpJson.write(host.dispatcher().dispatch(request.get(), state));
                 } catch (MalformedJsonException e) {
                     reply = QmpJson.write(QmpDispatcher.parseError(e.getMessage()));
+                    if (e.tooLarge()) { // a line over the bound ends this connection, nothing else
+                        if (outbox.put(reply)) {
+                            outbox.awaitFlushed(QUIT_FLUSH_MILLIS);
+                        }
+                        close("request " + e.getMessage());
+                        return;
+                    }
                 }
                 if (!outbox.put(reply)) {
                     return; // closed meanwhile

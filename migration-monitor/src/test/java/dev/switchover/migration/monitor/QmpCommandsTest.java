@@ -49,7 +49,8 @@ class QmpCommandsTest extends QmpServerTestBase {
     @Test
     void migrateChecksItsArgumentsBeforeActing() throws Exception {
         RawQmp c = negotiated();
-        JsonAssert.error(c.command("{\"execute\": \"migrate\"}"), "GenericError", "Parameter 'uri' is missing");
+        JsonAssert.error(c.command("{\"execute\": \"migrate\"}"), "GenericError",
+                "neither 'uri' or 'channels' argument are specified in 'migrate' qmp command ");
         JsonAssert.error(c.command("{\"execute\": \"migrate\", \"arguments\": {\"uri\": 4444}}"), "GenericError",
                 "Invalid parameter type for 'uri', expected: string");
         JsonAssert.error(c.command("{\"execute\": \"migrate\", \"arguments\": {\"uri\": \"tcp:h:1\", \"blk\": true}}"),
@@ -80,7 +81,7 @@ class QmpCommandsTest extends QmpServerTestBase {
         machine.runState = RunState.INMIGRATE;
         JsonAssert.emptyReturn(c.command("{\"execute\": \"migrate-incoming\", \"arguments\": {\"uri\": \"unix:/s\"}}"));
         JsonAssert.error(c.command("{\"execute\": \"migrate-incoming\"}"), "GenericError",
-                "Parameter 'uri' is missing");
+                "neither 'uri' or 'channels' argument are specified in 'migrate-incoming' qmp command ");
         JsonAssert.emptyReturn(c.command("{\"execute\": \"migrate_cancel\"}"));
         assertThat(machine.calls).containsExactly("migrate-incoming tcp:0:4444", "migrate-incoming unix:/s",
                 "migrate_cancel");
@@ -143,9 +144,9 @@ class QmpCommandsTest extends QmpServerTestBase {
         JsonAssert.emptyReturn(c.command("{\"execute\": \"migrate-set-parameters\", \"arguments\": "
                 + "{\"max-bandwidth\": 1073741824, \"avail-switchover-bandwidth\": 10000000}}"));
         assertThat(QmpJson.write(c.command("{\"execute\": \"query-migrate-parameters\"}")))
-                .isEqualTo("{\"return\": {\"downtime-limit\": 5000, \"max-bandwidth\": 1073741824, "
-                        + "\"avail-switchover-bandwidth\": 10000000, \"x-stall-timeout\": 10000, "
-                        + "\"x-switchover-timeout\": 20000}}");
+                .contains("\"max-bandwidth\": 1073741824, \"avail-switchover-bandwidth\": 10000000, "
+                        + "\"downtime-limit\": 5000, ")
+                .endsWith("\"x-stall-timeout\": 10000, \"x-switchover-timeout\": 20000}}");
         JsonAssert.emptyReturn(c.command("{\"execute\": \"migrate-set-parameters\", \"arguments\": "
                 + "{\"x-stall-timeout\": 500, \"x-switchover-timeout\": 700}}"));
         assertThat(machine.parameters.stallTimeoutMs()).isEqualTo(500);
@@ -157,18 +158,24 @@ class QmpCommandsTest extends QmpServerTestBase {
     void setParametersRejectsBadValuesWithoutChangingAnything() throws Exception {
         RawQmp c = negotiated();
         JsonAssert.error(c.command("{\"execute\": \"migrate-set-parameters\", \"arguments\": {\"downtime-limit\": "
-                + "\"5000\"}}"), "GenericError", "Invalid parameter type for 'downtime-limit', expected: integer");
+                + "\"5000\"}}"), "GenericError", "Parameter 'downtime-limit' expects uint64");
         JsonAssert.error(c.command("{\"execute\": \"migrate-set-parameters\", \"arguments\": {\"downtime-limit\": "
-                + "300.5}}"), "GenericError", "Invalid parameter type for 'downtime-limit', expected: integer");
+                + "300.5}}"), "GenericError", "Parameter 'downtime-limit' expects uint64");
         JsonAssert.error(c.command("{\"execute\": \"migrate-set-parameters\", \"arguments\": {\"max-bandwidth\": "
-                + "18446744073709551615}}"), "GenericError", "Invalid parameter type for 'max-bandwidth', expected: integer");
+                + "18446744073709551616}}"), "GenericError", "Parameter 'max-bandwidth' expects uint64");
         JsonAssert.error(c.command("{\"execute\": \"migrate-set-parameters\", \"arguments\": {\"downtime-limit\": "
                 + "2000001}}"), "GenericError",
-                "Parameter 'downtime-limit' expects an integer in the range of 0 to 2000000 milliseconds");
-        JsonAssert.error(c.command("{\"execute\": \"migrate-set-parameters\", \"arguments\": {\"max-bandwidth\": -1}}"),
-                "GenericError", "Parameter 'max-bandwidth' expects a size in bytes per second, 0 or more");
+                "Parameter 'downtime_limit' expects an integer in the range of 0 to (2000 * 1000) ms");
         JsonAssert.error(c.command("{\"execute\": \"migrate-set-parameters\", \"arguments\": {\"downtime-limit\": 1,"
-                + " \"multifd-channels\": 4}}"), "GenericError", "Parameter 'multifd-channels' is unexpected");
+                + " \"cpu-throttle-initial\": 300}}"), "GenericError", "Parameter 'cpu-throttle-initial' expects uint8_t");
+        JsonAssert.error(c.command("{\"execute\": \"migrate-set-parameters\", \"arguments\": {\"downtime-limit\": 1,"
+                + " \"cpu-throttle-initial\": 0}}"), "GenericError",
+                "Parameter 'cpu_throttle_initial' expects an integer in the range of 1 to 99");
+        JsonAssert.error(c.command("{\"execute\": \"migrate-set-parameters\", \"arguments\": {\"downtime-limit\": 1,"
+                + " \"multifd-compression\": \"zstd\"}}"), "GenericError",
+                "Parameter 'multifd-compression' can not be \"zstd\": multifd compression is not supported by Switchover");
+        JsonAssert.error(c.command("{\"execute\": \"migrate-set-parameters\", \"arguments\": {\"downtime-limit\": 1,"
+                + " \"multifd-channel\": 4}}"), "GenericError", "Parameter 'multifd-channel' is unexpected");
         assertThat(machine.parameters).isEqualTo(MigrationParameters.DEFAULTS);
         assertThat(machine.calls).isEmpty();
     }
@@ -180,9 +187,9 @@ class QmpCommandsTest extends QmpServerTestBase {
                 + "[{\"capability\": \"events\", \"state\": true}, {\"capability\": \"postcopy-ram\", \"state\": false}]}}"));
         assertThat(machine.capabilities).containsExactly(MigrationCapability.EVENTS);
         assertThat(QmpJson.write(c.command("{\"execute\": \"query-migrate-capabilities\"}")))
-                .isEqualTo("{\"return\": [{\"capability\": \"events\", \"state\": true}, "
-                        + "{\"capability\": \"postcopy-ram\", \"state\": false}, "
-                        + "{\"capability\": \"dirty-bitmaps\", \"state\": false}, {\"capability\": \"pause-before-switchover\", \"state\": false}]}");
+                .contains("{\"capability\": \"events\", \"state\": true}, "
+                        + "{\"capability\": \"postcopy-ram\", \"state\": false}, ")
+                .contains("{\"capability\": \"dirty-bitmaps\", \"state\": false}, ");
     }
 
     @Test
@@ -191,7 +198,10 @@ class QmpCommandsTest extends QmpServerTestBase {
         String prefix = "{\"execute\": \"migrate-set-capabilities\", \"arguments\": {\"capabilities\": ";
         JsonAssert.error(c.command(prefix + "[{\"capability\": \"events\", \"state\": true}, "
                         + "{\"capability\": \"xbzrle\", \"state\": true}]}}"), "GenericError",
-                "Parameter 'capabilities[1].capability' does not accept value 'xbzrle'");
+                "Capability 'xbzrle' can not be turned on: XBZRLE page delta compression is not supported by Switchover");
+        JsonAssert.error(c.command(prefix + "[{\"capability\": \"events\", \"state\": true}, "
+                        + "{\"capability\": \"xbzrl\", \"state\": true}]}}"), "GenericError",
+                "Parameter 'capabilities[1].capability' does not accept value 'xbzrl'");
         JsonAssert.error(c.command(prefix + "[{\"capability\": \"events\"}]}}"), "GenericError",
                 "Parameter 'capabilities[0].state' is missing");
         JsonAssert.error(c.command(prefix + "[{\"capability\": \"events\", \"state\": \"on\"}]}}"), "GenericError",

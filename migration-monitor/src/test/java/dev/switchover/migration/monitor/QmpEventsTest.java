@@ -64,6 +64,16 @@ class QmpEventsTest extends QmpServerTestBase {
     }
 
     @Test
+    void theEventsACommandCausedComeBeforeItsReply() throws Exception {
+        RawQmp c = negotiated();
+        machine.publishedByStop = new MachineEvent.Stop(T); // published, not yet delivered, when stop returns
+        JsonAssert.emptyReturn(c.command("{\"execute\": \"stop\"}"));
+        // one reader takes the lines in order: an event read before the reply is already queued
+        assertThat(c.hasEvent()).as("STOP came before the reply").isTrue();
+        assertThat(c.eventLine()).contains("\"event\": \"STOP\"");
+    }
+
+    @Test
     void stopsListeningToTheMachineWhenClosed() {
         assertThat(machine.subscriberCount()).isEqualTo(1);
         server.close();

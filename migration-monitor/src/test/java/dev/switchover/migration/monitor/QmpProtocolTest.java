@@ -112,12 +112,13 @@ class QmpProtocolTest extends QmpServerTestBase {
     void listsItsCommandsAndVersion() throws Exception {
         RawQmp c = negotiated();
         assertThat(QmpJson.write(c.command("{\"execute\": \"query-commands\"}"))).isEqualTo("{\"return\": ["
-                + "{\"name\": \"qmp_capabilities\"}, {\"name\": \"query-commands\"}, {\"name\": \"query-version\"}, "
-                + "{\"name\": \"query-status\"}, {\"name\": \"stop\"}, {\"name\": \"cont\"}, "
+                + "{\"name\": \"qmp_capabilities\"}, {\"name\": \"query-commands\"}, {\"name\": \"query-qmp-schema\"}, "
+                + "{\"name\": \"query-version\"}, {\"name\": \"query-name\"}, {\"name\": \"query-status\"}, {\"name\": \"stop\"}, {\"name\": \"cont\"}, "
                 + "{\"name\": \"query-migrate\"}, {\"name\": \"migrate\"}, {\"name\": \"migrate-incoming\"}, "
                 + "{\"name\": \"migrate-continue\"}, {\"name\": \"migrate_cancel\"}, {\"name\": \"migrate-set-parameters\"}, "
                 + "{\"name\": \"query-migrate-parameters\"}, {\"name\": \"migrate-set-capabilities\"}, "
-                + "{\"name\": \"query-migrate-capabilities\"}, {\"name\": \"human-monitor-command\"}, "
+                + "{\"name\": \"query-migrate-capabilities\"}, {\"name\": \"object-add\"}, "
+                + "{\"name\": \"object-del\"}, {\"name\": \"human-monitor-command\"}, "
                 + "{\"name\": \"x-query-migrate-devices\"}, {\"name\": \"x-query-migrate-report\"}, "
                 + "{\"name\": \"x-query-state-digests\"}]}");
         assertThat(QmpJson.write(c.command("{\"execute\": \"query-version\"}"))).isEqualTo("{\"return\": {\"qemu\": "

@@ -35,10 +35,19 @@ class QmpRobustnessTest extends QmpServerTestBase {
     }
 
     @Test
-    void oversizedAndOverlyDeepRequestsAreRefusedWithoutEndingTheSession() throws Exception {
+    void anOversizedRequestClosesOnlyItsOwnConnection() throws Exception {
+        RawQmp big = negotiated();
+        RawQmp other = negotiated();
+        big.send("{\"execute\": \"migrate\", \"arguments\": {\"uri\": \"tcp:" + "9".repeat(100_000) + "\"}}\n");
+        JsonAssert.error(big.reply(), "GenericError", "JSON parse error, document larger than 4096 bytes");
+        big.awaitClosedByServer();
+        assertThat(QmpJson.write(other.command("{\"execute\": \"query-migrate\"}"))).isEqualTo("{\"return\": {}}");
+        assertThat(machine.calls).isEmpty();
+    }
+
+    @Test
+    void overlyDeepRequestsAreRefusedWithoutEndingTheSession() throws Exception {
         RawQmp c = negotiated();
-        c.send("{\"execute\": \"migrate\", \"arguments\": {\"uri\": \"tcp:" + "9".repeat(100_000) + "\"}}\n");
-        JsonAssert.error(c.reply(), "GenericError", "JSON parse error, document larger than 4096 bytes");
         c.send("[".repeat(10_000) + "]".repeat(10_000));
         JsonAssert.error(c.reply(), "GenericError", "JSON parse error, nesting deeper than 64 levels at offset 64");
         assertThat(QmpJson.write(c.command("{\"execute\": \"query-migrate\"}"))).isEqualTo("{\"return\": {}}");

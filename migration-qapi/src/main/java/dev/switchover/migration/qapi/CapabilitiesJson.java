@@ -8,8 +8,8 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * {@code query-migrate-capabilities}' reply: every capability with its state, in
- * {@link MigrationCapability} order, as QEMU lists all of its capabilities:
+ * {@code query-migrate-capabilities}' reply: every capability of QEMU 11.1 with its state, in
+ * QEMU's order ({@link CapabilityTable}); those Switchover lacks are always off:
  * {@code [{"capability": "events", "state": true}, ...]}.
  */
 public final class CapabilitiesJson {
@@ -19,8 +19,8 @@ public final class CapabilitiesJson {
 
     public static ArrayNode toJson(Set<MigrationCapability> on) {
         ArrayNode out = QmpJson.array();
-        for (MigrationCapability c : MigrationCapability.values()) {
-            out.addObject().put("capability", c.qmpName()).put("state", on.contains(c));
+        for (CapabilityTable.Entry e : CapabilityTable.all()) {
+            out.addObject().put("capability", e.name()).put("state", e.capability().map(on::contains).orElse(false));
         }
         return out;
     }

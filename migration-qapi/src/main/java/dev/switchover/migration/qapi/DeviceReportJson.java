@@ -22,7 +22,9 @@ import java.util.Optional;
  *  "statistics": {"normal": .., "page-size": 4096, ..}}
  * </pre>
  * {@code last-query-mode} is absent until the device was first queried; {@code statistics} (the
- * device's own figures under its own names, whatever the device type) is absent when it reports none.
+ * device's own figures under its own names, whatever the device type) is absent when it reports none;
+ * {@code x-call-in-flight} ({@code {"device": .., "call": "saveIterate", "elapsed-ms": ..}}) is
+ * present only while the device has been inside one call for a while (slow, or hung).
  */
 public final class DeviceReportJson {
 
@@ -50,6 +52,7 @@ public final class DeviceReportJson {
             ObjectNode stats = o.putObject("statistics");
             d.statistics().forEach(stats::put);
         }
+        d.callInFlight().ifPresent(c -> o.set("x-call-in-flight", MigrationInfoJson.deviceCallToJson(c)));
         return o;
     }
 
@@ -97,7 +100,8 @@ public final class DeviceReportJson {
                     MigrationInfoJson.pendingFromJson(m.optObject("pending").orElseThrow(
                             () -> new IllegalArgumentException("device " + i + " lacks member 'pending'"))),
                     m.reqLong("bytes-sent"), mode, m.reqLong("last-query-ns"), m.stringList("anomalies"),
-                    statistics(a.get(i).get("statistics"), i)));
+                    statistics(a.get(i).get("statistics"), i),
+                    m.optObject("x-call-in-flight").map(MigrationInfoJson::deviceCallFromJson)));
         }
         return out;
     }

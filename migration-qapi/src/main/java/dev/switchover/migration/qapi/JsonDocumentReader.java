@@ -167,7 +167,7 @@ public final class JsonDocumentReader {
         if (docLength == maxBytes) {
             // the scanning state tells the skipper where the document ends
             skip = depth > 0 || inString ? Skip.CONTAINER_OR_STRING : Skip.BARE_TOKEN;
-            throw new MalformedJsonException("document larger than " + maxBytes + " bytes", -1);
+            throw MalformedJsonException.tooLarge(maxBytes, null);
         }
         if (docLength == doc.length) {
             doc = Arrays.copyOf(doc, (int) Math.min((long) doc.length * 2, maxBytes));

@@ -65,7 +65,7 @@ final class JsonErrors {
             return switch (x.group(1)) {
                 case "Document nesting" -> new MalformedJsonException(
                         "nesting deeper than " + x.group(3) + " levels", token, e);
-                case "Document" -> new MalformedJsonException("document larger than " + x.group(3) + " bytes", -1, e);
+                case "Document" -> MalformedJsonException.tooLarge(Long.parseLong(x.group(3)), e);
                 default -> new MalformedJsonException(
                         x.group(1).toLowerCase(Locale.ROOT) + " longer than " + x.group(3) + " characters", at, e);
             };

@@ -6,7 +6,7 @@ package dev.switchover.migration.qapi;
  * which gets it as {@code JSON parse error, <message>}; the Jackson error behind it, if any, is
  * the cause, for logs only.
  */
-public final class MalformedJsonException extends Exception {
+public sealed class MalformedJsonException extends Exception {
 
     private final long offset;
 
@@ -22,6 +22,25 @@ public final class MalformedJsonException extends Exception {
     MalformedJsonException(String problem, long offset, Throwable cause) {
         super(offset >= 0 ? problem + " at offset " + offset : problem, cause);
         this.offset = offset;
+    }
+
+    /** The document is longer than the reader's maximum document length. */
+    static MalformedJsonException tooLarge(long maxBytes, Throwable cause) {
+        return new TooLarge(maxBytes, cause);
+    }
+
+    /**
+     * Whether the document was longer than the maximum length: the reader skips it, but a
+     * server may rather close a connection that sends such a thing.
+     */
+    public boolean tooLarge() {
+        return this instanceof TooLarge;
+    }
+
+    private static final class TooLarge extends MalformedJsonException {
+        TooLarge(long maxBytes, Throwable cause) {
+            super("document larger than " + maxBytes + " bytes", -1, cause);
+        }
     }
 
     /** Where the problem was found, in bytes from the start of the document; -1 if not one place. */

@@ -1,13 +1,17 @@
 package dev.switchover.migration.qapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchover.migration.api.DeviceCall;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationRamStats;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.Pending;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -20,7 +24,8 @@ import java.util.OptionalLong;
  * class only spells it. {@code ram} always carries all 17 {@code MigrationRAMStats} members,
  * which are mandatory in QMP. Switchover's extensions are prefixed {@code x-}, as QEMU prefixes
  * unstable members, and come after the standard ones; {@code x-clamped-devices} appears only
- * when a device had to be clamped.
+ * when a device had to be clamped. {@code socket-address} (a destination's listening addresses)
+ * is QEMU's {@code SocketAddress} list.
  *
  * <p>A non-finite {@code mbps} (JSON can not carry NaN or infinity) is written as 0.
  */
@@ -44,6 +49,10 @@ public final class MigrationInfoJson {
         info.ram().ifPresent(ram -> o.set("ram", ramToJson(ram)));
         info.vfioTransferred().ifPresent(v -> o.putObject("vfio").put("transferred", v));
         info.errorDesc().ifPresent(d -> o.put("error-desc", d));
+        if (!info.socketAddresses().isEmpty()) {
+            ArrayNode addresses = o.putArray("socket-address");
+            info.socketAddresses().forEach(uri -> SocketAddressJson.toJson(uri).ifPresent(addresses::add));
+        }
         putIfPresent(o, "x-pass", info.pass());
         putIfPresent(o, "x-threshold", info.thresholdBytes());
         putIfPresent(o, "x-switchover-bandwidth", info.switchoverBandwidth());
@@ -58,6 +67,7 @@ public final class MigrationInfoJson {
             ObjectNode devices = o.putObject("x-device-pending");
             info.devicePending().forEach((id, p) -> devices.set(id, pendingToJson(p)));
         }
+        info.deviceCall().ifPresent(c -> o.set("x-device-call", deviceCallToJson(c)));
         return o;
     }
 
@@ -111,6 +121,11 @@ public final class MigrationInfoJson {
         m.optObject("ram").ifPresent(r -> b.ram(ramFromJson(r)));
         m.optObject("vfio").ifPresent(v -> b.vfioTransferred(v.reqLong("transferred")));
         m.optString("error-desc").ifPresent(b::errorDesc);
+        if (reply.get("socket-address") instanceof ArrayNode addresses) {
+            List<String> uris = new ArrayList<>();
+            addresses.forEach(a -> SocketAddressJson.toUri(a).ifPresent(uris::add));
+            b.socketAddresses(uris);
+        }
         m.optLong("x-pass").ifPresent(b::pass);
         m.optLong("x-threshold").ifPresent(b::thresholdBytes);
         m.optLong("x-switchover-bandwidth").ifPresent(b::switchoverBandwidth);
@@ -126,7 +141,17 @@ public final class MigrationInfoJson {
             }
             b.devicePending(devices);
         });
+        m.optObject("x-device-call").map(MigrationInfoJson::deviceCallFromJson).ifPresent(b::deviceCall);
         return b.build();
+    }
+
+    /** A slow or hung device call: {@code {"device": "nic0", "call": "saveIterate", "elapsed-ms": 1200}}. */
+    static ObjectNode deviceCallToJson(DeviceCall c) {
+        return QmpJson.object().put("device", c.device()).put("call", c.call()).put("elapsed-ms", c.elapsedMillis());
+    }
+
+    static DeviceCall deviceCallFromJson(Members c) {
+        return new DeviceCall(c.reqString("device"), c.reqString("call"), c.reqLong("elapsed-ms"));
     }
 
     public static Pending pendingFromJson(Members p) {

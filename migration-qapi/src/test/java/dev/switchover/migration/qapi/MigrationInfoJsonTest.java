@@ -1,13 +1,17 @@
 package dev.switchover.migration.qapi;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchover.migration.api.DeviceCall;
+import dev.switchover.migration.api.DeviceReport;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationRamStats;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.Pending;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -121,5 +125,28 @@ class MigrationInfoJsonTest {
         assertThatThrownBy(() -> MigrationInfoJson.fromJson(QmpJson.parse(
                 "{\"status\": \"active\", \"x-pending\": {\"precopy\": -1, \"stopcopy\": 0, \"postcopy\": 0}}")))
                 .hasMessageStartingWith("invalid pending figures: pending bytes can not be negative");
+    }
+
+    @Test
+    void aSlowDeviceCallIsShownInQueryMigrateAndInItsDeviceReportAndReadBack() {
+        DeviceCall hung = new DeviceCall("nic0", "saveIterate", 1200);
+        MigrationInfo info = MigrationInfo.builder().status(MigrationStatus.ACTIVE).deviceCall(hung).build();
+
+        assertThat(QmpJson.write(MigrationInfoJson.toJson(info)))
+                .contains("\"x-device-call\": {\"device\": \"nic0\", \"call\": \"saveIterate\", \"elapsed-ms\": 1200}");
+        assertThat(MigrationInfoJson.fromJson(MigrationInfoJson.toJson(info)).deviceCall()).contains(hung);
+
+        DeviceReport report = new DeviceReport("nic0", "example-nic", "example-nic", 0, Pending.NONE, 0,
+                Optional.empty(), 0, List.of(), Map.of(), Optional.of(hung));
+        assertThat(QmpJson.write(DeviceReportJson.toJson(report)))
+                .contains("\"x-call-in-flight\": {\"device\": \"nic0\", \"call\": \"saveIterate\", \"elapsed-ms\": 1200}");
+        assertThat(DeviceReportJson.fromJson(DeviceReportJson.toJson(List.of(report)))).containsExactly(report);
+    }
+
+    @Test
+    void noSlowCallNoMember() {
+        MigrationInfo info = MigrationInfo.builder().status(MigrationStatus.ACTIVE).build();
+        assertThat(QmpJson.write(MigrationInfoJson.toJson(info))).doesNotContain("x-device-call");
+        assertThat(MigrationInfoJson.fromJson(MigrationInfoJson.toJson(info)).deviceCall()).isEmpty();
     }
 }

@@ -6,6 +6,9 @@ import dev.switchover.migration.spi.DeviceTracer;
 import dev.switchover.migration.spi.MigrationDevice;
 import dev.switchover.migration.spi.MigrationDeviceProvider;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -25,6 +28,10 @@ import java.util.function.LongSupplier;
  * RunState#PAUSED} (so a device with a workload is quiescent), a destination {@link
  * RunState#INMIGRATE}.
  *
+ * <p>Every call the kit makes on the device through a fixture (its creation included) runs
+ * under the fixture's {@link #callTimeout()}: a call that does not return within it fails,
+ * naming the call and the rule, instead of hanging the build.
+ *
  * <p><b>Thread:</b> the run state may be read from any thread; changes come from the test thread.
  *
  * @since 0.1
@@ -35,19 +42,22 @@ public final class DeviceFixture {
     public static final int KEPT_TRACES = 32;
 
     private final DeviceContext context;
+    private final Duration callTimeout;
     private final MigrationDevice device;
     private final Deque<String> traces = new ArrayDeque<>();
     private volatile RunState runState;
 
-    private DeviceFixture(String id, Map<String, String> properties, RunState initial,
+    private DeviceFixture(String id, Map<String, String> properties, RunState initial, Duration callTimeout,
                           Function<DeviceContext, ? extends MigrationDevice> factory) {
         this.runState = Objects.requireNonNull(initial);
+        this.callTimeout = DeviceCallTimeout.requirePositive(callTimeout, "the call timeout of device '" + id + "'");
         this.context = DeviceContext.builder(id)
                 .properties(properties)
                 .runState(() -> runState)
                 .tracer(new Recorder())
                 .build();
-        MigrationDevice d = factory.apply(context);
+        MigrationDevice d = unchecked(() -> DeviceCallTimeout.call(callTimeout,
+                "creating device '" + id + "' from " + properties, null, () -> factory.apply(context)));
         if (d == null) {
             throw new AssertionError("the device factory returned null for device '" + id + "'");
         }
@@ -62,7 +72,20 @@ public final class DeviceFixture {
      */
     public static DeviceFixture create(String id, Map<String, String> properties, RunState initial,
                                        Function<DeviceContext, ? extends MigrationDevice> factory) {
-        return new DeviceFixture(id, properties, initial, factory);
+        return create(id, properties, initial, DeviceCallTimeout.fromProperty(), factory);
+    }
+
+    /**
+     * {@link #create(String, Map, RunState, Function)} with a device call timeout of its own
+     * instead of the default (30 seconds, or {@code -Dswitchover.tck.call-timeout}).
+     *
+     * @param callTimeout how long any one device call may take before the kit calls it hung
+     * @throws AssertionError if the factory returns {@code null} or does not return within {@code callTimeout}
+     */
+    public static DeviceFixture create(String id, Map<String, String> properties, RunState initial,
+                                       Duration callTimeout,
+                                       Function<DeviceContext, ? extends MigrationDevice> factory) {
+        return new DeviceFixture(id, properties, initial, callTimeout, factory);
     }
 
     /**
@@ -90,6 +113,11 @@ public final class DeviceFixture {
     /** {@return the context the device was created with} */
     public DeviceContext context() {
         return context;
+    }
+
+    /** {@return how long any one device call through this fixture may take before the kit calls it hung} */
+    public Duration callTimeout() {
+        return callTimeout;
     }
 
     /** {@return the device under test} */
@@ -128,10 +156,53 @@ public final class DeviceFixture {
             return;
         }
         runState = to;
+        String what = "onRunStateChange(" + from.qmpName() + ", " + to.qmpName() + ")";
         try {
-            device.onRunStateChange(from, to);
-        } catch (RuntimeException e) {
-            throw new AssertionError("onRunStateChange(" + from.qmpName() + ", " + to.qmpName() + ") threw " + e, e);
+            call(what, null, () -> {
+                device.onRunStateChange(from, to);
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
+            throw new AssertionError(what + " threw " + e, e);
+        }
+    }
+
+    /**
+     * Makes one device call under {@link #callTimeout()}: what it returns or throws comes back
+     * unchanged.
+     *
+     * @param what the call, for the message: {@code saveIterate (round 3)}
+     * @param rule the rule a hang breaks, or {@code null} for the rule being checked
+     * @throws RuleFinding if the call does not return in time
+     */
+    <T> T call(String what, Rule rule, DeviceCallTimeout.Body<T> body) throws IOException {
+        return DeviceCallTimeout.call(callTimeout, what, rule, body);
+    }
+
+    /**
+     * {@return the device's {@code stateDigest()}, called under the call timeout}
+     *
+     * @param when where, for the message: {@code after loading v1.bin}
+     * @throws AssertionError if the call throws, returns {@code null} or does not return in time
+     */
+    byte[] digest(String when) {
+        byte[] d;
+        try {
+            d = call("stateDigest() " + when, null, device::stateDigest);
+        } catch (IOException | RuntimeException e) {
+            throw new AssertionError("stateDigest() " + when + " threw " + e, e);
+        }
+        if (d == null) {
+            throw new AssertionError("stateDigest() " + when + " returned null");
+        }
+        return d;
+    }
+
+    private static <T> T unchecked(DeviceCallTimeout.Body<T> body) {
+        try {
+            return body.call();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

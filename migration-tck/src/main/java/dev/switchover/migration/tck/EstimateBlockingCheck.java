@@ -32,8 +32,10 @@ final class EstimateBlockingCheck {
     /** ESTIMATE calls raced against EXACT when the device has no pause seam. */
     static final int RACED_ESTIMATES = 200;
 
-    /** The longest the kit waits for anything the device should do promptly. */
-    private static final Duration HANG_GUARD = Duration.ofSeconds(30);
+    private static final String EXACT_HANGS = "EXACT hangs";
+
+    /** The longest the pause seam holds an EXACT, whatever the call timeout. */
+    private static final Duration PAUSE_GUARD = Duration.ofSeconds(30);
 
     private EstimateBlockingCheck() {
     }
@@ -53,10 +55,11 @@ final class EstimateBlockingCheck {
             try {
                 CountDownLatch entered = new CountDownLatch(1);
                 CountDownLatch release = new CountDownLatch(1);
+                Duration hangGuard = src.callTimeout();
                 if (v.pauseExactInside(src.device(), pauseOnce(entered, release))) {
-                    held(src.device(), threads, entered, release, deadline);
+                    held(src.device(), threads, entered, release, deadline, hangGuard);
                 } else {
-                    raced(src.device(), threads, deadline);
+                    raced(src.device(), threads, deadline, hangGuard);
                 }
             } finally {
                 threads.shutdownNow();
@@ -65,12 +68,17 @@ final class EstimateBlockingCheck {
     }
 
     private static void held(MigrationDevice d, ExecutorService threads, CountDownLatch entered,
-                             CountDownLatch release, Duration deadline) {
+                             CountDownLatch release, Duration deadline, Duration hangGuard) {
         Future<PendingAnswer> exact = threads.submit(() -> d.queryPending(QueryMode.EXACT));
         try {
-            if (!entered.await(HANG_GUARD.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!entered.await(hangGuard.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!exact.isDone()) {
+                    throw new RuleFinding(Rule.PENDING01, "queryPending(EXACT) after saveSetup did not return within "
+                            + hangGuard.toMillis() + " ms, the kit's device call timeout, and never reached the "
+                            + "pauseExactInside seam: the call hangs", null);
+                }
                 throw new AssertionError("pauseExactInside returned true, but EXACT did not run the pause within "
-                        + HANG_GUARD.toSeconds() + " s: wire the pause into the EXACT path");
+                        + hangGuard.toMillis() + " ms (the device call timeout): wire the pause into the EXACT path");
             }
             Future<PendingAnswer> estimate = threads.submit(() -> d.queryPending(QueryMode.ESTIMATE));
             awaitEstimate(estimate, deadline, "while an EXACT query was held inside the device (pauseExactInside)");
@@ -80,10 +88,10 @@ final class EstimateBlockingCheck {
         } finally {
             release.countDown();
         }
-        await(exact, HANG_GUARD, "queryPending(EXACT), released after being held", "EXACT hangs");
+        await(exact, hangGuard, "queryPending(EXACT), released after being held", EXACT_HANGS);
     }
 
-    private static void raced(MigrationDevice d, ExecutorService threads, Duration deadline) {
+    private static void raced(MigrationDevice d, ExecutorService threads, Duration deadline, Duration hangGuard) {
         AtomicBoolean stop = new AtomicBoolean();
         Future<?> exacts = threads.submit(() -> {
             while (!stop.get()) {
@@ -100,7 +108,7 @@ final class EstimateBlockingCheck {
         } finally {
             stop.set(true);
         }
-        await(exacts, HANG_GUARD, "queryPending(EXACT), raced against ESTIMATE", "EXACT hangs");
+        await(exacts, hangGuard, "queryPending(EXACT), raced against ESTIMATE", EXACT_HANGS);
     }
 
     /** Waits for an ESTIMATE: it must return a figure within {@code deadline}. */
@@ -117,7 +125,8 @@ final class EstimateBlockingCheck {
             return f.get(limit.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             f.cancel(true);
-            throw new AssertionError(call + " did not return within " + limit.toMillis() + " ms: " + meaning, e);
+            String detail = call + " did not return within " + limit.toMillis() + " ms: " + meaning;
+            throw meaning.equals(EXACT_HANGS) ? new RuleFinding(Rule.PENDING01, detail, e) : new AssertionError(detail, e);
         } catch (ExecutionException e) {
             throw new AssertionError(call + " threw " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
@@ -135,7 +144,7 @@ final class EstimateBlockingCheck {
             }
             entered.countDown();
             try {
-                release.await(HANG_GUARD.toMillis(), TimeUnit.MILLISECONDS);
+                release.await(PAUSE_GUARD.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -1,8 +1,5 @@
 package dev.switchover.migration.tck;
 
-import dev.switchover.migration.api.QueryMode;
-import dev.switchover.migration.api.RunState;
-import dev.switchover.migration.spi.IterationResult;
 import dev.switchover.migration.spi.MigrationDevice;
 import dev.switchover.migration.spi.SaveOptions;
 import dev.switchover.migration.spi.SectionKind;
@@ -17,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * One device's migration stream, recorded once and kept in the repository, so that every later
@@ -76,7 +72,9 @@ public final class GoldenStream {
 
     /**
      * Migrates the device of {@code source} with the kit's own migration (setup, iterations of
-     * {@code budget} bytes until done, the stop, complete, cleanup).
+     * {@code budget} bytes until done, the stop, complete, cleanup), every call under the
+     * fixture's call timeout. The source may be running (a device whose pre-copy phase only
+     * exists while it runs); the kit stops it before {@code saveComplete}.
      */
     public static GoldenStream record(DeviceFixture source, long budget) {
         KitMigration m = new KitMigration(source);
@@ -87,40 +85,6 @@ public final class GoldenStream {
         });
         List<Section> sections = m.sections().stream().map(s -> new Section(s.kind(), s.payload())).toList();
         return new GoldenStream(source.device().sectionName(), source.device().sectionVersion(), sections);
-    }
-
-    /**
-     * Migrates {@code source} (paused) the way the core does: setup, iterations of {@code budget}
-     * bytes while it reports iterable data and may iterate, the stop ({@code finish-migrate}
-     * through {@code runState}), complete, cleanup, {@code postmigrate}.
-     */
-    public static GoldenStream record(MigrationDevice source, Consumer<RunState> runState, long budget) throws IOException {
-        List<Section> sections = new ArrayList<>();
-        MemorySectionWriter out = new MemorySectionWriter();
-        source.saveSetup(out.writer(), SaveOptions.PRECOPY);
-        out.flush();
-        sections.add(new Section(SectionKind.START, out.toByteArray()));
-        for (int round = 0; source.queryPending(QueryMode.EXACT).pending().iterable() > 0 && source.isActiveIterate();
-                round++) {
-            if (round == MAX_SECTIONS - 2) {
-                throw new IllegalStateException("the device still iterates after " + round + " rounds");
-            }
-            out = new MemorySectionWriter();
-            IterationResult r = source.saveIterate(out.writer(), budget);
-            out.flush();
-            sections.add(new Section(SectionKind.PART, out.toByteArray()));
-            if (r == IterationResult.DONE) {
-                break;
-            }
-        }
-        runState.accept(RunState.FINISH_MIGRATE);
-        out = new MemorySectionWriter();
-        source.saveComplete(out.writer());
-        out.flush();
-        sections.add(new Section(SectionKind.END, out.toByteArray()));
-        source.saveCleanup();
-        runState.accept(RunState.POSTMIGRATE);
-        return new GoldenStream(source.sectionName(), source.sectionVersion(), sections);
     }
 
     /**

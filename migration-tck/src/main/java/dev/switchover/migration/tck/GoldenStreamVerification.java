@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -55,11 +55,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * section version and recording the new one, and it can not stop reading an old one silently.
  *
  * <h2>Recording</h2>
- * With {@code -D}{@value #RECORD_PROPERTY}{@code =true} (and only then) one more test records the
- * current version's stream into {@code src/test/resources/} of the module under test, from a
- * source built with {@link #recordedProperties()} and prepared by {@link #prepareSource}. It
- * checks that the recording loads into a fresh destination with the same digest, and never
- * overwrites a file: a golden stream once committed is what older releases really sent.
+ * With {@code -D}{@value #RECORD_PROPERTY}{@code =true} (and only then) the current version's
+ * stream is recorded into {@code src/test/resources/} of the module under test if it is not
+ * there yet, from a source built with {@link #recordedProperties()} and prepared by {@link
+ * #prepareSource}, before any check runs; the checks then read the recording from there, so the
+ * run that records is green the first time (no second build to copy it onto the class path).
+ * The recording must load into a fresh destination with the same digest, and a fresh destination
+ * must not already hold that state (else the recording proves nothing and nothing is written).
+ * A file is never overwritten: a golden stream once committed is what older releases really sent.
  *
  * <p><b>Thread:</b> every hook is called on the test thread; devices are driven as the core's
  * migration thread would, one call at a time.
@@ -71,8 +74,6 @@ public abstract class GoldenStreamVerification {
     /** The system property that enables recording: {@code -Dswitchover.golden.record=true}. */
     public static final String RECORD_PROPERTY = "switchover.golden.record";
 
-    /** Where recordings go, relative to the module being built (Maven's working directory). */
-    private static final Path RESOURCES = Path.of("src/test/resources");
 
     /** The most a {@code .sha256} file is read: a hex digest and a line end, with room to spare. */
     private static final int MAX_DIGEST_FILE_BYTES = 200;
@@ -123,11 +124,40 @@ public abstract class GoldenStreamVerification {
      */
     protected abstract String deviceId();
 
+    /**
+     * Whether this run records the current version's golden stream if it is missing.
+     *
+     * @implSpec the default is {@code -D}{@value #RECORD_PROPERTY}{@code =true}
+     */
+    protected boolean recording() {
+        return Boolean.getBoolean(RECORD_PROPERTY);
+    }
+
+    /**
+     * The source folder recordings go to, and are read from while {@link #recording()}.
+     *
+     * @implSpec the default is {@code src/test/resources}, relative to the module being built
+     *           (Maven's working directory)
+     */
+    protected Path recordingDirectory() {
+        return Path.of("src/test/resources");
+    }
+
+    /**
+     * How long any one device call may take before the kit calls it hung.
+     *
+     * @implSpec the default is 30 seconds, or {@code -Dswitchover.tck.call-timeout}
+     */
+    protected Duration deviceCallTimeout() {
+        return DeviceCallTimeout.fromProperty();
+    }
+
     // ------------------------------------------------------------------ tests
 
     /** The current section version has a golden stream, so a format change can not go unrecorded. */
     @Test
-    public void theCurrentSectionVersionHasAGoldenStream() {
+    public void theCurrentSectionVersionHasAGoldenStream() throws Exception {
+        recordIfAsked();
         List<Integer> recorded = recordedVersions().boxed().toList();
         assertTrue(recorded.contains(currentSectionVersion()),
                 () -> "golden streams in src/test/resources/" + goldenDirectory() + " are for versions " + recorded
@@ -140,38 +170,59 @@ public abstract class GoldenStreamVerification {
      * it, and it loads into a fresh destination leaving exactly the recorded digest.
      */
     @TestFactory
-    public Stream<DynamicTest> aRecordedStreamLoadsIntoAFreshDeviceAndLeavesTheRecordedState() {
+    public Stream<DynamicTest> aRecordedStreamLoadsIntoAFreshDeviceAndLeavesTheRecordedState() throws Exception {
+        recordIfAsked();
         return recordedVersions().mapToObj(v -> DynamicTest.dynamicTest("v" + v + ".bin", () -> checkVersion(v)));
     }
 
     /**
-     * Records the current version's golden stream, once: skipped unless {@code
-     * -Dswitchover.golden.record=true}, and never overwrites a file.
+     * Records the current version's golden stream if it is missing: skipped unless {@code
+     * -Dswitchover.golden.record=true}; never overwrites a file.
      */
     @Test
-    @EnabledIfSystemProperty(named = RECORD_PROPERTY, matches = "true")
     public void recordTheCurrentVersionsGoldenStream() throws Exception {
+        Assumptions.assumeTrue(recording(), "recording is off; record with -D" + RECORD_PROPERTY + "=true");
+        recordIfAsked();
+        assertNotNull(open(currentSectionVersion(), ".bin"), "v" + currentSectionVersion() + ".bin after recording");
+    }
+
+    /**
+     * While {@link #recording()}, records the current version's stream into {@link
+     * #recordingDirectory()} unless it exists there or on the class path. Every test calls it
+     * first, so the order JUnit runs them in does not matter.
+     */
+    private synchronized void recordIfAsked() throws Exception {
         int version = currentSectionVersion();
-        Path dir = RESOURCES.resolve(goldenDirectory());
-        Path bin = dir.resolve("v" + version + ".bin");
-        Assumptions.assumeFalse(Files.exists(bin), bin + " exists; golden streams are never rewritten");
+        if (!recording() || open(version, ".bin") != null) {
+            return;
+        }
+        Path dir = recordingDirectory().resolve(goldenDirectory());
         DeviceFixture source = fixture(recordedProperties(), RunState.PAUSED);
+        DeviceFixture fresh = fixture(destinationProperties(), RunState.INMIGRATE);
         DeviceFixture check = fixture(destinationProperties(), RunState.INMIGRATE);
         try {
             prepareSource(source);
-            GoldenStream golden = GoldenStream.record(source.device(), source::changeRunState, recordingBudget());
-            byte[] digest = source.device().stateDigest();
-            golden.loadInto(check.device());
+            GoldenStream golden = GoldenStream.record(source, recordingBudget());
+            byte[] digest = source.digest("of the recording source");
+            assertNotEquals(hex(digest), hex(fresh.digest("of a fresh destination")), "a fresh destination already holds the "
+                    + "state to record, so the recording would prove nothing: make prepareSource() change the "
+                    + "source's state, or destinationProperties() differ from recordedProperties(); nothing was written");
+            check.call("loading the recording", null, () -> {
+                golden.loadInto(check.device());
+                return null;
+            });
             check.changeRunState(RunState.PAUSED);
-            assertArrayEquals(digest, check.device().stateDigest(), "the recording does not load into the state it was recorded from");
+            assertArrayEquals(digest, check.digest("after loading the recording"),
+                    "the recording does not load into the state it was recorded from; nothing was written");
             byte[] file = golden.toBytes();
             assertTrue(file.length <= GoldenStream.MAX_FILE_BYTES, () -> "the recording has " + file.length
                     + " bytes, more than a golden stream may (" + GoldenStream.MAX_FILE_BYTES + "); record less state");
             Files.createDirectories(dir);
-            Files.write(bin, file, StandardOpenOption.CREATE_NEW);
+            Files.write(dir.resolve("v" + version + ".bin"), file, StandardOpenOption.CREATE_NEW);
             Files.writeString(dir.resolve("v" + version + ".sha256"), hex(digest) + "\n", StandardOpenOption.CREATE_NEW);
         } finally {
             close(source);
+            close(fresh);
             close(check);
         }
     }
@@ -180,12 +231,40 @@ public abstract class GoldenStreamVerification {
 
     /** The versions with a {@code v<N>.bin} in {@link #goldenDirectory()}, oldest first. */
     private IntStream recordedVersions() {
-        return IntStream.rangeClosed(0, currentSectionVersion())
-                .filter(v -> GoldenStream.class.getResource(resource(v, ".bin")) != null);
+        return IntStream.rangeClosed(0, currentSectionVersion()).filter(v -> {
+            try (InputStream in = open(v, ".bin")) {
+                return in != null;
+            } catch (IOException e) {
+                return true; // the check names what is wrong with it
+            }
+        });
+    }
+
+    /**
+     * Opens {@code v<version><suffix>}: from {@link #recordingDirectory()} while recording (where
+     * this run may just have written it), else, or if it is not there, from the test class path.
+     *
+     * @return the stream, or {@code null} if there is no such file
+     */
+    private InputStream open(int version, String suffix) throws IOException {
+        if (recording()) {
+            Path file = recordingDirectory().resolve(goldenDirectory()).resolve("v" + version + suffix);
+            if (Files.isRegularFile(file)) {
+                return Files.newInputStream(file);
+            }
+        }
+        return GoldenStream.class.getResourceAsStream(resource(version, suffix));
     }
 
     private void checkVersion(int version) throws Exception {
-        GoldenStream golden = GoldenStream.resource(resource(version, ".bin"));
+        GoldenStream golden;
+        try (InputStream in = open(version, ".bin")) {
+            assertNotNull(in, "v" + version + ".bin");
+            byte[] bytes = in.readNBytes(GoldenStream.MAX_FILE_BYTES + 1);
+            assertTrue(bytes.length <= GoldenStream.MAX_FILE_BYTES, () -> "v" + version + ".bin is larger than "
+                    + GoldenStream.MAX_FILE_BYTES + " bytes; keep golden streams small");
+            golden = GoldenStream.parse("v" + version + ".bin", bytes);
+        }
         String expected = digestOf(version);
         DeviceFixture destination = fixture(destinationProperties(), RunState.INMIGRATE);
         try {
@@ -195,12 +274,17 @@ public abstract class GoldenStreamVerification {
             assertTrue(version >= device.minimumSectionVersion() && version <= device.sectionVersion(),
                     () -> "v" + version + ".bin must stay readable: the device reads section versions "
                             + device.minimumSectionVersion() + ".." + device.sectionVersion());
-            assertNotEquals(expected, hex(device.stateDigest()), "a fresh destination already holds the recorded state");
+            assertNotEquals(expected, hex(destination.digest("of a fresh destination")),
+                    "a fresh destination already holds the recorded state");
 
-            golden.loadInto(device);
+            destination.call("loading v" + version + ".bin", null, () -> {
+                golden.loadInto(device);
+                return null;
+            });
             destination.changeRunState(RunState.PAUSED);
 
-            assertEquals(expected, hex(device.stateDigest()), "the state digest after loading v" + version + ".bin");
+            assertEquals(expected, hex(destination.digest("after loading v" + version + ".bin")),
+                    "the state digest after loading v" + version + ".bin");
         } finally {
             close(destination);
         }
@@ -208,7 +292,7 @@ public abstract class GoldenStreamVerification {
 
     /** The recorded digest beside {@code v<version>.bin}, found the way {@link GoldenStream#resource} finds it. */
     private String digestOf(int version) throws IOException {
-        try (InputStream in = GoldenStream.class.getResourceAsStream(resource(version, ".sha256"))) {
+        try (InputStream in = open(version, ".sha256")) {
             assertNotNull(in, "v" + version + ".sha256 beside v" + version + ".bin");
             return new String(in.readNBytes(MAX_DIGEST_FILE_BYTES), StandardCharsets.US_ASCII).strip();
         }
@@ -219,7 +303,7 @@ public abstract class GoldenStreamVerification {
     }
 
     private DeviceFixture fixture(Map<String, String> properties, RunState initial) {
-        return DeviceFixture.create(deviceId(), properties, initial, this::createDevice);
+        return DeviceFixture.create(deviceId(), properties, initial, deviceCallTimeout(), this::createDevice);
     }
 
     /** Closes a device that holds resources (memory, a workload thread), as the core does with its machine. */

@@ -2,6 +2,7 @@ package dev.switchover.migration.tck;
 
 import dev.switchover.migration.spi.MigrationDevice;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -16,15 +17,15 @@ final class HookChecks {
 
     /** {@link Rule#VALIDATE01}: two {@code dirty} calls in a row each change the state digest. */
     static void dirtyChangesState(MigrationDeviceVerification v) {
-        MigrationDevice d = v.newSource().device();
-        byte[] before = digest(d, "before dirty()");
-        v.dirty(d);
-        byte[] once = digest(d, "after dirty()");
+        DeviceFixture f = v.newSource();
+        byte[] before = digest(f, "before dirty()");
+        v.dirtyWithin(f);
+        byte[] once = digest(f, "after dirty()");
         if (Arrays.equals(before, once)) {
             throw new AssertionError("stateDigest() is " + hex(before) + " both before and after dirty(device)");
         }
-        v.dirty(d);
-        byte[] twice = digest(d, "after a second dirty()");
+        v.dirtyWithin(f);
+        byte[] twice = digest(f, "after a second dirty()");
         if (Arrays.equals(once, twice)) {
             throw new AssertionError("the first dirty(device) changed stateDigest(), the second did not (still "
                     + hex(once) + "): each call must make a new change, e.g. write a counter, not a constant");
@@ -56,11 +57,11 @@ final class HookChecks {
         }
     }
 
-    private static byte[] digest(MigrationDevice d, String when) {
+    private static byte[] digest(DeviceFixture f, String when) {
         byte[] digest;
         try {
-            digest = d.stateDigest();
-        } catch (RuntimeException e) {
+            digest = f.call("stateDigest() " + when, null, () -> f.device().stateDigest());
+        } catch (IOException | RuntimeException e) {
             throw new AssertionError("stateDigest() " + when + " threw " + e, e);
         }
         if (digest == null) {

@@ -29,7 +29,11 @@ import java.util.function.IntPredicate;
  * reducing them fails after {@link #MAX_STALE_ROUNDS} rounds instead of spinning.
  *
  * <p>Every device call is wrapped: an exception, or a {@code null} where the SPI forbids one,
- * becomes an {@link AssertionError} naming the call and the point of the migration.
+ * becomes an {@link AssertionError} naming the call and the point of the migration, filed under
+ * the rule it breaks ({@code queryPending} under {@link Rule#PENDING01}, a load under {@link
+ * Rule#STATE01}, a cleanup under {@link Rule#LIFE01}); and every call runs under the fixture's
+ * {@linkplain DeviceFixture#callTimeout() call timeout}, so a call that hangs fails, naming
+ * itself and the rule, instead of hanging the build.
  *
  * <p><b>Thread:</b> the test thread, which plays the migration thread.
  *
@@ -145,17 +149,17 @@ public final class KitMigration {
      */
     public PendingAnswer answer(QueryMode mode, String when) {
         PendingAnswer a;
+        String what = "queryPending(" + mode + ") " + when;
         try {
-            a = device().queryPending(mode);
+            a = source.call(what, Rule.PENDING01, () -> device().queryPending(mode));
         } catch (IllegalArgumentException e) {
-            throw new AssertionError("queryPending(" + mode + ") " + when
-                    + " threw IllegalArgumentException, the sign of a bucket that went negative: " + e.getMessage()
-                    + traces(), e);
+            throw new RuleFinding(Rule.PENDING01, what + " threw IllegalArgumentException, the sign of a bucket "
+                    + "that went negative: " + e.getMessage() + traces(), e);
         } catch (IOException | RuntimeException e) {
-            throw new AssertionError("queryPending(" + mode + ") " + when + " threw " + e + traces(), e);
+            throw new RuleFinding(Rule.PENDING01, what + " threw " + e + traces(), e);
         }
         if (a == null) {
-            throw new AssertionError("queryPending(" + mode + ") " + when + " returned null" + traces());
+            throw new RuleFinding(Rule.PENDING01, what + " returned null" + traces(), null);
         }
         return a;
     }
@@ -262,7 +266,7 @@ public final class KitMigration {
      * @throws AssertionError if {@code saveCleanup} throws (the SPI says it must not)
      */
     public void cleanup() {
-        call("saveCleanup", () -> device().saveCleanup());
+        call(source, "saveCleanup", Rule.LIFE01, () -> device().saveCleanup());
         if (source.runState() == RunState.FINISH_MIGRATE) {
             source.changeRunState(RunState.POSTMIGRATE);
         }
@@ -308,20 +312,20 @@ public final class KitMigration {
         MigrationDevice dst = destination.device();
         int version = device().sectionVersion();
         try {
-            call(dst, "loadSetup", dst::loadSetup);
+            call(destination, "loadSetup", Rule.STATE01, dst::loadSetup);
             for (int i = 0; i < sections.size(); i++) {
                 Section s = sections.get(i);
                 MemorySectionReader in = new MemorySectionReader(s.payload);
                 String what = "loadSection(" + s.kind() + " section #" + i + " of " + s.payload.length
                         + " bytes, version " + version + ")";
-                call(dst, what, () -> dst.loadSection(in, s.kind(), version));
+                call(destination, what, Rule.STATE01, () -> dst.loadSection(in, s.kind(), version));
                 if (in.remaining() != 0) {
-                    throw new AssertionError(what + " read " + in.bytesRead() + " bytes and left " + in.remaining()
-                            + " unread: loadSection must read exactly what the save call wrote");
+                    throw new RuleFinding(Rule.STATE01, what + " read " + in.bytesRead() + " bytes and left " + in.remaining()
+                            + " unread: loadSection must read exactly what the save call wrote", null);
                 }
             }
         } finally {
-            call(dst, "loadCleanup", dst::loadCleanup);
+            call(destination, "loadCleanup", Rule.LIFE01, dst::loadCleanup);
         }
         destination.changeRunState(RunState.PAUSED);
     }
@@ -336,14 +340,21 @@ public final class KitMigration {
     }
 
     private void call(String what, DeviceCall c) {
-        call(device(), what, c);
+        call(source, what, null, c);
     }
 
-    private static void call(MigrationDevice device, String what, DeviceCall c) {
+    /**
+     * Makes one call on {@code fixture}'s device under its timeout; a throw becomes a finding
+     * under {@code rule} ({@code null}: the rule being checked).
+     */
+    private static void call(DeviceFixture fixture, String what, Rule rule, DeviceCall c) {
         try {
-            c.run();
+            fixture.call(what, rule, () -> {
+                c.run();
+                return null;
+            });
         } catch (IOException | RuntimeException e) {
-            throw new AssertionError(what + " on " + device.getClass().getName() + " threw " + e, e);
+            throw new RuleFinding(rule, what + " on " + fixture.device().getClass().getName() + " threw " + e, e);
         }
     }
 

@@ -3,6 +3,8 @@ package dev.switchover.migration.tck;
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.spi.MigrationDevice;
 
+import java.io.IOException;
+
 /** The lifecycle check: {@link Rule#LIFE01}. */
 final class LifecycleChecks {
 
@@ -18,27 +20,30 @@ final class LifecycleChecks {
     static void cleanupWithoutSetup(MigrationDeviceVerification v) {
         DeviceFixture src = v.newSource();
         MigrationDevice s = src.device();
-        cleanup(s::saveCleanup, "saveCleanup without saveSetup");
-        cleanup(s::saveCleanup, "a second saveCleanup without saveSetup");
+        cleanup(src, s::saveCleanup, "saveCleanup without saveSetup");
+        cleanup(src, s::saveCleanup, "a second saveCleanup without saveSetup");
         KitMigration probe = new KitMigration(src);
         probe.query(QueryMode.ESTIMATE, "after saveCleanup without saveSetup");
         probe.query(QueryMode.EXACT, "after saveCleanup without saveSetup");
 
         DeviceFixture dst = v.newDestination();
         MigrationDevice d = dst.device();
-        cleanup(d::loadCleanup, "loadCleanup without loadSetup");
-        cleanup(d::loadCleanup, "a second loadCleanup without loadSetup");
+        cleanup(dst, d::loadCleanup, "loadCleanup without loadSetup");
+        cleanup(dst, d::loadCleanup, "a second loadCleanup without loadSetup");
 
         KitMigration.migrate(src, dst, KitMigration.DEFAULT_BUDGET, round -> false, () -> {
         });
-        cleanup(s::saveCleanup, "saveCleanup after a finished migration's own saveCleanup");
-        cleanup(d::loadCleanup, "loadCleanup after a finished migration's own loadCleanup");
+        cleanup(src, s::saveCleanup, "saveCleanup after a finished migration's own saveCleanup");
+        cleanup(dst, d::loadCleanup, "loadCleanup after a finished migration's own loadCleanup");
     }
 
-    private static void cleanup(Runnable call, String what) {
+    private static void cleanup(DeviceFixture f, Runnable call, String what) {
         try {
-            call.run();
-        } catch (RuntimeException e) {
+            f.call(what, Rule.LIFE01, () -> {
+                call.run();
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
             throw new AssertionError(what + " threw " + e + "; cleanup must be idempotent and must not need setup", e);
         }
     }

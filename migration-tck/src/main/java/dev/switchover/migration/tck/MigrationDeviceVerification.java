@@ -32,8 +32,10 @@ import java.util.Map;
  * state the kit controls: a source starts {@link RunState#PAUSED}, so a device with a workload is
  * quiescent and only {@link #dirty} changes it; a destination starts {@link RunState#INMIGRATE}.
  * The kit migrates with {@link KitMigration} over in-memory sections, the sequence the core uses.
- * All calls come from the test thread, which plays the migration thread, except in {@link
- * Rule#PENDING04} (see {@link #pauseExactInside}).
+ * Calls come one at a time, as from the core's migration thread, except in {@link
+ * Rule#PENDING04} (see {@link #pauseExactInside}); each runs on a virtual thread of its own
+ * while the test thread waits at most {@link #deviceCallTimeout()} for it, so a call that never
+ * returns fails the rule, naming the call, instead of hanging the build.
  *
  * <h2>Hooks</h2>
  * Abstract: the device factory, its properties, how to dirty it, and its provider. With defaults:
@@ -138,6 +140,19 @@ public abstract class MigrationDeviceVerification {
      */
     protected Duration estimateDeadline() {
         return Duration.ofSeconds(1);
+    }
+
+    /**
+     * How long any one device call may take before the kit calls it hung and fails the rule,
+     * naming the call. A hang detector, not a performance bound; every call the kit makes on the
+     * device (creation, queries, save and load calls, run state changes, the {@link #dirty} hook)
+     * runs under it, so a device that never returns fails instead of hanging the build.
+     *
+     * @implSpec the default is 30 seconds, or {@code -Dswitchover.tck.call-timeout} (an ISO
+     *           duration such as {@code PT5S}, or milliseconds)
+     */
+    protected Duration deviceCallTimeout() {
+        return DeviceCallTimeout.fromProperty();
     }
 
     /**
@@ -253,13 +268,26 @@ public abstract class MigrationDeviceVerification {
 
     /** A fresh source device, {@link RunState#PAUSED}. */
     final DeviceFixture newSource() {
-        return register(DeviceFixture.create(DEVICE_ID, deviceProperties(), RunState.PAUSED, this::createSourceDevice));
+        return register(DeviceFixture.create(DEVICE_ID, deviceProperties(), RunState.PAUSED, deviceCallTimeout(),
+                this::createSourceDevice));
     }
 
     /** A fresh destination device, {@link RunState#INMIGRATE}. */
     final DeviceFixture newDestination() {
-        return register(DeviceFixture.create(DEVICE_ID, deviceProperties(), RunState.INMIGRATE,
+        return register(DeviceFixture.create(DEVICE_ID, deviceProperties(), RunState.INMIGRATE, deviceCallTimeout(),
                 this::createDestinationDevice));
+    }
+
+    /** Calls the {@link #dirty} hook on {@code f}'s device under the device call timeout. */
+    final void dirtyWithin(DeviceFixture f) {
+        try {
+            f.call("the dirty(device) hook", null, () -> {
+                dirty(f.device());
+                return null;
+            });
+        } catch (java.io.IOException e) {
+            throw new AssertionError("the dirty(device) hook threw " + e, e);
+        }
     }
 
     private DeviceFixture register(DeviceFixture f) {
@@ -271,7 +299,10 @@ public abstract class MigrationDeviceVerification {
 
     /**
      * Runs one rule's check and turns any failure into an {@link AssertionError} whose message
-     * names the rule and what to check. An aborted test (the rule does not apply) stays aborted.
+     * names the rule the device breaks and what to check: {@code rule}, or the rule a {@link
+     * RuleFinding} names (a {@code queryPending} that throws while {@code rule} is checked breaks
+     * {@link Rule#PENDING01}), then saying which rule's test found it. An aborted test (the rule
+     * does not apply) stays aborted.
      */
     private static void enforce(Rule rule, Runnable check) {
         try {
@@ -280,7 +311,11 @@ public abstract class MigrationDeviceVerification {
             throw e;
         } catch (AssertionError | RuntimeException e) {
             String detail = e instanceof AssertionError && e.getMessage() != null ? e.getMessage() : e.toString();
-            throw new AssertionError(rule.message(detail), e);
+            Rule broken = e instanceof RuleFinding f && f.rule() != null ? f.rule() : rule;
+            if (broken != rule) {
+                detail = detail + " (found while checking " + rule.id() + ")";
+            }
+            throw new AssertionError(broken.message(detail), e);
         }
     }
 }

@@ -74,7 +74,7 @@ final class ProviderCheck {
             throw new AssertionError("type '" + type + "' is provided by " + cls.getName() + " and also by " + sameType
                     + "; the core refuses two providers of one type");
         }
-        compatible(type, ours, cls);
+        compatible(type, ours, cls, v.deviceCallTimeout());
         compiledAgainstNotRuntime(cls);
         createsADevice(v, ours, cls);
     }
@@ -83,11 +83,12 @@ final class ProviderCheck {
      * The version the provider reports must be one the running api hosts, checked the way the
      * core checks it, with the core's message.
      */
-    private static void compatible(String type, MigrationDeviceProvider provider, Class<?> cls) {
+    private static void compatible(String type, MigrationDeviceProvider provider, Class<?> cls,
+                                   java.time.Duration timeout) {
         ApiVersion api;
         try {
-            api = provider.apiVersion();
-        } catch (RuntimeException e) {
+            api = DeviceCallTimeout.call(timeout, cls.getName() + ".apiVersion()", null, provider::apiVersion);
+        } catch (IOException | RuntimeException e) {
             throw new AssertionError(cls.getName() + ".apiVersion() threw " + e, e);
         }
         if (api == null) {

@@ -47,13 +47,15 @@ public enum Rule {
      * whose arithmetic goes below zero throws {@link IllegalArgumentException} from
      * {@code queryPending}. If this test fails, check every subtraction in the device's pending
      * arithmetic: use {@code Bytes.saturatingSub}, and count as "sent" only payload bytes that
-     * were counted as pending (not headers and markers).
+     * were counted as pending (not headers and markers). A {@code queryPending} that throws,
+     * returns {@code null} or does not return within the device call timeout breaks this rule
+     * wherever the kit meets it, and is filed under it.
      */
     PENDING01("pending01", "buckets are non-negative",
             "every subtraction in the pending arithmetic (use Bytes.saturatingSub / Bytes.nonNegative), and "
                     + "that bytes counted as sent are the bytes counted as pending (not record headers); "
                     + "queryPending must answer, never null, in both modes before setup, during, after complete "
-                    + "and after cleanup"),
+                    + "and after cleanup, and return within the kit's device call timeout"),
 
     /**
      * Buckets are disjoint, checked by conservation: on a quiescent device the EXACT total

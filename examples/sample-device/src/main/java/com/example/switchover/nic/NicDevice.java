@@ -16,6 +16,7 @@ import dev.switchover.migration.spi.SectionKind;
 import dev.switchover.migration.spi.SectionReader;
 import dev.switchover.migration.spi.SectionWriter;
 import dev.switchover.migration.spi.support.LongBitSet;
+import dev.switchover.migration.spi.support.PendingLedger;
 
 import java.io.IOException;
 import java.util.Optional;

@@ -8,6 +8,8 @@
  *       the migration thread at an EXACT query;
  *   <li>{@link dev.switchover.migration.spi.support.LongBitSet}: the migration thread's bitmap
  *       of what is still to send;
+ *   <li>{@link dev.switchover.migration.spi.support.PendingLedger}: what ESTIMATE answers from,
+ *       the last EXACT figures minus what was sent since;
  *   <li>{@link dev.switchover.migration.spi.support.PacedLoop}: a workload thread that runs at a
  *       configured rate while the machine runs and is joined when it stops.
  * </ul>

@@ -5,6 +5,7 @@ import dev.switchover.migration.spi.MigrationDeviceProvider;
 
 import java.io.IOException;
 import java.lang.module.Configuration;
+import java.lang.module.FindException;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
 import java.nio.file.Files;
@@ -62,16 +63,25 @@ public final class DeviceCatalog {
     /**
      * Providers of the boot layer plus those in the jars of {@code pluginDir} (a child layer).
      *
-     * @throws IllegalArgumentException if the folder's modules do not resolve (named in the message)
+     * @throws IllegalArgumentException if the folder's modules do not resolve, if the folder holds
+     *                                  two jars of one module, or if a module in it is on the module
+     *                                  path too (the message names both jars): one of the two would
+     *                                  otherwise be picked silently
      */
     public static DeviceCatalog withPlugins(Path pluginDir) {
         if (pluginDir == null || !Files.isDirectory(pluginDir)) {
             return boot();
         }
         ModuleFinder finder = ModuleFinder.of(pluginDir);
-        Set<String> names = finder.findAll().stream().map(ModuleReference::descriptor)
+        Set<ModuleReference> found;
+        try {
+            found = finder.findAll();
+        } catch (FindException e) {
+            throw new IllegalArgumentException("device plugins in " + pluginDir + ": " + e.getMessage(), e);
+        }
+        requireNotOnTheModulePath(pluginDir, found, ModuleLayer.boot());
+        Set<String> names = found.stream().map(ModuleReference::descriptor)
                 .map(java.lang.module.ModuleDescriptor::name)
-                .filter(n -> ModuleLayer.boot().findModule(n).isEmpty())
                 .collect(Collectors.toSet());
         if (names.isEmpty()) {
             return boot();
@@ -86,6 +96,31 @@ public final class DeviceCatalog {
         ModuleLayer layer = parent.defineModulesWithOneLoader(cf, DeviceCatalog.class.getClassLoader());
         return load(List.of(ServiceLoader.load(MigrationDeviceProvider.class),
                 ServiceLoader.load(layer, MigrationDeviceProvider.class)));
+    }
+
+    /**
+     * Refuses a module of the plugin folder that {@code boot} already has: the same module
+     * reachable twice, from the module path and from {@code --plugins}.
+     *
+     * @throws IllegalArgumentException naming the module and both jars
+     */
+    static void requireNotOnTheModulePath(Path pluginDir, Set<ModuleReference> plugins, ModuleLayer boot) {
+        List<String> twice = new ArrayList<>();
+        for (ModuleReference plugin : plugins) {
+            String name = plugin.descriptor().name();
+            boot.configuration().findModule(name).ifPresent(loaded -> twice.add("module " + name + " is in "
+                    + where(plugin) + " and on the module path as " + where(loaded.reference())));
+        }
+        if (!twice.isEmpty()) {
+            twice.sort(null);
+            throw new IllegalArgumentException(String.join("; ", twice) + ": a device module must be reachable "
+                    + "once; remove it from the module path or from the plugins folder " + pluginDir);
+        }
+    }
+
+    private static String where(ModuleReference ref) {
+        return ref.location().map(u -> "file".equals(u.getScheme()) ? Path.of(u).toString() : u.toString())
+                .orElse("(no location)");
     }
 
     /** Builds a catalog from explicit providers (tests, embedders). */

@@ -71,7 +71,8 @@ public final class DeviceCallGuard implements AutoCloseable {
 
     /**
      * @param timeout how long one device call may take
-     * @param onHang  told, on the watchdog thread, about each abandoned call; must not call a device
+     * @param onHang  told, on the watchdog thread (or the thread of {@link #abandonNow()}), about
+     *                each abandoned call; must not call a device
      */
     public DeviceCallGuard(Duration timeout, Consumer<HungCall> onHang) {
         if (timeout.isNegative() || timeout.isZero()) {
@@ -201,13 +202,34 @@ public final class DeviceCallGuard implements AutoCloseable {
     }
 
     /**
-     * Gives the thread of an abandoned call a moment (at most {@link #SETTLE_GRACE}, or the
-     * timeout if shorter) to return from it, now that it was interrupted, and settle; so that
-     * when the migration reports its end, a device that only needed the interrupt is already
-     * cleaned up and free for the next migration. Returns at once if the thread is done.
+     * Abandons the device call in flight now, before its deadline, as the watchdog would at the
+     * deadline ({@code onHang} is told, on this thread, and the calling thread interrupted): for a
+     * cancel, which must not wait for a device that does not return. A call waiting on the
+     * migration stream is left alone (closing the stream ends that wait).
+     *
+     * @return whether a call was abandoned
      */
+    public boolean abandonNow() {
+        InFlight f = inFlight.get();
+        if (f == null || f.waiting || !bounded) {
+            return false;
+        }
+        return abandon(f);
+    }
+
+    /** {@link #awaitSettled(HungCall, Duration)} with {@link #SETTLE_GRACE}. */
     public void awaitSettled(HungCall hung) {
-        long ms = Math.max(1, Math.min(SETTLE_GRACE.toMillis(), timeout.toMillis()));
+        awaitSettled(hung, SETTLE_GRACE);
+    }
+
+    /**
+     * Gives the thread of an abandoned call a moment (at most {@code grace}, or the timeout if
+     * shorter) to return from it, now that it was interrupted, and settle; so that when the
+     * migration reports its end, a device that only needed the interrupt is already cleaned up
+     * and free for the next migration. Returns at once if the thread is done.
+     */
+    public void awaitSettled(HungCall hung, Duration grace) {
+        long ms = Math.max(1, Math.min(grace.toMillis(), timeout.toMillis()));
         try {
             hung.thread().join(ms);
         } catch (InterruptedException e) {
@@ -238,15 +260,18 @@ public final class DeviceCallGuard implements AutoCloseable {
     }
 
     private InFlight enter(DeviceSlot slot, String what) {
-        InFlight f = new InFlight(slot, what, Thread.currentThread(), System.nanoTime() + timeoutNanos);
+        long now = System.nanoTime();
+        InFlight f = new InFlight(slot, what, Thread.currentThread(), now + timeoutNanos);
         if (!inFlight.compareAndSet(null, f)) {
             throw new IllegalStateException("device call " + what + " on '" + slot.id() + "' while "
                     + inFlight.get().what + " is in flight: device calls must not overlap");
         }
+        slot.callStarted(what, now);
         return f;
     }
 
     private void exit(InFlight f) {
+        f.slot.callEnded();
         if (inFlight.compareAndSet(f, null)) {
             return;
         }
@@ -275,11 +300,11 @@ public final class DeviceCallGuard implements AutoCloseable {
         }
     }
 
-    private void abandon(InFlight f) {
+    private boolean abandon(InFlight f) {
         HungCall hung = new HungCall(f.slot, f.what, f.thread, timeout);
         synchronized (f) {
             if (!inFlight.compareAndSet(f, null)) {
-                return; // it returned just now
+                return false; // it returned just now, or the other of watchdog and cancel abandoned it
             }
             abandoned.put(f.thread, hung);
             f.slot.markAbandoned(f.what);
@@ -292,6 +317,7 @@ public final class DeviceCallGuard implements AutoCloseable {
         } finally {
             interruptUnlessSettling(f.thread);
         }
+        return true;
     }
 
     /**

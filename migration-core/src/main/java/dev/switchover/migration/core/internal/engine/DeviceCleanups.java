@@ -59,9 +59,14 @@ final class DeviceCleanups {
      * thread once the hung call had its moment to return ({@link DeviceCallGuard#awaitSettled}).
      */
     void finishWithout(HungCall hung, String threadName, Runnable finish) {
+        finishWithout(hung, threadName, DeviceCallGuard.SETTLE_GRACE, finish);
+    }
+
+    /** {@link #finishWithout(HungCall, String, Runnable)}, waiting at most {@code grace} for the device to settle. */
+    void finishWithout(HungCall hung, String threadName, java.time.Duration grace, Runnable finish) {
         due.remove(hung.slot());
         Thread.ofPlatform().daemon().name(threadName).start(() -> {
-            calls.awaitSettled(hung);
+            calls.awaitSettled(hung, grace);
             try {
                 finish.run();
             } catch (AbandonedCallException e) {

@@ -1,10 +1,12 @@
 package dev.switchover.migration.core.internal.engine;
 
+import dev.switchover.migration.api.DeviceCall;
 import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.api.DeviceReport;
 import dev.switchover.migration.spi.MigrationDevice;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -20,6 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DeviceSlot {
 
     private static final int MAX_ANOMALIES = 16;
+    /** How long a call runs before the views show it: well within a second, above what a healthy call takes. */
+    public static final Duration SLOW_CALL = Duration.ofMillis(500);
 
     private final String id;
     private final String type;
@@ -32,6 +36,9 @@ public final class DeviceSlot {
     private volatile QueryMode lastMode;
     private volatile long lastQueryNanos;
     private volatile String abandonedCall;
+    /** The guarded call the device is inside, or {@code null}; written by {@link DeviceCallGuard}. */
+    private volatile String callInFlight;
+    private volatile long callStartedNanos;
     /** The {@code onRunStateChange} call the device is inside, if any (see {@link RunStateNotifier}). */
     private volatile String runStateCall;
 
@@ -98,6 +105,31 @@ public final class DeviceSlot {
         return Optional.ofNullable(abandonedCall);
     }
 
+    /** The device entered guarded call {@code call} at {@code nanos} ({@link System#nanoTime()}). */
+    void callStarted(String call, long nanos) {
+        callStartedNanos = nanos;
+        callInFlight = call;
+    }
+
+    /** The device returned from its guarded call (abandoned or not). */
+    void callEnded() {
+        callInFlight = null;
+    }
+
+    /**
+     * The call the device has been inside for at least {@link #SLOW_CALL} (slow, or hung: an
+     * abandoned call stays here until the device returns), for {@code query-migrate} and {@code
+     * x-query-migrate-devices}; empty while it is in no call, or only briefly.
+     */
+    public Optional<DeviceCall> slowCall() {
+        String call = callInFlight;
+        long elapsed = System.nanoTime() - callStartedNanos;
+        if (call == null || elapsed < SLOW_CALL.toNanos()) {
+            return Optional.empty();
+        }
+        return Optional.of(new DeviceCall(id, call, elapsed / 1_000_000));
+    }
+
     void markAbandoned(String call) {
         abandonedCall = call;
     }
@@ -144,7 +176,7 @@ public final class DeviceSlot {
             a = List.copyOf(anomalies);
         }
         return new DeviceReport(id, type, section, instance, lastPending, bytesSent.get(),
-                Optional.ofNullable(lastMode), lastQueryNanos, a, statistics());
+                Optional.ofNullable(lastMode), lastQueryNanos, a, statistics(), slowCall());
     }
 
     /**

@@ -11,6 +11,9 @@ import dev.switchover.migration.core.internal.stream.ReturnPathMessage;
 import dev.switchover.migration.core.internal.stream.MigrationCommand;
 import dev.switchover.migration.core.internal.stream.StreamItem;
 import dev.switchover.migration.core.internal.stream.StreamReader;
+import dev.switchover.migration.core.internal.stream.SectionRecord;
+import dev.switchover.migration.core.internal.stream.StreamManifest;
+import dev.switchover.migration.core.internal.stream.StreamVerifier;
 import dev.switchover.migration.core.internal.transport.MigrationChannel;
 import dev.switchover.migration.core.internal.transport.Transports;
 import dev.switchover.migration.spi.MigrationDevice;
@@ -114,7 +117,11 @@ public final class IncomingMigration implements Runnable {
 
     /** QEMU's destination reply: the status, and the reason once failed. */
     public MigrationInfo info() {
-        MigrationInfo.Builder b = MigrationInfo.builder().status(states.current());
+        MigrationStatus now = states.current();
+        MigrationInfo.Builder b = MigrationInfo.builder().status(now);
+        if (now.isRunning()) { // QEMU shows where it listens until the incoming state is torn down
+            b.socketAddresses(java.util.List.of(listener.boundUri()));
+        }
         outcome.failure().ifPresent(b::errorDesc);
         return b.build();
     }
@@ -193,18 +200,20 @@ public final class IncomingMigration implements Runnable {
                     ? t.getMessage() : DeviceCallException.describe(t);
             if (t instanceof java.io.EOFException) {
                 reason = loaded ? "the source closed the connection without COMMIT"
-                        : "the migration stream ended early (the source went away?)";
+                        : channel != null && !channel.hasReturnPath() ? "the migration file is cut short: " + t.getMessage()
+                        : "the migration stream ended early (the source went away?): " + t.getMessage();
             }
             if (!(t instanceof CommitRecords.SourceAbortedException)) {
                 Optional<String> aborted = sourceAbortReason();
                 TailRecorder link = tail;
-                Optional<String> lost = link == null ? Optional.empty() : link.linkLoss();
+                boolean file = channel != null && !channel.hasReturnPath(); // a file has no link to lose
+                Optional<String> lost = link == null || file ? Optional.empty() : link.linkLoss();
                 if (aborted.isPresent()) {
                     reason = "source aborted: " + aborted.get();
                 } else if (lost.isPresent() && loaded) {
                     // LOADED was sent: the whole stream was here, the link failed while COMMIT was awaited
                     reason = lost.get() + " while this machine waited for COMMIT; the loaded state is discarded";
-                } else if (lost.isPresent() && !(t instanceof java.io.EOFException)) {
+                } else if (lost.isPresent() && (!(t instanceof java.io.EOFException) || t instanceof SectionFailures.CutShort)) {
                     // a section cut short by the link is the link's fault, not the device's that read it
                     reason = lost.get() + " before the migration stream was complete; the partly loaded state"
                             + " is discarded";
@@ -273,23 +282,45 @@ public final class IncomingMigration implements Runnable {
         }
         Map<Integer, DeviceSlot> bySectionId = new HashMap<>();
         Map<Integer, Integer> versionBySectionId = new HashMap<>();
+        Set<DeviceSlot> started = new HashSet<>();
         Set<DeviceSlot> complete = new HashSet<>();
+        StreamManifest manifest = null;
+        long manifestOffset = -1;
         while (true) {
             StreamItem item = reader.next();
+            long at = reader.itemOffset();
+            if (manifest != null && !(item instanceof StreamItem.Eof)) {
+                throw new MigrationStreamException(at, "the stream goes on after its manifest (section "
+                        + reader.sections().size() + "); only EOF may follow it");
+            }
             switch (item) {
+                case StreamItem.Configuration c -> ForeignStreams.checkMachineType(c, at, byName.keySet());
+                case StreamItem.Section sec when StreamManifest.IDSTR.equals(sec.idstr()) -> {
+                    manifestOffset = at;
+                    manifest = StreamManifest.read(reader.payload(), sec, at);
+                    reader.readFooter(sec.sectionId());
+                }
                 case StreamItem.Section sec when sec.kind() == SectionKind.START || sec.kind() == SectionKind.FULL -> {
                     DeviceSlot s = byName.get(sec.idstr() + "/" + sec.instanceId());
                     if (s == null) {
-                        throw new MigrationStreamException("the stream carries section '" + sec.idstr() + "' instance "
-                                + sec.instanceId() + ", which this machine does not have (it has: "
+                        throw new MigrationStreamException(at, "section " + reader.sections().size() + " ('"
+                                + sec.idstr() + "' instance " + sec.instanceId() + ", " + sec.kind()
+                                + ") is the state of a device this machine does not have (it has: "
                                 + String.join(", ", byName.keySet().stream().sorted().toList()) + ")");
                     }
                     if (bySectionId.putIfAbsent(sec.sectionId(), s) != null) {
-                        throw new MigrationStreamException("section id " + sec.sectionId() + " is started twice");
+                        throw new MigrationStreamException(at, "section " + reader.sections().size() + " ('"
+                                + sec.idstr() + "' instance " + sec.instanceId() + ", " + sec.kind() + ", id "
+                                + sec.sectionId() + ", device '" + s.id() + "') starts a section id a second time");
                     }
-                    checkVersion(s, sec.versionId());
+                    if (!started.add(s)) {
+                        throw new MigrationStreamException(at, "section " + reader.sections().size() + " ('"
+                                + sec.idstr() + "' instance " + sec.instanceId() + ", " + sec.kind() + ", id "
+                                + sec.sectionId() + ", device '" + s.id() + "') starts the device a second time");
+                    }
+                    checkVersion(s, sec.versionId(), at);
                     versionBySectionId.put(sec.sectionId(), sec.versionId());
-                    loadOne(reader, s, sec, sec.versionId());
+                    loadOne(reader, s, sec, sec.versionId(), at);
                     if (sec.kind() == SectionKind.FULL) {
                         complete.add(s);
                     }
@@ -297,25 +328,42 @@ public final class IncomingMigration implements Runnable {
                 case StreamItem.Section sec -> {
                     DeviceSlot s = bySectionId.get(sec.sectionId());
                     if (s == null) {
-                        throw new MigrationStreamException("section id " + sec.sectionId() + " continues before it started");
+                        throw new MigrationStreamException(at, "section " + reader.sections().size() + " ("
+                                + sec.kind() + ", id " + sec.sectionId() + ") continues a section id no START opened");
                     }
                     if (complete.contains(s)) {
-                        throw new MigrationStreamException("device '" + s.id() + "' sent data after its END section");
+                        throw new MigrationStreamException(at, "section " + reader.sections().size() + " ('"
+                                + s.section() + "' instance " + s.instance() + ", " + sec.kind() + ", id "
+                                + sec.sectionId() + ", device '" + s.id() + "') comes after the device's END section");
                     }
-                    loadOne(reader, s, sec, versionBySectionId.get(sec.sectionId()));
+                    loadOne(reader, s, sec, versionBySectionId.get(sec.sectionId()), at);
                     if (sec.kind() == SectionKind.END) {
                         complete.add(s);
                     }
                 }
-                case StreamItem.Command cmd -> command(cmd);
+                case StreamItem.Command cmd -> command(cmd, at);
                 case StreamItem.Eof eof -> {
                     for (DeviceSlot s : devices) {
                         if (!complete.contains(s)) {
-                            throw new MigrationStreamException("the stream ended before device '" + s.id()
-                                    + "' (section " + s.section() + ") completed");
+                            throw new MigrationStreamException(at, "the stream ended (EOF) before device '" + s.id()
+                                    + "' ('" + s.section() + "' instance " + s.instance() + ") sent its END section");
                         }
                     }
-                    reader.readVmDescription();
+                    if (manifest == null) {
+                        throw new MigrationStreamException(at, "the stream ends without its manifest section (the "
+                                + "source's list of what it sent), so it cannot be checked");
+                    }
+                    StreamVerifier verifier = new StreamVerifier(r -> {
+                        DeviceSlot s = byName.get(r.idstr() + "/" + r.instance());
+                        return s == null ? null : s.id();
+                    });
+                    List<SectionRecord> sections = reader.sections();
+                    verifier.verifySections(sections.subList(0, sections.size() - 1), manifest, manifestOffset);
+                    String description = reader.readVmDescription();
+                    verifier.verifyVmDescription(description, manifest, reader.vmDescriptionOffset());
+                    if (!channel.hasReturnPath()) {
+                        reader.expectEnd(); // a file ends with its stream; a socket carries COMMIT next
+                    }
                     return;
                 }
             }
@@ -325,25 +373,22 @@ public final class IncomingMigration implements Runnable {
     /**
      * Lets the device read one section, then checks that it stopped exactly at the footer. A
      * footer out of place means the device read less or more than its peer wrote (or the peer
-     * wrote garbage), so the error names the device and the call, like any other device failure.
-     * The payload is read with the version its START/FULL header carried.
+     * wrote garbage). Any failure names the section, the device and the stream offset where
+     * reading stopped ({@link SectionFailures}). The payload is read with the version its
+     * START/FULL header carried.
      */
-    private void loadOne(StreamReader reader, DeviceSlot s, StreamItem.Section sec, int version)
+    private void loadOne(StreamReader reader, DeviceSlot s, StreamItem.Section sec, int version, long at)
             throws IOException, DeviceCallException {
         String call = loadCall(sec.kind());
         SectionReader payload = reader.payload();
+        SectionFailures where = new SectionFailures(reader, s.id(), sec, at);
         try {
             calls.run(s, call, () -> s.device().loadSection(payload, sec.kind(), version));
-        } catch (DeviceCallException e) {
-            if (e.getCause() instanceof MigrationStreamException stream) {
-                throw stream;
-            }
-            throw e;
-        }
-        try {
             reader.readFooter(sec.sectionId());
-        } catch (MigrationStreamException e) {
-            throw new DeviceCallException(s.id(), call, e);
+        } catch (DeviceCallException e) {
+            throw where.wrap(e.getCause() instanceof IOException io ? io : e);
+        } catch (IOException e) {
+            throw where.wrap(e);
         }
     }
 
@@ -356,18 +401,18 @@ public final class IncomingMigration implements Runnable {
         };
     }
 
-    private static void checkVersion(DeviceSlot s, int version) throws MigrationStreamException {
+    private static void checkVersion(DeviceSlot s, int version, long at) throws MigrationStreamException {
         int max = s.device().sectionVersion();
         int min = s.device().minimumSectionVersion();
         if (version < min || version > max) {
-            throw new MigrationStreamException("device '" + s.id() + "': the stream's section version " + version
+            throw new MigrationStreamException(at, "device '" + s.id() + "': the stream's section version " + version
                     + " is outside the versions this device reads (" + min + ".." + max + ")");
         }
     }
 
-    private void command(StreamItem.Command cmd) throws IOException {
+    private void command(StreamItem.Command cmd, long at) throws IOException {
         MigrationCommand command = MigrationCommand.of(cmd.command()).orElseThrow(
-                () -> new MigrationStreamException("unknown stream command " + cmd.command()));
+                () -> new MigrationStreamException(at, "unknown stream command " + cmd.command()));
         switch (command) {
             case OPEN_RETURN_PATH -> returnPath = channel.hasReturnPath();
             case PING -> {
@@ -376,7 +421,7 @@ public final class IncomingMigration implements Runnable {
                     ReturnPath.write(watched(), new ReturnPathMessage.Pong(value));
                 }
             }
-            default -> throw new MigrationStreamException("unsupported stream command " + command);
+            default -> throw new MigrationStreamException(at, "unsupported stream command " + command);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.spi.DeviceStats;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
@@ -248,6 +249,7 @@ public final class MigrationStats {
         MigrationStatus s = states.current();
         MigrationInfo.Builder b = MigrationInfo.builder().status(s);
         error().ifPresent(b::errorDesc);
+        devices.stream().flatMap(d -> d.slowCall().stream()).findFirst().ifPresent(b::deviceCall);
         if (s == MigrationStatus.SETUP || s == MigrationStatus.FAILED || s == MigrationStatus.CANCELLED
                 || s == MigrationStatus.NONE) {
             return b.build();
@@ -267,9 +269,11 @@ public final class MigrationStats {
                 b.predictedDowntime(predictedDowntimeMs);
             }
         } else {
+            // QEMU starts expected-downtime at downtime-limit, so the first 'active' reply has it
+            OptionalLong expected = snapshot == null ? OptionalLong.empty() : SwitchoverPolicy.expectedDowntimeMs(
+                    snapshot.total().total(), switchoverBandwidth(), fixedCostMs);
+            b.expectedDowntime(expected.orElse(parameters.get().downtimeLimitMs()));
             if (snapshot != null) {
-                SwitchoverPolicy.expectedDowntimeMs(snapshot.total().total(), switchoverBandwidth(), fixedCostMs)
-                        .ifPresent(b::expectedDowntime);
                 b.remaining(snapshot.total().total()).pending(snapshot.total()).devicePending(snapshot.perDevice());
             }
             b.thresholdBytes(threshold());
@@ -293,7 +297,8 @@ public final class MigrationStats {
         } else {
             mbps = (double) meter.throughput() * 8.0 / 1e6;
         }
-        Optional<DeviceStats> ram = DeviceStatsAggregator.merge(devices, "ram");
+        Map<String, DeviceStats> sections = DeviceStatsAggregator.mergeAll(devices);
+        Optional<DeviceStats> ram = Optional.ofNullable(sections.get("ram"));
         long precopy = completed ? precopyBytes : bytes;
         long downtimeB = completed ? downtimeBytes : 0;
         ram.ifPresent(r -> b.ram(new MigrationRamStats(
@@ -314,7 +319,7 @@ public final class MigrationStats {
                 downtimeB,
                 0,
                 0)));
-        DeviceStatsAggregator.merge(devices, "vfio").ifPresent(v -> b.vfioTransferred(v.counter("transferred")));
+        Optional.ofNullable(sections.get("vfio")).ifPresent(v -> b.vfioTransferred(v.counter("transferred")));
         return b.build();
     }
 }

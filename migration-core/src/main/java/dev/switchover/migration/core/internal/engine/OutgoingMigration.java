@@ -6,6 +6,7 @@ import dev.switchover.migration.core.internal.stream.CommitRecords;
 import dev.switchover.migration.core.internal.stream.ReturnPath;
 import dev.switchover.migration.core.internal.stream.ReturnPathMessage;
 import dev.switchover.migration.core.internal.stream.MigrationCommand;
+import dev.switchover.migration.core.internal.stream.StreamFormat;
 import dev.switchover.migration.core.internal.stream.StreamWriter;
 import dev.switchover.migration.core.internal.trace.SwitchoverEvent;
 import dev.switchover.migration.core.internal.transport.MigrationChannel;
@@ -76,6 +77,12 @@ public final class OutgoingMigration implements Runnable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** How long a cancel lets the migration thread send its ABORT record before it cuts the link. */
     static final Duration CANCEL_GRACE = Duration.ofSeconds(1);
+    /**
+     * How long a cancel lets a device call in flight return on its own before it abandons the
+     * call, and then how long it waits for the device to settle: together well within the second
+     * {@code migrate_cancel} is given to end the migration.
+     */
+    static final Duration CANCEL_CALL_GRACE = Duration.ofMillis(200);
     /** How long a broken stream waits for the destination's reason on the return path. */
     static final Duration RETURN_PATH_GRACE = Duration.ofSeconds(2);
 
@@ -151,10 +158,15 @@ public final class OutgoingMigration implements Runnable {
     public void cancel() {
         if (outcome.requestCancel()) {
             wake();
-            // the migration thread sends ABORT and closes; if it is stuck in a write, cut the link
+            // the migration thread sends ABORT and closes; if it is stuck inside a device call,
+            // abandon the call (the migration ends without that device); if in a write, cut the link
             Thread.ofVirtual().name("migration-cancel").start(() -> {
                 try {
-                    Thread.sleep(CANCEL_GRACE);
+                    Thread.sleep(CANCEL_CALL_GRACE);
+                    if (!finished) {
+                        calls.abandonNow();
+                    }
+                    Thread.sleep(CANCEL_GRACE.minus(CANCEL_CALL_GRACE));
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -288,11 +300,20 @@ public final class OutgoingMigration implements Runnable {
         machine.outgoingMigrationEnded();
     }
 
-    /** The watchdog gave up on a device call: end the migration without that device. */
+    /**
+     * The watchdog gave up on a device call, or a cancel abandoned it: end the migration without
+     * that device, as {@code failed} (naming the call) or {@code cancelled}.
+     */
     private void deviceHung(HungCall hung) {
-        outcome.decide(MigrationStatus.FAILED, hung.describe());
+        boolean cancel = outcome.cancelRequested();
+        if (cancel) {
+            outcome.decide(MigrationStatus.CANCELLED, null);
+        } else {
+            outcome.decide(MigrationStatus.FAILED, hung.describe());
+        }
         closeChannel();
-        cleanups.finishWithout(hung, "migration-out-end", this::finish);
+        cleanups.finishWithout(hung, "migration-out-end", cancel ? CANCEL_CALL_GRACE : DeviceCallGuard.SETTLE_GRACE,
+                this::finish);
     }
 
 
@@ -309,18 +330,20 @@ public final class OutgoingMigration implements Runnable {
 
     private void setup(List<DeviceSlot> active) throws IOException, DeviceCallException {
         writer.writeHeader();
+        writer.writeConfiguration(StreamFormat.MACHINE_TYPE);
         if (channel.hasReturnPath()) {
             writer.writeCommand(MigrationCommand.OPEN_RETURN_PATH.code(), new byte[0]);
         }
         SaveOptions options = new SaveOptions(machine.postcopyRam());
         for (int i = 0; i < active.size(); i++) {
             DeviceSlot s = active.get(i);
-            sectionIds.put(s, i);
+            int sid = devices.indexOf(s); // QEMU's numbering: the order devices were registered in, from 0
+            sectionIds.put(s, sid);
             MigrationDevice d = s.device();
-            SectionWriter w = writer.beginSection(SectionKind.START, i, s.section(), s.instance(), d.sectionVersion());
+            SectionWriter w = writer.beginSection(SectionKind.START, sid, s.section(), s.instance(), d.sectionVersion());
             calls.run(s, "saveSetup", () -> d.saveSetup(w, options));
             s.addBytesSent(w.bytesWritten());
-            writer.endSection(i);
+            writer.endSection(sid);
         }
         ping();
         writer.flush();
@@ -418,8 +441,7 @@ public final class OutgoingMigration implements Runnable {
             s.addBytesSent(w.bytesWritten());
             writer.endSection(sid);
         }
-        writer.writeEof();
-        writer.writeVmDescription(VmDescription.json(active));
+        writer.writeEnd(devices.size(), manifestSize -> VmDescription.json(active, manifestSize));
         writer.flush();
         stats.downtimeBytes(writer.bytesWritten() - bytesAtStop);
         if (channel.hasReturnPath()) {

@@ -16,23 +16,32 @@ import java.io.IOException;
 public class MigrationStreamException extends IOException {
 
     private final long offset;
+    private final String problem;
 
     /** A problem not tied to an offset (e.g. a bad header, a return-path message). */
     public MigrationStreamException(String message) {
         super(message);
         this.offset = -1;
+        this.problem = message;
     }
 
     /** A problem found at {@code offset} bytes into the stream. */
     public MigrationStreamException(long offset, String problem) {
         super("corrupt migration stream at offset " + offset + ": " + problem);
         this.offset = offset;
+        this.problem = problem;
     }
 
     /** A problem found at {@code offset}, caused by {@code cause} (e.g. malformed UTF-8). */
     public MigrationStreamException(long offset, String problem, Throwable cause) {
         super("corrupt migration stream at offset " + offset + ": " + problem, cause);
         this.offset = offset;
+        this.problem = problem;
+    }
+
+    /** The problem without the offset prefix. */
+    public String problem() {
+        return problem;
     }
 
     /** The byte offset into the stream where the problem was found, or {@code -1} if none applies. */

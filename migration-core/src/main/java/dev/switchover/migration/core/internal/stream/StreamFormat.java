@@ -17,12 +17,15 @@ public final class StreamFormat {
     public static final int SUBSECTION = 0x05;
     /** {@code QEMU_VM_VMDESCRIPTION}: the JSON trailer after EOF. */
     public static final int VMDESCRIPTION = 0x06;
-    /** {@code QEMU_VM_CONFIGURATION}: QEMU's machine configuration section (we neither write nor accept it). */
+    /** {@code QEMU_VM_CONFIGURATION}: the machine type, right after the header ({@code be32 len, name}). */
     public static final int CONFIGURATION = 0x07;
     /** {@code QEMU_VM_COMMAND}. */
     public static final int COMMAND = 0x08;
     /** {@code QEMU_VM_SECTION_FOOTER}: follows every section's payload. */
     public static final int SECTION_FOOTER = 0x7e;
+
+    /** The machine type a Switchover source names in its configuration section. */
+    public static final String MACHINE_TYPE = "switchover";
 
     /** A section idstr is a counted string with a one-byte length. */
     public static final int MAX_IDSTR_BYTES = 255;

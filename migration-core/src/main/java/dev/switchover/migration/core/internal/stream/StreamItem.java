@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * One item at the top level of a migration stream, as {@link StreamReader#next()} returns it:
- * a section header (its payload follows and belongs to the device), a command, or the EOF
- * marker.
+ * a section header (its payload follows and belongs to the device), a command, the machine
+ * configuration, or the EOF marker.
  */
 public sealed interface StreamItem {
 
@@ -58,6 +58,16 @@ public sealed interface StreamItem {
         @Override
         public String toString() {
             return "Command[" + type().map(Enum::name).orElse(Integer.toString(command)) + ", " + data.length + " bytes]";
+        }
+    }
+
+    /**
+     * QEMU's {@code QEMU_VM_CONFIGURATION}, only as a stream's first item: the source's machine
+     * type ({@code pc-i440fx-7.2} for QEMU, {@link StreamFormat#MACHINE_TYPE} for Switchover).
+     */
+    record Configuration(String machineType) implements StreamItem {
+        public Configuration {
+            Objects.requireNonNull(machineType, "machineType");
         }
     }
 

@@ -13,10 +13,14 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectableChannel;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.zip.CRC32C;
 
 /**
  * Parses QEMU's migration stream from a channel, one {@link StreamItem} at a time, with the
@@ -32,8 +36,14 @@ import java.util.Set;
  * anything is allocated for it (idstr 255, command data 64 KiB, VM description {@value
  * StreamFormat#MAX_VM_DESCRIPTION_BYTES} bytes, and allocation grows only as data actually
  * arrives); PART/END must name a section a START opened; at most {@value #MAX_SECTIONS}
- * sections may be started. Invalid input throws {@link MigrationStreamException} naming the
- * byte offset; input that ends early throws {@link EOFException}.
+ * sections may be started and at most {@value #MAX_SECTION_RECORDS} sections read. Invalid input
+ * throws {@link MigrationStreamException} naming the byte offset; input that ends early throws
+ * {@link EOFException}.
+ *
+ * <p>Every section read is remembered as a {@link SectionRecord}: where it lies in the stream
+ * and the CRC32C of its bytes from the type byte to the end of its payload, summed as the bytes
+ * pass through the buffer (whoever consumed them), for {@link StreamVerifier} to check against
+ * the source's {@link StreamManifest}.
  *
  * <p><b>Threads:</b> not thread-safe; the destination's load thread calls everything. Another
  * thread may close the channel to abort a blocked read.
@@ -46,6 +56,8 @@ public final class StreamReader {
     public static final int MIN_BUFFER_SIZE = 512;
     /** How many distinct section ids a stream may START; a machine has far fewer devices. */
     public static final int MAX_SECTIONS = 65_536;
+    /** How many sections (START, PART, END, FULL together) a stream may hold. */
+    public static final int MAX_SECTION_RECORDS = 1 << 22;
 
     private enum State { HEADER, ITEMS, SECTION, ENDED, DONE }
 
@@ -55,8 +67,23 @@ public final class StreamReader {
     /** Stream offset of {@code buf} index 0. */
     private long base;
     private State state = State.HEADER;
-    private final Set<Integer> started = new HashSet<>();
+    /** The START/FULL header of every section id started, for PART/END to name their section. */
+    private final Map<Integer, StreamItem.Section> started = new HashMap<>();
+    private final List<SectionRecord> sections = new ArrayList<>();
+    private final CRC32C crc = new CRC32C();
+    /** Buffer index from which the open section's bytes are still to be summed, or -1. */
+    private int crcFrom = -1;
+    /** The open section's START/FULL header (for PART/END, the START's), its kind and its stream offset. */
+    private StreamItem.Section openSection;
+    private SectionKind openKind;
+    private long openOffset;
     private Payload payload;
+    /** Stream offset of the type byte of the item {@link #next()} returned last. */
+    private long itemOffset = -1;
+    /** Stream offset of the VM description (or where the stream ended after EOF), once read. */
+    private long vmDescriptionOffset = -1;
+    /** Whether the stream's first item may still be QEMU's configuration section. */
+    private boolean configurationAllowed;
 
     /**
      * @param channel    a blocking channel; the reader never closes it (its owner does)
@@ -78,21 +105,23 @@ public final class StreamReader {
     /**
      * Reads and checks {@code be32 magic, be32 version}.
      *
-     * @throws MigrationStreamException "not a migration stream (magic 0x...)" or "unsupported stream version N"
+     * @throws MigrationStreamException "... at offset 0: not a migration stream (it does not start with QEMU's
+     *                                  magic "QEVM")" or "... at offset 4: unsupported stream version N"
      */
     public void readHeader() throws IOException {
         expectState(State.HEADER, "read the header");
         require(8, "the stream header");
         int magic = buf.getInt();
         if (magic != StreamFormat.MAGIC) {
-            throw new MigrationStreamException(String.format("not a migration stream (magic 0x%08x)", magic));
+            throw new MigrationStreamException(0, "not a migration stream (it does not start with QEMU's magic \"QEVM\")");
         }
         int version = buf.getInt();
         if (version != StreamFormat.VERSION) {
-            throw new MigrationStreamException("unsupported stream version " + Integer.toUnsignedString(version)
+            throw new MigrationStreamException(4, "unsupported stream version " + Integer.toUnsignedString(version)
                     + " (only version " + StreamFormat.VERSION + " is supported)");
         }
         state = State.ITEMS;
+        configurationAllowed = true;
     }
 
     /**
@@ -105,8 +134,15 @@ public final class StreamReader {
     public StreamItem next() throws IOException {
         expectState(State.ITEMS, "read the next item");
         long at = offset();
+        itemOffset = at;
         require(1, "the next section (the stream ended without an EOF marker)");
         int type = buf.get() & 0xff;
+        boolean first = configurationAllowed;
+        configurationAllowed = false;
+        if (type >= 0x01 && type <= 0x04) {
+            crc.reset();
+            crcFrom = buf.position() - 1;
+        }
         return switch (type) {
             case StreamFormat.EOF -> {
                 state = State.ENDED;
@@ -117,7 +153,13 @@ public final class StreamReader {
             case 0x03 -> readSection(SectionKind.END, at);
             case 0x04 -> readSection(SectionKind.FULL, at);
             case StreamFormat.COMMAND -> readCommand(at);
-            case StreamFormat.SUBSECTION, StreamFormat.VMDESCRIPTION, StreamFormat.CONFIGURATION,
+            case StreamFormat.CONFIGURATION -> {
+                if (!first) {
+                    throw new MigrationStreamException(at, "a configuration section (0x07) after the stream's first item");
+                }
+                yield readConfiguration(at);
+            }
+            case StreamFormat.SUBSECTION, StreamFormat.VMDESCRIPTION,
                  StreamFormat.SECTION_FOOTER -> throw new MigrationStreamException(at, "unexpected "
                     + StreamFormat.typeName(type) + " (" + StreamFormat.hexByte(type) + ") where a section, command or EOF belongs");
             default -> throw new MigrationStreamException(at, "unknown section type " + StreamFormat.hexByte(type));
@@ -144,6 +186,7 @@ public final class StreamReader {
         expectState(State.SECTION, "read a section footer");
         payload.close();
         long at = offset();
+        recordSection(at);
         require(1, "the footer of section " + sectionId);
         int marker = buf.get() & 0xff;
         if (marker != StreamFormat.SECTION_FOOTER) {
@@ -169,6 +212,7 @@ public final class StreamReader {
     public String readVmDescription() throws IOException {
         expectState(State.ENDED, "read the VM description");
         long at = offset();
+        vmDescriptionOffset = at;
         if (!fill(1)) {
             state = State.DONE;
             return null;
@@ -199,12 +243,78 @@ public final class StreamReader {
         return decodeUtf8(json, at + 5, "VM description");
     }
 
+    /**
+     * The header of the section being read: its START/FULL header, also for a PART or END (whose
+     * own header carries only the id); null outside a section.
+     */
+    public StreamItem.Section openSectionStart() {
+        return state == State.SECTION ? openSection : null;
+    }
+
+    /** The stream offset of the type byte of the item {@link #next()} returned last; -1 before. */
+    public long itemOffset() {
+        return itemOffset;
+    }
+
+    /** The stream offset of the VM description's type byte (or of the stream's end after EOF); -1 before. */
+    public long vmDescriptionOffset() {
+        return vmDescriptionOffset;
+    }
+
     /** Bytes consumed from the stream so far (the offset of the next byte to parse). */
     public long bytesRead() {
         return offset();
     }
 
+    /**
+     * Every section read so far, in stream order, each with its offsets and CRC32C (a section
+     * counts once its footer was reached).
+     */
+    public List<SectionRecord> sections() {
+        return Collections.unmodifiableList(sections);
+    }
+
+    /**
+     * After the VM description (or a stream that ended right after EOF): checks that the
+     * stream ends here. Used for a file, whose end is the stream's end.
+     *
+     * @throws MigrationStreamException naming the offset where the extra bytes begin
+     */
+    public void expectEnd() throws IOException {
+        if (state != State.DONE) {
+            throw new IllegalStateException("the stream has not been read to its end");
+        }
+        long at = offset();
+        if (fill(1)) {
+            long extra = buf.remaining();
+            throw new MigrationStreamException(at, "bytes follow the end of the stream (at least " + extra
+                    + " after the VM description)");
+        }
+    }
+
     // ---- items -----------------------------------------------------------------------------
+
+    /** The open section's record, summed up to the end of its payload (the current position). */
+    private void recordSection(long payloadEnd) {
+        crc.update(buf.duplicate().limit(buf.position()).position(crcFrom));
+        crcFrom = -1;
+        StreamItem.Section h = openSection;
+        sections.add(new SectionRecord(sections.size(), openKind, h.sectionId(), h.idstr(), h.instanceId(),
+                h.versionId(), openOffset, payload.start, payloadEnd - payload.start, (int) crc.getValue()));
+    }
+
+    /** QEMU's {@code QEMU_VM_CONFIGURATION} as QEMU 7.2 writes it: {@code be32 len, name}. */
+    private StreamItem readConfiguration(long at) throws IOException {
+        require(4, "the configuration section");
+        int len = buf.getInt();
+        if (len <= 0 || len > StreamFormat.MAX_IDSTR_BYTES) {
+            throw new MigrationStreamException(at + 1, "configuration section names a machine type of "
+                    + Integer.toUnsignedString(len) + " bytes (1.." + StreamFormat.MAX_IDSTR_BYTES + ")");
+        }
+        byte[] name = new byte[len];
+        copyOut(name, 0, len, "the configuration section");
+        return new StreamItem.Configuration(decodeUtf8(name, at + 5, "machine type"));
+    }
 
     private StreamItem readSection(SectionKind kind, long at) throws IOException {
         require(4, kind + " section header");
@@ -222,19 +332,28 @@ public final class StreamReader {
             String idstr = decodeUtf8(id, at + 6, "section idstr");
             int instanceId = buf.getInt();
             int versionId = buf.getInt();
-            if (kind == SectionKind.START && !started.contains(sectionId)) {
+            section = new StreamItem.Section(kind, sectionId, idstr, instanceId, versionId);
+            if (kind == SectionKind.START && !started.containsKey(sectionId)) {
                 if (started.size() >= MAX_SECTIONS) {
                     throw new MigrationStreamException(at, "more than " + MAX_SECTIONS + " sections were started");
                 }
-                started.add(sectionId);
+                started.put(sectionId, section);
             }
-            section = new StreamItem.Section(kind, sectionId, idstr, instanceId, versionId);
+            openSection = section;
+            openKind = kind;
         } else {
-            if (!started.contains(sectionId)) {
+            StreamItem.Section start = started.get(sectionId);
+            if (start == null) {
                 throw new MigrationStreamException(at, kind + " for section id " + sectionId + ", which no SECTION_START opened");
             }
             section = new StreamItem.Section(kind, sectionId, null, 0, 0);
+            openSection = start;
+            openKind = kind;
         }
+        if (sections.size() >= MAX_SECTION_RECORDS) {
+            throw new MigrationStreamException(at, "more than " + MAX_SECTION_RECORDS + " sections");
+        }
+        openOffset = at;
         payload = new Payload(offset());
         state = State.SECTION;
         return section;
@@ -277,6 +396,10 @@ public final class StreamReader {
     private boolean fill(int n) throws IOException {
         if (buf.remaining() >= n) {
             return true;
+        }
+        if (crcFrom >= 0) {
+            crc.update(buf.duplicate().limit(buf.position()).position(crcFrom));
+            crcFrom = 0;
         }
         base += buf.position();
         buf.compact();

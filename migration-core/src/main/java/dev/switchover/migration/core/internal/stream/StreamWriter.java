@@ -9,7 +9,11 @@ import java.io.IOException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.IntFunction;
 
 /**
  * Writes QEMU's migration stream (big-endian) to a channel, through the api's {@link
@@ -29,6 +33,10 @@ import java.util.Objects;
  * {@link IllegalStateException}; a bad argument (an idstr over 255 bytes, command data that
  * does not fit the command) an {@link IllegalArgumentException}.
  *
+ * <p>Every section is summed (CRC32C) as its bytes leave ({@link ChecksummingChannel}) and
+ * remembered as a {@link SectionRecord}; {@link #writeEnd} closes the stream with the {@link
+ * StreamManifest} of them all, EOF and the VM description.
+ *
  * <p><b>Threads:</b> not thread-safe; one thread (the migration thread) calls everything,
  * except {@link #bytesWritten()} and {@link #sendNanos()}, which any thread may read at any
  * time (they are published with release semantics and only grow). Another thread may close
@@ -44,6 +52,12 @@ public final class StreamWriter implements Closeable {
     public static final int MIN_BUFFER_SIZE = SectionOutput.MIN_BUFFER_SIZE;
 
     private final SectionOutput out;
+    private final ChecksummingChannel summed;
+    private final List<SectionRecord> sections = new ArrayList<>();
+    /** The open section's header: kind, id, idstr, instance, version, offset. */
+    private SectionRecord opening;
+    /** The START/FULL of every section id, for PART/END to name their device. */
+    private final java.util.Map<Integer, SectionRecord> started = new java.util.HashMap<>();
 
     private boolean headerWritten;
     private boolean eofWritten;
@@ -62,7 +76,8 @@ public final class StreamWriter implements Closeable {
         if (bufferSize < MIN_BUFFER_SIZE) {
             throw new IllegalArgumentException("stream buffer size " + bufferSize + " is below the minimum of " + MIN_BUFFER_SIZE);
         }
-        this.out = new SectionOutput(channel, bufferSize);
+        this.summed = new ChecksummingChannel(channel);
+        this.out = new SectionOutput(summed, bufferSize);
     }
 
     /** The stream header: {@code be32 0x5145564d ("QEVM"), be32 3}. Must come first, once. */
@@ -100,6 +115,16 @@ public final class StreamWriter implements Closeable {
             }
         }
         checkItemAllowed("begin a section");
+        long at = out.bytesWritten();
+        int index = sections.size();
+        SectionRecord start = StreamItem.Section.hasHeader(kind) ? null : started.get(sectionId);
+        opening = start == null
+                ? new SectionRecord(index, kind, sectionId, idstr == null ? "?" : idstr, instanceId, versionId, at, 0, 0, 0)
+                : new SectionRecord(index, kind, sectionId, start.idstr(), start.instance(), start.version(), at, 0, 0, 0);
+        if (kind == SectionKind.START || kind == SectionKind.FULL) {
+            started.put(sectionId, opening);
+        }
+        summed.begin(at, sum -> sections.set(index, withSum(sections.get(index), sum)));
         out.writeByte(kind.wireType());
         out.writeInt(sectionId);
         if (id != null) {
@@ -109,6 +134,8 @@ public final class StreamWriter implements Closeable {
             out.writeInt(versionId);
         }
         SectionWriter payload = out.beginPayload();
+        opening = new SectionRecord(index, kind, sectionId, opening.idstr(), opening.instance(), opening.version(), at,
+                out.bytesWritten(), 0, 0);
         openSection = sectionId;
         return payload;
     }
@@ -123,6 +150,11 @@ public final class StreamWriter implements Closeable {
             throw new IllegalStateException("section " + openSection + " is open, not " + sectionId);
         }
         out.endPayload();
+        long end = out.bytesWritten();
+        sections.add(new SectionRecord(opening.index(), opening.kind(), opening.sectionId(), opening.idstr(),
+                opening.instance(), opening.version(), opening.offset(), opening.payloadOffset(),
+                end - opening.payloadOffset(), 0));
+        summed.end(end);
         openSection = -1;
         out.writeByte(StreamFormat.SECTION_FOOTER);
         out.writeInt(sectionId);
@@ -151,6 +183,55 @@ public final class StreamWriter implements Closeable {
     /** {@link #writeCommand(int, byte[])} for a known command. */
     public void writeCommand(MigrationCommand command, byte[] data) throws IOException {
         writeCommand(command.code(), data);
+    }
+
+    /**
+     * QEMU's configuration section as QEMU 7.2 writes it, right after the header: {@code 0x07,
+     * be32 len, machine type}.
+     */
+    public void writeConfiguration(String machineType) throws IOException {
+        byte[] name = machineType.getBytes(StandardCharsets.UTF_8);
+        if (name.length == 0 || name.length > StreamFormat.MAX_IDSTR_BYTES) {
+            throw new IllegalArgumentException("machine type '" + abbreviate(machineType) + "' is " + name.length
+                    + " bytes; it must be 1.." + StreamFormat.MAX_IDSTR_BYTES);
+        }
+        checkItemAllowed("write the configuration");
+        if (bytesWritten() != 8) {
+            throw new IllegalStateException("the configuration section goes right after the header");
+        }
+        out.writeByte(StreamFormat.CONFIGURATION);
+        out.writeInt(name.length);
+        out.write(name, 0, name.length);
+    }
+
+    /**
+     * Ends the stream: the {@link StreamManifest} of every section written so far as a FULL
+     * section with id {@code manifestSectionId}, EOF, and the VM description. The description
+     * states the manifest's size, and the manifest sums the description, so the description
+     * comes from {@code describe}, given the manifest's payload size. Flushes first: a section's
+     * sum is known once its bytes have left.
+     */
+    public void writeEnd(int manifestSectionId, IntFunction<String> describe) throws IOException {
+        flush();
+        if (!summed.settled()) {
+            throw new IllegalStateException("a section's bytes have not all left after a flush");
+        }
+        List<SectionRecord> sent = List.copyOf(sections);
+        String description = describe.apply(StreamManifest.encodedSize(sent));
+        StreamManifest manifest = StreamManifest.of(sent,
+                StreamManifest.crc32c(description.getBytes(StandardCharsets.UTF_8)));
+        byte[] payload = manifest.encode(manifestSectionId);
+        SectionWriter w = beginSection(SectionKind.FULL, manifestSectionId, StreamManifest.IDSTR, 0,
+                StreamManifest.VERSION);
+        w.write(payload, 0, payload.length);
+        endSection(manifestSectionId);
+        writeEof();
+        writeVmDescription(description);
+    }
+
+    /** Every section written (the sums of those still buffered are 0 until they leave). */
+    public List<SectionRecord> sections() {
+        return Collections.unmodifiableList(sections);
     }
 
     /** {@code 0x00}: no more sections or commands; only the VM description may follow. */
@@ -233,6 +314,11 @@ public final class StreamWriter implements Closeable {
         if (openSection >= 0) {
             throw new IllegalStateException("cannot " + what + " while section " + openSection + " is open");
         }
+    }
+
+    private static SectionRecord withSum(SectionRecord r, int sum) {
+        return new SectionRecord(r.index(), r.kind(), r.sectionId(), r.idstr(), r.instance(), r.version(), r.offset(),
+                r.payloadOffset(), r.payloadSize(), sum);
     }
 
     private static String abbreviate(String s) {

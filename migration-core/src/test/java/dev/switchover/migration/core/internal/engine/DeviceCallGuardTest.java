@@ -48,6 +48,48 @@ class DeviceCallGuardTest {
     }
 
     @Test
+    void aCallInFlightForAWhileIsShownWithDeviceAndCallUntilItReturns() throws Exception {
+        guard(Duration.ofSeconds(30));
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Throwable> caller = CompletableFuture.supplyAsync(() -> {
+            try {
+                guard.run(slot, "saveIterate", () -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        throw new InterruptedIOException("interrupted");
+                    }
+                });
+                return null;
+            } catch (Throwable e) {
+                return e;
+            }
+        }, r -> Thread.ofPlatform().start(r));
+        try {
+            awaitUntil(() -> slot.slowCall().isPresent());
+            assertThat(slot.slowCall()).hasValueSatisfying(c -> {
+                assertThat(c.device()).isEqualTo("dev0");
+                assertThat(c.call()).isEqualTo("saveIterate");
+            });
+            assertThat(slot.report().callInFlight()).isPresent();
+        } finally {
+            release.countDown();
+        }
+        assertThat(caller.get(PATIENCE_S, TimeUnit.SECONDS)).isNull();
+        assertThat(slot.slowCall()).isEmpty();
+        assertThat(slot.report().callInFlight()).isEmpty();
+    }
+
+    /** Waits for {@code condition}, at most {@link #PATIENCE_S}: a bound on a hang, not a timing. */
+    private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_S);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("the condition within %d s", PATIENCE_S).isNegative();
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void aFailingCallIsNamedByDeviceAndCall() {
         guard(Duration.ofSeconds(30));
         assertThatThrownBy(() -> guard.run(slot, "saveIterate", () -> {

@@ -112,6 +112,7 @@ class StreamFuzzTest {
                         r.readFooter(s.sectionId());
                     }
                     case StreamItem.Command c -> assertThat(c.type()).isPresent();
+                    case StreamItem.Configuration c -> assertThat(c.machineType()).isNotEmpty();
                     case StreamItem.Eof e -> {
                         String json = r.readVmDescription();
                         assertThat(json == null || json.length() <= StreamFormat.MAX_VM_DESCRIPTION_BYTES).isTrue();

@@ -26,7 +26,8 @@ class StreamReaderCorruptionTest {
         StreamReader r = reader(new TestChannels.Builder().i32(0x12345678).i32(3));
         assertThatThrownBy(r::readHeader)
                 .isInstanceOf(MigrationStreamException.class)
-                .hasMessage("not a migration stream (magic 0x12345678)");
+                .hasMessage("corrupt migration stream at offset 0: not a migration stream (it does not start with QEMU's"
+                        + " magic \"QEVM\")");
     }
 
     @Test
@@ -34,7 +35,7 @@ class StreamReaderCorruptionTest {
         StreamReader r = reader(new TestChannels.Builder().i32(StreamFormat.MAGIC).i32(2));
         assertThatThrownBy(r::readHeader)
                 .isInstanceOf(MigrationStreamException.class)
-                .hasMessageStartingWith("unsupported stream version 2");
+                .hasMessageStartingWith("corrupt migration stream at offset 4: unsupported stream version 2");
     }
 
     @Test
@@ -56,9 +57,14 @@ class StreamReaderCorruptionTest {
         assertThatThrownBy(afterHeader(new TestChannels.Builder().header().footer(1))::next)
                 .isInstanceOf(MigrationStreamException.class)
                 .hasMessageContaining("offset 8: unexpected SECTION_FOOTER (0x7e)");
-        assertThatThrownBy(afterHeader(new TestChannels.Builder().header().u8(0x07).i32(3))::next)
+        StreamReader twice = afterHeader(new TestChannels.Builder().header().u8(0x07).i32(3).ascii("abc").u8(0x07));
+        assertThat(twice.next()).isEqualTo(new StreamItem.Configuration("abc"));
+        assertThatThrownBy(twice::next)
                 .isInstanceOf(MigrationStreamException.class)
-                .hasMessageContaining("unexpected CONFIGURATION (0x07)");
+                .hasMessageContaining("offset 16: a configuration section (0x07) after the stream's first item");
+        assertThatThrownBy(afterHeader(new TestChannels.Builder().header().u8(0x07).i32(0))::next)
+                .isInstanceOf(MigrationStreamException.class)
+                .hasMessageContaining("offset 9: configuration section names a machine type of 0 bytes");
     }
 
     @Test

@@ -1,0 +1,256 @@
+package dev.switchover.migration.core.internal.stream;
+
+import dev.switchover.migration.spi.SectionKind;
+import dev.switchover.migration.spi.SectionReader;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.zip.CRC32C;
+
+/**
+ * The last section of a Switchover stream, a FULL section named {@value #IDSTR}: what the
+ * source sent, so the destination can tell a complete, intact stream from any other before it
+ * runs anything ({@link StreamVerifier}). Format ({@code docs/stream-format.md}), big-endian:
+ * <pre>
+ * be32 'SWMF'
+ * be32 device count        { u8 len, idstr, be32 instance, be32 section_id, be32 sections, be64 payload_bytes }
+ * be32 section count       { be32 device, be64 payload_size, be32 crc32c }   one per section
+ *                          before the manifest, in stream order; device indexes the device entries
+ * be32 crc32c of the VM description (its JSON bytes)
+ * be32 crc32c of this section's header and of the payload before this field
+ * </pre>
+ * A section's CRC32C covers its bytes from the type byte to the end of its payload (header and
+ * payload; the footer is checked by its shape). The VM description lists the manifest as one
+ * {@code buffer} field of its exact size, so QEMU's {@code analyze-migration.py} reads past it.
+ *
+ * @param devices          one entry per device state, in the order their START came
+ * @param sectionDevices   for every section before the manifest, in stream order, the index of its device entry
+ * @param sectionSizes     the payload size of every section before the manifest, in stream order
+ * @param sectionCrcs      the CRC32C of every section before the manifest, in stream order
+ * @param vmDescriptionCrc the CRC32C of the VM description's JSON bytes
+ */
+public record StreamManifest(List<Entry> devices, int[] sectionDevices, long[] sectionSizes, int[] sectionCrcs,
+                             int vmDescriptionCrc) {
+
+    /** The manifest's section name. */
+    public static final String IDSTR = "switchover/manifest";
+    /** Its section version. */
+    public static final int VERSION = 1;
+    private static final int MAGIC = 0x53574d46;
+    /** At most this many device entries are read. */
+    static final int MAX_DEVICES = StreamReader.MAX_SECTIONS;
+
+    /**
+     * What the source sent of one device state.
+     *
+     * @param idstr        section name
+     * @param instance     instance id
+     * @param sectionId    the section id its START carried
+     * @param sections     how many sections (START, PARTs, END, or one FULL)
+     * @param payloadBytes their payload bytes together
+     */
+    public record Entry(String idstr, int instance, int sectionId, int sections, long payloadBytes) {
+        public Entry {
+            Objects.requireNonNull(idstr, "idstr");
+        }
+
+        /** {@code 'ram' instance 0}, as {@link SectionRecord#device()} names it. */
+        public String device() {
+            return "'" + idstr + "' instance " + instance;
+        }
+    }
+
+    public StreamManifest {
+        devices = List.copyOf(devices);
+        sectionDevices = sectionDevices.clone();
+        sectionSizes = sectionSizes.clone();
+        sectionCrcs = sectionCrcs.clone();
+        if (sectionDevices.length != sectionCrcs.length || sectionSizes.length != sectionCrcs.length) {
+            throw new IllegalArgumentException("one device index and one size per section sum");
+        }
+    }
+
+    /** The manifest of the sections {@code sent} (in stream order), with the VM description's sum. */
+    public static StreamManifest of(List<SectionRecord> sent, int vmDescriptionCrc) {
+        Map<String, Entry> byDevice = new LinkedHashMap<>();
+        Map<String, Integer> index = new LinkedHashMap<>();
+        int[] owners = new int[sent.size()];
+        for (int i = 0; i < sent.size(); i++) {
+            SectionRecord r = sent.get(i);
+            String key = r.idstr() + "\0" + r.instance();
+            byDevice.merge(key, new Entry(r.idstr(), r.instance(), r.sectionId(), 1, r.payloadSize()),
+                    (a, b) -> new Entry(a.idstr(), a.instance(), a.sectionId(), a.sections() + 1,
+                            a.payloadBytes() + b.payloadBytes()));
+            owners[i] = index.computeIfAbsent(key, k -> index.size());
+        }
+        return new StreamManifest(new ArrayList<>(byDevice.values()), owners,
+                sent.stream().mapToLong(SectionRecord::payloadSize).toArray(),
+                sent.stream().mapToInt(SectionRecord::crc32c).toArray(), vmDescriptionCrc);
+    }
+
+    /** The payload size of a manifest of {@code sent}: known before the VM description that states it. */
+    public static int encodedSize(List<SectionRecord> sent) {
+        return of(sent, 0).payloadWithoutSelfSum(0).length + 4;
+    }
+
+    /** The payload, its own sum last, for a manifest section with id {@code sectionId}. */
+    public byte[] encode(int sectionId) {
+        byte[] body = payloadWithoutSelfSum(sectionId);
+        return ByteBuffer.allocate(body.length + 4).put(body).putInt(selfSum(sectionId, body, body.length)).array();
+    }
+
+    /**
+     * Reads a manifest's payload, bounding every count before it allocates.
+     *
+     * @param header the manifest section's header as read (FULL, its id, {@value #IDSTR}, 0, {@value #VERSION})
+     * @param at     the section's stream offset, for messages
+     * @throws MigrationStreamException if it is malformed or its own sum does not match
+     */
+    public static StreamManifest read(SectionReader in, StreamItem.Section header, long at) throws IOException {
+        if (header.kind() != SectionKind.FULL || header.instanceId() != 0 || header.versionId() != VERSION) {
+            throw new MigrationStreamException(at, "the stream manifest comes as " + header.kind() + " instance "
+                    + header.instanceId() + " version " + header.versionId() + "; expected FULL instance 0 version "
+                    + VERSION);
+        }
+        ByteArrayOutputStream copy = new ByteArrayOutputStream();
+        int magic = readInt(in, copy);
+        if (magic != MAGIC) {
+            throw new MigrationStreamException(at, "the stream manifest does not start with its marker");
+        }
+        int deviceCount = readCount(in, copy, MAX_DEVICES, "device entries", at);
+        List<Entry> devices = new ArrayList<>();
+        for (int i = 0; i < deviceCount; i++) {
+            int len = in.readUnsignedByte();
+            copy.write(len);
+            byte[] name = new byte[len];
+            in.readFully(name);
+            copy.write(name, 0, len);
+            String idstr = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(name)).toString();
+            devices.add(new Entry(idstr, readInt(in, copy), readInt(in, copy), readInt(in, copy), readLong(in, copy)));
+        }
+        int sectionCount = readCount(in, copy, StreamReader.MAX_SECTION_RECORDS, "sections", at);
+        int[] owners = new int[Math.min(sectionCount, 1 << 12)];
+        int[] crcs = new int[owners.length];
+        long[] sizes = new long[owners.length];
+        for (int i = 0; i < sectionCount; i++) {
+            if (i == crcs.length) {
+                owners = Arrays.copyOf(owners, Math.min(sectionCount, owners.length * 2));
+                crcs = Arrays.copyOf(crcs, owners.length);
+                sizes = Arrays.copyOf(sizes, owners.length);
+            }
+            owners[i] = readInt(in, copy);
+            if (owners[i] < 0 || owners[i] >= deviceCount) {
+                throw new MigrationStreamException(at, "the stream manifest assigns section " + i
+                        + " to device entry " + Integer.toUnsignedString(owners[i]) + " of " + deviceCount);
+            }
+            sizes[i] = readLong(in, copy);
+            crcs[i] = readInt(in, copy);
+        }
+        int vmDescriptionCrc = readInt(in, copy);
+        byte[] body = copy.toByteArray();
+        int selfSum = in.readInt();
+        if (selfSum != selfSum(header.sectionId(), body, body.length)) {
+            throw new MigrationStreamException(at, "the stream manifest fails its checksum (CRC32C)");
+        }
+        return new StreamManifest(devices, owners, sizes, crcs, vmDescriptionCrc);
+    }
+
+    /** The CRC32C of {@code bytes} (the VM description's JSON). */
+    public static int crc32c(byte[] bytes) {
+        CRC32C c = new CRC32C();
+        c.update(bytes);
+        return (int) c.getValue();
+    }
+
+    private byte[] payloadWithoutSelfSum(int sectionId) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        putInt(out, MAGIC);
+        putInt(out, devices.size());
+        for (Entry e : devices) {
+            byte[] name = e.idstr().getBytes(StandardCharsets.UTF_8);
+            out.write(name.length);
+            out.write(name, 0, name.length);
+            putInt(out, e.instance());
+            putInt(out, e.sectionId());
+            putInt(out, e.sections());
+            putInt(out, (int) (e.payloadBytes() >>> 32));
+            putInt(out, (int) e.payloadBytes());
+        }
+        putInt(out, sectionCrcs.length);
+        for (int i = 0; i < sectionCrcs.length; i++) {
+            putInt(out, sectionDevices[i]);
+            putInt(out, (int) (sectionSizes[i] >>> 32));
+            putInt(out, (int) sectionSizes[i]);
+            putInt(out, sectionCrcs[i]);
+        }
+        putInt(out, vmDescriptionCrc);
+        return out.toByteArray();
+    }
+
+    /** The sum over the manifest's section header (as the writer writes it) and {@code body}. */
+    private static int selfSum(int sectionId, byte[] body, int len) {
+        byte[] id = IDSTR.getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer header = ByteBuffer.allocate(1 + 4 + 1 + id.length + 8)
+                .put((byte) SectionKind.FULL.wireType()).putInt(sectionId).put((byte) id.length).put(id)
+                .putInt(0).putInt(VERSION).flip();
+        CRC32C c = new CRC32C();
+        c.update(header);
+        c.update(body, 0, len);
+        return (int) c.getValue();
+    }
+
+    private static int readCount(SectionReader in, ByteArrayOutputStream copy, int max, String what, long at)
+            throws IOException {
+        int n = readInt(in, copy);
+        if (n < 0 || n > max) {
+            throw new MigrationStreamException(at, "the stream manifest lists " + Integer.toUnsignedString(n) + " "
+                    + what + " (at most " + max + ")");
+        }
+        return n;
+    }
+
+    private static int readInt(SectionReader in, ByteArrayOutputStream copy) throws IOException {
+        int v = in.readInt();
+        putInt(copy, v);
+        return v;
+    }
+
+    private static long readLong(SectionReader in, ByteArrayOutputStream copy) throws IOException {
+        long hi = Integer.toUnsignedLong(readInt(in, copy));
+        return hi << 32 | Integer.toUnsignedLong(readInt(in, copy));
+    }
+
+    private static void putInt(ByteArrayOutputStream out, int v) {
+        out.write(v >>> 24);
+        out.write(v >>> 16);
+        out.write(v >>> 8);
+        out.write(v);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StreamManifest m && devices.equals(m.devices)
+                && Arrays.equals(sectionDevices, m.sectionDevices) && Arrays.equals(sectionSizes, m.sectionSizes)
+                && Arrays.equals(sectionCrcs, m.sectionCrcs)
+                && vmDescriptionCrc == m.vmDescriptionCrc;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(devices, Arrays.hashCode(sectionDevices), Arrays.hashCode(sectionSizes), Arrays.hashCode(sectionCrcs),
+                vmDescriptionCrc);
+    }
+
+    @Override
+    public String toString() {
+        return "StreamManifest[" + devices + ", " + sectionCrcs.length + " section sums]";
+    }
+}
