@@ -44,14 +44,14 @@ public final class FidelityBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int runs = Integer.parseInt(WholeMigrationBenchmark.arg(args, "--runs", "3"));
-        long ram = ByteSize.parse(WholeMigrationBenchmark.arg(args, "--ram", "256M"));
-        long[] limits = Arrays.stream(WholeMigrationBenchmark.arg(args, "--limits", "50,100,300,1500").split(","))
+        int runs = Integer.parseInt(BenchArgs.value(args, "--runs", "3"));
+        long ram = ByteSize.parse(BenchArgs.value(args, "--ram", "256M"));
+        long[] limits = Arrays.stream(BenchArgs.value(args, "--limits", "50,100,300,1500").split(","))
                 .mapToLong(Long::parseLong).toArray();
-        List<String> links = List.of(WholeMigrationBenchmark.arg(args, "--links", "loopback,1gbit,10gbit").split(","));
-        List<String> only = List.of(WholeMigrationBenchmark.arg(args, "--scenarios", "").split(","));
-        Duration timeout = Duration.ofSeconds(Long.parseLong(WholeMigrationBenchmark.arg(args, "--timeout", "20")));
-        String mods = WholeMigrationBenchmark.arg(args, "--mods", "distribution/target/mods");
+        List<String> links = List.of(BenchArgs.value(args, "--links", "loopback,1gbit,10gbit").split(","));
+        List<String> only = List.of(BenchArgs.value(args, "--scenarios", "").split(","));
+        Duration timeout = Duration.ofSeconds(Long.parseLong(BenchArgs.value(args, "--timeout", "20")));
+        String mods = BenchArgs.value(args, "--mods", "distribution/target/mods");
         List<Scenario> scenarios = Scenario.all(ram).stream()
                 .filter(s -> only.equals(List.of("")) || only.contains(s.name())).toList();
         Path dir = Files.createTempDirectory("fidelity");

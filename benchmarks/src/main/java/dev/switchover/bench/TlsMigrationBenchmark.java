@@ -33,9 +33,9 @@ public final class TlsMigrationBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        long size = ByteSize.parse(WholeMigrationBenchmark.arg(args, "--size", "1G"));
-        int runs = Integer.parseInt(WholeMigrationBenchmark.arg(args, "--runs", "3"));
-        Path pki = Path.of(WholeMigrationBenchmark.arg(args, "--pki", "pki"));
+        long size = ByteSize.parse(BenchArgs.value(args, "--size", "1G"));
+        int runs = Integer.parseInt(BenchArgs.value(args, "--runs", "3"));
+        Path pki = Path.of(BenchArgs.value(args, "--pki", "pki"));
         MigrationTls server = new MigrationTls(credentials("bench-server", pki.resolve("server"), TlsCredentials.Endpoint.SERVER),
                 Optional.empty(), Optional.empty());
         MigrationTls client = new MigrationTls(credentials("bench-client", pki.resolve("client"), TlsCredentials.Endpoint.CLIENT),
@@ -45,8 +45,8 @@ public final class TlsMigrationBenchmark {
         double plain = 0;
         double tls = 0;
         for (int i = 0; i < runs; i++) {
-            plain = Math.max(plain, WholeMigrationBenchmark.migrate(size, "random").bytesPerSecond());
-            tls = Math.max(tls, WholeMigrationBenchmark.migrate(size, "random", Optional.of(client), Optional.of(server))
+            plain = Math.max(plain, InProcessMigration.migrate(size, "random", Optional.empty(), Optional.empty()).bytesPerSecond());
+            tls = Math.max(tls, InProcessMigration.migrate(size, "random", Optional.of(client), Optional.of(server))
                     .bytesPerSecond());
         }
         System.out.printf(Locale.ROOT, "plain migration:  %8.1f MiB/s%n", plain / (1 << 20));

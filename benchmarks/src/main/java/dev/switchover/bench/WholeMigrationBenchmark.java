@@ -1,149 +1,158 @@
 package dev.switchover.bench;
 
 import dev.switchover.migration.api.ByteSize;
-import dev.switchover.migration.api.MigrationInfo;
-import dev.switchover.migration.api.MigrationParameters;
-import dev.switchover.migration.api.MigrationStatus;
-import dev.switchover.migration.core.Machine;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 
 /**
- * Whole-migration throughput beside the raw loopback TCP limit, measured in the same run on the
- * same machine, so the ratio means something whatever the hardware.
+ * Whole-migration throughput as users run it, with the raw loopback limit and QEMU beside it,
+ * measured in the same run on the same machine so the ratios mean something whatever the
+ * hardware.
  *
  * <ol>
- *   <li>raw loopback: one thread writes {@code --bytes} through a TCP socket in 4 MiB buffers,
- *       another drains it; best of three runs;
- *   <li>a migration of a machine with {@code --size} of RAM filled with random (non-zero) bytes,
- *       idle, unlimited bandwidth, source and destination in this JVM over loopback TCP; best of
- *       three runs;
- *   <li>a migration of an all-zero machine of {@code --zero-size}.
+ *   <li>raw loopback TCP with 1 MiB writes ({@link RawLoopback}), best of {@code --runs};
+ *   <li>for each size, Switchover as two processes ({@link SwitchoverPair}): non-zero RAM ({@code
+ *       fill=pattern}) and all-zero RAM; best of {@code --runs} by wall time;
+ *   <li>where {@code qemu-system-x86_64} is on the PATH, QEMU on the same sizes ({@link QemuPair}),
+ *       one channel and multifd with 2 channels, and the ratio of Switchover to QEMU's best.
  * </ol>
- * Run: {@code java -p distribution/target/mods --add-modules ALL-MODULE-PATH -cp benchmarks/target/classes
- * dev.switchover.bench.WholeMigrationBenchmark [--size 1G] [--zero-size 4G]}
+ * Each row: GiB/s of guest RAM, wall time, CPU seconds of both processes per GiB, peak RSS
+ * ({@code VmHWM}) of each side, downtime and bytes on the wire.
+ * <p>Run (after {@code ./mvnw -q -pl benchmarks -am package -DskipTests}):
+ * {@code java -p distribution/target/mods --add-modules ALL-MODULE-PATH -cp benchmarks/target/classes
+ * dev.switchover.bench.WholeMigrationBenchmark [--large] [--runs 3]}
  */
-public final class WholeMigrationBenchmark {
+@Command(name = "whole-migration-benchmark", mixinStandardHelpOptions = true,
+        description = "Switchover (two processes) beside raw loopback TCP and QEMU, same run, same sizes.")
+public final class WholeMigrationBenchmark implements Callable<Integer> {
+
+    private static final double GIB = 1L << 30;
+
+    @Option(names = "--sizes", split = ",", paramLabel = "SIZE", description = "Non-zero RAM sizes (default: 1G).")
+    List<String> sizes = new ArrayList<>(List.of("1G"));
+
+    @Option(names = "--zero-sizes", split = ",", paramLabel = "SIZE",
+            description = "All-zero RAM sizes (default: 4G).")
+    List<String> zeroSizes = new ArrayList<>(List.of("4G"));
+
+    @Option(names = "--large", description = "Add 8G and 32G non-zero and 64G all-zero.")
+    boolean large;
+
+    @Option(names = "--runs", description = "Runs per case; the best is shown (default: ${DEFAULT-VALUE}).")
+    int runs = 3;
+
+    @Option(names = "--jvm-options", paramLabel = "OPTIONS",
+            description = "Options for both Switchover JVMs, space-separated (default: none, as `switchover run`).")
+    String jvmOptions = "";
+
+    @Option(names = "--module-path", paramLabel = "PATH",
+            description = "Switchover's module path (default: this JVM's, i.e. -p distribution/target/mods).")
+    String modulePath = System.getProperty("jdk.module.path");
+
+    @Option(names = "--no-qemu", description = "Skip QEMU even if it is installed.")
+    boolean noQemu;
+
+    @Option(names = "--work-dir", paramLabel = "DIR", description = "Sockets and logs (default: a temp folder).")
+    Path workDir;
 
     private WholeMigrationBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
-        long size = ByteSize.parse(arg(args, "--size", "1G"));
-        long zeroSize = ByteSize.parse(arg(args, "--zero-size", "4G"));
-        int runs = Integer.parseInt(arg(args, "--runs", "3"));
-        System.out.printf(Locale.ROOT, "JVM %s, %d cores%n", Runtime.version(), Runtime.getRuntime().availableProcessors());
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new WholeMigrationBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (modulePath == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "no module path: run with -p distribution/target/mods or give --module-path");
+        }
+        if (large) {
+            sizes.addAll(List.of("8G", "32G"));
+            zeroSizes.add("64G");
+        }
+        Path dir = workDir != null ? workDir : Files.createTempDirectory("switchover-bench");
+        Optional<Path> qemu = noQemu ? Optional.empty() : QemuPair.find();
+        System.out.printf(Locale.ROOT, "JVM %s, %d cores; QEMU: %s; logs in %s%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), qemu.map(Path::toString).orElse("not run"), dir);
 
         double raw = 0;
         for (int i = 0; i < runs; i++) {
-            raw = Math.max(raw, rawLoopback(size));
+            raw = Math.max(raw, RawLoopback.bytesPerSecond(4L << 30));
         }
-        System.out.printf(Locale.ROOT, "raw loopback TCP:            %8.1f MiB/s  (%s, best of %d)%n",
-                raw / (1 << 20), ByteSize.format(size), runs);
+        System.out.printf(Locale.ROOT, "raw loopback TCP, 1 MiB writes: %.2f GiB/s (4 GiB, best of %d)%n%n",
+                raw / GIB, runs);
+        System.out.printf(Locale.ROOT, "%-16s %-16s %7s %9s %9s %9s %9s %8s %10s %s%n", "case", "program", "GiB/s",
+                "time ms", "CPU-s/GiB", "RSS src", "RSS dst", "down ms", "wire", "of raw");
 
-        Result best = null;
+        SwitchoverPair switchover = new SwitchoverPair(modulePath,
+                jvmOptions.isBlank() ? List.of() : Arrays.asList(jvmOptions.trim().split("\\s+")), dir);
+        for (String s : sizes) {
+            compare(ByteSize.parse(s), true, switchover, qemu, dir, raw);
+        }
+        for (String s : zeroSizes) {
+            compare(ByteSize.parse(s), false, switchover, qemu, dir, raw);
+        }
+        return 0;
+    }
+
+    private void compare(long size, boolean nonZero, SwitchoverPair switchover, Optional<Path> qemu, Path dir,
+                         double raw) throws Exception {
+        String name = ByteSize.format(size) + (nonZero ? " non-zero" : " all-zero");
+        Measurement ours = best(() -> switchover.migrate(size, nonZero));
+        print(name, "switchover", ours, raw);
+        if (qemu.isEmpty()) {
+            return;
+        }
+        if (nonZero && !QemuPair.canFill(size)) {
+            System.out.printf(Locale.ROOT, "%-16s %-16s n/a: the 32-bit boot sector fills at most %s%n", "",
+                    "qemu", ByteSize.format(FillBootSector.MAX_FILL_END));
+            return;
+        }
+        if (!QemuPair.fitsInHostMemory(size)) {
+            System.out.printf(Locale.ROOT, "%-16s %-16s n/a: beyond 3/4 of host memory, and QEMU's source reads "
+                    + "every page%n", "", "qemu");
+            return;
+        }
+        Measurement single = best(() -> new QemuPair(qemu.get(), 1, dir).migrate(size, nonZero));
+        print("", "qemu", single, raw);
+        Measurement multifd = best(() -> new QemuPair(qemu.get(), 2, dir).migrate(size, nonZero));
+        print("", "qemu multifd x2", multifd, raw);
+        Measurement qemuBest = single.wallNanos() <= multifd.wallNanos() ? single : multifd;
+        System.out.printf(Locale.ROOT, "%-16s switchover / best qemu: %.2fx speed, %.2fx CPU per GiB%n", "",
+                (double) qemuBest.wallNanos() / ours.wallNanos(), ours.cpuSecondsPerGib() / qemuBest.cpuSecondsPerGib());
+    }
+
+    private interface Run {
+        Measurement once() throws Exception;
+    }
+
+    private Measurement best(Run run) throws Exception {
+        Measurement best = null;
         for (int i = 0; i < runs; i++) {
-            Result r = migrate(size, "random");
-            if (best == null || r.bytesPerSecond() > best.bytesPerSecond()) {
-                best = r;
+            Measurement m = run.once();
+            if (best == null || m.wallNanos() < best.wallNanos()) {
+                best = m;
             }
         }
-        System.out.printf(Locale.ROOT, "migration, random contents:  %8.1f MiB/s  (%s in %d ms, downtime %d ms, %.0f %% of raw)%n",
-                best.bytesPerSecond() / (1 << 20), ByteSize.format(best.bytes), best.millis, best.downtimeMs,
-                100.0 * best.bytesPerSecond() / raw);
-
-        Result zero = migrate(zeroSize, "zero");
-        System.out.printf(Locale.ROOT, "migration, all-zero %s:   %8d ms total  (%s on the wire, downtime %d ms)%n",
-                ByteSize.format(zeroSize), zero.millis, ByteSize.format(zero.bytes), zero.downtimeMs);
+        return best;
     }
 
-    record Result(long bytes, long millis, long downtimeMs) {
-        double bytesPerSecond() {
-            return bytes * 1000.0 / Math.max(1, millis);
-        }
-    }
-
-    /** Bytes per second through one loopback TCP connection. */
-    static double rawLoopback(long bytes) throws Exception {
-        try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
-            Thread reader = Thread.ofPlatform().start(() -> {
-                try (SocketChannel in = server.accept()) {
-                    ByteBuffer buf = ByteBuffer.allocateDirect(4 << 20);
-                    while (in.read(buf) >= 0) {
-                        buf.clear();
-                    }
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
-            long t0 = System.nanoTime();
-            try (SocketChannel out = SocketChannel.open(server.getLocalAddress())) {
-                out.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                ByteBuffer buf = ByteBuffer.allocateDirect(4 << 20);
-                long left = bytes;
-                while (left > 0) {
-                    buf.clear().limit((int) Math.min(buf.capacity(), left));
-                    while (buf.hasRemaining()) {
-                        left -= out.write(buf);
-                    }
-                }
-            }
-            reader.join();
-            return bytes * 1e9 / (System.nanoTime() - t0);
-        }
-    }
-
-    static Result migrate(long size, String fill) throws Exception {
-        return migrate(size, fill, java.util.Optional.empty(), java.util.Optional.empty());
-    }
-
-    /** A migration with the given TLS on each side (both empty: plain). */
-    static Result migrate(long size, String fill, java.util.Optional<dev.switchover.migration.api.MigrationTls> srcTls,
-                          java.util.Optional<dev.switchover.migration.api.MigrationTls> dstTls) throws Exception {
-        String spec = "ram,id=ram0,size=" + size + ",fill=" + fill;
-        try (Machine dst = Machine.builder().device(spec).incoming().build();
-             Machine src = Machine.builder().device(spec).build()) {
-            src.setMigrationTls(srcTls);
-            dst.setMigrationTls(dstTls);
-            src.setParameters(MigrationParameters.DEFAULTS.withMaxBandwidth(0).withDowntimeLimitMs(300));
-            dst.migrateIncoming("tcp:127.0.0.1:0");
-            String uri = dst.incomingUri();
-            long t0 = System.nanoTime();
-            src.migrate(uri);
-            MigrationInfo info;
-            while (true) {
-                info = src.queryMigrate();
-                MigrationStatus s = info.status().orElseThrow();
-                if (s.isTerminal()) {
-                    break;
-                }
-                Thread.sleep(2);
-            }
-            long millis = (System.nanoTime() - t0) / 1_000_000;
-            if (info.status().orElseThrow() != MigrationStatus.COMPLETED) {
-                throw new IllegalStateException("migration did not complete: " + info);
-            }
-            long bytes = info.ram().orElseThrow().transferred();
-            if (!src.stateDigests().equals(dst.stateDigests())) {
-                throw new IllegalStateException("destination memory differs from the source's");
-            }
-            return new Result(bytes, millis, info.downtime().orElse(-1));
-        }
-    }
-
-    /** The value after {@code name} in {@code args}, else {@code def}. */
-    static String arg(String[] args, String name, String def) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return def;
+    private static void print(String name, String program, Measurement m, double raw) {
+        System.out.printf(Locale.ROOT, "%-16s %-16s %7.2f %9d %9.2f %9s %9s %8d %10s %5.0f %%%n", name, program,
+                m.gibPerSecond(), m.wallNanos() / 1_000_000, m.cpuSecondsPerGib(), ByteSize.format(m.sourcePeakRss()),
+                ByteSize.format(m.destinationPeakRss()), m.downtimeMs(), ByteSize.format(m.wireBytes()),
+                100 * m.gibPerSecond() * GIB / raw);
     }
 }

@@ -22,9 +22,11 @@ import java.util.Optional;
  * @param file       backing file, or empty for anonymous memory
  * @param seed       seed of the random fill and the random access pattern
  * @param block      the RAM block's name in the stream (QEMU's RAMBlock idstr)
+ * @param prealloc   make all anonymous memory resident at creation (QEMU's {@code prealloc=on},
+ *                   {@code -mem-prealloc}), so loading an incoming migration takes no page faults
  */
 record RamConfig(long size, long workingSet, long dirtyRate, AccessPattern pattern, Optional<InitialFill> fill,
-                 Optional<Path> file, long seed, String block) {
+                 Optional<Path> file, long seed, String block, boolean prealloc) {
 
     static final long DEFAULT_SIZE = 128L << 20;
     /** Bounds the two page bitmaps (32 MiB each at this size) and page numbers. */
@@ -64,7 +66,8 @@ record RamConfig(long size, long workingSet, long dirtyRate, AccessPattern patte
         Optional<InitialFill> fill = Optional.ofNullable(p.choice("fill", InitialFill.class, null));
         Optional<Path> file = p.raw("file").map(v -> path(id, v));
         long seed = p.integer("seed", DEFAULT_SEED);
-        return new RamConfig(size, workingSet, dirtyRate, pattern, fill, file, seed, block);
+        boolean prealloc = p.bool("prealloc", false);
+        return new RamConfig(size, workingSet, dirtyRate, pattern, fill, file, seed, block, prealloc);
     }
 
     /** Pages the workload dirties. */

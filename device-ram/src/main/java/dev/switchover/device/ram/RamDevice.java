@@ -83,7 +83,7 @@ public final class RamDevice implements MigrationDevice, AutoCloseable {
         GuestMemory memory = allocate(context.id(), config);
         RamDevice device;
         try {
-            config.fill().ifPresent(f -> MemoryFill.fill(memory.raw(), f, config.seed()));
+            config.fill().ifPresent(f -> memory.fill(f, config.seed()));
             device = new RamDevice(context, config, memory);
         } catch (RuntimeException | Error e) {
             memory.close();
@@ -105,7 +105,7 @@ public final class RamDevice implements MigrationDevice, AutoCloseable {
             }
         }
         try {
-            return GuestMemory.anonymous(config.size());
+            return GuestMemory.anonymous(config.size(), config.prealloc());
         } catch (OutOfMemoryError e) {
             throw new IllegalArgumentException("device '" + id + "': can not allocate " + ByteSize.format(config.size())
                     + " of guest memory (property 'size'): " + e.getMessage());

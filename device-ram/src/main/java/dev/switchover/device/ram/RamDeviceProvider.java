@@ -26,6 +26,9 @@ import dev.switchover.migration.spi.MigrationDeviceProvider;
  *   <tr><td>{@code file}</td><td>none</td><td>back guest memory with this file, mapped shared: the
  *       guest sees the file's first {@code size} bytes and writes go to the file; created or extended
  *       as needed</td></tr>
+ *   <tr><td>{@code prealloc}</td><td>{@code off}</td><td>{@code on}: make anonymous memory resident
+ *       when the device is created (QEMU's {@code prealloc=on} / {@code -mem-prealloc}), so a
+ *       destination takes no page fault while loading; costs {@code size} of host memory at once</td></tr>
  *   <tr><td>{@code seed}</td><td>fixed</td><td>seed of the random fill and the random pattern, so runs
  *       are reproducible</td></tr>
  *   <tr><td>{@code block}</td><td>{@code pc.ram}</td><td>the RAM block's name in the stream (QEMU's
@@ -35,7 +38,12 @@ import dev.switchover.migration.spi.MigrationDeviceProvider;
  * </table>
  *
  * <h2>Behaviour</h2>
- * Guest memory is off-heap in 4 KiB pages. Every write through the device's memory API stores
+ * Guest memory is off-heap in 4 KiB pages. Anonymous memory is a private {@code mmap} with
+ * {@code MAP_NORESERVE} when the JVM gives this module native access ({@code
+ * --enable-native-access=dev.switchover.device.ram}): a page is resident only once written, so an
+ * idle or all-zero guest costs next to nothing on either side, and {@code fill=zero} writes
+ * nothing. Without native access it is allocated and zeroed up front (all of it resident).
+ * Every write through the device's memory API stores
  * the data and then sets the page's bit in a dirty log. An outgoing migration starts with all
  * pages dirty in its migration bitmap; an EXACT pending query folds the dirty log into that
  * bitmap (a <em>sync</em>: {@code dirty-sync-count} + 1, {@code dirty-pages-rate} updated at most
@@ -79,7 +87,7 @@ public final class RamDeviceProvider implements MigrationDeviceProvider {
     @Override
     public String description() {
         return "guest RAM with dirty logging and a workload generator (size, working-set, dirty-rate, pattern, "
-                + "fill, file, seed, block)";
+                + "fill, file, seed, block, prealloc)";
     }
 
     /**

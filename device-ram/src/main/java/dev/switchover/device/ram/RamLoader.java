@@ -23,7 +23,8 @@ import java.util.Arrays;
  *       this machine's RAM: the same total and a block named after the device with the same
  *       {@code used_length};
  *   <li>page records come only after the block list; a ZERO record zeroes its page (the
- *       destination may hold other data), a PAGE record's bytes go straight into guest memory;
+ *       destination may hold other data) unless the page was never written, a PAGE record's
+ *       bytes go straight into guest memory;
  *   <li>CONTINUE refers to the block of the previous page record of this incoming migration
  *       (QEMU's {@code last_recv_block}), so it is valid across section boundaries;
  *   <li>by the end of the END section every page of the block has arrived at least once (the
@@ -178,13 +179,16 @@ final class RamLoader {
                 throw fail(kind, "zero page at offset 0x" + Long.toHexString(offset) + " carries fill byte "
                         + fill + ", expected 0");
             }
-            MemorySegment page = memory.page(index);
-            // as QEMU's ram_handle_zero: reading is cheaper than writing, and leaves
-            // never-touched destination memory untouched
-            if (page.mismatch(RamRecordWriter.ZERO_PAGE) != -1) {
-                page.fill((byte) 0);
+            // a page never written is zero already: not even read (reading may make it
+            // resident); otherwise, as QEMU's ram_handle_zero, read before writing
+            if (memory.isWritten(index)) {
+                MemorySegment page = memory.page(index);
+                if (page.mismatch(RamRecordWriter.ZERO_PAGE) != -1) {
+                    page.fill((byte) 0);
+                }
             }
         } else {
+            memory.markWritten(index);
             in.readFully(memory.page(index));
         }
     }

@@ -18,7 +18,8 @@ import java.lang.foreign.MemorySegment;
  * named the same block; every chunk starts by naming it again, so each section stands alone.
  *
  * <p>A page is a zero page when {@link MemorySegment#mismatch} against a zero page finds no
- * difference (a vectorised compare, QEMU's {@code buffer_is_zero}). A normal page goes from the
+ * difference (a vectorised compare, QEMU's {@code buffer_is_zero}), or without reading it when
+ * it was never written ({@link WrittenPages}). A normal page goes from the
  * guest's off-heap memory to the writer without a heap copy.
  *
  * <p><b>Thread:</b> the migration thread.
@@ -56,7 +57,8 @@ final class RamRecordWriter {
     void writePage(SectionWriter out, long page) throws IOException {
         MemorySegment data = memory.page(page);
         long offset = page << GuestMemory.PAGE_SHIFT;
-        boolean zero = data.mismatch(ZERO_PAGE) == -1;
+        // a page never written is zero: say so without reading it (reading may make it resident)
+        boolean zero = !memory.isWritten(page) || data.mismatch(ZERO_PAGE) == -1;
         long header = offset | (zero ? RamFlags.ZERO : RamFlags.PAGE) | (blockNamed ? RamFlags.CONTINUE : 0);
         out.writeLong(header);
         if (!blockNamed) {

@@ -24,9 +24,9 @@ class MemoryFillTest {
         try (GuestMemory a = GuestMemory.anonymous(200 * 1024);
              GuestMemory b = GuestMemory.anonymous(200 * 1024);
              GuestMemory c = GuestMemory.anonymous(200 * 1024)) {
-            MemoryFill.fill(a.raw(), InitialFill.RANDOM, 1);
-            MemoryFill.fill(b.raw(), InitialFill.RANDOM, 1);
-            MemoryFill.fill(c.raw(), InitialFill.RANDOM, 2);
+            a.fill(InitialFill.RANDOM, 1);
+            b.fill(InitialFill.RANDOM, 1);
+            c.fill(InitialFill.RANDOM, 2);
             assertThat(a.sha256()).isEqualTo(b.sha256()).isNotEqualTo(c.sha256());
             assertThat(anyZeroPage(a)).isFalse();
             assertThat(a.dirtyLog().isMarked(0)).as("the fill is not guest activity").isFalse();
@@ -36,7 +36,7 @@ class MemoryFillTest {
     @Test
     void patternFillHoldsEachWordsAddress() {
         try (GuestMemory m = GuestMemory.anonymous(100 * 1024)) {
-            MemoryFill.fill(m.raw(), InitialFill.PATTERN, 0);
+            m.fill(InitialFill.PATTERN, 0);
             for (long addr = 0; addr < m.size(); addr += 4096 + 8) {
                 assertThat(m.readLong(addr)).isEqualTo(addr ^ 0xA5A5A5A5A5A5A5A5L);
             }
@@ -48,8 +48,8 @@ class MemoryFillTest {
     @Test
     void zeroFillClearsEverything() {
         try (GuestMemory m = GuestMemory.anonymous(16 * 1024)) {
-            MemoryFill.fill(m.raw(), InitialFill.PATTERN, 0);
-            MemoryFill.fill(m.raw(), InitialFill.ZERO, 0);
+            m.fill(InitialFill.PATTERN, 0);
+            m.fill(InitialFill.ZERO, 0);
             assertThat(m.raw().mismatch(MemorySegment.ofArray(new byte[16 * 1024]))).isEqualTo(-1);
         }
     }

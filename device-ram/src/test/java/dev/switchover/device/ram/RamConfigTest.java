@@ -36,11 +36,12 @@ class RamConfigTest {
     @Test
     void readsEveryPropertyItUnderstands() {
         DeviceContext ctx = context(Map.of("size", "1M", "working-set", "6K", "dirty-rate", "200M/s",
-                "pattern", "random", "fill", "pattern", "file", "/tmp/guest.img", "seed", "-7", "block", "mem0"));
+                "pattern", "random", "fill", "pattern", "file", "/tmp/guest.img", "seed", "-7", "block", "mem0",
+                "prealloc", "on"));
         RamConfig c = RamConfig.from(ctx);
         assertThat(ctx.properties().unreadKeys()).isEmpty();
         assertThat(c).isEqualTo(new RamConfig(1 << 20, 6 * 1024, 200L << 20, AccessPattern.RANDOM,
-                Optional.of(InitialFill.PATTERN), Optional.of(Path.of("/tmp/guest.img")), -7, "mem0"));
+                Optional.of(InitialFill.PATTERN), Optional.of(Path.of("/tmp/guest.img")), -7, "mem0", true));
         assertThat(c.workingSetPages()).isEqualTo(1);
     }
 

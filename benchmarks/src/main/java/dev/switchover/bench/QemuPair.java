@@ -1,0 +1,155 @@
+package dev.switchover.bench;
+
+import dev.switchover.migration.client.QmpClient;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * QEMU beside Switchover on the same machine and sizes: two {@code qemu-system-x86_64} processes
+ * (TCG, or KVM where {@code /dev/kvm} exists), the source booting {@link FillBootSector} from a raw
+ * disk image until it halts, the destination started with {@code -incoming defer} (and {@code
+ * -mem-prealloc} when the RAM is non-zero, so it does not fault every page in while loading: the
+ * like-for-like comparison), migrated over loopback TCP through QMP with unlimited bandwidth.
+ *
+ * @param qemu     the emulator binary
+ * @param channels 1, or the {@code multifd-channels} with the {@code multifd} capability on
+ * @param workDir  where the disk image, QMP sockets and logs go
+ */
+record QemuPair(Path qemu, int channels, Path workDir) {
+
+    /** QEMU's {@code max-bandwidth} has no "unlimited": 100 GiB/s is far beyond loopback. */
+    private static final long UNLIMITED = 100L << 30;
+    private static final int PATTERN = 0x5A5AA5A5;
+    private static final Duration HALT_TIMEOUT = Duration.ofMinutes(10);
+
+    /** {@code qemu-system-x86_64} from the PATH, if there is one. */
+    static Optional<Path> find() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, "qemu-system-x86_64");
+            if (Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether QEMU can migrate a machine of {@code size} here: its source reads every page to
+     * find zero pages, and a read page is resident on kernels without the shared zero page (this
+     * project's CI VM), so a machine beyond 3/4 of the host's memory would be killed.
+     */
+    static boolean fitsInHostMemory(long size) throws java.io.IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemTotal:")) {
+                return size <= Long.parseLong(line.replaceAll("\\D", "")) * 1024 / 4 * 3;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the boot sector can fill a machine of {@code size} (32-bit, low RAM only). */
+    static boolean canFill(long size) {
+        return size <= FillBootSector.MAX_FILL_END;
+    }
+
+    Measurement migrate(long size, boolean nonZero) throws Exception {
+        Files.createDirectories(workDir);
+        Path disk = workDir.resolve("fill.img");
+        byte[] image = new byte[64 << 10];
+        byte[] sector = FillBootSector.filling(nonZero ? size : 0, PATTERN);
+        System.arraycopy(sector, 0, image, 0, sector.length);
+        Files.write(disk, image);
+        Path log = workDir.resolve("qemu.log");
+        Process src = start("src", size, disk, false, List.of(), log);
+        Process dst = null;
+        try (QmpClient srcQmp = connect("src")) {
+            dst = start("dst", size, disk, nonZero, List.of("-incoming", "defer"), log);
+            try (QmpClient dstQmp = connect("dst")) {
+                awaitHalt(srcQmp);
+                if (channels > 1) {
+                    for (QmpClient q : List.of(srcQmp, dstQmp)) {
+                        q.execute("migrate-set-capabilities",
+                                Map.of("capabilities", List.of(Map.of("capability", "multifd", "state", true))));
+                        q.execute("migrate-set-parameters", Map.of("multifd-channels", channels));
+                    }
+                }
+                srcQmp.execute("migrate-set-parameters", Map.of("max-bandwidth", UNLIMITED, "downtime-limit", 300));
+                String uri = "tcp:127.0.0.1:" + freePort();
+                dstQmp.execute("migrate-incoming", Map.of("uri", uri));
+                Measurement m = QmpMigration.run(srcQmp, src.pid(), dst.pid(), uri, size);
+                dstQmp.execute("quit");
+                srcQmp.execute("quit");
+                return m;
+            }
+        } finally {
+            stop(src);
+            if (dst != null) {
+                stop(dst);
+            }
+        }
+    }
+
+    private Process start(String name, long size, Path disk, boolean prealloc, List<String> extra, Path log)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(qemu.toString(),
+                "-machine", "pc,accel=" + (Files.exists(Path.of("/dev/kvm")) ? "kvm:tcg" : "tcg"),
+                "-m", (size >> 20) + "M", "-nodefaults", "-display", "none",
+                "-drive", "file=" + disk + ",format=raw,if=ide",
+                "-qmp", "unix:" + workDir.resolve(name + ".qmp") + ",server=on,wait=off"));
+        if (prealloc) {
+            cmd.add("-mem-prealloc");
+        }
+        cmd.addAll(extra);
+        Files.deleteIfExists(workDir.resolve(name + ".qmp"));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
+                log.toFile())).start();
+    }
+
+    /** Connects once QEMU has created its QMP socket (it does so before preallocating RAM). */
+    private QmpClient connect(String name) throws IOException, InterruptedException {
+        Path socket = workDir.resolve(name + ".qmp");
+        long deadline = System.nanoTime() + HALT_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                return QmpClient.connect("unix:" + socket, HALT_TIMEOUT);
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("QEMU " + name + " serves no QMP on " + socket + "; see "
+                            + workDir.resolve("qemu.log"), e);
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** Waits until the guest has run the fill and halted ({@code HLT=1} in {@code info registers}). */
+    private static void awaitHalt(QmpClient qmp) throws Exception {
+        long deadline = System.nanoTime() + HALT_TIMEOUT.toNanos();
+        while (!qmp.humanMonitorCommand("info registers").contains("HLT=1")) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the QEMU guest did not halt within " + HALT_TIMEOUT);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+        }
+    }
+}
