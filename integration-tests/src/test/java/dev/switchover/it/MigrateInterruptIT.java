@@ -28,11 +28,13 @@ class MigrateInterruptIT {
         var dst = machines.destination("ram,id=ram0,size=16M");
         var src = machines.source("ram,id=ram0,size=16M,fill=random");
 
-        // 1 MiB/s: 16 s of pre-copy, so the migration is surely still running at the signal
+        // pre-copy at 1 MiB/s and a declared switchover bandwidth of 1 MiB/s (16 s for 16 MiB, never
+        // within the 300 ms limit): the migration is surely still running at the signal
         SwitchoverCli.Running migrate = SwitchoverCli.start(machines.dir(), "migrate", "", "migrate",
                 "--source", src.process().qmpAddress(), "--destination", dst.process().qmpAddress(),
-                "--uri", dst.process().incomingUri(), "--max-bandwidth", "1M");
-        await().atMost(Duration.ofSeconds(60)).until(() -> migrate.outSoFar().contains("active"));
+                "--uri", dst.process().incomingUri(), "--max-bandwidth", "1M", "--avail-switchover-bandwidth", "1M");
+        await().atMost(Duration.ofSeconds(60)).failFast("switchover migrate exited before the signal",
+                () -> !migrate.process().isAlive()).until(() -> migrate.outSoFar().contains("active"));
         Process kill = new ProcessBuilder(List.of("kill", "-INT", Long.toString(migrate.process().pid()))).start();
         assertThat(kill.waitFor()).as("kill -INT").isZero();
         SwitchoverCli.Result r = migrate.awaitExit(Duration.ofSeconds(60));

@@ -34,6 +34,13 @@ public final class BandwidthMeter {
     public static final long WINDOW_NANOS = 100_000_000L;
     /** A window must carry this much to sample the link capacity at all (less is timer noise). */
     static final long MIN_SAMPLE_BYTES = 256 * 1024;
+    /**
+     * A sample timed by acknowledgements must span this long: the source reads them when its
+     * return-path thread runs, so two read back to back (a busy machine, a stalled migration
+     * whose pipe is nearly idle) would otherwise turn a few hundred KiB into tens of GB/s — a
+     * capacity that made a 512 MiB stop-copy look like 37 ms and take 329.
+     */
+    static final long MIN_ACK_SAMPLE_NANOS = 5_000_000L;
     /** A window carrying this much measured the link, not the socket's 4 MiB send buffer. */
     static final long BULK_SAMPLE_BYTES = 8L << 20;
     /** How many recent samples the capacity is the best of. */
@@ -110,7 +117,7 @@ public final class BandwidthMeter {
      */
     public void offerEndToEndSample(long bytes, long startNanos, long ackNanos) {
         long dt = ackNanos - startNanos;
-        if (bytes >= MIN_SAMPLE_BYTES && dt > 0) {
+        if (bytes >= MIN_SAMPLE_BYTES && dt >= MIN_ACK_SAMPLE_NANOS) {
             offeredEndToEnd.set((long) ((double) bytes * 1e9 / (double) dt));
         }
     }
@@ -133,7 +140,7 @@ public final class BandwidthMeter {
      * window close. <b>Thread:</b> any (the return-path reader).
      */
     public void offerDeliverySample(long bytes, long nanos) {
-        if (bytes >= MIN_SAMPLE_BYTES && nanos > 0) {
+        if (bytes >= MIN_SAMPLE_BYTES && nanos >= MIN_ACK_SAMPLE_NANOS) {
             offeredDelivery.set((long) ((double) bytes * 1e9 / (double) nanos));
         }
     }

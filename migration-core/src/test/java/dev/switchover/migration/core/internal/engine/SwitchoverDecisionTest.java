@@ -272,6 +272,20 @@ class SwitchoverDecisionTest {
         assertThat(m.linkCapacity()).isEqualTo((long) ((2 << 20) * 1e9 / 10_000_000L));
     }
 
+    /** Acknowledgements read back to back time nothing: no sample, whatever the bytes between them. */
+    @Test
+    void acknowledgementsReadTogetherAreNoDeliverySample() {
+        BandwidthMeter m = new BandwidthMeter();
+        m.start(0, 0);
+        m.addBusy(10_000_000L);
+        m.tick(100_000_000L, 10 << 20); // 10 MiB in 10 ms busy: 1 GiB/s
+        long fromWindow = m.linkCapacity();
+        m.offerDeliverySample(8 << 20, 500_000L); // 8 MiB "in" 0.5 ms: 16 GiB/s, an artefact
+        m.offerEndToEndSample(8 << 20, 100_000_000L, 100_500_000L);
+        m.tick(200_000_000L, 10 << 20);
+        assertThat(m.linkCapacity()).isEqualTo(fromWindow);
+    }
+
     @Test
     void maxBandwidthIsAQuotaPerWindow() {
         BandwidthMeter m = new BandwidthMeter();
