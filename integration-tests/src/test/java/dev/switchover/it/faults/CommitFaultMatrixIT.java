@@ -137,8 +137,8 @@ class CommitFaultMatrixIT {
         dst.qmp().execute("migrate-set-parameters", Map.of("x-stall-timeout", STALL_MS));
         assertThat(dst.qmp().queryParameters().stallTimeoutMs()).as("the destination's x-stall-timeout")
                 .isEqualTo(STALL_MS);
-        String incoming = Machines.freeLoopbackTcpUri();
-        dst.qmp().execute("migrate-incoming", Map.of("uri", incoming, "exit-on-error", false));
+        dst.qmp().execute("migrate-incoming", Map.of("uri", "tcp:127.0.0.1:0", "exit-on-error", false));
+        String incoming = dst.qmp().queryMigrate().socketAddresses().getFirst(); // the port it took, as QEMU reports it
         FaultProxy proxy = FaultProxy.toMigrationUri(incoming);
         machines.closeAfter(proxy);
         if (window == Window.PRE_COPY) {
