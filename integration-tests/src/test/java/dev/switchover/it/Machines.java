@@ -29,7 +29,12 @@ import java.util.function.Predicate;
  */
 public final class Machines implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
-    private static final List<String> DEFAULT_JVM = List.of("-XX:+UseParallelGC", "-Xmx384m", "-XX:MaxDirectMemorySize=16g");
+    /**
+     * C1 only: a test machine lives seconds and moves at most a few hundred MiB, so the C2
+     * compiler's start-up work would cost more CPU than it saves (a third of a start on two cores).
+     */
+    private static final List<String> DEFAULT_JVM = List.of("-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1",
+            "-Xmx384m", "-XX:MaxDirectMemorySize=16g");
     private final List<String> jvm;
     private Path dir;
     private boolean ownsDir;

@@ -72,7 +72,7 @@ final class SwitchoverCli {
         Files.writeString(in, input, StandardCharsets.UTF_8);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(in.toFile()).redirectOutput(out.toFile())
                 .redirectError(err.toFile());
-        pb.environment().put("SWITCHOVER_JAVA_OPTS", "-Xmx128m");
+        pb.environment().put("SWITCHOVER_JAVA_OPTS", "-Xmx128m -XX:TieredStopAtLevel=1");
         Process p = pb.start();
         return new Running(p, out, err, String.join(" ", args));
     }
