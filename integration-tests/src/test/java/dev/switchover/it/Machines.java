@@ -201,6 +201,17 @@ public final class Machines implements AutoCloseable, BeforeEachCallback, AfterE
         }
     }
 
+    /**
+     * Starts the incoming migration of a machine run with {@code --incoming defer} on a loopback
+     * port of its choosing, with {@code exit-on-error} off — a destination whose migration fails
+     * then stays up to be asked how, instead of exiting as QEMU's does — and returns the URI it
+     * listens on, as its {@code socket-address} reports it.
+     */
+    public static String listenStayingUp(QmpClient destination) throws Exception {
+        destination.execute("migrate-incoming", java.util.Map.of("uri", "tcp:127.0.0.1:0", "exit-on-error", false));
+        return destination.queryMigrate().socketAddresses().getFirst();
+    }
+
     public static MigrationInfo awaitEnd(QmpClient qmp) throws Exception {
         return await(qmp, Duration.ofSeconds(120), i -> i.status().map(MigrationStatus::isTerminal).orElse(false)
                 && i.status().get() != MigrationStatus.NONE);

@@ -137,8 +137,7 @@ class CommitFaultMatrixIT {
         dst.qmp().execute("migrate-set-parameters", Map.of("x-stall-timeout", STALL_MS));
         assertThat(dst.qmp().queryParameters().stallTimeoutMs()).as("the destination's x-stall-timeout")
                 .isEqualTo(STALL_MS);
-        dst.qmp().execute("migrate-incoming", Map.of("uri", "tcp:127.0.0.1:0", "exit-on-error", false));
-        String incoming = dst.qmp().queryMigrate().socketAddresses().getFirst(); // the port it took, as QEMU reports it
+        String incoming = Machines.listenStayingUp(dst.qmp());
         FaultProxy proxy = FaultProxy.toMigrationUri(incoming);
         machines.closeAfter(proxy);
         if (window == Window.PRE_COPY) {

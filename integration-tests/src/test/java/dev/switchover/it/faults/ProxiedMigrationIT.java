@@ -60,13 +60,16 @@ class ProxiedMigrationIT {
     @Test
     void aLinkCutInMidPrecopyFailsTheSourceWhichKeepsRunningWithItsStateAndTheDestinationNeverRuns()
             throws Exception {
-        Machines.Handle dst = start("--device", DST, "--incoming", "tcp:127.0.0.1:0");
+        // the failed destination stays up to be asked (with --incoming URI it would exit, as QEMU's does)
+        Machines.Handle dst = start("--device", DST, "--incoming", "defer");
         Machines.Handle src = start("--device", SRC);
         String before = src.qmp().stateDigests().get("ram0");
-        FaultProxy proxy = FaultProxy.toMigrationUri(dst.process().incomingUri());
+        FaultProxy proxy = FaultProxy.toMigrationUri(Machines.listenStayingUp(dst.qmp()));
         machines.closeAfter(proxy);
-        // 16 MiB/s: the 64 MiB pre-copy takes seconds, and the cut at 8 MiB lands inside it
-        src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 16L << 20));
+        // 16 MiB/s, and a switchover bandwidth declared as slow: the 64 MiB pre-copy takes seconds
+        // and can not end early, so the cut at 8 MiB lands inside it
+        src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 16L << 20,
+                "avail-switchover-bandwidth", 16L << 20));
         proxy.at(Direction.UPSTREAM).afterBytes(8L << 20).then(Fault.CLOSE);
 
         src.qmp().migrate(proxy.uri());
