@@ -60,21 +60,35 @@ final class StreamWaits {
         };
     }
 
+    /** One channel call: bytes moved, or -1 at the end of the stream. */
+    @FunctionalInterface
+    private interface Io {
+        long call() throws IOException;
+    }
+
+    /**
+     * Runs {@code io} as a wait on the stream: neither the device's deadline nor the link's stall
+     * bound counts it while it blocks, and any byte it moves is the link's progress.
+     */
+    private static long waiting(DeviceCallGuard guard, LinkWatch watch, Io io) throws IOException {
+        guard.streamWaitStarted();
+        watch.waitStarted();
+        try {
+            long n = io.call();
+            if (n > 0) {
+                watch.progress();
+            }
+            return n;
+        } finally {
+            watch.waitEnded();
+            guard.streamWaitEnded();
+        }
+    }
+
     private record Writes(WritableByteChannel channel, DeviceCallGuard guard, LinkWatch watch) implements GatheringByteChannel {
         @Override
         public int write(ByteBuffer src) throws IOException {
-            guard.streamWaitStarted();
-            watch.waitStarted();
-            try {
-                int n = channel.write(src);
-                if (n > 0) {
-                    watch.progress();
-                }
-                return n;
-            } finally {
-                watch.waitEnded();
-                guard.streamWaitEnded();
-            }
+            return (int) waiting(guard, watch, () -> channel.write(src));
         }
 
         @Override
@@ -89,18 +103,7 @@ final class StreamWaits {
                 }
                 return n;
             }
-            guard.streamWaitStarted();
-            watch.waitStarted();
-            try {
-                long n = g.write(srcs, offset, length);
-                if (n > 0) {
-                    watch.progress();
-                }
-                return n;
-            } finally {
-                watch.waitEnded();
-                guard.streamWaitEnded();
-            }
+            return waiting(guard, watch, () -> g.write(srcs, offset, length));
         }
 
         @Override
@@ -122,18 +125,7 @@ final class StreamWaits {
     private record Reads(ReadableByteChannel channel, DeviceCallGuard guard, LinkWatch watch) implements ReadableByteChannel {
         @Override
         public int read(ByteBuffer dst) throws IOException {
-            guard.streamWaitStarted();
-            watch.waitStarted();
-            try {
-                int n = channel.read(dst);
-                if (n > 0) {
-                    watch.progress();
-                }
-                return n;
-            } finally {
-                watch.waitEnded();
-                guard.streamWaitEnded();
-            }
+            return (int) waiting(guard, watch, () -> channel.read(dst));
         }
 
         @Override

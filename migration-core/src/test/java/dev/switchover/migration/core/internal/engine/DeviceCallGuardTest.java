@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The watchdog of device calls, on its own: deadlines, abandonment, late return, settling. */
@@ -66,7 +67,7 @@ class DeviceCallGuardTest {
             }
         }, r -> Thread.ofPlatform().start(r));
         try {
-            awaitUntil(() -> slot.slowCall().isPresent());
+            await().atMost(Duration.ofSeconds(PATIENCE_S)).until(() -> slot.slowCall().isPresent());
             assertThat(slot.slowCall()).hasValueSatisfying(c -> {
                 assertThat(c.device()).isEqualTo("dev0");
                 assertThat(c.call()).isEqualTo("saveIterate");
@@ -78,15 +79,6 @@ class DeviceCallGuardTest {
         assertThat(caller.get(PATIENCE_S, TimeUnit.SECONDS)).isNull();
         assertThat(slot.slowCall()).isEmpty();
         assertThat(slot.report().callInFlight()).isEmpty();
-    }
-
-    /** Waits for {@code condition}, at most {@link #PATIENCE_S}: a bound on a hang, not a timing. */
-    private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_S);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as("the condition within %d s", PATIENCE_S).isNegative();
-            Thread.sleep(10);
-        }
     }
 
     @Test
