@@ -23,7 +23,8 @@ import java.util.Optional;
  * @since 0.2
  */
 public record TlsCredentials(String id, Endpoint endpoint, boolean verifyPeer, List<X509Certificate> trustedAuthorities,
-                             List<X509Certificate> certificateChain, PrivateKey privateKey) {
+                             List<X509Certificate> certificateChain, PrivateKey privateKey)
+        implements MigrationTls.Credentials {
 
     /** QEMU's {@code QCryptoTLSCredsEndpoint}. */
     public enum Endpoint {

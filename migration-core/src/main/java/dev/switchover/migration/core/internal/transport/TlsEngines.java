@@ -2,6 +2,8 @@ package dev.switchover.migration.core.internal.transport;
 
 import dev.switchover.migration.api.MigrationTls;
 import dev.switchover.migration.api.TlsCredentials;
+import dev.switchover.migration.spi.TlsEndpoint;
+import dev.switchover.migration.spi.TlsSession;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -12,6 +14,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
+import java.nio.channels.ByteChannel;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -24,7 +27,7 @@ import java.util.Optional;
  * verify-peer} requires a client certificate; every peer certificate goes through {@link
  * TlsPeerCheck}. Also checks QEMU's rules on which credentials fit which end.
  */
-public final class TlsEngines {
+public final class TlsEngines implements TlsEndpoint {
 
     private static final char[] NO_PASSWORD = new char[0];
 
@@ -44,31 +47,46 @@ public final class TlsEngines {
      * @throws IllegalStateException QEMU's texts: credentials for the wrong end; no host name to check
      */
     public static TlsEngines client(MigrationTls tls, Optional<String> uriHost) {
-        requireEndpoint(tls.credentials(), TlsCredentials.Endpoint.CLIENT);
+        TlsCredentials c = x509(tls);
+        requireEndpoint(c, TlsCredentials.Endpoint.CLIENT);
         Optional<String> hostname = tls.hostname().filter(h -> !h.isEmpty()).or(() -> uriHost);
-        if (tls.credentials().verifyPeer() && hostname.isEmpty()) {
+        if (c.verifyPeer() && hostname.isEmpty()) {
             throw new IllegalStateException("No hostname available for TLS: set tls-hostname to the name in the "
                     + "destination's certificate");
         }
-        return new TlsEngines(context(tls.credentials(), tls.credentials().verifyPeer() ? hostname : Optional.empty(),
-                Optional.empty()), tls.credentials(), hostname);
+        return new TlsEngines(context(c, c.verifyPeer() ? hostname : Optional.empty(), Optional.empty()), c, hostname);
     }
 
     /** The destination's side. @throws IllegalStateException QEMU's text for client credentials */
     public static TlsEngines server(MigrationTls tls) {
-        requireEndpoint(tls.credentials(), TlsCredentials.Endpoint.SERVER);
-        if (tls.authz().isPresent() && !tls.credentials().verifyPeer()) {
+        TlsCredentials c = x509(tls);
+        requireEndpoint(c, TlsCredentials.Endpoint.SERVER);
+        if (tls.authz().isPresent() && !c.verifyPeer()) {
             throw new IllegalStateException("tls-authz '" + tls.authz().get().id() + "' needs the credentials '"
-                    + tls.credentials().id() + "' to verify their peer (verify-peer=on)");
+                    + c.id() + "' to verify their peer (verify-peer=on)");
         }
-        return new TlsEngines(context(tls.credentials(), Optional.empty(), tls.authz()), tls.credentials(), Optional.empty());
+        return new TlsEngines(context(c, Optional.empty(), tls.authz()), c, Optional.empty());
     }
 
-    private static void requireEndpoint(TlsCredentials c, TlsCredentials.Endpoint expected) {
+    private static TlsCredentials x509(MigrationTls tls) {
+        if (tls.credentials() instanceof TlsCredentials c) {
+            return c;
+        }
+        throw new IllegalStateException("the JDK's TLS takes tls-creds-x509 credentials, not '" + tls.credentials().id()
+                + "'");
+    }
+
+    /** QEMU's text for credentials of the wrong end; for every kind of credentials. */
+    static void requireEndpoint(MigrationTls.Credentials c, TlsCredentials.Endpoint expected) {
         if (c.endpoint() != expected) {
             throw new IllegalStateException("Expected TLS credentials for a " + expected.qemuName() + " endpoint: '"
                     + c.id() + "' has endpoint=" + c.endpoint().qemuName());
         }
+    }
+
+    @Override
+    public TlsSession open(ByteChannel transport) {
+        return new JsseTlsSession(transport, newEngine());
     }
 
     /** A new engine for one channel, its handshake not begun. */
@@ -86,7 +104,8 @@ public final class TlsEngines {
     }
 
     /** The credentials' id, for messages. */
-    String credentialsId() {
+    @Override
+    public String credentialsId() {
         return credentials.id();
     }
 
