@@ -105,6 +105,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void thePskTlsSeesOnlyTheApiBouncyCastleAndTheJdk() {
+        assertThat(classes.contain("dev.switchover.migration.tls.psk.PskTlsProvider")).isTrue();
+        classes().that().resideInAPackage("dev.switchover.migration.tls..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(plus(API, "dev.switchover.migration.tls..",
+                        "java..", "org.bouncycastle.."))
+                .because("TLS with pre-shared keys plugs into the engine through the api's TlsProvider alone")
+                .check(classes);
+    }
+
+    @Test
     void theClientNeverSeesTheEngineTheMonitorOrTheCli() {
         noClasses().that().resideInAPackage("dev.switchover.migration.client..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.switchover.migration.core..",
