@@ -2,11 +2,10 @@ package dev.switchover.migration.monitor;
 
 import dev.switchover.migration.api.TlsCredentials;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,9 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 
 /**
  * A TCP monitor's TLS, as QEMU's chardev {@code tls-creds}: TLS 1.3 through the JDK with the
@@ -26,8 +22,6 @@ import java.security.cert.X509Certificate;
  * before its QMP session starts.
  */
 final class MonitorTls {
-
-    private static final char[] NO_PASSWORD = new char[0];
 
     private final TlsCredentials credentials;
     private final SSLContext context;
@@ -44,19 +38,8 @@ final class MonitorTls {
                     + "' has endpoint=" + c.endpoint().qemuName());
         }
         try {
-            KeyStore keys = emptyStore();
-            keys.setKeyEntry("own", c.privateKey(), NO_PASSWORD, c.certificateChain().toArray(Certificate[]::new));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, NO_PASSWORD);
-            KeyStore trusted = emptyStore();
-            int i = 0;
-            for (X509Certificate ca : c.trustedAuthorities()) {
-                trusted.setCertificateEntry("ca" + i++, ca);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-            tmf.init(trusted);
             SSLContext context = SSLContext.getInstance("TLSv1.3");
-            context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            context.init(c.keyManagers(), c.verifyPeer() ? new TrustManager[] {c.pkixTrust()} : null, null);
             return new MonitorTls(c, context);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("the TLS credentials '" + c.id() + "' can not be used: " + e.getMessage(), e);
@@ -82,16 +65,6 @@ final class MonitorTls {
 
     String credentialsId() {
         return credentials.id();
-    }
-
-    private static KeyStore emptyStore() throws GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try {
-            store.load(null, null);
-        } catch (IOException e) {
-            throw new GeneralSecurityException(e);
-        }
-        return store;
     }
 
     /** A TLS socket's streams as a channel: one thread may read while another writes. */

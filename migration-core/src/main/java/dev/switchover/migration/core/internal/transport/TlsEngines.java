@@ -5,19 +5,13 @@ import dev.switchover.migration.api.TlsCredentials;
 import dev.switchover.migration.spi.TlsEndpoint;
 import dev.switchover.migration.spi.TlsSession;
 
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 import java.nio.channels.ByteChannel;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 
@@ -28,8 +22,6 @@ import java.util.Optional;
  * TlsPeerCheck}. Also checks QEMU's rules on which credentials fit which end.
  */
 public final class TlsEngines implements TlsEndpoint {
-
-    private static final char[] NO_PASSWORD = new char[0];
 
     private final SSLContext context;
     private final TlsCredentials credentials;
@@ -112,52 +104,16 @@ public final class TlsEngines implements TlsEndpoint {
     private static SSLContext context(TlsCredentials c, Optional<String> hostname, Optional<MigrationTls.Authorization> authz) {
         try {
             SSLContext context = SSLContext.getInstance("TLSv1.3");
-            context.init(keyManagers(c), new TrustManager[] {trust(c, hostname, authz)}, null);
+            context.init(c.keyManagers(), new TrustManager[] {trust(c, hostname, authz)}, null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the TLS credentials '" + c.id() + "' can not be used: " + e.getMessage(), e);
         }
     }
 
-    private static KeyManager[] keyManagers(TlsCredentials c) throws GeneralSecurityException {
-        if (c.key().isEmpty()) {
-            return new KeyManager[0];
-        }
-        KeyStore store = emptyStore();
-        store.setKeyEntry("own", c.privateKey(), NO_PASSWORD, c.certificateChain().toArray(Certificate[]::new));
-        KeyManagerFactory f = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        f.init(store, NO_PASSWORD);
-        return f.getKeyManagers();
-    }
-
     private static X509TrustManager trust(TlsCredentials c, Optional<String> hostname,
                                           Optional<MigrationTls.Authorization> authz) throws GeneralSecurityException {
-        if (!c.verifyPeer()) {
-            return new TrustNoCheck();
-        }
-        KeyStore store = emptyStore();
-        int i = 0;
-        for (X509Certificate ca : c.trustedAuthorities()) {
-            store.setCertificateEntry("ca" + i++, ca);
-        }
-        TrustManagerFactory f = TrustManagerFactory.getInstance("PKIX");
-        f.init(store);
-        for (TrustManager m : f.getTrustManagers()) {
-            if (m instanceof X509ExtendedTrustManager x) {
-                return new TlsPeerCheck(x, hostname, authz);
-            }
-        }
-        throw new GeneralSecurityException("the JDK has no X.509 trust manager");
-    }
-
-    private static KeyStore emptyStore() throws GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try {
-            store.load(null, null);
-        } catch (java.io.IOException e) {
-            throw new GeneralSecurityException(e);
-        }
-        return store;
+        return c.verifyPeer() ? new TlsPeerCheck(c.pkixTrust(), hostname, authz) : new TrustNoCheck();
     }
 
     /** {@code verify-peer=off}: QEMU then accepts any peer certificate (the channel is still encrypted). */
