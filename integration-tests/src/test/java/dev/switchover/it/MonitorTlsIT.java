@@ -38,7 +38,8 @@ class MonitorTlsIT {
         Path clientDir = ca.writeClientDir(machines.dir().resolve("client"), ca.client("CN=admin,O=Switchover tests"),
                 KeyForm.PKCS8);
         MachineProcess vm = machines.closeAfter(MachineProcess.start(
-                List.of(Machines.image().resolve("bin/switchover").toString()), Map.of(),
+                List.of(Machines.image().resolve("bin/switchover").toString()),
+                Map.of("SWITCHOVER_JAVA_OPTS", "-XX:+UseParallelGC -XX:TieredStopAtLevel=1"),
                 List.of("--device", "ram,id=ram0,size=16M", "--qmp", "tcp:127.0.0.1:0,server=on,tls-creds=tls0",
                         "--object", "tls-creds-x509,id=tls0,endpoint=server,dir=" + serverDir),
                 machines.dir().resolve("vm.log"), Duration.ofSeconds(60)));
