@@ -37,6 +37,10 @@ class MonitorTlsIT {
         Path serverDir = ca.writeServerDir(machines.dir().resolve("server"), ca.server("127.0.0.1"), KeyForm.PKCS8);
         Path clientDir = ca.writeClientDir(machines.dir().resolve("client"), ca.client("CN=admin,O=Switchover tests"),
                 KeyForm.PKCS8);
+        // missing client files are named before any connection: run beside the machine's start-up
+        SwitchoverCli.Running missingFiles = SwitchoverCli.start(machines.dir(), "monitor-missing", "info status\n",
+                "monitor", "--qmp", "tcp:127.0.0.1:1", "--tls-creds-dir", machines.dir().resolve("nowhere").toString(),
+                "--no-history");
         MachineProcess vm = machines.closeAfter(MachineProcess.start(
                 List.of(Machines.image().resolve("bin/switchover").toString()),
                 Map.of("SWITCHOVER_JAVA_OPTS", "-XX:+UseParallelGC -XX:TieredStopAtLevel=1"),
@@ -53,9 +57,7 @@ class MonitorTlsIT {
         assertThat(shell.out()).as("%s", shell).isEqualTo("VM status: running\n");
 
         // (a client without TLS is dropped at the monitor's handshake: MonitorTlsTest)
-        SwitchoverCli.Result missing = SwitchoverCli.run(machines.dir(), "monitor-missing", Duration.ofSeconds(60),
-                "info status\nquit\n", "monitor", "--qmp", address, "--tls-creds-dir",
-                machines.dir().resolve("nowhere").toString(), "--no-history");
+        SwitchoverCli.Result missing = missingFiles.awaitExit(Duration.ofSeconds(60));
         assertThat(missing.exitCode()).as("%s", missing).isEqualTo(2);
         assertThat(missing.err()).as("%s", missing).contains("ca-cert.pem");
 
