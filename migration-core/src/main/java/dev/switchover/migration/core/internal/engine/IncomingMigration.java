@@ -201,7 +201,8 @@ public final class IncomingMigration implements Runnable {
             if (t instanceof java.io.EOFException) {
                 reason = loaded ? "the source closed the connection without COMMIT"
                         : channel != null && !channel.hasReturnPath() ? "the migration file is cut short: " + t.getMessage()
-                        : "the migration stream ended early (the source went away?): " + t.getMessage();
+                        : "the source closed the connection before the migration stream was complete ("
+                        + t.getMessage() + "); the partly loaded state is discarded";
             }
             if (!(t instanceof CommitRecords.SourceAbortedException)) {
                 Optional<String> aborted = sourceAbortReason();
