@@ -83,6 +83,8 @@ public final class IncomingMigration implements Runnable {
     /** LOADED was sent; the destination waits for COMMIT. */
     private volatile boolean loaded;
     private final boolean exitOnError;
+    /** What this side reports of its part of the downtime. */
+    private final DestinationTimes times;
 
     public IncomingMigration(MachineHooks machine, Transports.Listener listener) {
         this(machine, listener, true);
@@ -98,6 +100,7 @@ public final class IncomingMigration implements Runnable {
         this.exitOnError = exitOnError;
         this.listener = listener;
         this.calls = new DeviceCallGuard(machine.deviceCallTimeout(), this::deviceHung);
+        this.times = new DestinationTimes(machine::nanoTime);
         this.cleanups = new DeviceCleanups(calls, "loadCleanup", MigrationDevice::loadCleanup);
         this.states = new MigrationStateMachine("incoming migration on " + listener.boundUri(),
                 (from, to) -> machine.statusChanged(to));
@@ -171,9 +174,11 @@ public final class IncomingMigration implements Runnable {
             states.transition(MigrationStatus.SETUP, MigrationStatus.ACTIVE);
             load(devices);
             if (returnPath) {
+                ReturnPath.write(watched(), new ReturnPathMessage.LoadTime(times.loadMicros()));
                 ReturnPath.write(watched(), ReturnPathMessage.Loaded.INSTANCE);
                 loaded = true;
                 CommitRecords.readCommit(tail);
+                times.commitReceived();
             }
             // decided before running: a stall from here on no longer fails a machine that runs
             if (!outcome.decide(MigrationStatus.COMPLETED, null)) {
@@ -183,6 +188,7 @@ public final class IncomingMigration implements Runnable {
             machine.changeRunState(machine.runStateAfterIncoming()); // RUNNING, or PAUSED under -S
             if (returnPath) {
                 try {
+                    ReturnPath.write(channel.output(), new ReturnPathMessage.ResumeTime(times.resumeMicros()));
                     ReturnPath.write(channel.output(), new ReturnPathMessage.Shut(0));
                 } catch (IOException e) {
                     LOG.log(System.Logger.Level.WARNING, "the machine runs, but the source could not be told: {0}",
@@ -270,7 +276,7 @@ public final class IncomingMigration implements Runnable {
     }
 
     private void load(List<DeviceSlot> devices) throws IOException, DeviceCallException {
-        tail = new TailRecorder(StreamWaits.reads(channel.input(), calls, watch));
+        tail = new TailRecorder(StreamWaits.reads(times.timed(channel.input()), calls, watch));
         StreamReader reader = new StreamReader(tail, BUFFER_BYTES);
         reader.readHeader();
         for (DeviceSlot s : devices) {
@@ -330,6 +336,9 @@ public final class IncomingMigration implements Runnable {
                     if (s == null) {
                         throw new MigrationStreamException(at, "section " + reader.sections().size() + " ("
                                 + sec.kind() + ", id " + sec.sectionId() + ") continues a section id no START opened");
+                    }
+                    if (sec.kind() == SectionKind.END) {
+                        times.stopCopySection();
                     }
                     if (complete.contains(s)) {
                         throw new MigrationStreamException(at, "section " + reader.sections().size() + " ('"

@@ -122,6 +122,9 @@ public final class OutgoingMigration implements Runnable {
     private volatile boolean finished;
     /** Why the destination failed, from the return path; null while it has not said. */
     private volatile String destinationError;
+    /** The destination's own load and resume figures (µs) from the return path; -1 until reported. */
+    private volatile long reportedLoadMicros = -1;
+    private volatile long reportedResumeMicros = -1;
     /** The run state the switchover stopped the machine from; null before the stop. */
     private volatile RunState stoppedFrom;
 
@@ -544,6 +547,7 @@ public final class OutgoingMigration implements Runnable {
         long endNanos = machine.nanoTime();
         long downtime = (endNanos - stopNanos) / 1_000_000;
         stats.downtimeMs(downtime);
+        parts.destinationReported(reportedLoadMicros, reportedResumeMicros);
         stats.downtimeBreakdown(parts.breakdown(endNanos));
         // outside the blackout now: per-device figures as they are after the stop-copy (zero), not
         // the last pre-stop ones, for x-query-migrate-devices
@@ -689,6 +693,8 @@ public final class OutgoingMigration implements Runnable {
                             wake(); // a drain before the stop waits for this
                         }
                         case ReturnPathMessage.Error err -> destinationError = err.reason();
+                        case ReturnPathMessage.LoadTime load -> reportedLoadMicros = load.micros();
+                        case ReturnPathMessage.ResumeTime resume -> reportedResumeMicros = resume.micros();
                         case ReturnPathMessage.Shut shut when shut.status() != 0 && destinationError == null ->
                                 destinationError = "it gave up with status " + shut.status();
                         default -> { }

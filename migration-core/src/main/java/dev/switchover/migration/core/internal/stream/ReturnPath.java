@@ -36,6 +36,9 @@ public final class ReturnPath {
             case ReturnPathMessage.Shut(int status) -> header(ReturnPathMessage.TYPE_SHUT, 4).putInt(status);
             case ReturnPathMessage.Pong(int value) -> header(ReturnPathMessage.TYPE_PONG, 4).putInt(value);
             case ReturnPathMessage.Loaded l -> header(ReturnPathMessage.TYPE_LOADED, 0);
+            case ReturnPathMessage.LoadTime(long micros) -> header(ReturnPathMessage.TYPE_LOAD_TIME, 8).putLong(micros);
+            case ReturnPathMessage.ResumeTime(long micros) ->
+                    header(ReturnPathMessage.TYPE_RESUME_TIME, 8).putLong(micros);
             case ReturnPathMessage.Error(String reason) -> {
                 byte[] data = utf8Prefix(reason, MAX_DATA_BYTES);
                 yield header(ReturnPathMessage.TYPE_ERROR, data.length).put(data);
@@ -67,6 +70,10 @@ public final class ReturnPath {
                 }
                 yield ReturnPathMessage.Loaded.INSTANCE;
             }
+            case ReturnPathMessage.TYPE_LOAD_TIME ->
+                    new ReturnPathMessage.LoadTime(fixedMicros(ch, "LOAD_TIME", type, len));
+            case ReturnPathMessage.TYPE_RESUME_TIME ->
+                    new ReturnPathMessage.ResumeTime(fixedMicros(ch, "RESUME_TIME", type, len));
             case ReturnPathMessage.TYPE_ERROR -> {
                 ByteBuffer data = readExactly(ch, len, false);
                 try {
@@ -89,6 +96,19 @@ public final class ReturnPath {
                     "corrupt return path: %s message (0x%04x) with length %d, expected 4", name, type, len));
         }
         return readExactly(ch, 4, false).getInt();
+    }
+
+    private static long fixedMicros(ReadableByteChannel ch, String name, int type, int len) throws IOException {
+        if (len != 8) {
+            throw new MigrationStreamException(String.format(
+                    "corrupt return path: %s message (0x%04x) with length %d, expected 8", name, type, len));
+        }
+        long micros = readExactly(ch, 8, false).getLong();
+        if (micros < 0) {
+            throw new MigrationStreamException(String.format(
+                    "corrupt return path: %s message (0x%04x) with a negative time", name, type));
+        }
+        return micros;
     }
 
     private static ByteBuffer header(int type, int len) {
