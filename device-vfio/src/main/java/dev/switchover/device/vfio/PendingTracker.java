@@ -119,8 +119,9 @@ final class PendingTracker {
         return answer(c, state);
     }
 
-    void read(long n) {
-        cache = cache.afterRead(n);
+    /** {@code n} bytes were read from the data stream in {@code state}. */
+    void read(long n, VfioState state) {
+        cache = cache.afterRead(n, state.isPreCopy());
     }
 
     void precopyDrained() {
