@@ -50,7 +50,8 @@ class BrokenDevicesTest {
                 new Case(Verifications.ReferenceWithoutSeam.class, null, null),
                 new Case(Verifications.OldVfio.class, Rule.PENDING03, "precopy bucket differs by 16384 bytes"),
                 // counting pre-copy bytes in the stop-copy bucket too makes that bucket shrink as they are sent
-                new Case(Verifications.DoubleCounting.class, Rule.PENDING02, "counted in more than one bucket",
+                new Case(Verifications.DoubleCounting.class, Rule.PENDING02,
+                        "double counted: the excess equals the precopy bucket, so those bytes are counted in more",
                         java.util.Set.of(Rule.PENDING07)),
                 // pending07's queries meet the negative bucket as well, and file it under pending01
                 new Case(Verifications.NegativeFigures.class, Rule.PENDING01,
