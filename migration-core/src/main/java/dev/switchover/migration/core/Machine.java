@@ -496,6 +496,13 @@ public final class Machine implements MigrationControl, AutoCloseable {
         }
 
         @Override
+        public boolean capability(MigrationCapability capability) {
+            synchronized (capabilities) {
+                return capabilities.contains(capability);
+            }
+        }
+
+        @Override
         public boolean pauseBeforeSwitchover() {
             synchronized (capabilities) {
                 return capabilities.contains(MigrationCapability.PAUSE_BEFORE_SWITCHOVER);

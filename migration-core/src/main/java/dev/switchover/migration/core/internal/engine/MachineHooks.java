@@ -30,6 +30,11 @@ public interface MachineHooks {
     /** Announces a new pass ({@code MIGRATION_PASS} event when the capability is on). */
     void passStarted(long pass);
 
+    /** Whether {@code capability} is on now ({@code migrate-set-capabilities}). */
+    default boolean capability(dev.switchover.migration.api.MigrationCapability capability) {
+        return false;
+    }
+
     /** Whether postcopy-ram is on (RAM then reports postcopy bytes). */
     boolean postcopyRam();
 

@@ -353,6 +353,12 @@ public final class OutgoingMigration implements Runnable {
         List<DeviceSlot> active = new ArrayList<>();
         for (DeviceSlot s : devices) {
             s.resetForMigration();
+            // a device whose state moves only under a capability sits out while it is off (QEMU's dirty bitmaps)
+            Optional<dev.switchover.migration.api.MigrationCapability> gate =
+                    calls.call(s, "migratesOnlyWith", () -> s.device().migratesOnlyWith());
+            if (gate != null && gate.isPresent() && !machine.capability(gate.get())) {
+                continue;
+            }
             if (calls.call(s, "isActive", () -> s.device().isActive())) {
                 active.add(s);
             }
