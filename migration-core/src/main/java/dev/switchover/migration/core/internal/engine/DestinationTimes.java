@@ -14,6 +14,8 @@ import java.util.function.LongSupplier;
  *       only once its machine stopped — until it is ready to say LOADED, less the time it sat in
  *       reads of the migration channel waiting for bytes: what loading the last sections and
  *       checking the stream cost, not what the link cost;
+ *   <li><b>tail</b>: of the load, what came after the last read of the stream returned — the
+ *       part no link transfer overlaps, so the part a prediction adds to the transfer time;
  *   <li><b>resume</b>: from COMMIT until the machine ran, every device told.
  * </ul>
  * <b>Threads:</b> the reads are timed on whichever thread reads the channel; the marks are made
@@ -23,6 +25,7 @@ final class DestinationTimes {
 
     private final LongSupplier clock;
     private final AtomicLong waitedNanos = new AtomicLong();
+    private volatile long lastReadEndNanos = -1;
     private long loadStartNanos = -1;
     private long waitedAtLoadStart;
     private long commitNanos = -1;
@@ -40,7 +43,9 @@ final class DestinationTimes {
                 try {
                     return in.read(dst);
                 } finally {
-                    waitedNanos.addAndGet(Math.max(0, clock.getAsLong() - t0));
+                    long t1 = clock.getAsLong();
+                    waitedNanos.addAndGet(Math.max(0, t1 - t0));
+                    lastReadEndNanos = t1;
                 }
             }
 
@@ -72,6 +77,19 @@ final class DestinationTimes {
         long elapsed = clock.getAsLong() - loadStartNanos;
         long waited = waitedNanos.get() - waitedAtLoadStart;
         return Math.max(0, elapsed - waited) / 1_000;
+    }
+
+    /**
+     * Ready to say LOADED: of the load, the µs since the last read of the stream returned — the
+     * work after the last bytes arrived, which no transfer over the link hides (0 if no
+     * stop-copy section came).
+     */
+    long tailMicros() {
+        long last = lastReadEndNanos;
+        if (loadStartNanos < 0 || last < 0) {
+            return 0;
+        }
+        return Math.max(0, clock.getAsLong() - last) / 1_000;
     }
 
     /** COMMIT arrived: the resume starts. */

@@ -172,9 +172,11 @@ public final class IncomingMigration implements Runnable {
                 watch.start("migration-in-link-watch");
             }
             states.transition(MigrationStatus.SETUP, MigrationStatus.ACTIVE);
+            long tailMicros = -1;
             load(devices);
             if (returnPath) {
-                ReturnPath.write(watched(), new ReturnPathMessage.LoadTime(times.loadMicros()));
+                tailMicros = times.tailMicros();
+                ReturnPath.write(watched(), new ReturnPathMessage.LoadTime(times.loadMicros(), tailMicros));
                 ReturnPath.write(watched(), ReturnPathMessage.Loaded.INSTANCE);
                 loaded = true;
                 CommitRecords.readCommit(tail);
@@ -188,7 +190,9 @@ public final class IncomingMigration implements Runnable {
             machine.changeRunState(machine.runStateAfterIncoming()); // RUNNING, or PAUSED under -S
             if (returnPath) {
                 try {
-                    ReturnPath.write(channel.output(), new ReturnPathMessage.ResumeTime(times.resumeMicros()));
+                    long resumeMicros = times.resumeMicros();
+                    machine.destinationCosts().learn(tailMicros, resumeMicros); // this machine's next outgoing prediction
+                    ReturnPath.write(channel.output(), new ReturnPathMessage.ResumeTime(resumeMicros));
                     ReturnPath.write(channel.output(), new ReturnPathMessage.Shut(0));
                 } catch (IOException e) {
                     LOG.log(System.Logger.Level.WARNING, "the machine runs, but the source could not be told: {0}",

@@ -35,6 +35,14 @@ public interface MachineHooks {
         return false;
     }
 
+    /**
+     * What a destination's load and resume cost at this machine's last switchover (either end),
+     * for the next prediction; a machine keeps one for its life. The default learns nothing.
+     */
+    default DestinationCosts destinationCosts() {
+        return new DestinationCosts();
+    }
+
     /** Whether postcopy-ram is on (RAM then reports postcopy bytes). */
     boolean postcopyRam();
 

@@ -62,15 +62,16 @@ public sealed interface ReturnPathMessage {
     }
 
     /**
-     * Switchover extension ({@code 0x7f03}, {@code be64 microseconds}), sent just before LOADED:
-     * the destination's own measure of its work on the switchover — from the first stop-copy
-     * (END) section it read until it was ready to say LOADED, less the time it waited for bytes
-     * from the link: the devices loading their last sections and the stream checks.
+     * Switchover extension ({@code 0x7f03}, {@code be64 micros, be64 tailMicros}), sent just
+     * before LOADED: the destination's own measure of its work on the switchover — from the first
+     * stop-copy (END) section it read until it was ready to say LOADED, less the time it waited
+     * for bytes from the link (the devices loading their last sections and the stream checks);
+     * and of that, the tail after its last read of the stream, the part no link transfer hides.
      */
-    record LoadTime(long micros) implements ReturnPathMessage {
+    record LoadTime(long micros, long tailMicros) implements ReturnPathMessage {
         public LoadTime {
-            if (micros < 0) {
-                throw new IllegalArgumentException("a load time can not be negative: " + micros);
+            if (micros < 0 || tailMicros < 0) {
+                throw new IllegalArgumentException("a load time can not be negative: " + micros + ", " + tailMicros);
             }
         }
     }

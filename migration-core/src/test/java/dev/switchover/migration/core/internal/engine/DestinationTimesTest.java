@@ -47,6 +47,7 @@ class DestinationTimesTest {
         times.stopCopySection(); // a second END section: the load started at the first
         now.addAndGet(2_000_000); // another device loads, then the checks
         assertThat(times.loadMicros()).isEqualTo(5_000);
+        assertThat(times.tailMicros()).as("after the last read: what no transfer hides").isEqualTo(2_000);
     }
 
     @Test
@@ -61,5 +62,6 @@ class DestinationTimesTest {
     void noStopCopySectionMeansNoLoadWork() {
         now.addAndGet(9_000_000);
         assertThat(times.loadMicros()).isZero();
+        assertThat(times.tailMicros()).isZero();
     }
 }
