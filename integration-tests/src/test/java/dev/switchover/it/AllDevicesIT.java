@@ -43,6 +43,7 @@ class AllDevicesIT {
         var dst = machines.destination(DESTINATION);
         var src = machines.source(SOURCE);
         src.qmp().setCapability(dev.switchover.migration.api.MigrationCapability.EVENTS, true);
+        src.qmp().setCapability(dev.switchover.migration.api.MigrationCapability.DIRTY_BITMAPS, true);
         long bw = 64L << 20;
         src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", bw, "downtime-limit", 300L));
         src.qmp().migrate(dst.process().incomingUri());
@@ -92,6 +93,7 @@ class AllDevicesIT {
     void queryMigrateAnswersPromptlyAndConsistentlyFromManyThreadsWhileBitmapsMigrate() throws Exception {
         var dst = machines.destination(DESTINATION);
         var src = machines.source(SOURCE);
+        src.qmp().setCapability(dev.switchover.migration.api.MigrationCapability.DIRTY_BITMAPS, true);
         src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 32L << 20));
         src.qmp().migrate(dst.process().incomingUri());
         Machines.await(src.qmp(), Duration.ofSeconds(30), i -> i.status().orElse(null) == MigrationStatus.ACTIVE);

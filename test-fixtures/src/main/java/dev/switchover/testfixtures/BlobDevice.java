@@ -26,7 +26,9 @@ import java.util.Random;
  * {@code fail=<call>} makes that call throw ({@code loadEnd}: loading the END section, which
  * only arrives after the source stopped); {@code hang=<call>} makes its first call block until
  * its thread is interrupted (an interruptible hang, as a device waiting on a lock or a driver
- * would), later calls behave.
+ * would), later calls behave. {@code only-with=<capability>} (a QMP capability name) makes its
+ * state move only while that capability is on, as QEMU's block dirty bitmaps under {@code
+ * dirty-bitmaps}.
  */
 public final class BlobDevice implements MigrationDevice {
 
@@ -37,6 +39,7 @@ public final class BlobDevice implements MigrationDevice {
     private final BitSet dirty = new BitSet();
     private final String fail;
     private final String hang;
+    private final java.util.Optional<dev.switchover.migration.api.MigrationCapability> onlyWith;
     private volatile boolean hungOnce;
     private volatile boolean stopSent;
     private volatile boolean inMigration;
@@ -47,6 +50,9 @@ public final class BlobDevice implements MigrationDevice {
         int stopSize = (int) ctx.properties().size("stop-size", 0);
         fail = ctx.properties().string("fail", "");
         hang = ctx.properties().string("hang", "");
+        String only = ctx.properties().string("only-with", "");
+        onlyWith = only.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(dev.switchover.migration.api.MigrationCapability.ofQmpName(only));
         long seed = ctx.properties().integer("seed", 1, 0, Long.MAX_VALUE);
         state = new byte[size];
         stopState = new byte[stopSize];
@@ -79,6 +85,11 @@ public final class BlobDevice implements MigrationDevice {
     public java.util.Optional<dev.switchover.migration.spi.DeviceStats> stats() {
         return java.util.Optional.of(dev.switchover.migration.spi.DeviceStats.of("x-blob")
                 .counter("chunks-sent", chunksSent.get()).constant("chunk-size", CHUNK).build());
+    }
+
+    @Override
+    public java.util.Optional<dev.switchover.migration.api.MigrationCapability> migratesOnlyWith() {
+        return onlyWith;
     }
 
     @Override

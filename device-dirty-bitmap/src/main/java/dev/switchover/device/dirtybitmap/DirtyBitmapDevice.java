@@ -4,6 +4,7 @@ import dev.switchover.migration.spi.support.DirtyLog;
 import dev.switchover.migration.spi.support.LongBitSet;
 import dev.switchover.migration.spi.support.PacedLoop;
 import dev.switchover.migration.api.Bytes;
+import dev.switchover.migration.api.MigrationCapability;
 import dev.switchover.migration.api.Pending;
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.api.RunState;
@@ -168,6 +169,15 @@ final class DirtyBitmapDevice implements MigrationDevice {
     @Override
     public boolean supportsPostcopy() {
         return true;
+    }
+
+    /**
+     * {@code dirty-bitmaps}: as in QEMU, bitmaps migrate only when that capability is on; with it
+     * off the source sends nothing of them and the destination keeps its own.
+     */
+    @Override
+    public Optional<MigrationCapability> migratesOnlyWith() {
+        return Optional.of(MigrationCapability.DIRTY_BITMAPS);
     }
 
     /**

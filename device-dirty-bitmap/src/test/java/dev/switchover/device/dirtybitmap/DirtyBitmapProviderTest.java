@@ -19,6 +19,8 @@ class DirtyBitmapProviderTest {
         assertThat(device.sectionName()).isEqualTo("dirty-bitmap");
         assertThat(device.sectionVersion()).isEqualTo(1);
         assertThat(device.supportsPostcopy()).isTrue();
+        assertThat(device.migratesOnlyWith()).as("bitmaps move only with dirty-bitmaps on, as in QEMU")
+                .contains(dev.switchover.migration.api.MigrationCapability.DIRTY_BITMAPS);
     }
 
     @Test

@@ -49,12 +49,23 @@ record PendingCache(long initial, long dirty, boolean precopyValid, long stopCop
 
     /**
      * After {@code n} bytes were read: they came out of {@code initial} first, then {@code
-     * dirty} (the driver's stream order), and always out of {@code stopCopy}. Saturating.
+     * dirty} (the driver's stream order). Saturating.
+     *
+     * <p>Out of {@code stopCopy}: in a PRE_COPY state only what came out of the known pre-copy
+     * figures. The stop-copy length includes those, so reading them moves nothing out of the
+     * stop-copy bucket; bytes read beyond them are data the device dirtied after the last query,
+     * which the cached stop-copy length never counted, so they must not shrink it either (they
+     * once did: the stop-copy estimate of a running device shrank as pre-copy data was read,
+     * and a switchover was taken on a figure smaller than the data still to send). Outside a
+     * PRE_COPY state (the stop-copy itself) every byte read is stop-copy data.
+     *
+     * @param preCopyRead whether the device read in a PRE_COPY state
      */
-    PendingCache afterRead(long n) {
+    PendingCache afterRead(long n, boolean preCopyRead) {
         long fromDirty = Bytes.saturatingSub(n, initial);
+        long fromStopCopy = preCopyRead ? Math.min(n, precopy()) : n;
         return new PendingCache(Bytes.saturatingSub(initial, n), Bytes.saturatingSub(dirty, fromDirty), precopyValid,
-                Bytes.saturatingSub(stopCopy, n), stopKnown);
+                Bytes.saturatingSub(stopCopy, fromStopCopy), stopKnown);
     }
 
     /** {@code initial + dirty}, saturating. */

@@ -70,8 +70,8 @@ final class PendingTracker {
     /** What the figures of {@code c} had to clamp or assume; {@code null} if nothing. */
     private String describeAnomaly(PendingCache c, VfioState state) {
         if (c.precopyValid() && state.isPreCopy() && c.stopKnown() && c.stopCopy() < c.precopy()) {
-            return "driver reported stop_copy_length=" + c.stopCopy() + " below initial+dirty=" + c.precopy()
-                    + "; stop-copy clamped to 0";
+            return "the driver under-reported its stop-copy size: stop_copy_length=" + c.stopCopy()
+                    + " below initial+dirty=" + c.precopy() + ", which it must include; stop-copy clamped to 0";
         }
         if (dataSizeFailing) {
             return c.stopKnown() ? "MIG_DATA_SIZE failing; using the last stop-copy length minus bytes read since"
@@ -119,8 +119,9 @@ final class PendingTracker {
         return answer(c, state);
     }
 
-    void read(long n) {
-        cache = cache.afterRead(n);
+    /** {@code n} bytes were read from the data stream in {@code state}. */
+    void read(long n, VfioState state) {
+        cache = cache.afterRead(n, state.isPreCopy());
     }
 
     void precopyDrained() {

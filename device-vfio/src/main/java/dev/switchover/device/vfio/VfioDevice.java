@@ -301,7 +301,7 @@ final class VfioDevice implements MigrationDevice {
     private void account(int n) {
         transferred.addAndGet(n);
         sessionBytes += n;
-        pending.read(n);
+        pending.read(n, walker.current());
     }
 
     private void checkUsable(String call) throws DeviceFailureException {

@@ -25,12 +25,29 @@ class PendingCacheTest {
     @Test
     void readsComeOutOfInitialThenDirtyAndOutOfStopCopySaturating() {
         PendingCache c = PendingCache.UNKNOWN.withPrecopy(30, 20).withStopCopy(200);
-        PendingCache r = c.afterRead(40);
+        PendingCache r = c.afterRead(40, true);
         assertThat(r.initial()).isZero();
         assertThat(r.dirty()).isEqualTo(10);
         assertThat(r.stopCopy()).isEqualTo(160);
-        PendingCache all = r.afterRead(10_000);
-        assertThat(all.decompose(true, FALLBACK)).isEqualTo(Pending.NONE);
+        PendingCache all = r.afterRead(10_000, false);
+        assertThat(all.decompose(false, FALLBACK)).isEqualTo(Pending.NONE);
+    }
+
+    @Test
+    void preCopyReadsNeverShrinkTheStopCopyBucketEvenBeyondTheKnownPreCopyData() {
+        PendingCache c = PendingCache.UNKNOWN.withPrecopy(30, 20).withStopCopy(200);
+        for (long n : new long[]{1, 30, 49, 50, 51, 500, Long.MAX_VALUE}) {
+            assertThat(c.afterRead(n, true).decompose(true, FALLBACK).stopcopy()).as("after reading %d", n)
+                    .isEqualTo(150);
+        }
+        assertThat(c.afterRead(80, true).decompose(true, FALLBACK)).as("30 bytes of new dirt read beyond the figures")
+                .isEqualTo(Pending.stopcopy(150));
+    }
+
+    @Test
+    void stopCopyReadsComeOutOfTheStopCopyBucket() {
+        PendingCache c = PendingCache.UNKNOWN.withPrecopy(30, 20).withStopCopy(200);
+        assertThat(c.afterRead(120, false).decompose(false, FALLBACK)).isEqualTo(Pending.stopcopy(80));
     }
 
     @Test

@@ -125,6 +125,22 @@ class VfioDevicePendingTest {
     }
 
     @Test
+    void readingDirtTheLastExactDidNotSeeLeavesTheStopCopyEstimateAlone() throws Exception {
+        TestDevice src = TestDevice.source(1);
+        Migrations.setup(src);
+        Migrations.iterate(src, 1 << 20, new ArrayList<>());
+        Pending before = exact(src);
+        assertThat(before).isEqualTo(Pending.stopcopy(STOP_ONLY_STREAM));
+        src.dirty(0, 10); // after the EXACT: the cache does not know these bytes
+        src.dirty(CHUNK - 1, 2);
+        assertThat(estimate(src)).isEqualTo(before);
+        Migrations.iterate(src, 1 << 20, new ArrayList<>()); // reads the new dirt, beyond the known figures
+        assertThat(estimate(src).stopcopy()).as("pre-copy reads never send stop-copy data")
+                .isEqualTo(STOP_ONLY_STREAM);
+        assertThat(exact(src)).isEqualTo(Pending.stopcopy(STOP_ONLY_STREAM));
+    }
+
+    @Test
     void aDeviceNeverReportsPostcopy() throws Exception {
         TestDevice src = TestDevice.source(1);
         assertThat(src.device.supportsPostcopy()).isFalse();

@@ -1,7 +1,7 @@
 package dev.switchover.it.faults;
 
-import static dev.switchover.it.faults.CommitFaultMatrixIT.assertReasonNamesTheLink;
-import static dev.switchover.it.faults.CommitFaultMatrixIT.awaitTerminal;
+import static dev.switchover.it.faults.CommitFaultMatrix.assertReasonNamesTheLink;
+import static dev.switchover.it.faults.CommitFaultMatrix.awaitTerminal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -136,7 +136,7 @@ class VethLinkDownIT {
         Machines.Handle src = machines.start(List.of("--device", SRC_RAM, "--device", VFIO));
         dst.qmp().execute("migrate-set-parameters", Map.of("x-stall-timeout", STALL_MS));
         String uri = "tcp:" + link.peerAddress() + ":" + PORT;
-        // exit-on-error off: the failed destination stays up to be asked (see CommitFaultMatrixIT)
+        // exit-on-error off: the failed destination stays up to be asked (see CommitFaultMatrix)
         dst.qmp().execute("migrate-incoming", Map.of("uri", uri, "exit-on-error", false));
         return new Sides(src, dst, uri);
     }

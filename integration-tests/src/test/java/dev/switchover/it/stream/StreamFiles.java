@@ -88,6 +88,7 @@ final class StreamFiles {
         try (Machine src = Machine.builder().providers(PROVIDERS).devices(devices).build()) {
             src.setParameters(MigrationParameters.DEFAULTS.withMaxBandwidth(0));
             src.setCapability(MigrationCapability.EVENTS, true);
+            src.setCapability(MigrationCapability.DIRTY_BITMAPS, true); // bitmaps move only with it, as in QEMU
             CompletableFuture<MigrationStatus> end = new CompletableFuture<>();
             src.subscribe(e -> {
                 if (e instanceof MachineEvent.Migration m && m.status().isTerminal()) {

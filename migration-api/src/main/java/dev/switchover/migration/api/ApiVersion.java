@@ -44,9 +44,12 @@ public record ApiVersion(int major, int minor) implements Comparable<ApiVersion>
      * the class that names it. Read the running api's version with {@link #runtime()}.
      *
      * <p>1.1 added {@code spi.support.PendingLedger} and {@link DeviceCall} (in {@code
-     * MigrationInfo.deviceCall} and {@code DeviceReport.callInFlight}).
+     * MigrationInfo.deviceCall} and {@code DeviceReport.callInFlight}). 1.2 added the
+     * destination's own load and resume figures to {@link DowntimeBreakdown} and {@code
+     * MigrationDevice.migratesOnlyWith()} (a device whose state moves only under a capability,
+     * as QEMU's block dirty bitmaps under {@code dirty-bitmaps}).
      */
-    public static final int MINOR = 1;
+    public static final int MINOR = 2;
 
     /** Evaluated when this class initialises, from this jar's constants: the running api. */
     private static final ApiVersion RUNTIME = new ApiVersion(MAJOR, MINOR);

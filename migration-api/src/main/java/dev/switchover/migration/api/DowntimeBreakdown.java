@@ -2,6 +2,7 @@ package dev.switchover.migration.api;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * Where the downtime of a completed migration went, part by part, beside what was predicted for
@@ -24,6 +25,16 @@ import java.util.Objects;
  *   <li>{@code commit}: from LOADED until the destination acknowledged COMMIT — the round trip
  *       and the destination resuming the machine (0 over {@code file:}).
  * </ol>
+ * Beside these source-side parts, the destination's own figures, as it measured and reported them
+ * on the return path (absent over {@code file:}, which has no return path):
+ * <ul>
+ *   <li>{@code destinationReportedLoadMs}: its work on the switchover's sections — from the first
+ *       stop-copy section it read until it was ready to say LOADED, less the time it sat waiting
+ *       for bytes from the link: the devices loading and the stream checks. Part of {@code
+ *       destination-load} and the device parts above (they overlap the link);
+ *   <li>{@code destinationReportedResumeMs}: from COMMIT until its machine ran (every device told
+ *       of the new run state). Part of {@code commit}; the rest of it is the round trip.
+ * </ul>
  *
  * @param stopMs              the stop
  * @param finalSyncMs         between the stop and the first stop-copy
@@ -33,11 +44,22 @@ import java.util.Objects;
  * @param commitMs            until the acknowledgement
  * @param switchoverBandwidth bytes/s the prediction used
  * @param predictedFixedCostMs the fixed cost the prediction used (stop, commit round trips)
+ * @param destinationReportedLoadMs   the destination's load work, as it reported it (since 1.2)
+ * @param destinationReportedResumeMs the destination's resume, as it reported it (since 1.2)
  * @since 0.1
  */
 public record DowntimeBreakdown(long stopMs, long finalSyncMs, List<DevicePart> devices, long sendMs,
                                 long destinationLoadMs, long commitMs, long switchoverBandwidth,
-                                long predictedFixedCostMs) {
+                                long predictedFixedCostMs, OptionalLong destinationReportedLoadMs,
+                                OptionalLong destinationReportedResumeMs) {
+
+    /** A breakdown without the destination's own figures (api 1.1's shape). */
+    public DowntimeBreakdown(long stopMs, long finalSyncMs, List<DevicePart> devices, long sendMs,
+                             long destinationLoadMs, long commitMs, long switchoverBandwidth,
+                             long predictedFixedCostMs) {
+        this(stopMs, finalSyncMs, devices, sendMs, destinationLoadMs, commitMs, switchoverBandwidth,
+                predictedFixedCostMs, OptionalLong.empty(), OptionalLong.empty());
+    }
 
     /**
      * @throws IllegalArgumentException naming a figure that is negative
@@ -51,6 +73,10 @@ public record DowntimeBreakdown(long stopMs, long finalSyncMs, List<DevicePart> 
         PassRecord.requireNonNegative("commitMs", commitMs);
         PassRecord.requireNonNegative("switchoverBandwidth", switchoverBandwidth);
         PassRecord.requireNonNegative("predictedFixedCostMs", predictedFixedCostMs);
+        Objects.requireNonNull(destinationReportedLoadMs, "destinationReportedLoadMs");
+        Objects.requireNonNull(destinationReportedResumeMs, "destinationReportedResumeMs");
+        destinationReportedLoadMs.ifPresent(v -> PassRecord.requireNonNegative("destinationReportedLoadMs", v));
+        destinationReportedResumeMs.ifPresent(v -> PassRecord.requireNonNegative("destinationReportedResumeMs", v));
     }
 
     /** The measured downtime: the sum of the parts. */

@@ -1,5 +1,6 @@
 package dev.switchover.migration.spi;
 
+import dev.switchover.migration.api.MigrationCapability;
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.api.RunState;
 
@@ -81,6 +82,25 @@ public interface MigrationDevice {
      */
     default boolean isActive() {
         return true;
+    }
+
+    /**
+     * The migration capability this device's state moves under, if any: with it off the device
+     * sits out every outgoing migration, as QEMU's block dirty bitmaps do without {@code
+     * dirty-bitmaps} ({@code dirty_bitmap_is_active} is the capability and "has bitmaps"). The
+     * core then calls nothing else of the migration on it: no {@link #isActive()}, no section.
+     * A destination loads the device's sections whenever a source sends them, whatever its own
+     * capabilities, and does not miss them when none come (QEMU's destination has no check
+     * either); the device keeps its own state then.
+     *
+     * <p><b>Thread:</b> the migration thread, before setup. <b>Run state:</b> any. <b>If it
+     * throws:</b> as {@link #isActive()}.
+     *
+     * @return empty (the default) for a device that always migrates
+     * @since 1.2
+     */
+    default Optional<MigrationCapability> migratesOnlyWith() {
+        return Optional.empty();
     }
 
     /**

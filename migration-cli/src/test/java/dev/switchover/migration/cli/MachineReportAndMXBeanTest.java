@@ -102,6 +102,8 @@ class MachineReportAndMXBeanTest {
         assertThat(r.downtimeBreakdown()).hasValueSatisfying(b -> {
             assertThat(b.totalMs()).isEqualTo(r.downtimeMs().getAsLong());
             assertThat(b.devices()).singleElement().satisfies(d -> assertThat(d.id()).isEqualTo("blob0"));
+            assertThat(b.destinationReportedLoadMs()).as("the destination reports its load").isPresent();
+            assertThat(b.destinationReportedResumeMs()).as("the destination reports its resume").isPresent();
         });
         assertThat(passes.getLast().pass()).isEqualTo(info.pass().getAsLong());
         assertThat(passes).extracting(PassRecord::timeMs).isSorted();

@@ -10,6 +10,7 @@ import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.RunState;
 import dev.switchover.migration.core.internal.discovery.DeviceCatalog;
 import dev.switchover.migration.core.internal.discovery.DeviceAssembly;
+import dev.switchover.migration.core.internal.engine.DestinationCosts;
 import dev.switchover.migration.core.internal.engine.DeviceSlot;
 import dev.switchover.migration.core.internal.engine.IncomingMigration;
 import dev.switchover.migration.core.internal.engine.MachineHooks;
@@ -67,6 +68,8 @@ public final class Machine implements MigrationControl, AutoCloseable {
     private final Object runStateLock = new Object();
     private final RunStateNotifier runStateNotifier;
     private final Set<MigrationCapability> capabilities = EnumSet.noneOf(MigrationCapability.class);
+    /** A destination's load and resume at this machine's last switchover, for its next prediction. */
+    private final DestinationCosts destinationCosts = new DestinationCosts();
     private final Hooks hooks = new Hooks();
     private final List<Runnable> migrationEndActions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Consumer<IncomingMigrationEnd>> incomingEndActions = new CopyOnWriteArrayList<>();
@@ -493,6 +496,18 @@ public final class Machine implements MigrationControl, AutoCloseable {
         public boolean postcopyRam() {
             synchronized (capabilities) {
                 return capabilities.contains(MigrationCapability.POSTCOPY_RAM);
+            }
+        }
+
+        @Override
+        public DestinationCosts destinationCosts() {
+            return destinationCosts;
+        }
+
+        @Override
+        public boolean capability(MigrationCapability capability) {
+            synchronized (capabilities) {
+                return capabilities.contains(capability);
             }
         }
 

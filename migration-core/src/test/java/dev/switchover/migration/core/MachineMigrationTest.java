@@ -63,6 +63,8 @@ class MachineMigrationTest {
             assertThat(d.statistics()).as("the device's own figures, names and order unchanged")
                     .containsOnlyKeys("chunks-sent", "chunk-size").containsEntry("chunk-size", (long) BlobDevice.CHUNK);
             assertThat(d.statistics().get("chunks-sent")).isGreaterThanOrEqualTo((4L << 20) / BlobDevice.CHUNK);
+            assertThat(d.pending()).as("x-query-migrate-devices is current after completion, not the last "
+                    + "pre-stop figures (256 KiB of stop-copy data)").isEqualTo(dev.switchover.migration.api.Pending.NONE);
         });
         Thread.sleep(100);
         assertThat(srcEvents.getFirst()).isEqualTo("MIGRATION setup");

@@ -16,8 +16,10 @@ import java.util.Locale;
  * sizes in bytes, the bandwidth in bytes/s):
  * <pre>
  * {"stop": 1, "final-sync": 0, "devices": [{"id": "ram0", "bytes": 1048576, "time": 9, "predicted-time": 8}],
- *  "send": 0, "destination-load": 2, "commit": 1, "switchover-bandwidth": 125000000, "predicted-fixed-cost": 2}
+ *  "send": 0, "destination-load": 2, "commit": 1, "switchover-bandwidth": 125000000, "predicted-fixed-cost": 2,
+ *  "destination-reported-load": 1, "destination-reported-resume": 0}
  * </pre>
+ * (the two {@code destination-reported-*} members only when the destination reported them).
  * and the one line that says whether a migration kept its {@code downtime-limit}.
  */
 public final class DowntimeBreakdownJson {
@@ -32,9 +34,12 @@ public final class DowntimeBreakdownJson {
             devices.add(QmpJson.object().put("id", d.id()).put("bytes", d.bytes()).put("time", d.ms())
                     .put("predicted-time", d.predictedMs()));
         }
-        return o.put("send", b.sendMs()).put("destination-load", b.destinationLoadMs()).put("commit", b.commitMs())
+        o.put("send", b.sendMs()).put("destination-load", b.destinationLoadMs()).put("commit", b.commitMs())
                 .put("switchover-bandwidth", b.switchoverBandwidth())
                 .put("predicted-fixed-cost", b.predictedFixedCostMs());
+        b.destinationReportedLoadMs().ifPresent(v -> o.put("destination-reported-load", v));
+        b.destinationReportedResumeMs().ifPresent(v -> o.put("destination-reported-resume", v));
+        return o;
     }
 
     /**
@@ -52,7 +57,12 @@ public final class DowntimeBreakdownJson {
         }
         return new DowntimeBreakdown(m.reqLong("stop"), m.reqLong("final-sync"), devices, m.reqLong("send"),
                 m.reqLong("destination-load"), m.reqLong("commit"), m.reqLong("switchover-bandwidth"),
-                m.reqLong("predicted-fixed-cost"));
+                m.reqLong("predicted-fixed-cost"), m.optLong("destination-reported-load"),
+                m.optLong("destination-reported-resume"));
+    }
+
+    private static String reported(java.util.OptionalLong ms) {
+        return ms.isPresent() ? ms.getAsLong() + " ms" : "not reported";
     }
 
     /**
@@ -72,6 +82,10 @@ public final class DowntimeBreakdownJson {
             b.devices().forEach(d -> sb.append(", ").append(d.id()).append(' ').append(d.ms()));
             sb.append(", send ").append(b.sendMs()).append(", destination load ").append(b.destinationLoadMs())
                     .append(", commit ").append(b.commitMs()).append(" ms");
+            if (b.destinationReportedLoadMs().isPresent() || b.destinationReportedResumeMs().isPresent()) {
+                sb.append(" (the destination reports load ").append(reported(b.destinationReportedLoadMs()))
+                        .append(", resume ").append(reported(b.destinationReportedResumeMs())).append(')');
+            }
         });
         return sb.toString();
     }

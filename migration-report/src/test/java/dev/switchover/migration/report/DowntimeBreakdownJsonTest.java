@@ -3,7 +3,12 @@ package dev.switchover.migration.report;
 import dev.switchover.migration.api.MigrationReport;
 import dev.switchover.migration.qapi.QmpJson;
 import dev.switchover.testfixtures.SampleReports;
+import dev.switchover.migration.api.DowntimeBreakdown;
+import dev.switchover.migration.qapi.Members;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,6 +28,21 @@ class DowntimeBreakdownJsonTest {
                 + "\"commit\": 3, \"switchover-bandwidth\": 115343360, \"predicted-fixed-cost\": 2}");
         assertThat(MigrationReportJson.parse(json)).isEqualTo(r);
         assertThat(r.downtimeBreakdown().orElseThrow().totalMs()).isEqualTo(r.downtimeMs().getAsLong());
+    }
+
+    @Test
+    void theDestinationsOwnFiguresAreWrittenWhenReportedAndReadBack() throws Exception {
+        DowntimeBreakdown b = new DowntimeBreakdown(1, 0, List.of(new DowntimeBreakdown.DevicePart("ram0", 10, 2, 1)),
+                0, 9, 4, 1_000_000, 3, OptionalLong.of(6), OptionalLong.of(2));
+
+        String json = QmpJson.write(DowntimeBreakdownJson.toJson(b));
+
+        assertThat(json).endsWith("\"destination-reported-load\": 6, \"destination-reported-resume\": 2}");
+        assertThat(DowntimeBreakdownJson.fromJson(Members.of(QmpJson.parse(json), "breakdown"))).isEqualTo(b);
+        DowntimeBreakdown unreported = new DowntimeBreakdown(1, 0, List.of(), 0, 9, 4, 1_000_000, 3);
+        String plain = QmpJson.write(DowntimeBreakdownJson.toJson(unreported));
+        assertThat(plain).doesNotContain("destination-reported");
+        assertThat(DowntimeBreakdownJson.fromJson(Members.of(QmpJson.parse(plain), "breakdown"))).isEqualTo(unreported);
     }
 
     @Test

@@ -240,6 +240,12 @@ public abstract class MigrationDeviceVerification {
         enforce(Rule.PENDING06, () -> PendingChecks.noPostcopyWithoutSupport(this));
     }
 
+    /** {@link Rule#PENDING07}: ESTIMATE moves only with what the device sends. */
+    @Test
+    public void required_pending07_estimateMovesOnlyWithWhatTheDeviceSends() {
+        enforce(Rule.PENDING07, () -> EstimateMotionCheck.estimateMovesOnlyWithSends(this));
+    }
+
     /** {@link Rule#LIFE01}: cleanup without setup, twice, on both sides; a migration works after. */
     @Test
     public void required_life01_cleanupWithoutSetup() {

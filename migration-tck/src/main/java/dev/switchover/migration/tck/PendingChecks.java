@@ -85,12 +85,15 @@ final class PendingChecks {
         }
         if (written > Bytes.saturatingAdd(total, tolerance)) {
             throw new AssertionError(when + " reported " + reported + ", " + total + " bytes in all, but the device "
-                    + "then wrote " + written + " payload bytes in " + what + ": " + (written - total)
-                    + " bytes sent that no bucket reported (framing tolerance " + tolerance + ")");
+                    + "then wrote " + written + " payload bytes in " + what + ": under-reported: " + (written - total)
+                    + " bytes sent that no bucket reported (framing tolerance " + tolerance + "); check that the "
+                    + "figures count every byte the save calls write: a stop-copy size that leaves part of the state "
+                    + "out, dirt the figures never folded in");
         }
     }
 
     /**
+     * Names what a device that reported more than it sent did: double counted, or over-reported.
      * Tells double counting from an under-send. A byte counted in two buckets makes the excess
      * equal to the overlap, which is a whole bucket when one bucket's size includes another's
      * (VFIO's stop-copy length includes its pre-copy data); an excess that matches no bucket
@@ -106,13 +109,13 @@ final class PendingChecks {
         }
         for (int i = 0; i < buckets.length && nonZero > 1; i++) {
             if (buckets[i] > 0 && Math.abs(buckets[i] - excess) <= tolerance) {
-                return "the excess equals the " + names[i] + " bucket, so those bytes are counted in more than one "
-                        + "bucket (double counting)";
+                return "double counted: the excess equals the " + names[i] + " bucket, so those bytes are counted "
+                        + "in more than one bucket";
             }
         }
-        return "the excess matches no bucket, so this is not double counting but an under-send: the device "
-                + "reports data it never writes (check the last partial record, the budget arithmetic, and that "
-                + "saveComplete writes everything the figures still count)";
+        return "over-reported: the excess matches no bucket, so this is not double counting but an under-send: the "
+                + "device reports data it never writes (check the last partial record, the budget arithmetic, and "
+                + "that saveComplete writes everything the figures still count)";
     }
 
     /**

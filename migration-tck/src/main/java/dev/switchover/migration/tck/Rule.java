@@ -118,6 +118,24 @@ public enum Rule {
                     + "SaveOptions.postcopy() is on, and that the supportsPostcopy() hook agrees with the device"),
 
     /**
+     * An ESTIMATE moves only with what the device sends: two ESTIMATEs with nothing in between
+     * agree; a {@code saveIterate} leaves the stop-copy bucket as it was, even when it sends dirt
+     * the last EXACT did not see; on a quiescent device it never makes the total grow, nor shrink
+     * by more than it sent.
+     *
+     * <p>If this test fails, check what the estimate subtracts: only bytes that came out of the
+     * bucket they were counted in (QEMU-style VFIO took every byte it read out of its cached
+     * stop-copy length, dirt it read beyond its pre-copy figures included, so a running device's
+     * stop-copy estimate shrank below what the stop-copy would really send).
+     *
+     * @since 1.2
+     */
+    PENDING07("pending07", "ESTIMATE moves only with what the device sends",
+            "what ESTIMATE subtracts after a send: only bytes out of the bucket they were counted in (pre-copy data "
+                    + "read beyond the last EXACT's figures is new dirt, never stop-copy data), and that nothing but a "
+                    + "send or an EXACT changes the cached figures"),
+
+    /**
      * {@code saveCleanup} may be called without {@code saveSetup}, and twice; {@code
      * loadCleanup} likewise without {@code loadSetup}; a migration works afterwards.
      *

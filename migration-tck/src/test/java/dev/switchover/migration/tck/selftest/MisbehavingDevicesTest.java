@@ -24,7 +24,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMetho
 /**
  * The kit against devices that hang, lie and dawdle, made with Byte Buddy from the reference
  * device ({@link Misbehaviours}): a hung call fails within the call timeout, naming the call, filed
- * under the rule it breaks whichever rule's test found it; an under-send is called an under-send, not double counting; a slow device that
+ * under the rule it breaks whichever rule's test found it; an over-reporting device is called over-reported and an under-reporting one under-reported, neither double counted; a slow device that
  * conforms passes.
  */
 class MisbehavingDevicesTest {
@@ -61,15 +61,27 @@ class MisbehavingDevicesTest {
     }
 
     @Test
-    void anUnderSendIsCalledAnUnderSendNotDoubleCounting() {
+    void anOverReportingDeviceIsCalledOverReportedNotDoubleCounted() {
         Map<String, TestExecutionResult> outcomes = run(Lying.class);
 
         TestExecutionResult pending02 = outcomes.get(Rule.PENDING02.id());
         assertThat(pending02.getStatus()).isEqualTo(TestExecutionResult.Status.FAILED);
         assertThat(message(pending02))
                 .startsWith("[pending02] ")
-                .contains("bytes more reported than sent", "an under-send")
-                .doesNotContain("counted in more than one bucket");
+                .contains("bytes more reported than sent", "over-reported", "an under-send")
+                .doesNotContain("counted in more than one bucket", "double counted", "under-reported");
+    }
+
+    @Test
+    void anUnderReportingDeviceIsCalledUnderReported() {
+        Map<String, TestExecutionResult> outcomes = run(UnderReporting.class);
+
+        TestExecutionResult pending02 = outcomes.get(Rule.PENDING02.id());
+        assertThat(pending02.getStatus()).isEqualTo(TestExecutionResult.Status.FAILED);
+        assertThat(message(pending02))
+                .startsWith("[pending02] ")
+                .contains("under-reported", "bytes sent that no bucket reported")
+                .doesNotContain("double counted", "over-reported");
     }
 
     @Test
@@ -115,6 +127,13 @@ class MisbehavingDevicesTest {
         @Override
         ChunkedDevice newDevice(DeviceContext ctx) {
             return Misbehaviours.lying(ctx);
+        }
+    }
+
+    static final class UnderReporting extends ChunkedVerification {
+        @Override
+        ChunkedDevice newDevice(DeviceContext ctx) {
+            return Misbehaviours.underReporting(ctx);
         }
     }
 

@@ -13,6 +13,7 @@ import dev.switchover.migration.tck.selftest.devices.NegativeFiguresDevice;
 import dev.switchover.migration.tck.selftest.devices.NoRoundTripDevice;
 import dev.switchover.migration.tck.selftest.devices.OldVfioDevice;
 import dev.switchover.migration.tck.selftest.devices.PostcopyWithoutSupportDevice;
+import dev.switchover.migration.tck.selftest.devices.ShrinkingStopCopyEstimateDevice;
 import dev.switchover.migration.tck.selftest.devices.StaleStopCopyDevice;
 
 import java.util.HashMap;
@@ -94,6 +95,13 @@ final class Verifications {
         @Override
         ChunkedDevice newDevice(DeviceContext ctx) {
             return new StaleStopCopyDevice(ctx);
+        }
+    }
+
+    static final class ShrinkingStopCopyEstimate extends ChunkedVerification {
+        @Override
+        ChunkedDevice newDevice(DeviceContext ctx) {
+            return new ShrinkingStopCopyEstimateDevice(ctx);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.switchover.migration.api.Pending;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -27,6 +28,8 @@ final class DowntimeClock {
     private long devicesDoneNanos = -1;
     private long streamEndNanos = -1;
     private long loadedNanos = -1;
+    private long reportedLoadMicros = -1;
+    private long reportedResumeMicros = -1;
 
     /**
      * Starts at the stop.
@@ -74,6 +77,15 @@ final class DowntimeClock {
         loadedNanos = clock.getAsLong();
     }
 
+    /**
+     * The destination's own figures from the return path, in µs; -1 for one it did not report
+     * (a file has no return path).
+     */
+    void destinationReported(long loadMicros, long resumeMicros) {
+        reportedLoadMicros = loadMicros;
+        reportedResumeMicros = resumeMicros;
+    }
+
     /** The destination has the machine at {@code endNanos}: the breakdown of the downtime. */
     DowntimeBreakdown breakdown(long endNanos) {
         long stopped = orAt(stoppedNanos, stopNanos);
@@ -92,7 +104,13 @@ final class DowntimeClock {
         long loaded = orAt(loadedNanos, streamEnd);
         return new DowntimeBreakdown(between(stopNanos, stopped), between(stopped, first), parts,
                 between(previous, streamEnd), between(streamEnd, loaded), between(loaded, Math.max(loaded, endNanos)),
-                why.switchoverBandwidth(), why.fixedCostMs());
+                why.switchoverBandwidth(), why.fixedCostMs(), reportedMs(reportedLoadMicros),
+                reportedMs(reportedResumeMicros));
+    }
+
+    /** µs reported by the destination as whole ms, rounded to nearest; empty when not reported. */
+    private static OptionalLong reportedMs(long micros) {
+        return micros < 0 ? OptionalLong.empty() : OptionalLong.of((micros + 500) / 1_000);
     }
 
     private static long orAt(long mark, long fallback) {

@@ -83,6 +83,8 @@ public final class IncomingMigration implements Runnable {
     /** LOADED was sent; the destination waits for COMMIT. */
     private volatile boolean loaded;
     private final boolean exitOnError;
+    /** What this side reports of its part of the downtime. */
+    private final DestinationTimes times;
 
     public IncomingMigration(MachineHooks machine, Transports.Listener listener) {
         this(machine, listener, true);
@@ -98,6 +100,7 @@ public final class IncomingMigration implements Runnable {
         this.exitOnError = exitOnError;
         this.listener = listener;
         this.calls = new DeviceCallGuard(machine.deviceCallTimeout(), this::deviceHung);
+        this.times = new DestinationTimes(machine::nanoTime);
         this.cleanups = new DeviceCleanups(calls, "loadCleanup", MigrationDevice::loadCleanup);
         this.states = new MigrationStateMachine("incoming migration on " + listener.boundUri(),
                 (from, to) -> machine.statusChanged(to));
@@ -169,11 +172,15 @@ public final class IncomingMigration implements Runnable {
                 watch.start("migration-in-link-watch");
             }
             states.transition(MigrationStatus.SETUP, MigrationStatus.ACTIVE);
+            long tailMicros = -1;
             load(devices);
             if (returnPath) {
+                tailMicros = times.tailMicros();
+                ReturnPath.write(watched(), new ReturnPathMessage.LoadTime(times.loadMicros(), tailMicros));
                 ReturnPath.write(watched(), ReturnPathMessage.Loaded.INSTANCE);
                 loaded = true;
                 CommitRecords.readCommit(tail);
+                times.commitReceived();
             }
             // decided before running: a stall from here on no longer fails a machine that runs
             if (!outcome.decide(MigrationStatus.COMPLETED, null)) {
@@ -183,6 +190,9 @@ public final class IncomingMigration implements Runnable {
             machine.changeRunState(machine.runStateAfterIncoming()); // RUNNING, or PAUSED under -S
             if (returnPath) {
                 try {
+                    long resumeMicros = times.resumeMicros();
+                    machine.destinationCosts().learn(tailMicros, resumeMicros); // this machine's next outgoing prediction
+                    ReturnPath.write(channel.output(), new ReturnPathMessage.ResumeTime(resumeMicros));
                     ReturnPath.write(channel.output(), new ReturnPathMessage.Shut(0));
                 } catch (IOException e) {
                     LOG.log(System.Logger.Level.WARNING, "the machine runs, but the source could not be told: {0}",
@@ -201,7 +211,8 @@ public final class IncomingMigration implements Runnable {
             if (t instanceof java.io.EOFException) {
                 reason = loaded ? "the source closed the connection without COMMIT"
                         : channel != null && !channel.hasReturnPath() ? "the migration file is cut short: " + t.getMessage()
-                        : "the migration stream ended early (the source went away?): " + t.getMessage();
+                        : "the source closed the connection before the migration stream was complete ("
+                        + t.getMessage() + "); the partly loaded state is discarded";
             }
             if (!(t instanceof CommitRecords.SourceAbortedException)) {
                 Optional<String> aborted = sourceAbortReason();
@@ -252,6 +263,21 @@ public final class IncomingMigration implements Runnable {
     }
 
 
+    /**
+     * Whether the device's state moves only under a capability (QEMU's dirty bitmaps): a source
+     * with it off sends none, and this side, like QEMU's, loads the sections if they come and
+     * does not miss them if they do not. A device that fails to say is taken as always moving.
+     */
+    private boolean movesOnlyUnderCapability(DeviceSlot s) {
+        try {
+            Optional<dev.switchover.migration.api.MigrationCapability> gate =
+                    calls.call(s, "migratesOnlyWith", () -> s.device().migratesOnlyWith());
+            return gate != null && gate.isPresent();
+        } catch (DeviceCallException e) {
+            return false;
+        }
+    }
+
     /** The devices that take part; one whose {@code isActive} fails is counted in, so its sections still load. */
     private List<DeviceSlot> activeDevices() {
         List<DeviceSlot> active = new ArrayList<>();
@@ -270,7 +296,7 @@ public final class IncomingMigration implements Runnable {
     }
 
     private void load(List<DeviceSlot> devices) throws IOException, DeviceCallException {
-        tail = new TailRecorder(StreamWaits.reads(channel.input(), calls, watch));
+        tail = new TailRecorder(StreamWaits.reads(times.timed(channel.input()), calls, watch));
         StreamReader reader = new StreamReader(tail, BUFFER_BYTES);
         reader.readHeader();
         for (DeviceSlot s : devices) {
@@ -331,6 +357,9 @@ public final class IncomingMigration implements Runnable {
                         throw new MigrationStreamException(at, "section " + reader.sections().size() + " ("
                                 + sec.kind() + ", id " + sec.sectionId() + ") continues a section id no START opened");
                     }
+                    if (sec.kind() == SectionKind.END) {
+                        times.stopCopySection();
+                    }
                     if (complete.contains(s)) {
                         throw new MigrationStreamException(at, "section " + reader.sections().size() + " ('"
                                 + s.section() + "' instance " + s.instance() + ", " + sec.kind() + ", id "
@@ -344,7 +373,7 @@ public final class IncomingMigration implements Runnable {
                 case StreamItem.Command cmd -> command(cmd, at);
                 case StreamItem.Eof eof -> {
                     for (DeviceSlot s : devices) {
-                        if (!complete.contains(s)) {
+                        if (!complete.contains(s) && (started.contains(s) || !movesOnlyUnderCapability(s))) {
                             throw new MigrationStreamException(at, "the stream ended (EOF) before device '" + s.id()
                                     + "' ('" + s.section() + "' instance " + s.instance() + ") sent its END section");
                         }

@@ -30,6 +30,19 @@ public interface MachineHooks {
     /** Announces a new pass ({@code MIGRATION_PASS} event when the capability is on). */
     void passStarted(long pass);
 
+    /** Whether {@code capability} is on now ({@code migrate-set-capabilities}). */
+    default boolean capability(dev.switchover.migration.api.MigrationCapability capability) {
+        return false;
+    }
+
+    /**
+     * What a destination's load and resume cost at this machine's last switchover (either end),
+     * for the next prediction; a machine keeps one for its life. The default learns nothing.
+     */
+    default DestinationCosts destinationCosts() {
+        return new DestinationCosts();
+    }
+
     /** Whether postcopy-ram is on (RAM then reports postcopy bytes). */
     boolean postcopyRam();
 

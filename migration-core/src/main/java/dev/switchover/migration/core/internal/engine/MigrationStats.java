@@ -39,6 +39,7 @@ public final class MigrationStats {
     private volatile PendingSnapshot remembered;
     /** Round trips of a switchover's commit, from the clean pings. */
     private volatile long roundTripCostMs;
+    private volatile long destinationCostMs;
     /** Bytes written before the machine stopped; -1 until it stopped for the switchover. */
     private volatile long precopyBytes = -1;
     private volatile long downtimeBytes;
@@ -109,17 +110,22 @@ public final class MigrationStats {
         roundTripCostMs = Math.max(0, roundTripsMs);
     }
 
+    /** The destination's own load and resume, as learned from an earlier switchover ({@link DestinationCosts}). */
+    public void destinationCostMs(long ms) {
+        destinationCostMs = Math.max(0, ms);
+    }
+
     /**
-     * The fixed cost of a switchover: the commit's round trips plus each device's final sync,
+     * The fixed cost of a switchover: the commit's round trips, each device's final sync,
      * expected to cost what its last EXACT query did (whole ms, rounded down: sub-ms queries add
-     * nothing).
+     * nothing), and the destination's own load and resume as an earlier switchover measured them.
      */
     public long fixedCostMs() {
         long syncNanos = 0;
         for (DeviceSlot s : devices) {
             syncNanos = Bytes.saturatingAdd(syncNanos, s.lastExactNanos());
         }
-        return Bytes.saturatingAdd(roundTripCostMs, syncNanos / 1_000_000);
+        return Bytes.saturatingAdd(Bytes.saturatingAdd(roundTripCostMs, syncNanos / 1_000_000), destinationCostMs);
     }
 
     public void precopyBytes(long b) {

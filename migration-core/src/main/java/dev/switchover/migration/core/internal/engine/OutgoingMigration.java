@@ -122,6 +122,11 @@ public final class OutgoingMigration implements Runnable {
     private volatile boolean finished;
     /** Why the destination failed, from the return path; null while it has not said. */
     private volatile String destinationError;
+    /** The destination's own load and resume figures (µs) from the return path; -1 until reported. */
+    private volatile long reportedLoadMicros = -1;
+    private volatile long reportedResumeMicros = -1;
+    /** Of the reported load, the part after the destination's last read of the stream; -1 until reported. */
+    private volatile long reportedTailMicros = -1;
     /** The run state the switchover stopped the machine from; null before the stop. */
     private volatile RunState stoppedFrom;
 
@@ -139,6 +144,7 @@ public final class OutgoingMigration implements Runnable {
         this.cleanups = new DeviceCleanups(calls, "saveCleanup", MigrationDevice::saveCleanup);
         this.states = new MigrationStateMachine("migration to " + uri.text(), this::statusChanged);
         this.stats = new MigrationStats(machine::nanoTime, meter, devices, machine::parameters, states);
+        stats.destinationCostMs(machine.destinationCosts().expectedMs());
         this.outcome = new MigrationOutcome(states, error -> {
             stats.error(error);
             LOG.log(System.Logger.Level.WARNING, "migration to {0} failed: {1}", uri, error);
@@ -350,6 +356,12 @@ public final class OutgoingMigration implements Runnable {
         List<DeviceSlot> active = new ArrayList<>();
         for (DeviceSlot s : devices) {
             s.resetForMigration();
+            // a device whose state moves only under a capability sits out while it is off (QEMU's dirty bitmaps)
+            Optional<dev.switchover.migration.api.MigrationCapability> gate =
+                    calls.call(s, "migratesOnlyWith", () -> s.device().migratesOnlyWith());
+            if (gate != null && gate.isPresent() && !machine.capability(gate.get())) {
+                continue;
+            }
             if (calls.call(s, "isActive", () -> s.device().isActive())) {
                 active.add(s);
             }
@@ -544,6 +556,9 @@ public final class OutgoingMigration implements Runnable {
         long endNanos = machine.nanoTime();
         long downtime = (endNanos - stopNanos) / 1_000_000;
         stats.downtimeMs(downtime);
+        parts.destinationReported(reportedLoadMicros, reportedResumeMicros);
+        // for the next prediction: the part of the destination's work no transfer hides, and its resume
+        machine.destinationCosts().learn(reportedTailMicros, reportedResumeMicros);
         stats.downtimeBreakdown(parts.breakdown(endNanos));
         // outside the blackout now: per-device figures as they are after the stop-copy (zero), not
         // the last pre-stop ones, for x-query-migrate-devices
@@ -689,6 +704,11 @@ public final class OutgoingMigration implements Runnable {
                             wake(); // a drain before the stop waits for this
                         }
                         case ReturnPathMessage.Error err -> destinationError = err.reason();
+                        case ReturnPathMessage.LoadTime load -> {
+                            reportedTailMicros = load.tailMicros();
+                            reportedLoadMicros = load.micros();
+                        }
+                        case ReturnPathMessage.ResumeTime resume -> reportedResumeMicros = resume.micros();
                         case ReturnPathMessage.Shut shut when shut.status() != 0 && destinationError == null ->
                                 destinationError = "it gave up with status " + shut.status();
                         default -> { }

@@ -36,6 +36,10 @@ public final class ReturnPath {
             case ReturnPathMessage.Shut(int status) -> header(ReturnPathMessage.TYPE_SHUT, 4).putInt(status);
             case ReturnPathMessage.Pong(int value) -> header(ReturnPathMessage.TYPE_PONG, 4).putInt(value);
             case ReturnPathMessage.Loaded l -> header(ReturnPathMessage.TYPE_LOADED, 0);
+            case ReturnPathMessage.LoadTime(long micros, long tail) ->
+                    header(ReturnPathMessage.TYPE_LOAD_TIME, 16).putLong(micros).putLong(tail);
+            case ReturnPathMessage.ResumeTime(long micros) ->
+                    header(ReturnPathMessage.TYPE_RESUME_TIME, 8).putLong(micros);
             case ReturnPathMessage.Error(String reason) -> {
                 byte[] data = utf8Prefix(reason, MAX_DATA_BYTES);
                 yield header(ReturnPathMessage.TYPE_ERROR, data.length).put(data);
@@ -67,6 +71,12 @@ public final class ReturnPath {
                 }
                 yield ReturnPathMessage.Loaded.INSTANCE;
             }
+            case ReturnPathMessage.TYPE_LOAD_TIME -> {
+                long[] both = micros(ch, "LOAD_TIME", type, len, 2);
+                yield new ReturnPathMessage.LoadTime(both[0], both[1]);
+            }
+            case ReturnPathMessage.TYPE_RESUME_TIME ->
+                    new ReturnPathMessage.ResumeTime(micros(ch, "RESUME_TIME", type, len, 1)[0]);
             case ReturnPathMessage.TYPE_ERROR -> {
                 ByteBuffer data = readExactly(ch, len, false);
                 try {
@@ -89,6 +99,24 @@ public final class ReturnPath {
                     "corrupt return path: %s message (0x%04x) with length %d, expected 4", name, type, len));
         }
         return readExactly(ch, 4, false).getInt();
+    }
+
+    /** {@code count} be64 microsecond figures, none negative. */
+    private static long[] micros(ReadableByteChannel ch, String name, int type, int len, int count) throws IOException {
+        if (len != 8 * count) {
+            throw new MigrationStreamException(String.format(
+                    "corrupt return path: %s message (0x%04x) with length %d, expected %d", name, type, len, 8 * count));
+        }
+        ByteBuffer data = readExactly(ch, len, false);
+        long[] figures = new long[count];
+        for (int i = 0; i < count; i++) {
+            figures[i] = data.getLong();
+            if (figures[i] < 0) {
+                throw new MigrationStreamException(String.format(
+                        "corrupt return path: %s message (0x%04x) with a negative time", name, type));
+            }
+        }
+        return figures;
     }
 
     private static ByteBuffer header(int type, int len) {

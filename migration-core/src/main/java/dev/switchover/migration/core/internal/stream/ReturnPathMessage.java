@@ -16,6 +16,10 @@ public sealed interface ReturnPathMessage {
     int TYPE_ERROR = 0x7f01;
     /** Switchover extension: the destination loaded and verified everything and waits for COMMIT. */
     int TYPE_LOADED = 0x7f02;
+    /** Switchover extension: how long the destination worked on the switchover's sections, sent just before LOADED. */
+    int TYPE_LOAD_TIME = 0x7f03;
+    /** Switchover extension: how long the destination took to run after COMMIT, sent just before {@code SHUT 0}. */
+    int TYPE_RESUME_TIME = 0x7f04;
 
     /**
      * {@code MIG_RP_MSG_SHUT}, {@code be32 status}: {@code 0} acknowledges COMMIT — the
@@ -54,6 +58,34 @@ public sealed interface ReturnPathMessage {
     record Error(String reason) implements ReturnPathMessage {
         public Error {
             Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * Switchover extension ({@code 0x7f03}, {@code be64 micros, be64 tailMicros}), sent just
+     * before LOADED: the destination's own measure of its work on the switchover — from the first
+     * stop-copy (END) section it read until it was ready to say LOADED, less the time it waited
+     * for bytes from the link (the devices loading their last sections and the stream checks);
+     * and of that, the tail after its last read of the stream, the part no link transfer hides.
+     */
+    record LoadTime(long micros, long tailMicros) implements ReturnPathMessage {
+        public LoadTime {
+            if (micros < 0 || tailMicros < 0) {
+                throw new IllegalArgumentException("a load time can not be negative: " + micros + ", " + tailMicros);
+            }
+        }
+    }
+
+    /**
+     * Switchover extension ({@code 0x7f04}, {@code be64 microseconds}), sent just before {@code
+     * SHUT 0}: the destination's own measure of its resume, from COMMIT until the machine ran
+     * (or stayed paused under {@code -S}) with every device told.
+     */
+    record ResumeTime(long micros) implements ReturnPathMessage {
+        public ResumeTime {
+            if (micros < 0) {
+                throw new IllegalArgumentException("a resume time can not be negative: " + micros);
+            }
         }
     }
 }

@@ -66,4 +66,25 @@ class DowntimeClockTest {
         assertThat(b.devices()).singleElement().satisfies(d -> assertThat(d.predictedMs()).isZero());
         assertThat(b.totalMs()).isEqualTo(5);
     }
+
+    @Test
+    void theDestinationsOwnFiguresStandBesideThePartsWhenReported() {
+        DowntimeClock clock = new DowntimeClock(now::get, why, Map.of());
+        clock.stopped();
+        clock.streamEnded();
+        after(9);
+        clock.loaded();
+        after(4);
+        clock.destinationReported(6_499, 2_500);
+
+        DowntimeBreakdown b = clock.breakdown(now.get());
+
+        assertThat(b.destinationLoadMs()).isEqualTo(9);
+        assertThat(b.destinationReportedLoadMs()).hasValue(6);
+        assertThat(b.destinationReportedResumeMs()).hasValue(3);
+        assertThat(b.totalMs()).isEqualTo(13);
+        clock.destinationReported(-1, -1);
+        assertThat(clock.breakdown(now.get()).destinationReportedLoadMs()).isEmpty();
+        assertThat(clock.breakdown(now.get()).destinationReportedResumeMs()).isEmpty();
+    }
 }

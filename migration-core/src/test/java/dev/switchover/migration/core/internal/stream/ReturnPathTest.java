@@ -31,6 +31,21 @@ class ReturnPathTest {
     }
 
     @Test
+    void destinationTimesAreEightByteMicroseconds() throws IOException {
+        assertThat(encode(new ReturnPathMessage.LoadTime(0x0102, 3)))
+                .isEqualTo(new TestChannels.Builder().u16(0x7f03).u16(16).i32(0).i32(0x0102).i32(0).i32(3).bytes());
+        assertThat(encode(new ReturnPathMessage.ResumeTime(5)))
+                .isEqualTo(new TestChannels.Builder().u16(0x7f04).u16(8).i32(0).i32(5).bytes());
+        byte[] short4 = new TestChannels.Builder().u16(0x7f03).u16(4).i32(1).bytes();
+        assertThatThrownBy(() -> ReturnPath.read(TestChannels.source(short4)))
+                .isInstanceOf(MigrationStreamException.class).hasMessageContaining("LOAD_TIME").hasMessageContaining("expected 16");
+        byte[] negative = new TestChannels.Builder().u16(0x7f04).u16(8).i32(-1).i32(-1).bytes();
+        assertThatThrownBy(() -> ReturnPath.read(TestChannels.source(negative)))
+                .isInstanceOf(MigrationStreamException.class).hasMessageContaining("RESUME_TIME")
+                .hasMessageContaining("negative");
+    }
+
+    @Test
     void loadedCarriesNoData() {
         byte[] bytes = new TestChannels.Builder().u16(0x7f02).u16(1).u8(0).bytes();
         assertThatThrownBy(() -> ReturnPath.read(TestChannels.source(bytes)))
@@ -43,7 +58,9 @@ class ReturnPathTest {
         var sink = new TestChannels.Sink();
         ReturnPathMessage[] messages = {
                 new ReturnPathMessage.Pong(7),
+                new ReturnPathMessage.LoadTime(12_345, 678),
                 ReturnPathMessage.Loaded.INSTANCE,
+                new ReturnPathMessage.ResumeTime(Long.MAX_VALUE),
                 new ReturnPathMessage.Error("device 'ram' failed: bad page at offset 0x1000 — ünïcödé"),
                 ReturnPathMessage.Shut.FAILED,
                 ReturnPathMessage.Shut.OK,

@@ -125,6 +125,14 @@ public class ChunkedDevice implements MigrationDevice {
         return new Pending(precopy, Bytes.saturatingSub(stopCopyLength, precopy), 0);
     }
 
+    /**
+     * Whether an iteration also sends chunks dirtied since the last EXACT, as a VFIO driver's
+     * data stream does; the reference device sends only what its figures counted.
+     */
+    protected boolean sendsDirtBeyondTheFigures() {
+        return false;
+    }
+
     /** Stop-only bytes not sent yet. */
     protected long stopOnlyBytesLeft() {
         return stopSent ? 0 : stopState.length;
@@ -176,6 +184,11 @@ public class ChunkedDevice implements MigrationDevice {
 
     @Override
     public IterationResult saveIterate(SectionWriter out, long budgetBytes) throws IOException {
+        if (sendsDirtBeyondTheFigures()) {
+            synchronized (syncLock) {
+                foldLog();
+            }
+        }
         long start = out.bytesWritten();
         long payload = 0;
         int c;

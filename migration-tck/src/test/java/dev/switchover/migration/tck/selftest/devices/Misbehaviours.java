@@ -51,13 +51,17 @@ public final class Misbehaviours {
     }
 
     /** A device each of whose queries takes {@link #SLOW_MILLIS} ms: slow, and conforming. */
+    public static ChunkedDevice underReporting(DeviceContext ctx) {
+        return create(ctx, UnderReporting.class);
+    }
+
     public static ChunkedDevice slow(DeviceContext ctx) {
         return create(ctx, Slow.class);
     }
 
     /** Generates the three device classes now, so that no test's call timeout includes Byte Buddy's work. */
     public static void generate() {
-        for (Class<?> c : new Class<?>[]{HangingExact.class, Lying.class, Slow.class}) {
+        for (Class<?> c : new Class<?>[]{HangingExact.class, Lying.class, UnderReporting.class, Slow.class}) {
             TYPES.computeIfAbsent(c, Misbehaviours::subclass);
         }
     }
@@ -125,6 +129,18 @@ public final class Misbehaviours {
         public static PendingAnswer queryPending(@SuperCall Callable<PendingAnswer> real) throws Exception {
             Pending p = real.call().pending();
             return PendingAnswer.of(p.isEmpty() ? p : p.plus(Pending.precopy(LIE_BYTES)));
+        }
+    }
+
+    /** Takes {@link #LIE_BYTES} off the stop-copy bucket whenever it holds more, in both modes alike. */
+    public static final class UnderReporting {
+        private UnderReporting() {
+        }
+
+        public static PendingAnswer queryPending(@SuperCall Callable<PendingAnswer> real) throws Exception {
+            Pending p = real.call().pending();
+            return PendingAnswer.of(p.stopcopy() > LIE_BYTES
+                    ? new Pending(p.precopy(), p.stopcopy() - LIE_BYTES, p.postcopy()) : p);
         }
     }
 
