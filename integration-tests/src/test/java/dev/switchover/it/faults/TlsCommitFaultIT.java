@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * pause-before-switchover}) with everything before the stop sent; then the first bytes the
  * destination sends back (LOADED, or a reply that comes before it) make the proxy drop the
  * stream from then on, and the source is let go with {@code migrate-continue}. As in {@link
- * CommitFaultMatrixIT}: never both running; the destination never runs without COMMIT; the
+ * CommitFaultMatrix}: never both running; the destination never runs without COMMIT; the
  * source resumes with its state when LOADED did not reach it, and stays {@code postmigrate}
  * saying the destination's state is unknown when it did — COMMIT was then sent into the drop.
  */
@@ -94,8 +94,8 @@ class TlsCommitFaultIT {
                 proxy.at(Direction.DOWNSTREAM).afterBytes(returned + 1).then(Fault.BLACKHOLE, Direction.UPSTREAM);
                 src.qmp().execute("migrate-continue", Map.of("state", "pre-switchover"));
             }
-            MigrationInfo srcEnd = CommitFaultMatrixIT.awaitTerminal("source", src.qmp(), src, dst);
-            MigrationInfo dstEnd = CommitFaultMatrixIT.awaitTerminal("destination", dst.qmp(), src, dst);
+            MigrationInfo srcEnd = CommitFaultMatrix.awaitTerminal("source", src.qmp(), src, dst);
+            MigrationInfo dstEnd = CommitFaultMatrix.awaitTerminal("destination", dst.qmp(), src, dst);
             RunState srcState = src.qmp().queryStatus();
             RunState dstState = dst.qmp().queryStatus();
             poller.stopAndCheck();
@@ -106,17 +106,17 @@ class TlsCommitFaultIT {
 
             assertThat(proxy.hasFired()).as("the fault was injected; " + seen).isTrue();
             assertThat(srcEnd.status()).as(seen).contains(MigrationStatus.FAILED);
-            CommitFaultMatrixIT.assertReasonNamesTheLink("source", srcEnd, seen);
+            CommitFaultMatrix.assertReasonNamesTheLink("source", srcEnd, seen);
             boolean sourceResumes = window == Window.PRE_COPY || srcState != RunState.POSTMIGRATE;
             if (sourceResumes) {
                 assertThat(srcState).as(seen).isEqualTo(RunState.RUNNING);
                 assertThat(src.qmp().stateDigests()).as("the resumed source's state").isEqualTo(atStop);
             } else {
-                CommitFaultMatrixIT.assertSourceSaysUnknown(srcState, srcEnd, seen);
+                CommitFaultMatrix.assertSourceSaysUnknown(srcState, srcEnd, seen);
             }
             assertThat(dstEnd.status()).as(seen).contains(MigrationStatus.FAILED);
             assertThat(dstState).as(seen).isNotEqualTo(RunState.RUNNING);
-            CommitFaultMatrixIT.assertReasonNamesTheLink("destination", dstEnd, seen);
+            CommitFaultMatrix.assertReasonNamesTheLink("destination", dstEnd, seen);
             System.out.println("TLS fault " + window + ": " + seen);
         }
     }
