@@ -10,6 +10,7 @@
  * folder.
  *
  * @uses dev.switchover.migration.spi.MigrationDeviceProvider
+ * @uses dev.switchover.migration.spi.TlsProvider for credentials the JDK's TLS can not use (tls-creds-psk)
  * @since 0.1
  */
 module dev.switchover.migration.core {
@@ -20,4 +21,5 @@ module dev.switchover.migration.core {
     exports dev.switchover.migration.core;
 
     uses dev.switchover.migration.spi.MigrationDeviceProvider;
+    uses dev.switchover.migration.spi.TlsProvider;
 }

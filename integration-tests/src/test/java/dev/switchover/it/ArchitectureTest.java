@@ -51,7 +51,8 @@ class ArchitectureTest {
     @Test
     void theApiRequiresNothingOfOurs() {
         noClasses().that().resideInAPackage("dev.switchover.migration.api..")
-                .should().dependOnClassesThat().resideOutsideOfPackages(plus(API, "java.."))
+                .should().dependOnClassesThat().resideOutsideOfPackages(plus(API, "java..", "javax.net.ssl.."))
+                .because("the api is java.base only (TlsCredentials hands the JDK's key and trust managers out)")
                 .check(classes);
     }
 
@@ -101,6 +102,16 @@ class ArchitectureTest {
                         "javax.naming"))
                 .because("the engine requires no library, no JMX and none of the monitor, report, client or cli "
                         + "(TLS is the JDK's JSSE)")
+                .check(classes);
+    }
+
+    @Test
+    void thePskTlsSeesOnlyTheApiBouncyCastleAndTheJdk() {
+        assertThat(classes.contain("dev.switchover.migration.tls.psk.PskTlsProvider")).isTrue();
+        classes().that().resideInAPackage("dev.switchover.migration.tls..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(plus(API, "dev.switchover.migration.tls..",
+                        "java..", "org.bouncycastle.."))
+                .because("TLS with pre-shared keys plugs into the engine through the api's TlsProvider alone")
                 .check(classes);
     }
 

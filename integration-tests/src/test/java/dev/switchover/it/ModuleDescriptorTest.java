@@ -22,7 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * can not see descriptors): one job per module, so each may require only what that job needs.
  * Devices export nothing and require only the api of ours; only the core and the tck use the
  * SPI; the api requires nothing of ours; the core requires only the api and no library and
- * exports only its facade; the client never requires the core; only the cli requires picocli.
+ * exports only its facade; the client never requires the core; only the cli requires picocli; TLS
+ * with pre-shared keys is a module of its own (the api and Bouncy Castle) that the core finds as a
+ * {@code TlsProvider}.
  */
 class ModuleDescriptorTest {
 
@@ -128,6 +130,26 @@ class ModuleDescriptorTest {
                 .map(ModuleDescriptor::name).collect(Collectors.toSet());
         assertThat(users).containsExactly(CLI);
         assertThat(ours.get(CLI).exports()).as("the cli is a program, not a library").isEmpty();
+    }
+
+    private static final String TLS_PSK = "dev.switchover.migration.tls.psk";
+    private static final String TLS_SPI = "dev.switchover.migration.spi.TlsProvider";
+
+    @Test
+    void thePskTlsRequiresTheApiAndBouncyCastleOnlyAndProvidesTheTlsSpi() {
+        ModuleDescriptor d = ours.get(TLS_PSK);
+        assertThat(d).as(TLS_PSK + " on the class path").isNotNull();
+        assertThat(ourRequires(d)).containsExactly(API);
+        assertThat(libraryRequires(d)).containsExactlyInAnyOrder("org.bouncycastle.tls", "org.bouncycastle.provider");
+        assertThat(d.exports()).isEmpty();
+        assertThat(d.provides()).extracting(ModuleDescriptor.Provides::service).containsExactly(TLS_SPI);
+    }
+
+    @Test
+    void onlyTheCoreUsesTheTlsSpi() {
+        Set<String> users = ours.values().stream().filter(d -> d.uses().contains(TLS_SPI))
+                .map(ModuleDescriptor::name).collect(Collectors.toSet());
+        assertThat(users).containsExactly(CORE);
     }
 
     @Test

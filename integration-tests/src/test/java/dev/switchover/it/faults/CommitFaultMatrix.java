@@ -218,7 +218,7 @@ abstract class CommitFaultMatrix {
         trigger.then(fault, direction);
     }
 
-    private static void assertSourceSaysUnknown(RunState srcState, MigrationInfo srcEnd, String seen) {
+    static void assertSourceSaysUnknown(RunState srcState, MigrationInfo srcEnd, String seen) {
         assertThat(srcState).as("COMMIT was sent: the source never resumes on its own; " + seen)
                 .isEqualTo(RunState.POSTMIGRATE);
         assertThat(srcEnd.errorDesc()).as(seen).hasValueSatisfying(e -> assertThat(e).contains("state is unknown"));

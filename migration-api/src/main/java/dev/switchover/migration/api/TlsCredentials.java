@@ -1,6 +1,14 @@
 package dev.switchover.migration.api;
 
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
@@ -23,7 +31,8 @@ import java.util.Optional;
  * @since 0.2
  */
 public record TlsCredentials(String id, Endpoint endpoint, boolean verifyPeer, List<X509Certificate> trustedAuthorities,
-                             List<X509Certificate> certificateChain, PrivateKey privateKey) {
+                             List<X509Certificate> certificateChain, PrivateKey privateKey)
+        implements MigrationTls.Credentials {
 
     /** QEMU's {@code QCryptoTLSCredsEndpoint}. */
     public enum Endpoint {
@@ -50,6 +59,59 @@ public record TlsCredentials(String id, Endpoint endpoint, boolean verifyPeer, L
             throw new IllegalArgumentException("server credentials need a certificate and its key");
         }
     }
+
+    /**
+     * The JDK's key managers for this end's certificate and key; none for a client without a
+     * certificate.
+     *
+     * @throws GeneralSecurityException if the JDK refuses the key or the chain
+     * @since 0.2
+     */
+    public KeyManager[] keyManagers() throws GeneralSecurityException {
+        if (privateKey == null) {
+            return new KeyManager[0];
+        }
+        KeyStore store = emptyStore();
+        store.setKeyEntry("own", privateKey, NO_PASSWORD, certificateChain.toArray(Certificate[]::new));
+        KeyManagerFactory f = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        f.init(store, NO_PASSWORD);
+        return f.getKeyManagers();
+    }
+
+    /**
+     * The JDK's PKIX trust in {@link #trustedAuthorities()}: a peer's chain must lead to one of
+     * them and be valid now. Names and identities are the caller's to check.
+     *
+     * @throws GeneralSecurityException if the JDK has no PKIX trust manager
+     * @since 0.2
+     */
+    public X509ExtendedTrustManager pkixTrust() throws GeneralSecurityException {
+        KeyStore store = emptyStore();
+        int i = 0;
+        for (X509Certificate ca : trustedAuthorities) {
+            store.setCertificateEntry("ca" + i++, ca);
+        }
+        TrustManagerFactory f = TrustManagerFactory.getInstance("PKIX");
+        f.init(store);
+        for (TrustManager m : f.getTrustManagers()) {
+            if (m instanceof X509ExtendedTrustManager x) {
+                return x;
+            }
+        }
+        throw new GeneralSecurityException("the JDK has no X.509 trust manager");
+    }
+
+    private static KeyStore emptyStore() throws GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try {
+            store.load(null, null);
+        } catch (java.io.IOException e) {
+            throw new GeneralSecurityException(e);
+        }
+        return store;
+    }
+
+    private static final char[] NO_PASSWORD = new char[0];
 
     /** The key, when this end has a certificate. */
     public Optional<PrivateKey> key() {

@@ -71,6 +71,11 @@ final class MigrateCommand implements Callable<Integer> {
             description = "QMP monitor of the machine waiting with --incoming (required).")
     String destination;
 
+    @Option(names = "--tls-creds-dir", paramLabel = "DIR",
+            description = "For monitors with tls-creds: QEMU's client files in DIR (ca-cert.pem; client-cert.pem and "
+                    + "client-key.pem when the monitors verify their peers); QMP then runs inside TLS 1.3.")
+    java.nio.file.Path tlsCredsDir;
+
     @Option(names = "--uri", paramLabel = "URI",
             description = "Where the destination listens: the incoming= address it printed when it became ready, "
                     + "e.g. tcp:127.0.0.1:4444 (required: a monitor does not report it).")
@@ -357,9 +362,10 @@ final class MigrateCommand implements Callable<Integer> {
         }
     }
 
-    private static QmpClient connect(String address, String role) throws IOException {
+    private QmpClient connect(String address, String role) throws IOException {
         try {
-            return QmpClient.connect(address);
+            return tlsCredsDir == null ? QmpClient.connect(address) : QmpClient.connect(address,
+                    QmpClient.DEFAULT_TIMEOUT, dev.switchover.migration.monitor.TlsCredentialsDirectory.client(tlsCredsDir));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + role + ": " + e.getMessage(), e);
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package dev.switchover.migration.cli;
 
 import dev.switchover.migration.client.QmpClient;
+import dev.switchover.migration.monitor.TlsCredentialsDirectory;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.Signals;
@@ -53,6 +54,11 @@ final class MonitorCommand implements Callable<Integer> {
             description = "The machine's QMP monitor: unix:PATH or tcp:HOST:PORT (required).")
     String qmp;
 
+    @Option(names = "--tls-creds-dir", paramLabel = "DIR",
+            description = "For a monitor with tls-creds: QEMU's client files in DIR (ca-cert.pem; client-cert.pem and "
+                    + "client-key.pem when the monitor verifies its peers); QMP then runs inside TLS 1.3.")
+    Path tlsCredsDir;
+
     @Option(names = "--history-file", paramLabel = "FILE",
             description = "Where the history is kept (default: ~/.switchover_history, the newest "
                     + CommandHistory.MAX_ENTRIES + " commands).")
@@ -75,9 +81,10 @@ final class MonitorCommand implements Callable<Integer> {
                 : Path.of(System.getProperty("user.home"), ".switchover_history"));
         QmpClient client;
         try {
-            client = QmpClient.connect(qmp);
+            client = tlsCredsDir == null ? QmpClient.connect(qmp)
+                    : QmpClient.connect(qmp, QmpClient.DEFAULT_TIMEOUT, TlsCredentialsDirectory.client(tlsCredsDir));
         } catch (IllegalArgumentException e) {
-            return usage(err, "--qmp: " + e.getMessage());
+            return usage(err, (tlsCredsDir == null ? "--qmp: " : "--qmp or --tls-creds-dir: ") + e.getMessage());
         }
         java.io.Console console = System.console();
         boolean interactive = console != null && console.isTerminal();

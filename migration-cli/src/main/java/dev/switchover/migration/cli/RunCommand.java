@@ -40,8 +40,9 @@ final class RunCommand implements Callable<Integer> {
     List<String> devices;
 
     @Option(names = "--qmp", paramLabel = "ADDRESS",
-            description = "Where QMP listens: unix:PATH or tcp:HOST:PORT (loopback unless a host is given). "
-                    + "Default: unix:./switchover-<pid>.qmp")
+            description = "Where QMP listens: unix:PATH or tcp:HOST:PORT (loopback unless a host is given), "
+                    + "optionally ,tls-creds=ID (a tls-creds-x509 --object with endpoint=server: QMP inside TLS, "
+                    + "which a TCP monitor beyond loopback requires). Default: unix:./switchover-<pid>.qmp")
     String qmp;
 
     @Option(names = "--incoming", paramLabel = "URI",

@@ -1,5 +1,6 @@
 package dev.switchover.migration.client;
 
+import dev.switchover.migration.api.TlsCredentials;
 import dev.switchover.migration.api.MigrationCapability;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationParameters;
@@ -82,6 +83,7 @@ public final class QmpClient implements AutoCloseable {
 
     private final String address;
     private final SocketChannel channel;
+    private final java.io.InputStream in;
     private final OutputStream out;
     private final Duration timeout;
     private final ReentrantLock callLock = new ReentrantLock();
@@ -93,10 +95,11 @@ public final class QmpClient implements AutoCloseable {
     private volatile IOException failure;
     private long nextId;
 
-    private QmpClient(String address, SocketChannel channel, Duration timeout) {
+    private QmpClient(String address, SocketChannel channel, java.io.InputStream in, OutputStream out, Duration timeout) {
         this.address = address;
         this.channel = channel;
-        this.out = Channels.newOutputStream(channel);
+        this.in = in;
+        this.out = out;
         this.timeout = timeout;
     }
 
@@ -115,13 +118,29 @@ public final class QmpClient implements AutoCloseable {
      *                                  monitor, or negotiation fails
      */
     public static QmpClient connect(String address, Duration timeout) throws IOException {
+        return connect(address, timeout, Optional.empty());
+    }
+
+    /**
+     * {@link #connect(String, Duration)} to a monitor that serves QMP inside TLS (QEMU's chardev
+     * {@code tls-creds}): TLS 1.3 with {@code tls}, client credentials in QEMU's layout; with
+     * {@code verify-peer} the monitor's certificate must come from {@code tls}'s authorities and
+     * name the host of {@code address}.
+     *
+     * @throws IOException also "TLS handshake with ADDRESS failed: REASON"
+     * @since 0.2
+     */
+    public static QmpClient connect(String address, Duration timeout, TlsCredentials tls) throws IOException {
+        return connect(address, timeout, Optional.of(tls));
+    }
+
+    private static QmpClient connect(String address, Duration timeout, Optional<TlsCredentials> tls) throws IOException {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, not " + timeout);
         }
         MonitorAddress target = MonitorAddress.parse(address);
         SocketChannel channel = SocketChannel.open(target.family());
-        QmpClient client = new QmpClient(address, channel, timeout);
         try {
             if (target instanceof MonitorAddress.Tcp) {
                 channel.socket().connect(target.socketAddress(), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
@@ -129,8 +148,21 @@ public final class QmpClient implements AutoCloseable {
                 channel.connect(target.socketAddress());
             }
         } catch (IOException | RuntimeException e) {
-            client.close();
+            channel.close();
             throw new IOException("can not connect to " + address + ": " + e.getMessage(), e);
+        }
+        QmpClient client;
+        if (tls.isPresent()) {
+            try {
+                javax.net.ssl.SSLSocket s = MonitorTlsClient.handshake(channel, target, tls.get(), timeout);
+                client = new QmpClient(address, channel, s.getInputStream(), s.getOutputStream(), timeout);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw new IOException("TLS handshake with " + address + " failed: " + e.getMessage(), e);
+            }
+        } else {
+            client = new QmpClient(address, channel, Channels.newInputStream(channel), Channels.newOutputStream(channel),
+                    timeout);
         }
         try {
             // a platform thread: a blocked read then wakes this one thread, where a virtual
@@ -409,7 +441,7 @@ public final class QmpClient implements AutoCloseable {
     }
 
     private void readLoop() {
-        JsonDocumentReader reader = new JsonDocumentReader(Channels.newInputStream(channel), LIMITS);
+        JsonDocumentReader reader = new JsonDocumentReader(in, LIMITS);
         try {
             while (true) {
                 Optional<JsonNode> next;

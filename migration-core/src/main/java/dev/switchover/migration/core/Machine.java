@@ -17,7 +17,8 @@ import dev.switchover.migration.core.internal.engine.MachineHooks;
 import dev.switchover.migration.core.internal.engine.OutgoingMigration;
 import dev.switchover.migration.core.internal.engine.RunStateNotifier;
 import dev.switchover.migration.core.internal.transport.MigrationUri;
-import dev.switchover.migration.core.internal.transport.TlsEngines;
+import dev.switchover.migration.core.internal.transport.TlsEndpoints;
+import dev.switchover.migration.spi.TlsEndpoint;
 import dev.switchover.migration.api.MigrationTls;
 import dev.switchover.migration.core.internal.transport.Transports;
 import dev.switchover.migration.api.MigrationReport;
@@ -169,7 +170,7 @@ public final class Machine implements MigrationControl, AutoCloseable {
         }
         requireNoAbandonedCall();
         MigrationUri parsed = MigrationUri.parse(uri);
-        Optional<TlsEngines> engines = tlsFor(parsed, t -> TlsEngines.client(t,
+        Optional<TlsEndpoint> engines = tlsFor(parsed, t -> TlsEndpoints.client(t,
                 parsed instanceof MigrationUri.Tcp tcp ? Optional.of(tcp.host()) : Optional.empty()));
         OutgoingMigration m = new OutgoingMigration(hooks, parsed, engines);
         outgoing = m;
@@ -204,7 +205,7 @@ public final class Machine implements MigrationControl, AutoCloseable {
         MigrationUri parsed = MigrationUri.parse(uri);
         Transports.Listener listener;
         try {
-            Optional<TlsEngines> engines = tlsFor(parsed, TlsEngines::server);
+            Optional<TlsEndpoint> engines = tlsFor(parsed, TlsEndpoints::server);
             listener = Transports.listen(parsed, engines);
             if (engines.isEmpty() && Transports.beyondLoopback(parsed)) {
                 LOG.log(System.Logger.Level.WARNING, "the incoming migration listener on {0} is reachable beyond "
@@ -233,7 +234,7 @@ public final class Machine implements MigrationControl, AutoCloseable {
     }
 
     /** The TLS engines of a migration that starts now, checked for {@code uri}; empty for plain text. */
-    private Optional<TlsEngines> tlsFor(MigrationUri uri, java.util.function.Function<MigrationTls, TlsEngines> make) {
+    private Optional<TlsEndpoint> tlsFor(MigrationUri uri, java.util.function.Function<MigrationTls, TlsEndpoint> make) {
         Optional<MigrationTls> t = tls;
         if (t.isEmpty()) {
             return Optional.empty();

@@ -2,7 +2,7 @@ package dev.switchover.migration.monitor;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.switchover.migration.api.TlsCredentials;
+import dev.switchover.migration.api.MigrationTls;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,10 +20,10 @@ final class ObjectRegistry {
 
     /**
      * One object: its QOM type and the properties it was created with; for {@code
-     * tls-creds-x509}, the credentials its files held when it was created (as QEMU, which loads
-     * them then).
+     * tls-creds-x509} and {@code tls-creds-psk}, the credentials its files held when it was
+     * created (as QEMU, which loads them then).
      */
-    record QomObject(String id, String type, ObjectNode properties, Optional<TlsCredentials> x509) {
+    record QomObject(String id, String type, ObjectNode properties, Optional<MigrationTls.Credentials> credentials) {
 
         boolean isTlsCredentials() {
             return type.startsWith("tls-creds-");
@@ -48,13 +48,13 @@ final class ObjectRegistry {
         if (objects.containsKey(id)) {
             throw QmpError.generic("attempt to add duplicate property '" + id + "' to object (type 'container')");
         }
-        Optional<TlsCredentials> x509 = Optional.empty();
+        Optional<MigrationTls.Credentials> credentials = Optional.empty();
         if (type.equals("tls-creds-x509")) {
-            x509 = Optional.of(X509CredentialsFiles.load(id, properties));
+            credentials = Optional.of(X509CredentialsFiles.load(id, properties));
         } else if (type.equals("tls-creds-psk")) {
-            PskCredentialsFile.check(properties);
+            credentials = Optional.of(PskCredentialsFile.load(id, properties));
         }
-        objects.put(id, new QomObject(id, type, properties, x509));
+        objects.put(id, new QomObject(id, type, properties, credentials));
     }
 
     /** @throws QmpError {@code object 'x' not found} */

@@ -2,17 +2,22 @@ package dev.switchover.migration.monitor;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.switchover.migration.api.PskCredentials;
+import dev.switchover.migration.api.TlsCredentials;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * Checks a {@code tls-creds-psk} object's {@code keys.psk} as QEMU reads it when the object is
- * created: lines {@code username:hexkey}; the object's {@code username} (default {@code qemu})
- * must have a key. Switchover keeps such objects but can not migrate with them: the JDK's TLS
- * has no external pre-shared keys ({@link QemuParameters} refuses them with that reason).
+ * Reads a {@code tls-creds-psk} object's {@code keys.psk} as QEMU reads it when the object is
+ * created: lines {@code username:hexkey}; a client's {@code username} (default {@code qemu})
+ * must have a key, a server takes every username of the file. The engine migrates with them
+ * through a TLS provider module (the JDK's TLS has no external pre-shared keys).
  */
 final class PskCredentialsFile {
 
@@ -22,7 +27,7 @@ final class PskCredentialsFile {
     }
 
     /** @throws QmpError naming the file: missing, or without a valid key for the username */
-    static void check(ObjectNode properties) throws QmpError {
+    static PskCredentials load(String id, ObjectNode properties) throws QmpError {
         if (!properties.has("dir")) {
             throw QmpError.generic("Missing 'dir' property value");
         }
@@ -35,17 +40,27 @@ final class PskCredentialsFile {
             throw QmpError.generic("Unable to access credentials " + file + ": "
                     + (Files.exists(file) ? "Permission denied" : "No such file or directory"));
         }
+        TlsCredentials.Endpoint endpoint = properties.has("endpoint")
+                && properties.get("endpoint").textValue().equals("server")
+                ? TlsCredentials.Endpoint.SERVER : TlsCredentials.Endpoint.CLIENT; // QEMU's default: client
+        Map<String, byte[]> keys = new LinkedHashMap<>();
         for (String line : text.lines().toList()) {
             int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).equals(username)) {
+            if (colon > 0) {
+                String user = line.substring(0, colon);
                 String key = line.substring(colon + 1).strip();
-                if (key.isEmpty() || !HexFormat.isHexDigit(key.charAt(0)) || !key.chars().allMatch(HexFormat::isHexDigit)
-                        || key.length() % 2 != 0) {
-                    throw QmpError.generic("The key of username '" + username + "' in " + file + " is not hexadecimal");
+                if (key.isEmpty() || !key.chars().allMatch(HexFormat::isHexDigit) || key.length() % 2 != 0) {
+                    throw QmpError.generic("The key of username '" + user + "' in " + file + " is not hexadecimal");
                 }
-                return;
+                keys.putIfAbsent(user, HexFormat.of().parseHex(key));
             }
         }
-        throw QmpError.generic("Key for username '" + username + "' not found in " + file);
+        if (endpoint == TlsCredentials.Endpoint.CLIENT && !keys.containsKey(username)) {
+            throw QmpError.generic("Key for username '" + username + "' not found in " + file);
+        }
+        if (keys.isEmpty()) {
+            throw QmpError.generic("No keys in " + file);
+        }
+        return new PskCredentials(id, endpoint, username, keys);
     }
 }

@@ -108,7 +108,7 @@ final class QemuParameters {
      * {@code tls-creds}, {@code tls-hostname} and {@code tls-authz} resolved through the object
      * registry; empty when {@code tls-creds} is {@code ""}.
      *
-     * @throws QmpError an unknown object id, an object of another type, or PSK credentials
+     * @throws QmpError an unknown object id or an object of another type
      */
     private Optional<MigrationTls> tls(Map<String, JsonNode> values) throws QmpError {
         String credsId = text(values, MigrationParameterTable.TLS_CREDS);
@@ -124,13 +124,11 @@ final class QemuParameters {
         }
         ObjectRegistry.QomObject creds = objects.find(credsId).filter(ObjectRegistry.QomObject::isTlsCredentials)
                 .orElseThrow(() -> QmpError.generic("No TLS credentials with id '" + credsId + "'"));
-        if (creds.x509().isEmpty()) {
-            throw QmpError.generic("The " + creds.type() + " credentials '" + credsId + "' can not encrypt a "
-                    + "migration: Switchover's TLS (the JDK's) has no pre-shared keys; use tls-creds-x509 (it refuses "
-                    + "rather than migrate in plain text)");
+        if (creds.credentials().isEmpty()) {
+            throw QmpError.generic("The " + creds.type() + " object '" + credsId + "' holds no credentials");
         }
         String hostname = text(values, MigrationParameterTable.TLS_HOSTNAME);
-        return Optional.of(new MigrationTls(creds.x509().get(),
+        return Optional.of(new MigrationTls(creds.credentials().get(),
                 hostname.isEmpty() ? Optional.empty() : Optional.of(hostname), authz));
     }
 

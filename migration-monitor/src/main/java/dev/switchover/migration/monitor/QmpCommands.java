@@ -54,6 +54,11 @@ final class QmpCommands {
     private final MigrationControl control;
     private final ObjectRegistry objects = new ObjectRegistry();
 
+    /** The objects of this monitor: a TCP listener's {@code tls-creds} is looked up here. */
+    ObjectRegistry objects() {
+        return objects;
+    }
+
     /**
      * @param control       the machine
      * @param version       for {@code query-version}

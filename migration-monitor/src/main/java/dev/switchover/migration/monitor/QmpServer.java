@@ -50,7 +50,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Security: QMP has no authentication; whoever reaches the socket controls the machine. A
  * Unix socket file is created with mode 0600 whatever the umask ({@link PrivateUnixSocket}); a
- * TCP listener beyond loopback is refused.
+ * TCP listener beyond loopback is refused unless it has {@code tls-creds} ({@link MonitorTls}).
  *
  * <p>Thread-safe. {@link #close()} stops listening, disconnects every client and removes the
  * Unix socket files it created.
@@ -70,7 +70,10 @@ public final class QmpServer implements AutoCloseable {
                     Thread.ofPlatform().daemon().name("qmp-negotiation-timer").factory());
     private final Optional<Runnable> onQuit;
     private final String greeting;
+    private final ObjectRegistry objects;
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
+    /** Per listener: its TLS, when its address said {@code tls-creds=ID}. */
+    private final List<Optional<MonitorTls>> listenerTls = new ArrayList<>();
     private final List<SocketAddress> boundAddresses = new ArrayList<>();
     private final List<Path> socketFiles = new ArrayList<>();
     private final Set<QmpSession> sessions = ConcurrentHashMap.newKeySet();
@@ -95,11 +98,16 @@ public final class QmpServer implements AutoCloseable {
             }
         }
         this.dispatcher = new QmpDispatcher(commands);
+        this.objects = commands.objects();
         ObjectNode greeting = QmpJson.object();
         ObjectNode qmp = greeting.putObject("QMP");
         qmp.set("version", b.version.toJson());
         qmp.putArray("capabilities").add("oob");
         this.greeting = QmpJson.write(greeting);
+    }
+
+    /** One address to listen on, with the id of its TLS credentials when it has some. */
+    private record Listen(MonitorAddress address, Optional<String> tlsCreds) {
     }
 
     /** A builder for a server on {@code control}. */
@@ -149,10 +157,12 @@ public final class QmpServer implements AutoCloseable {
         }
     }
 
-    private void start(List<MonitorAddress> addresses) throws IOException {
+    private void start(List<Listen> addresses) throws IOException {
         try {
-            for (MonitorAddress a : addresses) {
-                bind(a);
+            for (Listen a : addresses) {
+                Optional<MonitorTls> tls = a.tlsCreds().map(this::monitorTls);
+                listenerTls.add(tls);
+                bind(a.address(), tls.isPresent());
             }
             subscription = control.subscribe(this::broadcast);
         } catch (IOException | RuntimeException e) {
@@ -161,11 +171,23 @@ public final class QmpServer implements AutoCloseable {
         }
         for (int i = 0; i < listeners.size(); i++) {
             ServerSocketChannel l = listeners.get(i);
-            Thread.ofVirtual().name("qmp-accept-" + boundAddresses.get(i)).start(() -> acceptLoop(l));
+            Optional<MonitorTls> tls = listenerTls.get(i);
+            Thread.ofVirtual().name("qmp-accept-" + boundAddresses.get(i)).start(() -> acceptLoop(l, tls));
         }
     }
 
-    private void bind(MonitorAddress address) throws IOException {
+    /** A listener's {@code tls-creds}: a {@code tls-creds-x509} object for a server. */
+    private MonitorTls monitorTls(String id) {
+        ObjectRegistry.QomObject o = objects.find(id).orElseThrow(() -> new IllegalArgumentException(
+                "No TLS credentials with id '" + id + "'"));
+        if (!(o.credentials().orElse(null) instanceof dev.switchover.migration.api.TlsCredentials x509)) {
+            throw new IllegalArgumentException("the monitor's tls-creds '" + id + "' must be a tls-creds-x509 object, "
+                    + "not " + o.type());
+        }
+        return MonitorTls.server(x509);
+    }
+
+    private void bind(MonitorAddress address, boolean tls) throws IOException {
         if (address instanceof MonitorAddress.Unix u) {
             removeStaleSocket(u.path());
         }
@@ -175,7 +197,9 @@ public final class QmpServer implements AutoCloseable {
             if (address instanceof MonitorAddress.Unix u) {
                 PrivateUnixSocket.bind(l, u.path());
             } else {
-                requireLoopback((MonitorAddress.Tcp) address);
+                if (!tls) {
+                    requireLoopback((MonitorAddress.Tcp) address);
+                }
                 l.bind(address.socketAddress());
             }
         } catch (IOException e) {
@@ -193,7 +217,7 @@ public final class QmpServer implements AutoCloseable {
 
     /**
      * QMP has no authentication: a TCP monitor reachable beyond this host would hand the machine
-     * to anyone on the network. Switchover's monitor has no TLS yet, so it listens on loopback only.
+     * to anyone on the network: without {@code tls-creds} a TCP monitor listens on loopback only.
      */
     private static void requireLoopback(MonitorAddress.Tcp tcp) throws IOException {
         java.net.InetAddress host;
@@ -204,8 +228,9 @@ public final class QmpServer implements AutoCloseable {
         }
         if (!host.isLoopbackAddress()) {
             throw new IOException("a QMP monitor on " + tcp.host() + " would be reachable beyond this host without "
-                    + "authentication; Switchover's monitor listens on TCP only on loopback (127.0.0.1, ::1) until it "
-                    + "has TLS: use a unix: socket, or loopback with an SSH tunnel");
+                    + "authentication; without TLS Switchover's monitor listens on TCP only on loopback (127.0.0.1, "
+                    + "::1): add tls-creds=ID (a tls-creds-x509 object with endpoint=server) to the address, or use a "
+                    + "unix: socket");
         }
     }
 
@@ -244,7 +269,7 @@ public final class QmpServer implements AutoCloseable {
         }
     }
 
-    private void acceptLoop(ServerSocketChannel listener) {
+    private void acceptLoop(ServerSocketChannel listener, Optional<MonitorTls> tls) {
         while (!closed.get()) {
             SocketChannel client;
             try {
@@ -256,11 +281,38 @@ public final class QmpServer implements AutoCloseable {
                 pauseAfterAcceptFailure();
                 continue;
             }
-            admit(client);
+            if (tls.isPresent()) {
+                Thread.ofVirtual().name("qmp-tls-handshake").start(() -> handshakeThenAdmit(client, tls.get()));
+            } else {
+                admit(client);
+            }
         }
     }
 
-    private synchronized void admit(SocketChannel client) {
+    /**
+     * A TLS client is admitted once its handshake succeeded within the negotiation timeout; a
+     * peer without TLS or without a trusted certificate is dropped with a logged reason.
+     */
+    private void handshakeThenAdmit(SocketChannel client, MonitorTls tls) {
+        java.nio.channels.ByteChannel secured;
+        try {
+            client.socket().setSoTimeout((int) negotiationTimeout.toMillis());
+            secured = tls.handshake(client.socket());
+            client.socket().setSoTimeout(0);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "refused a QMP client: TLS handshake with the credentials {0} failed: {1}",
+                    tls.credentialsId(), e.getMessage());
+            try {
+                client.close();
+            } catch (IOException ignored) {
+                // already refused
+            }
+            return;
+        }
+        admit(secured);
+    }
+
+    private synchronized void admit(java.nio.channels.ByteChannel client) {
         long id = nextClientId.getAndIncrement();
         try {
             if (sessions.size() >= maxClients || closed.get()) {
@@ -351,7 +403,7 @@ public final class QmpServer implements AutoCloseable {
      */
     public static final class Builder {
         private final MigrationControl control;
-        private final List<MonitorAddress> addresses = new ArrayList<>();
+        private final List<Listen> addresses = new ArrayList<>();
         private StreamReadConstraints limits = QmpJson.limits(64, 1024 * 1024);
         private int outputQueueCapacity = 1024;
         private int maxClients = 1024;
@@ -364,21 +416,41 @@ public final class QmpServer implements AutoCloseable {
             this.control = Objects.requireNonNull(control, "control");
         }
 
-        /** Listens on {@code unix:<path>} or {@code tcp:<host>:<port>} (see {@link MonitorAddress}). */
+        /**
+         * Listens on {@code unix:<path>} or {@code tcp:<host>:<port>} (see {@link MonitorAddress}),
+         * optionally followed by QEMU's chardev options {@code ,server=on}, {@code ,wait=off} and
+         * {@code ,tls-creds=ID}: the id of a {@code tls-creds-x509} object with {@code
+         * endpoint=server} ({@link #object}); its clients then speak TLS 1.3, and a TCP address may
+         * be beyond loopback.
+         *
+         * @throws IllegalArgumentException an unknown option or a bad address
+         */
         public Builder listen(String address) {
-            addresses.add(MonitorAddress.parse(address));
+            String[] parts = address.split(",", -1);
+            String tls = null;
+            for (int i = 1; i < parts.length; i++) {
+                String option = parts[i];
+                if (option.startsWith("tls-creds=") && option.length() > "tls-creds=".length()) {
+                    tls = option.substring("tls-creds=".length());
+                } else if (!option.equals("server=on") && !option.equals("wait=off") && !option.equals("server")
+                        && !option.equals("nowait")) {
+                    throw new IllegalArgumentException("'" + address + "': unknown monitor option '" + option
+                            + "' (known: server=on, wait=off, tls-creds=ID)");
+                }
+            }
+            addresses.add(new Listen(MonitorAddress.parse(parts[0]), Optional.ofNullable(tls)));
             return this;
         }
 
         /** Listens on a Unix domain socket; an old socket file there is replaced. */
         public Builder unix(Path path) {
-            addresses.add(new MonitorAddress.Unix(path));
+            addresses.add(new Listen(new MonitorAddress.Unix(path), Optional.empty()));
             return this;
         }
 
         /** Listens on {@code port} of the loopback address (0: any free port). */
         public Builder tcpLoopback(int port) {
-            addresses.add(new MonitorAddress.Tcp("127.0.0.1", port));
+            addresses.add(new Listen(new MonitorAddress.Tcp("127.0.0.1", port), Optional.empty()));
             return this;
         }
 

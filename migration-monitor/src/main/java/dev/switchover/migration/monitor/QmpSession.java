@@ -9,7 +9,7 @@ import dev.switchover.migration.qapi.QmpJson;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -45,13 +45,13 @@ final class QmpSession {
     }
 
     private final long id;
-    private final SocketChannel channel;
+    private final ByteChannel channel;
     private final Host host;
     private final Outbox outbox;
     private final SessionState state = new SessionState();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    QmpSession(long id, SocketChannel channel, Host host, int outputQueueCapacity) throws IOException {
+    QmpSession(long id, ByteChannel channel, Host host, int outputQueueCapacity) throws IOException {
         this.id = id;
         this.channel = channel;
         this.host = host;

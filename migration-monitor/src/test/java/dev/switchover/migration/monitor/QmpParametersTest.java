@@ -3,6 +3,8 @@ package dev.switchover.migration.monitor;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchover.migration.api.MigrationCapability;
 import dev.switchover.migration.api.MigrationParameters;
+import dev.switchover.migration.api.PskCredentials;
+import dev.switchover.migration.api.TlsCredentials;
 import dev.switchover.migration.qapi.QmpJson;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +76,7 @@ class QmpParametersTest extends QmpServerTestBase {
     }
 
     @Test
-    void tlsCredsNamesTlsCredentialsAndPskOnesAreRefused() throws Exception {
+    void tlsCredsNamesTlsCredentialsAndPskOnesAreResolvedWithTheirKeys() throws Exception {
         RawQmp c = negotiated();
         JsonAssert.error(c.command(SET + "{\"tls-creds\": \"creds0\"}}"), "GenericError",
                 "No TLS credentials with id 'creds0'");
@@ -82,13 +84,17 @@ class QmpParametersTest extends QmpServerTestBase {
                 + "\"authz-simple\", \"id\": \"authz0\", \"identity\": \"CN=dst\"}}"));
         JsonAssert.error(c.command(SET + "{\"tls-creds\": \"authz0\"}}"), "GenericError",
                 "No TLS credentials with id 'authz0'");
-        Files.writeString(dir.resolve("keys.psk"), "qemu:0123456789abcdef\n");
+        Files.writeString(dir.resolve("keys.psk"), "other:00ff\nqemu:0123456789abcdef\n");
         JsonAssert.emptyReturn(c.command("{\"execute\": \"object-add\", \"arguments\": {\"qom-type\": "
                 + "\"tls-creds-psk\", \"id\": \"creds0\", \"endpoint\": \"client\", \"dir\": \"" + dir + "\"}}"));
-        JsonAssert.error(c.command(SET + "{\"tls-creds\": \"creds0\"}}"), "GenericError", "The tls-creds-psk "
-                + "credentials 'creds0' can not encrypt a migration: Switchover's TLS (the JDK's) has no pre-shared keys; "
-                + "use tls-creds-x509 (it refuses rather than migrate in plain text)");
-        assertThat(parameters(c).get("tls-creds").asText()).isEmpty();
+        JsonAssert.emptyReturn(c.command(SET + "{\"tls-creds\": \"creds0\"}}"));
+        assertThat(parameters(c).get("tls-creds").asText()).isEqualTo("creds0");
+        PskCredentials psk = (PskCredentials) machine.tls.orElseThrow().credentials();
+        assertThat(psk.endpoint()).isEqualTo(TlsCredentials.Endpoint.CLIENT);
+        assertThat(psk.username()).isEqualTo("qemu");
+        assertThat(psk.key("qemu")).hasValueSatisfying(k -> assertThat(k).containsExactly(
+                0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef));
+        assertThat(psk.keys()).containsOnlyKeys("other", "qemu");
     }
 
     @Test

@@ -46,9 +46,10 @@ class QmpTlsObjectsTest extends QmpServerTestBase {
                 + "\"tls-hostname\": \"dst.example\"}}"));
 
         MigrationTls tls = machine.tls.orElseThrow();
-        assertThat(tls.credentials().endpoint()).isEqualTo(TlsCredentials.Endpoint.SERVER);
-        assertThat(tls.credentials().verifyPeer()).isTrue();
-        assertThat(tls.credentials().certificateChain().getFirst().getSubjectX500Principal().getName())
+        TlsCredentials x509 = (TlsCredentials) tls.credentials();
+        assertThat(x509.endpoint()).isEqualTo(TlsCredentials.Endpoint.SERVER);
+        assertThat(x509.verifyPeer()).isTrue();
+        assertThat(x509.certificateChain().getFirst().getSubjectX500Principal().getName())
                 .contains("CN=dst.example");
         assertThat(tls.hostname()).contains("dst.example");
         assertThat(tls.authz()).contains(new MigrationTls.Authorization("authz0", "CN=src.example,O=Example"));
@@ -70,8 +71,8 @@ class QmpTlsObjectsTest extends QmpServerTestBase {
         JsonAssert.emptyReturn(c.command(ADD + "{\"qom-type\": \"tls-creds-x509\", \"id\": \"anon\", \"endpoint\": "
                 + "\"client\", \"verify-peer\": false, \"dir\": \"" + client + "\"}}"));
         JsonAssert.emptyReturn(c.command(SET + "{\"tls-creds\": \"anon\"}}"));
-        assertThat(machine.tls.orElseThrow().credentials().key()).isEmpty();
-        assertThat(machine.tls.orElseThrow().credentials().verifyPeer()).isFalse();
+        assertThat(x509(machine).key()).isEmpty();
+        assertThat(x509(machine).verifyPeer()).isFalse();
     }
 
     @Test
@@ -140,7 +141,7 @@ class QmpTlsObjectsTest extends QmpServerTestBase {
             RawQmp c = RawQmp.negotiated(s.addresses().getFirst());
             clients.add(c);
             JsonAssert.emptyReturn(c.command(SET + "{\"tls-creds\": \"tls1\", \"tls-authz\": \"authz1\"}}"));
-            assertThat(machine.tls.orElseThrow().credentials().verifyPeer()).isFalse();
+            assertThat(x509(machine).verifyPeer()).isFalse();
             assertThat(machine.tls.orElseThrow().authz().orElseThrow().identity()).isEqualTo("CN=a,O=b");
         }
         var bad = QmpServer.builder(machine).unix(dir.resolve("bad.sock")).object("tls-creds-x509,id=x,dir=" + dir);
@@ -151,5 +152,9 @@ class QmpTlsObjectsTest extends QmpServerTestBase {
                 .object("tls-creds-x509,id=x,verify-peer=maybe,dir=" + dir);
         org.assertj.core.api.Assertions.assertThatThrownBy(badBool::start)
                 .hasMessageEndingWith("Parameter 'verify-peer' expects 'on' or 'off'");
+    }
+
+    private static TlsCredentials x509(dev.switchover.testfixtures.FakeMigrationControl machine) {
+        return (TlsCredentials) machine.tls.orElseThrow().credentials();
     }
 }

@@ -12,7 +12,7 @@ import dev.switchover.migration.core.internal.trace.SwitchoverEvent;
 import dev.switchover.migration.core.internal.transport.MigrationChannel;
 import dev.switchover.migration.core.internal.transport.MigrationUri;
 import dev.switchover.migration.core.internal.transport.Transports;
-import dev.switchover.migration.core.internal.transport.TlsEngines;
+import dev.switchover.migration.spi.TlsEndpoint;
 import dev.switchover.migration.api.MigrationReport;
 import dev.switchover.migration.spi.MigrationDevice;
 import dev.switchover.migration.spi.SaveOptions;
@@ -92,7 +92,7 @@ public final class OutgoingMigration implements Runnable {
 
     private final MachineHooks machine;
     private final MigrationUri uri;
-    private final Optional<TlsEngines> tls;
+    private final Optional<TlsEndpoint> tls;
     private final List<DeviceSlot> devices;
     private final BandwidthMeter meter = new BandwidthMeter();
     private final MigrationStateMachine states;
@@ -135,7 +135,7 @@ public final class OutgoingMigration implements Runnable {
     }
 
     /** @param tls the TLS client of this migration's channel; empty for plain text */
-    public OutgoingMigration(MachineHooks machine, MigrationUri uri, Optional<TlsEngines> tls) {
+    public OutgoingMigration(MachineHooks machine, MigrationUri uri, Optional<TlsEndpoint> tls) {
         this.machine = machine;
         this.uri = uri;
         this.tls = tls;

@@ -10,7 +10,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A bound TCP or Unix-domain server socket. Every {@link #accept()} returns a new connected
@@ -61,7 +63,7 @@ final class SocketListener implements Transports.Listener {
         try {
             removeStaleSocket(path);
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(path), BACKLOG);
+            bindPrivately(server, path);
         } catch (IOException | RuntimeException e) {
             if (server != null) {
                 Transports.closeQuietly(server, e);
@@ -70,6 +72,26 @@ final class SocketListener implements Transports.Listener {
         }
         LOG.log(System.Logger.Level.DEBUG, "listening for an incoming migration on {0}", uri.text());
         return new SocketListener(server, uri.text(), path);
+    }
+
+    /**
+     * Binds {@code server} to a socket file that is mode 0600 from its first instant, whatever the
+     * umask, as the monitor's: bound in a fresh 0700 directory beside {@code path}, made 0600
+     * there, then moved into place (the socket stays bound to the moved file). Another user can
+     * never connect and hand this destination a machine state.
+     */
+    private static void bindPrivately(ServerSocketChannel server, Path path) throws IOException {
+        Path staging = Files.createTempDirectory(path.toAbsolutePath().getParent(), ".migration-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path bound = staging.resolve("s");
+        try {
+            server.bind(UnixDomainSocketAddress.of(bound), BACKLOG);
+            Files.setPosixFilePermissions(bound, PosixFilePermissions.fromString("rw-------"));
+            Files.move(bound, path, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(bound);
+            Files.deleteIfExists(staging);
+        }
     }
 
     /** QEMU unlinks the path before binding; we do too, but only if it is a socket. */

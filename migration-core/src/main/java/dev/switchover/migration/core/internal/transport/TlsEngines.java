@@ -2,19 +2,16 @@ package dev.switchover.migration.core.internal.transport;
 
 import dev.switchover.migration.api.MigrationTls;
 import dev.switchover.migration.api.TlsCredentials;
+import dev.switchover.migration.spi.TlsEndpoint;
+import dev.switchover.migration.spi.TlsSession;
 
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
+import java.nio.channels.ByteChannel;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 
@@ -24,9 +21,7 @@ import java.util.Optional;
  * verify-peer} requires a client certificate; every peer certificate goes through {@link
  * TlsPeerCheck}. Also checks QEMU's rules on which credentials fit which end.
  */
-public final class TlsEngines {
-
-    private static final char[] NO_PASSWORD = new char[0];
+public final class TlsEngines implements TlsEndpoint {
 
     private final SSLContext context;
     private final TlsCredentials credentials;
@@ -44,31 +39,46 @@ public final class TlsEngines {
      * @throws IllegalStateException QEMU's texts: credentials for the wrong end; no host name to check
      */
     public static TlsEngines client(MigrationTls tls, Optional<String> uriHost) {
-        requireEndpoint(tls.credentials(), TlsCredentials.Endpoint.CLIENT);
+        TlsCredentials c = x509(tls);
+        requireEndpoint(c, TlsCredentials.Endpoint.CLIENT);
         Optional<String> hostname = tls.hostname().filter(h -> !h.isEmpty()).or(() -> uriHost);
-        if (tls.credentials().verifyPeer() && hostname.isEmpty()) {
+        if (c.verifyPeer() && hostname.isEmpty()) {
             throw new IllegalStateException("No hostname available for TLS: set tls-hostname to the name in the "
                     + "destination's certificate");
         }
-        return new TlsEngines(context(tls.credentials(), tls.credentials().verifyPeer() ? hostname : Optional.empty(),
-                Optional.empty()), tls.credentials(), hostname);
+        return new TlsEngines(context(c, c.verifyPeer() ? hostname : Optional.empty(), Optional.empty()), c, hostname);
     }
 
     /** The destination's side. @throws IllegalStateException QEMU's text for client credentials */
     public static TlsEngines server(MigrationTls tls) {
-        requireEndpoint(tls.credentials(), TlsCredentials.Endpoint.SERVER);
-        if (tls.authz().isPresent() && !tls.credentials().verifyPeer()) {
+        TlsCredentials c = x509(tls);
+        requireEndpoint(c, TlsCredentials.Endpoint.SERVER);
+        if (tls.authz().isPresent() && !c.verifyPeer()) {
             throw new IllegalStateException("tls-authz '" + tls.authz().get().id() + "' needs the credentials '"
-                    + tls.credentials().id() + "' to verify their peer (verify-peer=on)");
+                    + c.id() + "' to verify their peer (verify-peer=on)");
         }
-        return new TlsEngines(context(tls.credentials(), Optional.empty(), tls.authz()), tls.credentials(), Optional.empty());
+        return new TlsEngines(context(c, Optional.empty(), tls.authz()), c, Optional.empty());
     }
 
-    private static void requireEndpoint(TlsCredentials c, TlsCredentials.Endpoint expected) {
+    private static TlsCredentials x509(MigrationTls tls) {
+        if (tls.credentials() instanceof TlsCredentials c) {
+            return c;
+        }
+        throw new IllegalStateException("the JDK's TLS takes tls-creds-x509 credentials, not '" + tls.credentials().id()
+                + "'");
+    }
+
+    /** QEMU's text for credentials of the wrong end; for every kind of credentials. */
+    static void requireEndpoint(MigrationTls.Credentials c, TlsCredentials.Endpoint expected) {
         if (c.endpoint() != expected) {
             throw new IllegalStateException("Expected TLS credentials for a " + expected.qemuName() + " endpoint: '"
                     + c.id() + "' has endpoint=" + c.endpoint().qemuName());
         }
+    }
+
+    @Override
+    public TlsSession open(ByteChannel transport) {
+        return new JsseTlsSession(transport, newEngine());
     }
 
     /** A new engine for one channel, its handshake not begun. */
@@ -86,59 +96,24 @@ public final class TlsEngines {
     }
 
     /** The credentials' id, for messages. */
-    String credentialsId() {
+    @Override
+    public String credentialsId() {
         return credentials.id();
     }
 
     private static SSLContext context(TlsCredentials c, Optional<String> hostname, Optional<MigrationTls.Authorization> authz) {
         try {
             SSLContext context = SSLContext.getInstance("TLSv1.3");
-            context.init(keyManagers(c), new TrustManager[] {trust(c, hostname, authz)}, null);
+            context.init(c.keyManagers(), new TrustManager[] {trust(c, hostname, authz)}, null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the TLS credentials '" + c.id() + "' can not be used: " + e.getMessage(), e);
         }
     }
 
-    private static KeyManager[] keyManagers(TlsCredentials c) throws GeneralSecurityException {
-        if (c.key().isEmpty()) {
-            return new KeyManager[0];
-        }
-        KeyStore store = emptyStore();
-        store.setKeyEntry("own", c.privateKey(), NO_PASSWORD, c.certificateChain().toArray(Certificate[]::new));
-        KeyManagerFactory f = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        f.init(store, NO_PASSWORD);
-        return f.getKeyManagers();
-    }
-
     private static X509TrustManager trust(TlsCredentials c, Optional<String> hostname,
                                           Optional<MigrationTls.Authorization> authz) throws GeneralSecurityException {
-        if (!c.verifyPeer()) {
-            return new TrustNoCheck();
-        }
-        KeyStore store = emptyStore();
-        int i = 0;
-        for (X509Certificate ca : c.trustedAuthorities()) {
-            store.setCertificateEntry("ca" + i++, ca);
-        }
-        TrustManagerFactory f = TrustManagerFactory.getInstance("PKIX");
-        f.init(store);
-        for (TrustManager m : f.getTrustManagers()) {
-            if (m instanceof X509ExtendedTrustManager x) {
-                return new TlsPeerCheck(x, hostname, authz);
-            }
-        }
-        throw new GeneralSecurityException("the JDK has no X.509 trust manager");
-    }
-
-    private static KeyStore emptyStore() throws GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try {
-            store.load(null, null);
-        } catch (java.io.IOException e) {
-            throw new GeneralSecurityException(e);
-        }
-        return store;
+        return c.verifyPeer() ? new TlsPeerCheck(c.pkixTrust(), hostname, authz) : new TrustNoCheck();
     }
 
     /** {@code verify-peer=off}: QEMU then accepts any peer certificate (the channel is still encrypted). */

@@ -1,5 +1,7 @@
 package dev.switchover.migration.core.internal.transport;
 
+import dev.switchover.migration.spi.TlsEndpoint;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.AsynchronousCloseException;
@@ -20,13 +22,13 @@ final class TlsListener implements Transports.Listener {
     private static final System.Logger LOG = System.getLogger("dev.switchover.migration.core.transport");
 
     private final SocketListener sockets;
-    private final TlsEngines tls;
+    private final TlsEndpoint tls;
     private final Duration handshakeTimeout;
     /** Authenticated channels, or the exception that ended the accepting. */
     private final BlockingQueue<Object> ready = new LinkedBlockingQueue<>();
     private volatile boolean closed;
 
-    TlsListener(SocketListener sockets, TlsEngines tls, Duration handshakeTimeout) {
+    TlsListener(SocketListener sockets, TlsEndpoint tls, Duration handshakeTimeout) {
         this.sockets = sockets;
         this.tls = tls;
         this.handshakeTimeout = handshakeTimeout;
@@ -48,7 +50,7 @@ final class TlsListener implements Transports.Listener {
 
     private void handshake(SocketChannel ch) {
         String peer = sockets.describe(ch);
-        TlsMigrationChannel channel = new TlsMigrationChannel(ch, tls.newEngine(), peer);
+        TlsMigrationChannel channel = new TlsMigrationChannel(ch, tls.open(ch), peer);
         try (Transports.Deadline ignored = Transports.closeAfter(ch, handshakeTimeout)) {
             channel.handshake();
         } catch (IOException | RuntimeException e) {

@@ -1,5 +1,7 @@
 package dev.switchover.migration.core.internal.transport;
 
+import dev.switchover.migration.spi.TlsEndpoint;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -73,7 +75,7 @@ public final class Transports {
      *                     a name that does not match, a peer without TLS...); a {@code file:} URI
      *                     with TLS is refused rather than written in plain text
      */
-    public static MigrationChannel connect(MigrationUri uri, Duration timeout, Optional<TlsEngines> tls) throws IOException {
+    public static MigrationChannel connect(MigrationUri uri, Duration timeout, Optional<TlsEndpoint> tls) throws IOException {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(timeout, "timeout");
         if (tls.isPresent()) {
@@ -113,7 +115,7 @@ public final class Transports {
      *
      * @throws IOException also for a {@code file:} URI with TLS, refused rather than read in plain text
      */
-    public static Listener listen(MigrationUri uri, Optional<TlsEngines> tls) throws IOException {
+    public static Listener listen(MigrationUri uri, Optional<TlsEndpoint> tls) throws IOException {
         Objects.requireNonNull(uri, "uri");
         if (tls.isPresent()) {
             return switch (uri) {
@@ -129,7 +131,7 @@ public final class Transports {
         };
     }
 
-    private static MigrationChannel connectTls(MigrationUri uri, Duration timeout, TlsEngines tls) throws IOException {
+    private static MigrationChannel connectTls(MigrationUri uri, Duration timeout, TlsEndpoint tls) throws IOException {
         long start = System.nanoTime();
         SocketChannel ch;
         String target;
@@ -144,7 +146,7 @@ public final class Transports {
             }
             case MigrationUri.File file -> throw noTlsForFiles(file);
         }
-        TlsMigrationChannel channel = new TlsMigrationChannel(ch, tls.newEngine(), uri.text());
+        TlsMigrationChannel channel = new TlsMigrationChannel(ch, tls.open(ch), uri.text());
         Duration left = timeout.minusNanos(System.nanoTime() - start);
         try (Deadline ignored = closeAfter(ch, left.isNegative() ? Duration.ZERO : left)) {
             channel.handshake();

@@ -90,6 +90,24 @@ class TransportsTest {
     }
 
     @Test
+    void aUnixListenersSocketIsOnlyItsOwnersAndLeavesNoStagingBehind() throws Exception {
+        Path sock = dir.resolve("private.sock");
+        try (var listener = Transports.listen(new MigrationUri.Unix(sock))) {
+            // mode 0600 whatever the umask: the default 022 would leave a socket other users can connect to
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(sock)))
+                    .isEqualTo("rw-------");
+            try (var source = Transports.connect(new MigrationUri.Unix(sock), TIMEOUT);
+                 var dest = listener.accept()) {
+                assertThat(dest.describe()).isEqualTo("unix:" + sock);
+            }
+            try (var entries = Files.list(dir)) {
+                assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("private.sock");
+            }
+        }
+        assertThat(sock).doesNotExist();
+    }
+
+    @Test
     void unixListenerReplacesAStaleSocketButNotARegularFile() throws Exception {
         Path sock = dir.resolve("stale.sock");
         try (var stale = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
