@@ -44,8 +44,8 @@ import java.util.OptionalLong;
  * @param commitMs            until the acknowledgement
  * @param switchoverBandwidth bytes/s the prediction used
  * @param predictedFixedCostMs the fixed cost the prediction used (stop, commit round trips)
- * @param destinationReportedLoadMs   the destination's load work, as it reported it (since 1.2)
- * @param destinationReportedResumeMs the destination's resume, as it reported it (since 1.2)
+ * @param destinationReportedLoadMs   the destination's load work, as it reported it (api 1.2)
+ * @param destinationReportedResumeMs the destination's resume, as it reported it (api 1.2)
  * @since 0.1
  */
 public record DowntimeBreakdown(long stopMs, long finalSyncMs, List<DevicePart> devices, long sendMs,

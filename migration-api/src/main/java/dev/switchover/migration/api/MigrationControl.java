@@ -74,7 +74,7 @@ public interface MigrationControl {
      * for a control that has no TLS, refuses any credentials rather than migrate in plain text.
      *
      * @throws IllegalStateException if {@code tls} is present and this control cannot encrypt
-     * @since 0.2
+     * @since 0.1 (api 1.1)
      */
     default void setMigrationTls(Optional<MigrationTls> tls) {
         if (tls.isPresent()) {

@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param hostname    {@code tls-hostname}: the name the source checks in the destination's
  *                    certificate instead of the host of the URI
  * @param authz       {@code tls-authz}: the client identity a destination accepts
- * @since 0.2
+ * @since 0.1 (api 1.1)
  */
 public record MigrationTls(Credentials credentials, Optional<String> hostname, Optional<Authorization> authz) {
 

@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param endpoint which side of a connection these credentials serve
  * @param username the identity a client presents
  * @param keys     every username of {@code keys.psk} and its key; the arrays are copied
- * @since 0.2
+ * @since 0.1 (api 1.2)
  */
 public record PskCredentials(String id, TlsCredentials.Endpoint endpoint, String username, Map<String, byte[]> keys)
         implements MigrationTls.Credentials {

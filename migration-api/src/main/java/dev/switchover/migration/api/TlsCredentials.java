@@ -28,7 +28,7 @@ import java.util.Optional;
  * @param trustedAuthorities  the certificates of {@code ca-cert.pem}; empty only without {@code verify-peer}
  * @param certificateChain    this end's certificate first, then any intermediates; empty for a client without one
  * @param privateKey          the key of {@code certificateChain}'s first certificate; null when that chain is empty
- * @since 0.2
+ * @since 0.1 (api 1.1)
  */
 public record TlsCredentials(String id, Endpoint endpoint, boolean verifyPeer, List<X509Certificate> trustedAuthorities,
                              List<X509Certificate> certificateChain, PrivateKey privateKey)
@@ -65,7 +65,7 @@ public record TlsCredentials(String id, Endpoint endpoint, boolean verifyPeer, L
      * certificate.
      *
      * @throws GeneralSecurityException if the JDK refuses the key or the chain
-     * @since 0.2
+     * @since 0.1 (api 1.2)
      */
     public KeyManager[] keyManagers() throws GeneralSecurityException {
         if (privateKey == null) {
@@ -83,7 +83,7 @@ public record TlsCredentials(String id, Endpoint endpoint, boolean verifyPeer, L
      * them and be valid now. Names and identities are the caller's to check.
      *
      * @throws GeneralSecurityException if the JDK has no PKIX trust manager
-     * @since 0.2
+     * @since 0.1 (api 1.2)
      */
     public X509ExtendedTrustManager pkixTrust() throws GeneralSecurityException {
         KeyStore store = emptyStore();

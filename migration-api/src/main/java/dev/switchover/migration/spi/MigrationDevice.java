@@ -97,7 +97,7 @@ public interface MigrationDevice {
      * throws:</b> as {@link #isActive()}.
      *
      * @return empty (the default) for a device that always migrates
-     * @since 1.2
+     * @since 0.1 (api 1.2)
      */
     default Optional<MigrationCapability> migratesOnlyWith() {
         return Optional.empty();

@@ -6,7 +6,7 @@ import java.nio.channels.ByteChannel;
  * One end's TLS for one migration, made from its credentials when the migration starts: it
  * opens a {@link TlsSession} on every connection of that migration. Thread-safe.
  *
- * @since 0.2
+ * @since 0.1 (api 1.2)
  */
 public interface TlsEndpoint {
 

@@ -14,7 +14,7 @@ import java.util.Optional;
  * <p>Both ends of a migration must use the same protocol: the source is the TLS client, the
  * destination the server.
  *
- * @since 0.2
+ * @since 0.1 (api 1.2)
  */
 public interface TlsProvider {
 

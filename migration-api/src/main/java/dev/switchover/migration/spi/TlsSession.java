@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
  * {@link #read} while another {@link #write}s. Closing the transport from any thread makes a
  * blocked call throw.
  *
- * @since 0.2
+ * @since 0.1 (api 1.2)
  */
 public interface TlsSession {
 
