@@ -23,7 +23,16 @@ import java.util.Optional;
  * @param channels 1, or the {@code multifd-channels} with the {@code multifd} capability on
  * @param workDir  where the disk image, QMP sockets and logs go
  */
-record QemuPair(Path qemu, int channels, Path workDir) {
+record QemuPair(Path qemu, int channels, Path workDir, Optional<MigrationTlsSetup> tls) {
+
+    QemuPair(Path qemu, int channels, Path workDir) {
+        this(qemu, channels, workDir, Optional.empty());
+    }
+
+    /** The same pair migrating inside TLS (GnuTLS, configured over QMP as libvirt does). */
+    QemuPair withTls(MigrationTlsSetup setup) {
+        return new QemuPair(qemu, channels, workDir, Optional.of(setup));
+    }
 
     /** QEMU's {@code max-bandwidth} has no "unlimited": 100 GiB/s is far beyond loopback. */
     private static final long UNLIMITED = 100L << 30;
@@ -82,6 +91,10 @@ record QemuPair(Path qemu, int channels, Path workDir) {
                     }
                 }
                 srcQmp.execute("migrate-set-parameters", Map.of("max-bandwidth", UNLIMITED, "downtime-limit", 300));
+                if (tls.isPresent()) {
+                    tls.get().configureDestination(dstQmp);
+                    tls.get().configureSource(srcQmp);
+                }
                 String uri = "tcp:127.0.0.1:" + freePort();
                 dstQmp.execute("migrate-incoming", Map.of("uri", uri));
                 Measurement m = QmpMigration.run(srcQmp, src.pid(), dst.pid(), uri, size);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -22,8 +23,18 @@ import java.util.concurrent.CompletableFuture;
  * @param jvmOptions options for both child JVMs besides {@link #NATIVE_ACCESS}, which is always
  *                   given; empty = the JVM's defaults (no heap settings), as {@code run} has
  * @param workDir    where the QMP sockets and the children's logs go
+ * @param tls        TLS on the migration, configured over QMP as on QEMU; empty for plain TCP
  */
-record SwitchoverPair(String modulePath, List<String> jvmOptions, Path workDir) {
+record SwitchoverPair(String modulePath, List<String> jvmOptions, Path workDir, Optional<MigrationTlsSetup> tls) {
+
+    SwitchoverPair(String modulePath, List<String> jvmOptions, Path workDir) {
+        this(modulePath, jvmOptions, workDir, Optional.empty());
+    }
+
+    /** The same pair migrating inside TLS. */
+    SwitchoverPair withTls(MigrationTlsSetup setup) {
+        return new SwitchoverPair(modulePath, jvmOptions, workDir, Optional.of(setup));
+    }
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
     /** QMP replies may wait this long: the state digest of a large machine hashes all of it. */
@@ -35,15 +46,25 @@ record SwitchoverPair(String modulePath, List<String> jvmOptions, Path workDir) 
         String ram = "ram,id=ram0,size=" + size;
         Path log = workDir.resolve("switchover.log");
         // non-zero RAM: the destination preallocates, as QEMU's beside it (-mem-prealloc)
+        // with TLS the destination listens once its credentials are set, as QEMU's beside it
         try (MachineProcess dst = start(List.of("--device", nonZero ? ram + ",prealloc=on" : ram,
-                "--incoming", "tcp:127.0.0.1:0",
+                "--incoming", tls.isPresent() ? "defer" : "tcp:127.0.0.1:0",
                 "--qmp", "unix:" + workDir.resolve("dst.qmp")), log);
              MachineProcess src = start(List.of("--device", nonZero ? ram + ",fill=pattern" : ram,
                      "--qmp", "unix:" + workDir.resolve("src.qmp")), log);
              QmpClient srcQmp = QmpClient.connect(src.qmpAddress(), DIGEST_TIMEOUT);
              QmpClient dstQmp = QmpClient.connect(dst.qmpAddress(), DIGEST_TIMEOUT)) {
             srcQmp.execute("migrate-set-parameters", Map.of("max-bandwidth", 0, "downtime-limit", 300));
-            Measurement m = QmpMigration.run(srcQmp, src.pid(), dst.pid(), dst.incomingUri(), size);
+            String uri;
+            if (tls.isPresent()) {
+                tls.get().configureDestination(dstQmp);
+                tls.get().configureSource(srcQmp);
+                dstQmp.execute("migrate-incoming", Map.of("uri", "tcp:127.0.0.1:0"));
+                uri = dstQmp.queryMigrate().socketAddresses().getFirst();
+            } else {
+                uri = dst.incomingUri();
+            }
+            Measurement m = QmpMigration.run(srcQmp, src.pid(), dst.pid(), uri, size);
             // both sides hash their RAM at once: SHA-256 of 64 GiB takes a minute or more
             var dstDigests = CompletableFuture.supplyAsync(() -> digests(dstQmp));
             if (!digests(srcQmp).equals(dstDigests.join())) {

@@ -1,33 +1,29 @@
 package dev.switchover.bench;
 
 import dev.switchover.migration.api.ByteSize;
-import dev.switchover.migration.api.MigrationTls;
-import dev.switchover.migration.api.TlsCredentials;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Encrypted against plain migration throughput, in the same run: a machine with {@code --size}
- * of random RAM migrated over loopback TCP in this JVM, plain, then inside TLS 1.3 (mutual
- * authentication), alternately, best of {@code --runs} each. The credentials are QEMU's layout
- * made with the README's openssl recipe: {@code --pki DIR} holds {@code server/} and {@code
- * client/}, the server certificate naming 127.0.0.1, keys in PKCS#8 (openssl 3's default).
+ * Encrypted against plain migration throughput, as users run it and in the same run: a source and
+ * a destination process ({@link SwitchoverPair}) migrate {@code --size} of non-zero RAM over
+ * loopback TCP, plain, then inside TLS 1.3 with mutual authentication, configured over QMP
+ * ({@link MigrationTlsSetup}); and, where {@code qemu-system-x86_64} is installed, QEMU the same
+ * way beside it ({@link QemuPair}: one channel, preallocated destination, GnuTLS). Best of
+ * {@code --runs} each. {@code --pki DIR} holds {@code server/} and {@code client/} in QEMU's
+ * layout, made with the README's openssl recipe (the server certificate naming 127.0.0.1).
  *
- * <p>Run: {@code java -p distribution/target/mods --add-modules ALL-MODULE-PATH -cp
- * benchmarks/target/classes dev.switchover.bench.TlsMigrationBenchmark --pki pki [--size 1G] [--runs 3]}
+ * <p>Run after {@code ./mvnw -q package -DskipTests}: {@code java -p distribution/target/mods
+ * --add-modules ALL-MODULE-PATH -cp benchmarks/target/classes dev.switchover.bench.TlsMigrationBenchmark
+ * --pki pki [--size 1G] [--runs 3] [--no-qemu]}
  */
 public final class TlsMigrationBenchmark {
+
+    private static final double GIB = 1L << 30;
 
     private TlsMigrationBenchmark() {
     }
@@ -35,48 +31,47 @@ public final class TlsMigrationBenchmark {
     public static void main(String[] args) throws Exception {
         long size = ByteSize.parse(BenchArgs.value(args, "--size", "1G"));
         int runs = Integer.parseInt(BenchArgs.value(args, "--runs", "3"));
-        Path pki = Path.of(BenchArgs.value(args, "--pki", "pki"));
-        MigrationTls server = new MigrationTls(credentials("bench-server", pki.resolve("server"), TlsCredentials.Endpoint.SERVER),
-                Optional.empty(), Optional.empty());
-        MigrationTls client = new MigrationTls(credentials("bench-client", pki.resolve("client"), TlsCredentials.Endpoint.CLIENT),
-                Optional.empty(), Optional.empty());
-        System.out.printf(Locale.ROOT, "JVM %s, %d cores, %s of random RAM, best of %d%n", Runtime.version(),
-                Runtime.getRuntime().availableProcessors(), ByteSize.format(size), runs);
-        double plain = 0;
-        double tls = 0;
+        MigrationTlsSetup tls = new MigrationTlsSetup(Path.of(BenchArgs.value(args, "--pki", "pki")));
+        String modulePath = BenchArgs.value(args, "--module-path", System.getProperty("jdk.module.path"));
+        Optional<Path> qemu = List.of(args).contains("--no-qemu") ? Optional.empty() : QemuPair.find();
+        Path dir = Files.createTempDirectory("switchover-tls-bench");
+        System.out.printf(Locale.ROOT, "JVM %s, %d cores, %s of non-zero RAM, two processes over loopback, best of %d;"
+                        + " QEMU: %s; logs in %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(),
+                ByteSize.format(size), runs, qemu.map(Path::toString).orElse("not run"), dir);
+
+        SwitchoverPair plain = new SwitchoverPair(modulePath, List.of(), dir);
+        Measurement ours = best(runs, () -> plain.migrate(size, true));
+        Measurement oursTls = best(runs, () -> plain.withTls(tls).migrate(size, true));
+        print("switchover", ours, oursTls);
+        if (qemu.isPresent() && QemuPair.canFill(size) && QemuPair.fitsInHostMemory(size)) {
+            QemuPair qemuPair = new QemuPair(qemu.get(), 1, dir);
+            Measurement theirs = best(runs, () -> qemuPair.migrate(size, true));
+            Measurement theirsTls = best(runs, () -> qemuPair.withTls(tls).migrate(size, true));
+            print("qemu", theirs, theirsTls);
+            System.out.printf(Locale.ROOT, "TLS: switchover / qemu %.2fx speed, %.2fx CPU per GiB%n",
+                    oursTls.gibPerSecond() / theirsTls.gibPerSecond(),
+                    oursTls.cpuSecondsPerGib() / theirsTls.cpuSecondsPerGib());
+        }
+    }
+
+    private interface Run {
+        Measurement once() throws Exception;
+    }
+
+    private static Measurement best(int runs, Run run) throws Exception {
+        Measurement best = null;
         for (int i = 0; i < runs; i++) {
-            plain = Math.max(plain, InProcessMigration.migrate(size, "random", Optional.empty(), Optional.empty()).bytesPerSecond());
-            tls = Math.max(tls, InProcessMigration.migrate(size, "random", Optional.of(client), Optional.of(server))
-                    .bytesPerSecond());
-        }
-        System.out.printf(Locale.ROOT, "plain migration:  %8.1f MiB/s%n", plain / (1 << 20));
-        System.out.printf(Locale.ROOT, "TLS 1.3 migration: %7.1f MiB/s  (%.0f %% of plain)%n", tls / (1 << 20),
-                100.0 * tls / plain);
-    }
-
-    private static TlsCredentials credentials(String id, Path dir, TlsCredentials.Endpoint endpoint) throws Exception {
-        String end = endpoint == TlsCredentials.Endpoint.SERVER ? "server" : "client";
-        return new TlsCredentials(id, endpoint, true, certificates(dir.resolve("ca-cert.pem")),
-                certificates(dir.resolve(end + "-cert.pem")), pkcs8(dir.resolve(end + "-key.pem")));
-    }
-
-    private static List<X509Certificate> certificates(Path file) throws Exception {
-        try (InputStream in = Files.newInputStream(file)) {
-            return CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-                    .map(X509Certificate.class::cast).toList();
-        }
-    }
-
-    private static PrivateKey pkcs8(Path file) throws Exception {
-        String pem = Files.readString(file);
-        byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").strip());
-        for (String algorithm : List.of("EC", "RSA")) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-            } catch (java.security.spec.InvalidKeySpecException e) {
-                // the other one
+            Measurement m = run.once();
+            if (best == null || m.wallNanos() < best.wallNanos()) {
+                best = m;
             }
         }
-        throw new IllegalArgumentException(file + ": not a PKCS#8 EC or RSA key");
+        return best;
+    }
+
+    private static void print(String program, Measurement plain, Measurement tls) {
+        System.out.printf(Locale.ROOT, "%-10s plain %5.2f GiB/s %5.2f CPU-s/GiB | TLS 1.3 %5.2f GiB/s %5.2f CPU-s/GiB"
+                        + " | TLS = %3.0f %% of plain%n", program, plain.gibPerSecond(), plain.cpuSecondsPerGib(),
+                tls.gibPerSecond(), tls.cpuSecondsPerGib(), 100 * tls.gibPerSecond() / plain.gibPerSecond());
     }
 }
