@@ -84,6 +84,9 @@ public final class QmpClient implements AutoCloseable {
     private final String address;
     private final SocketChannel channel;
     private final java.io.InputStream in;
+    /** TLS record content types (RFC 8446 §5.1): no JSON text starts with these bytes. */
+    private static final int TLS_ALERT = 0x15;
+    private static final int TLS_HANDSHAKE = 0x16;
     private final OutputStream out;
     private final Duration timeout;
     private final ReentrantLock callLock = new ReentrantLock();
@@ -441,8 +444,14 @@ public final class QmpClient implements AutoCloseable {
     }
 
     private void readLoop() {
-        JsonDocumentReader reader = new JsonDocumentReader(in, LIMITS);
+        java.io.BufferedInputStream buffered = new java.io.BufferedInputStream(in);
+        JsonDocumentReader reader = new JsonDocumentReader(buffered, LIMITS);
         try {
+            if (speaksTls(buffered)) {
+                fail(new IOException(address + " speaks TLS, not plain QMP: connect with the client"
+                        + " credentials its tls-creds trust (--tls-creds-dir DIR)"));
+                return;
+            }
             while (true) {
                 Optional<JsonNode> next;
                 try {
@@ -465,6 +474,18 @@ public final class QmpClient implements AutoCloseable {
             fail(e instanceof EOFException ? e : new IOException("QMP connection to " + address + " failed: "
                     + e.getMessage(), e));
         }
+    }
+
+    /**
+     * Whether the peer's first byte opens a TLS record (a handshake, or the alert a TLS monitor
+     * sends when its handshake timed out) rather than the greeting's JSON: a plain client pointed at
+     * a monitor with {@code tls-creds} is told so instead of reading binary as JSON.
+     */
+    private static boolean speaksTls(java.io.BufferedInputStream in) throws IOException {
+        in.mark(1);
+        int first = in.read();
+        in.reset();
+        return first == TLS_ALERT || first == TLS_HANDSHAKE;
     }
 
     private void route(ObjectNode message) {

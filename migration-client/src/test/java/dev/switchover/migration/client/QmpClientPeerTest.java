@@ -87,6 +87,23 @@ class QmpClientPeerTest {
     }
 
     @Test
+    void aMonitorThatSpeaksTlsIsNamedAsSuchNotReadAsJson() throws Exception {
+        // a TLS server's fatal alert (handshake_failure), as a monitor with tls-creds sends a plain client
+        String address = peer((ch, in) -> {
+            try {
+                ch.write(ByteBuffer.wrap(new byte[] {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28}));
+                readLine(in);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThatThrownBy(() -> QmpClient.connect(address, Duration.ofSeconds(10)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(address + " speaks TLS, not plain QMP")
+                .hasMessageContaining("--tls-creds-dir");
+    }
+
+    @Test
     void aPeerThatIsNotQmpIsRefused() throws Exception {
         String address = peer((ch, in) -> {
             send(ch, "{\"hello\": \"I am not QEMU\"}\n");
