@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -33,7 +34,10 @@ import java.util.OptionalLong;
  * <p>Run after {@code ./mvnw -q package -DskipTests}:
  * <pre>{@code java -p distribution/target/mods --add-modules ALL-MODULE-PATH -cp benchmarks/target/classes \
  *   dev.switchover.bench.FidelityBenchmark [--runs 3] [--ram 256M] [--limits 50,100,300,1500] \
- *   [--links loopback,1gbit,10gbit] [--scenarios idle,ram+vfio] [--timeout 20]}</pre>
+ *   [--links loopback,1gbit,10gbit] [--scenarios idle,ram+vfio] [--timeout 20] [--image DIR|none]}</pre>
+ * Machines start from the runtime image ({@code --image}, default {@code distribution/target/image}:
+ * its launcher and AOT cache, as users run them), or with {@code --image none} as {@code java} on
+ * {@code --mods}.
  */
 public final class FidelityBenchmark {
 
@@ -52,11 +56,18 @@ public final class FidelityBenchmark {
         List<String> only = List.of(BenchArgs.value(args, "--scenarios", "").split(","));
         Duration timeout = Duration.ofSeconds(Long.parseLong(BenchArgs.value(args, "--timeout", "20")));
         String mods = BenchArgs.value(args, "--mods", "distribution/target/mods");
+        // as users run it: the image's launcher, with its AOT cache (start-up and JIT warm-up are
+        // part of a short migration); --image none runs java on --mods instead
+        String imageArg = BenchArgs.value(args, "--image", "distribution/target/image");
+        Optional<Path> image = imageArg.equals("none") ? Optional.empty()
+                : Optional.of(Path.of(imageArg, "bin", "switchover")).filter(Files::isExecutable);
+        Launcher launcher = new Launcher(image, mods);
         List<Scenario> scenarios = Scenario.all(ram).stream()
                 .filter(s -> only.equals(List.of("")) || only.contains(s.name())).toList();
         Path dir = Files.createTempDirectory("fidelity");
-        System.out.printf(Locale.ROOT, "JVM %s, %d cores; RAM %s; %d runs per cell; logs in %s%n", Runtime.version(),
-                Runtime.getRuntime().availableProcessors(), ByteSize.format(ram), runs, dir);
+        System.out.printf(Locale.ROOT, "JVM %s, %d cores; RAM %s; %d runs per cell; %s; logs in %s%n",
+                Runtime.version(), Runtime.getRuntime().availableProcessors(), ByteSize.format(ram), runs,
+                launcher.describe(), dir);
         System.out.println(RunResult.header());
         List<RunResult> all = new ArrayList<>();
         for (String l : links) {
@@ -68,7 +79,7 @@ public final class FidelityBenchmark {
                 for (Scenario s : scenarios) {
                     for (long limit : limits) {
                         for (int i = 0; i < runs; i++) {
-                            RunResult r = run(link, s, limit, timeout, mods, dir);
+                            RunResult r = run(link, s, limit, timeout, launcher, dir);
                             System.out.println(r.line());
                             onLink.add(r);
                         }
@@ -104,7 +115,8 @@ public final class FidelityBenchmark {
         }
     }
 
-    private static RunResult run(EmulatedLink link, Scenario s, long limitMs, Duration timeout, String mods, Path dir)
+    private static RunResult run(EmulatedLink link, Scenario s, long limitMs, Duration timeout, Launcher launcher,
+                                 Path dir)
             throws IOException, InterruptedException {
         String tag = link.name() + "-" + s.name().replaceAll("[^a-z0-9]", "") + "-" + limitMs + "-" + System.nanoTime();
         List<String> dstArgs = devices(s.destination());
@@ -112,9 +124,8 @@ public final class FidelityBenchmark {
                 "--qmp", "unix:" + dir.resolve(tag + "-dst.qmp")));
         List<String> srcArgs = devices(s.source());
         srcArgs.addAll(List.of("--qmp", "unix:" + dir.resolve(tag + "-src.qmp")));
-        try (MachineProcess dst = MachineProcess.start(link.destinationPrefix(), mods, JVM, dstArgs,
-                dir.resolve(tag + "-dst.log"), READY);
-             MachineProcess src = MachineProcess.start(mods, JVM, srcArgs, dir.resolve(tag + "-src.log"), READY);
+        try (MachineProcess dst = launcher.start(link.destinationPrefix(), dstArgs, dir.resolve(tag + "-dst.log"));
+             MachineProcess src = launcher.start(List.of(), srcArgs, dir.resolve(tag + "-src.log"));
              QmpClient dq = QmpClient.connect(dst.qmpAddress());
              QmpClient sq = QmpClient.connect(src.qmpAddress())) {
             try {
@@ -183,6 +194,26 @@ public final class FidelityBenchmark {
             q.execute("quit");
         } catch (Exception e) {
             // already gone: close() ends the process
+        }
+    }
+
+    /** How a machine process is started: the image's {@code bin/switchover}, or {@code java} on the module path. */
+    private record Launcher(Optional<Path> image, String modulePath) {
+
+        MachineProcess start(List<String> prefix, List<String> runArgs, Path log) throws IOException,
+                InterruptedException {
+            if (image.isEmpty()) {
+                return MachineProcess.start(prefix, modulePath, JVM, runArgs, log, READY);
+            }
+            List<String> command = new ArrayList<>(prefix);
+            command.add(image.get().toAbsolutePath().toString());
+            return MachineProcess.start(command, Map.of("SWITCHOVER_JAVA_OPTS", String.join(" ", JVM)), runArgs, log,
+                    READY);
+        }
+
+        String describe() {
+            return image.map(p -> "machines run by " + p + " (its AOT cache)").orElse("machines run by java -p "
+                    + modulePath);
         }
     }
 }
