@@ -14,6 +14,8 @@ import dev.switchover.migration.core.internal.stream.StreamReader;
 import dev.switchover.migration.core.internal.stream.SectionRecord;
 import dev.switchover.migration.core.internal.stream.StreamManifest;
 import dev.switchover.migration.core.internal.stream.StreamVerifier;
+import dev.switchover.migration.core.internal.multifd.ChannelTotals;
+import dev.switchover.migration.core.internal.multifd.MultifdSetup;
 import dev.switchover.migration.core.internal.transport.MigrationChannel;
 import dev.switchover.migration.core.internal.transport.Transports;
 import dev.switchover.migration.spi.MigrationDevice;
@@ -79,6 +81,10 @@ public final class IncomingMigration implements Runnable {
     private volatile MigrationChannel channel;
     private volatile boolean returnPath;
     private final LinkWatch watch;
+    /** The multifd connections, once the stream announced them; null without multifd. */
+    private volatile IncomingMultifd multifd;
+    private boolean multifdVerified;
+    private boolean sectionSeen;
     private volatile TailRecorder tail;
     /** LOADED was sent; the destination waits for COMMIT. */
     private volatile boolean loaded;
@@ -161,9 +167,7 @@ public final class IncomingMigration implements Runnable {
         try {
             List<DeviceSlot> devices = activeDevices();
             cleanups.addAll(devices);
-            try (listener) {
-                channel = listener.accept();
-            }
+            channel = listener.accept(); // kept open for multifd channels until the first section
             if (channel.hasReturnPath()) {
                 watch.stallContext(() -> returnPath && loaded ? " while waiting for COMMIT" : "");
                 watch.start("migration-in-link-watch");
@@ -230,6 +234,7 @@ public final class IncomingMigration implements Runnable {
      */
     private void finish() {
         watch.close();
+        closeListener();
         outcome.failure().ifPresent(this::tellSource);
         cleanups.runAll();
         closeQuietly();
@@ -289,6 +294,10 @@ public final class IncomingMigration implements Runnable {
         while (true) {
             StreamItem item = reader.next();
             long at = reader.itemOffset();
+            if (item instanceof StreamItem.Section && !sectionSeen) {
+                sectionSeen = true;
+                closeListener(); // no multifd channel may join once sections flow
+            }
             if (manifest != null && !(item instanceof StreamItem.Eof)) {
                 throw new MigrationStreamException(at, "the stream goes on after its manifest (section "
                         + reader.sections().size() + "); only EOF may follow it");
@@ -341,7 +350,7 @@ public final class IncomingMigration implements Runnable {
                         complete.add(s);
                     }
                 }
-                case StreamItem.Command cmd -> command(cmd, at);
+                case StreamItem.Command cmd -> command(reader, cmd, at);
                 case StreamItem.Eof eof -> {
                     for (DeviceSlot s : devices) {
                         if (!complete.contains(s)) {
@@ -352,6 +361,10 @@ public final class IncomingMigration implements Runnable {
                     if (manifest == null) {
                         throw new MigrationStreamException(at, "the stream ends without its manifest section (the "
                                 + "source's list of what it sent), so it cannot be checked");
+                    }
+                    if (multifd != null && !multifdVerified) {
+                        throw new MigrationStreamException(at, "the stream ends without the totals of its "
+                                + multifd.receiver().channels() + " multifd channels, so their pages cannot be checked");
                     }
                     StreamVerifier verifier = new StreamVerifier(r -> {
                         DeviceSlot s = byName.get(r.idstr() + "/" + r.instance());
@@ -410,7 +423,7 @@ public final class IncomingMigration implements Runnable {
         }
     }
 
-    private void command(StreamItem.Command cmd, long at) throws IOException {
+    private void command(StreamReader reader, StreamItem.Command cmd, long at) throws IOException {
         MigrationCommand command = MigrationCommand.of(cmd.command()).orElseThrow(
                 () -> new MigrationStreamException(at, "unknown stream command " + cmd.command()));
         switch (command) {
@@ -422,6 +435,24 @@ public final class IncomingMigration implements Runnable {
                 }
             }
             case X_PROBE -> { } // filler to measure the link: read, and dropped
+            case X_MULTIFD_SETUP -> {
+                if (sectionSeen || multifd != null || !channel.hasReturnPath()) {
+                    throw new MigrationStreamException(at, "a multifd setup " + (channel.hasReturnPath()
+                            ? "after the stream's first section or a second time" : "in a migration file"));
+                }
+                MultifdSetup setup = MultifdSetup.decode(cmd.data(), at);
+                multifd = IncomingMultifd.accept(listener, setup, machine.parameters().stallTimeoutMs(), calls, watch);
+                reader.routedFrom(multifd.receiver());
+            }
+            case X_MULTIFD_SYNC -> {
+                IncomingMultifd m = multifd;
+                if (m == null || multifdVerified) {
+                    throw new MigrationStreamException(at, "multifd totals " + (m == null
+                            ? "in a stream without multifd" : "a second time"));
+                }
+                m.receiver().verify(ChannelTotals.decode(cmd.data(), at, m.receiver().channels()), at);
+                multifdVerified = true;
+            }
             default -> throw new MigrationStreamException(at, "unsupported stream command " + command);
         }
     }
@@ -468,7 +499,19 @@ public final class IncomingMigration implements Runnable {
         }
     }
 
+    private void closeListener() {
+        try {
+            listener.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing the listener failed", e);
+        }
+    }
+
     private void closeQuietly() {
+        IncomingMultifd m = multifd;
+        if (m != null) {
+            m.close();
+        }
         MigrationChannel c = channel;
         if (c != null) {
             try {

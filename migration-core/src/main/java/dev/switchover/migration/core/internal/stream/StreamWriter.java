@@ -63,6 +63,8 @@ public final class StreamWriter implements Closeable {
     private boolean eofWritten;
     /** The id of the open section, or -1. */
     private long openSection = -1;
+    /** Bytes sent on side channels (multifd), counted in {@link #bytesWritten()}; any thread. */
+    private volatile java.util.function.LongSupplier sideBytes = () -> 0;
 
     /**
      * @param channel    a blocking channel; the writer never closes it (its owner does)
@@ -78,6 +80,20 @@ public final class StreamWriter implements Closeable {
         }
         this.summed = new ChecksummingChannel(channel);
         this.out = new SectionOutput(summed, bufferSize);
+    }
+
+    /**
+     * From the next section on, what devices write by reference goes to {@code route} (the
+     * multifd channels) and every payload is framed in chunks ({@link SectionOutput}); {@code
+     * sideBytes} (any thread) counts what the route took, for {@link #bytesWritten()}.
+     */
+    public void routeReferences(SectionOutput.ReferenceRoute route, java.util.function.LongSupplier sideBytes) {
+        checkUsable();
+        if (openSection >= 0) {
+            throw new IllegalStateException("cannot route references while section " + openSection + " is open");
+        }
+        out.routeReferences(route);
+        this.sideBytes = Objects.requireNonNull(sideBytes, "sideBytes");
     }
 
     /** The stream header: {@code be32 0x5145564d ("QEVM"), be32 3}. Must come first, once. */
@@ -150,6 +166,9 @@ public final class StreamWriter implements Closeable {
             throw new IllegalStateException("section " + openSection + " is open, not " + sectionId);
         }
         out.endPayload();
+        if (out.routed()) {
+            out.writeInt(0); // the end of a chunked payload
+        }
         long end = out.bytesWritten();
         sections.add(new SectionRecord(opening.index(), opening.kind(), opening.sectionId(), opening.idstr(),
                 opening.instance(), opening.version(), opening.offset(), opening.payloadOffset(),
@@ -268,8 +287,16 @@ public final class StreamWriter implements Closeable {
         out.flush();
     }
 
-    /** All bytes accepted so far, buffered or sent. Monotonic; any thread. */
+    /**
+     * All bytes accepted so far, buffered or sent: the main stream's and, with multifd, those
+     * handed to the side channels. Monotonic; any thread.
+     */
     public long bytesWritten() {
+        return out.bytesWritten() + sideBytes.getAsLong();
+    }
+
+    /** The main stream's bytes alone, buffered or sent (its offsets). Monotonic; any thread. */
+    public long mainBytesWritten() {
         return out.bytesWritten();
     }
 
