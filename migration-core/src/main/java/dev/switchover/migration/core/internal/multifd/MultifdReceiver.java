@@ -185,7 +185,8 @@ public final class MultifdReceiver implements StreamReader.SidePieces, Closeable
                 }
                 int pos = current.position();
                 int n = (int) Math.min(current.remaining(), size - done);
-                MemorySegment.copy(MemorySegment.ofBuffer(current), pos, dst, done, n);
+                // a buffer's segment starts at its position
+                MemorySegment.copy(MemorySegment.ofBuffer(current), 0, dst, done, n);
                 current.position(pos + n);
                 done += n;
             }
