@@ -20,7 +20,7 @@ class MultifdOrderingPropertiesTest {
 
     private static final int PAGES = 24;
 
-    @Property(tries = 40)
+    @Property(tries = 20)
     void pagesOverNChannelsLandAsOverOne(@ForAll @IntRange(min = 1, max = 4) int channels,
                                          @ForAll("passes") List<List<InProcessMultifd.Write>> passes) throws Exception {
         byte[] single = InProcessMultifd.migrate(PAGES, 0, passes);
