@@ -78,7 +78,6 @@ class MultifdMigrationIT {
         assertThat(proxy.hasFired()).isTrue();
         assertThat(end.status()).as(end.toString()).contains(MigrationStatus.FAILED);
         assertThat(end.errorDesc()).as(end.toString()).hasValueSatisfying(e -> assertThat(e).contains("multifd channel"));
-        System.out.println("source error-desc: " + end.errorDesc().orElseThrow());
         assertThat(src.qmp().queryStatus()).isEqualTo(RunState.RUNNING);
         assertThat(src.qmp().stateDigests().get("ram0")).isEqualTo(before);
         MigrationInfo dstEnd = Machines.awaitEnd(dst.qmp());
