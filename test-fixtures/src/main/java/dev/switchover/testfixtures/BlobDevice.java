@@ -14,6 +14,9 @@ import dev.switchover.migration.spi.SectionReader;
 import dev.switchover.migration.spi.SectionWriter;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.BitSet;
@@ -26,13 +29,15 @@ import java.util.Random;
  * {@code fail=<call>} makes that call throw ({@code loadEnd}: loading the END section, which
  * only arrives after the source stopped); {@code hang=<call>} makes its first call block until
  * its thread is interrupted (an interruptible hang, as a device waiting on a lock or a driver
- * would), later calls behave.
+ * would), later calls behave. Its chunks live off-heap; {@code by-reference=on} writes them with
+ * {@code writeByReference}, as guest RAM is written (multifd routes such pages to its channels).
  */
 public final class BlobDevice implements MigrationDevice {
 
     public static final int CHUNK = 64 * 1024;
 
-    private final byte[] state;
+    private final MemorySegment state;
+    private final boolean byReference;
     private final byte[] stopState;
     private final BitSet dirty = new BitSet();
     private final String fail;
@@ -48,15 +53,18 @@ public final class BlobDevice implements MigrationDevice {
         fail = ctx.properties().string("fail", "");
         hang = ctx.properties().string("hang", "");
         long seed = ctx.properties().integer("seed", 1, 0, Long.MAX_VALUE);
-        state = new byte[size];
+        byReference = ctx.properties().bool("by-reference", false);
+        byte[] initial = new byte[size];
         stopState = new byte[stopSize];
         Random r = new Random(seed);
-        r.nextBytes(state);
+        r.nextBytes(initial);
         r.nextBytes(stopState);
+        state = Arena.ofAuto().allocate(Math.max(1, size)).asSlice(0, size);
+        MemorySegment.copy(MemorySegment.ofArray(initial), 0, state, 0, size);
     }
 
     private int chunks() {
-        return (state.length + CHUNK - 1) / CHUNK;
+        return (int) ((state.byteSize() + CHUNK - 1) / CHUNK);
     }
 
     private void maybeFail(String call) {
@@ -106,13 +114,13 @@ public final class BlobDevice implements MigrationDevice {
     public PendingAnswer queryPending(QueryMode mode) {
         maybeFail("queryPending");
         if (!inMigration) {
-            return PendingAnswer.of(new Pending(state.length, stopState.length, 0));
+            return PendingAnswer.of(new Pending(state.byteSize(), stopState.length, 0));
         }
         long pre;
         synchronized (dirty) {
             pre = (long) dirty.cardinality() * CHUNK;
         }
-        return PendingAnswer.of(new Pending(Math.min(pre, state.length), stopSent ? 0 : stopState.length, 0));
+        return PendingAnswer.of(new Pending(Math.min(pre, state.byteSize()), stopSent ? 0 : stopState.length, 0));
     }
 
     @Override
@@ -138,9 +146,13 @@ public final class BlobDevice implements MigrationDevice {
 
     private int writeChunk(SectionWriter out, int c) throws IOException {
         int off = c * CHUNK;
-        int len = Math.min(CHUNK, state.length - off);
+        int len = (int) Math.min(CHUNK, state.byteSize() - off);
         out.writeInt(c);
-        out.write(state, off, len);
+        if (byReference) {
+            out.writeByReference(state.asSlice(off, len)); // chunks are re-dirtied by poke, as guest pages are
+        } else {
+            out.write(state.asSlice(off, len));
+        }
         chunksSent.incrementAndGet();
         return len + 4;
     }
@@ -195,7 +207,7 @@ public final class BlobDevice implements MigrationDevice {
                 throw new InvalidSectionException("chunk " + c + " out of range");
             }
             int off = c * CHUNK;
-            in.readFully(state, off, Math.min(CHUNK, state.length - off));
+            in.readFully(state.asSlice(off, Math.min(CHUNK, state.byteSize() - off)));
         }
     }
 
@@ -205,7 +217,7 @@ public final class BlobDevice implements MigrationDevice {
 
     /** Changes a byte, as a running guest would. */
     public void poke(int index, byte value) {
-        state[index] = value;
+        state.set(ValueLayout.JAVA_BYTE, index, value);
         synchronized (dirty) {
             dirty.set(index / CHUNK);
         }
@@ -215,7 +227,7 @@ public final class BlobDevice implements MigrationDevice {
     public byte[] stateDigest() {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(state);
+            md.update(state.asByteBuffer());
             md.update(stopState);
             return md.digest();
         } catch (NoSuchAlgorithmException e) {
