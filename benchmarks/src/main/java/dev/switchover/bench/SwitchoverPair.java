@@ -1,5 +1,6 @@
 package dev.switchover.bench;
 
+import dev.switchover.migration.api.MigrationCapability;
 import dev.switchover.migration.client.MachineProcess;
 import dev.switchover.migration.client.QmpClient;
 
@@ -22,8 +23,19 @@ import java.util.concurrent.CompletableFuture;
  * @param jvmOptions options for both child JVMs besides {@link #NATIVE_ACCESS}, which is always
  *                   given; empty = the JVM's defaults (no heap settings), as {@code run} has
  * @param workDir    where the QMP sockets and the children's logs go
+ * @param multifd    the source's {@code multifd-channels} with the {@code multifd} capability on;
+ *                   0 for one connection
  */
-record SwitchoverPair(String modulePath, List<String> jvmOptions, Path workDir) {
+record SwitchoverPair(String modulePath, List<String> jvmOptions, Path workDir, int multifd) {
+
+    SwitchoverPair(String modulePath, List<String> jvmOptions, Path workDir) {
+        this(modulePath, jvmOptions, workDir, 0);
+    }
+
+    /** The same pair with {@code channels} multifd channels. */
+    SwitchoverPair withMultifd(int channels) {
+        return new SwitchoverPair(modulePath, jvmOptions, workDir, channels);
+    }
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
     /** QMP replies may wait this long: the state digest of a large machine hashes all of it. */
@@ -43,6 +55,10 @@ record SwitchoverPair(String modulePath, List<String> jvmOptions, Path workDir) 
              QmpClient srcQmp = QmpClient.connect(src.qmpAddress(), DIGEST_TIMEOUT);
              QmpClient dstQmp = QmpClient.connect(dst.qmpAddress(), DIGEST_TIMEOUT)) {
             srcQmp.execute("migrate-set-parameters", Map.of("max-bandwidth", 0, "downtime-limit", 300));
+            if (multifd > 0) {
+                srcQmp.setCapability(MigrationCapability.MULTIFD, true);
+                srcQmp.execute("migrate-set-parameters", Map.of("multifd-channels", multifd));
+            }
             Measurement m = QmpMigration.run(srcQmp, src.pid(), dst.pid(), dst.incomingUri(), size);
             // both sides hash their RAM at once: SHA-256 of 64 GiB takes a minute or more
             var dstDigests = CompletableFuture.supplyAsync(() -> digests(dstQmp));
