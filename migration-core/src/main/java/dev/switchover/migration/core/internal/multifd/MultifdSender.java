@@ -193,10 +193,14 @@ public final class MultifdSender implements SectionOutput.ReferenceRoute, Closea
         }
     }
 
+    /** Throws once a channel failed or the channels were closed (a cancel, another failure). */
     private void checkFailure() throws IOException {
         String f = failure;
         if (f != null) {
             throw new IOException(f);
+        }
+        if (closing) {
+            throw new IOException("the multifd channels were closed");
         }
     }
 

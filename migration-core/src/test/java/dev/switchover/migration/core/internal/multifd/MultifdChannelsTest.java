@@ -123,6 +123,33 @@ class MultifdChannelsTest {
         }
     }
 
+    @Test
+    void aStalledChannelIsNamedAndClosingTheChannelsEndsAWaitForRoomOnThem() throws Exception {
+        Pipe pipe = Pipe.open(); // nobody reads it: the channel's queue fills up
+        MultifdSender sender = new MultifdSender(List.of(pipe.sink()), List.of("pipe"), () -> { }, StreamWait.NONE,
+                r -> { });
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment page = arena.allocate(4096);
+            CompletableFuture<Void> routing = CompletableFuture.runAsync(() -> {
+                try {
+                    while (true) {
+                        sender.route(page);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            org.awaitility.Awaitility.await().until(() -> sender.bytesQueued() > MultifdSender.QUEUE_PAGES * 4096L);
+            assertThat(sender.blockedChannels()).as("what a stall message adds")
+                    .isEqualTo(" (multifd channel 0 blocked in a write)");
+            sender.close();
+            assertThatThrownBy(() -> routing.get(10, TimeUnit.SECONDS))
+                    .hasMessageContaining("the multifd channels were closed");
+        } finally {
+            pipe.source().close();
+        }
+    }
+
     private static byte[] greeting(UUID uuid, int id) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         MultifdHandshake.write(Channels.newChannel(bytes), uuid, id);
