@@ -1,7 +1,5 @@
 package dev.switchover.migration.core.internal.multifd;
 
-import dev.switchover.migration.core.internal.stream.MigrationStreamException;
-
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -39,8 +37,8 @@ public final class MultifdHandshake {
     /**
      * Reads a greeting and returns its channel id.
      *
-     * @throws MigrationStreamException if it is not a multifd greeting of migration {@code uuid}
-     *                                  with an id below {@code channels}
+     * @throws IOException if it is not a multifd greeting of migration {@code uuid} with an id
+     *                     below {@code channels}, saying what it is instead
      */
     public static int read(ReadableByteChannel in, UUID uuid, int channels) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(SIZE);
@@ -52,21 +50,21 @@ public final class MultifdHandshake {
         b.flip();
         int magic = b.getInt();
         if (magic != MAGIC) {
-            throw new MigrationStreamException(0, String.format("not a multifd channel (magic 0x%08x, expected 0x%08x)",
+            throw new IOException(String.format("not a multifd channel (magic 0x%08x, expected 0x%08x)",
                     magic, MAGIC));
         }
         int version = b.getInt();
         if (version != VERSION) {
-            throw new MigrationStreamException(4, "multifd version " + Integer.toUnsignedString(version)
+            throw new IOException("multifd version " + Integer.toUnsignedString(version)
                     + " is not supported (only " + VERSION + ")");
         }
         UUID got = new UUID(b.getLong(), b.getLong());
         if (!got.equals(uuid)) {
-            throw new MigrationStreamException(8, "multifd channel of another migration (uuid " + got + ")");
+            throw new IOException("multifd channel of another migration (uuid " + got + ")");
         }
         int id = b.get() & 0xff;
         if (id >= channels) {
-            throw new MigrationStreamException(24, "multifd channel id " + id + ", but the migration has " + channels);
+            throw new IOException("multifd channel id " + id + ", but the migration has " + channels);
         }
         return id;
     }

@@ -34,12 +34,12 @@ class MultifdChannelsTest {
     @Test
     void strangersAreRefused() {
         assertThatThrownBy(() -> MultifdHandshake.read(channelOf(greeting(UUID.randomUUID(), 0)), MIGRATION, 2))
-                .isInstanceOf(MigrationStreamException.class).hasMessageContaining("another migration");
+                .isInstanceOf(IOException.class).hasMessageContaining("another migration");
         byte[] http = "GET / HTTP/1.1\r\nHost: example.org\r\nAccept: */*\r\n\r\n".getBytes();
         assertThatThrownBy(() -> MultifdHandshake.read(channelOf(http), MIGRATION, 2))
-                .isInstanceOf(MigrationStreamException.class).hasMessageContaining("not a multifd channel");
+                .isInstanceOf(IOException.class).hasMessageContaining("not a multifd channel");
         assertThatThrownBy(() -> MultifdHandshake.read(channelOf(greeting(MIGRATION, 2)), MIGRATION, 2))
-                .isInstanceOf(MigrationStreamException.class).hasMessageContaining("channel id 2");
+                .isInstanceOf(IOException.class).hasMessageContaining("channel id 2");
         assertThatThrownBy(() -> MultifdHandshake.read(channelOf(new byte[5]), MIGRATION, 2))
                 .isInstanceOf(EOFException.class);
     }
