@@ -120,7 +120,8 @@ final class IncomingMultifd implements AutoCloseable {
             }
             all.countDown();
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "refused a connection on {0}: {1}", c.describe(), e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "refused a connection on {0}: {1}", c.describe(),
+                    e.getMessage() != null ? e.getMessage() : "it sent no multifd greeting before it was closed");
             closeQuietly(c);
         }
     }
