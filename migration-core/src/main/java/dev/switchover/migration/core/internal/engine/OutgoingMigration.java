@@ -408,7 +408,7 @@ public final class OutgoingMigration implements Runnable {
                 });
         checkCancelled();
         MultifdSender sender = multifd.sender();
-        writer.routeReferences(sender, sender::bytesQueued);
+        writer.routeReferences(sender, sender::bytesQueued, sender);
     }
 
     /**

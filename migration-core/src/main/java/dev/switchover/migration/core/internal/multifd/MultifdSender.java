@@ -1,5 +1,6 @@
 package dev.switchover.migration.core.internal.multifd;
 
+import dev.switchover.migration.core.internal.stream.StreamWriter;
 import dev.switchover.migration.spi.SectionOutput;
 
 import java.io.Closeable;
@@ -8,6 +9,7 @@ import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,7 +23,15 @@ import java.util.zip.CRC32C;
 
 /**
  * The source's multifd channels: the {@link SectionOutput.ReferenceRoute} that takes the pages
- * devices write by reference, round-robin, onto N connections, each sent by its own thread.
+ * devices write by reference onto N connections, each sent by its own thread. Pages go in
+ * batches of up to {@value #BATCH_PAGES} pages or {@value #BATCH_BYTES} bytes, the channels
+ * taking turns batch by batch: a queue operation and a thread wake-up per batch, not per page.
+ *
+ * <p>A batch being filled is handed over before the main stream's bytes leave (as far as that
+ * goes without waiting) and always after an explicit flush of the main stream ({@link
+ * StreamWriter.SidePending}): the destination reads a channel only as far as the main stream
+ * names its pages, so a page the main stream named must not stay here while the source waits
+ * for the destination.
  *
  * <p>Each thread copies its pages into a staging buffer, sums the staged bytes (CRC32C) and
  * writes them: the sum is of exactly the bytes sent even while the guest keeps writing, and
@@ -36,12 +46,16 @@ import java.util.zip.CRC32C;
  * <p><b>Threads:</b> {@link #route} and {@link #finish} on the migration thread; {@link
  * #close()}, {@link #bytesQueued()} and {@link #failure()} from any thread.
  */
-public final class MultifdSender implements SectionOutput.ReferenceRoute, Closeable {
+public final class MultifdSender implements SectionOutput.ReferenceRoute, StreamWriter.SidePending, Closeable {
 
     /** What ends each channel's data, summed with it. */
     static final byte[] END_MARKER = {'M', 'F', 'D', '-', 'E', 'N', 'D', '\n'};
     /** Pages queued per channel at most before the migration thread waits. */
     static final int QUEUE_PAGES = 1024;
+    /** Pages handed to a channel at once, at most. */
+    static final int BATCH_PAGES = 32;
+    /** Bytes handed to a channel at once: a batch is handed over once it holds this much. */
+    static final long BATCH_BYTES = 128 << 10;
     /** The staging buffer of each channel: the most one write sends. */
     static final int STAGE_BYTES = 256 << 10;
     private static final Object END = new Object();
@@ -61,7 +75,13 @@ public final class MultifdSender implements SectionOutput.ReferenceRoute, Closea
     private volatile String failure;
     /** Set by {@link #close()}: a channel failing after it is the close, not news. */
     private volatile boolean closing;
+    /** The channel the batch being filled goes to. */
     private int next;
+    private final MemorySegment[] batch = new MemorySegment[BATCH_PAGES];
+    private int batchCount;
+    private long batchBytes;
+    /** Set while a batch is handed over: the main stream's flush it may cause must not hand it again. */
+    private boolean handing;
 
     /**
      * Starts one sending thread per output.
@@ -91,11 +111,49 @@ public final class MultifdSender implements SectionOutput.ReferenceRoute, Closea
 
     @Override
     public int route(MemorySegment src) throws IOException {
+        checkFailure();
         int c = next;
-        next = c + 1 == channels.length ? 0 : c + 1;
-        enqueue(channels[c], src);
+        batch[batchCount++] = src;
+        batchBytes += src.byteSize();
         queued.addAndGet(src.byteSize());
+        if (batchCount == BATCH_PAGES || batchBytes >= BATCH_BYTES) {
+            handOver(true);
+        }
         return c;
+    }
+
+    /** Hands the batch being filled to its channel if that does not wait: the main stream's bytes are about to leave. */
+    @Override
+    public void beforeMainWrite() throws IOException {
+        handOver(false);
+    }
+
+    /** Hands the batch being filled to its channel, waiting for room: the main stream was flushed. */
+    @Override
+    public void afterMainFlush() throws IOException {
+        handOver(true);
+    }
+
+    private void handOver(boolean mayWait) throws IOException {
+        if (batchCount == 0 || handing) {
+            return;
+        }
+        MemorySegment[] pages = Arrays.copyOf(batch, batchCount);
+        Channel c = channels[next];
+        if (mayWait) {
+            handing = true;
+            try {
+                enqueue(c, pages);
+            } finally {
+                handing = false;
+            }
+        } else if (!c.queue.offer(pages)) {
+            return;
+        }
+        Arrays.fill(batch, 0, batchCount, null);
+        batchCount = 0;
+        batchBytes = 0;
+        next = next + 1 == channels.length ? 0 : next + 1;
     }
 
     /** Page bytes taken so far; any thread. */
@@ -133,6 +191,7 @@ public final class MultifdSender implements SectionOutput.ReferenceRoute, Closea
      */
     public ChannelTotals finish() throws IOException {
         flushMain.flush();
+        handOver(true);
         for (Channel c : channels) {
             enqueue(c, END);
         }
@@ -221,7 +280,7 @@ public final class MultifdSender implements SectionOutput.ReferenceRoute, Closea
         final int id;
         final String name;
         final WritableByteChannel out;
-        final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_PAGES);
+        final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_PAGES / BATCH_PAGES);
         final CountDownLatch done = new CountDownLatch(1);
         final CRC32C crc = new CRC32C();
         final Thread thread;
@@ -250,9 +309,10 @@ public final class MultifdSender implements SectionOutput.ReferenceRoute, Closea
                             done.countDown();
                             return;
                         }
-                        MemorySegment page = (MemorySegment) item;
-                        stage(page);
-                        pageBytes += page.byteSize();
+                        for (MemorySegment page : (MemorySegment[]) item) {
+                            stage(page);
+                            pageBytes += page.byteSize();
+                        }
                         item = queue.poll();
                     }
                     send();

@@ -86,7 +86,7 @@ final class InProcessMultifd {
             sender = new MultifdSender(sides.stream().map(Pipe::sink).toList(),
                     sides.stream().map(p -> "pipe").toList(), w::flush, StreamWait.NONE, reason -> { });
             MultifdSender s = sender;
-            w.routeReferences(s, s::bytesQueued);
+            w.routeReferences(s, s::bytesQueued, s);
         }
         BitSet dirty = new BitSet(pages);
         dirty.set(0, pages);

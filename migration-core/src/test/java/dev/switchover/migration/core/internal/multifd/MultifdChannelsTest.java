@@ -112,12 +112,14 @@ class MultifdChannelsTest {
                 List.of("a", "tcp:127.0.0.1:4444"), () -> { }, StreamWait.NONE, told::complete);
         try (Arena arena = Arena.ofShared()) {
             MemorySegment page = arena.allocate(4096);
-            sender.route(page);
-            sender.route(page); // channel 1
-            assertThat(told.get(10, TimeUnit.SECONDS))
-                    .isEqualTo("multifd channel 1 (tcp:127.0.0.1:4444) failed: Connection reset by peer");
+            for (int i = 0; i <= MultifdSender.BATCH_PAGES; i++) {
+                assertThat(sender.route(page)).as("the first batch goes to channel 0, the next to 1")
+                        .isEqualTo(i < MultifdSender.BATCH_PAGES ? 0 : 1);
+            }
             assertThatThrownBy(sender::finish).isInstanceOf(IOException.class)
                     .hasMessageContaining("multifd channel 1");
+            assertThat(told.get(10, TimeUnit.SECONDS))
+                    .isEqualTo("multifd channel 1 (tcp:127.0.0.1:4444) failed: Connection reset by peer");
         } finally {
             sender.close();
         }

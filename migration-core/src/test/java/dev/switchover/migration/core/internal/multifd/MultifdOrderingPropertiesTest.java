@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MultifdOrderingPropertiesTest {
 
-    private static final int PAGES = 24;
+    private static final int PAGES = 96; // several batches per pass, so the channels take turns within one
 
     @Property(tries = 20)
     void pagesOverNChannelsLandAsOverOne(@ForAll @IntRange(min = 1, max = 4) int channels,
