@@ -110,7 +110,8 @@ public final class IncomingMigration implements Runnable {
         this.outcome = new MigrationOutcome(states,
                 reason -> LOG.log(System.Logger.Level.WARNING, "incoming migration failed: {0}", reason));
         this.watch = new LinkWatch(machine::nanoTime, () -> machine.parameters().stallTimeoutMs(), reason -> {
-            outcome.decide(MigrationStatus.FAILED, reason);
+            IncomingMultifd m = multifd;
+            outcome.decide(MigrationStatus.FAILED, m == null ? reason : reason + m.receiver().awaitedChannel());
             closeQuietly();
         });
         states.transition(MigrationStatus.NONE, MigrationStatus.SETUP);

@@ -40,6 +40,8 @@ public final class MultifdReceiver implements StreamReader.SidePieces, Closeable
 
     private final Channel[] channels;
     private final StreamWait wait;
+    /** The channel the load thread waits for right now, or -1. */
+    private volatile int awaited = -1;
 
     /**
      * Starts one reading thread per input.
@@ -67,6 +69,12 @@ public final class MultifdReceiver implements StreamReader.SidePieces, Closeable
     @Override
     public int channels() {
         return channels.length;
+    }
+
+    /** What a stall message adds while the load thread waits for a channel, e.g. " (waiting for multifd channel 1)"; any thread. */
+    public String awaitedChannel() {
+        int c = awaited;
+        return c < 0 ? "" : " (waiting for multifd channel " + c + ", " + channels[c].name + ")";
     }
 
     @Override
@@ -230,6 +238,7 @@ public final class MultifdReceiver implements StreamReader.SidePieces, Closeable
             }
             ByteBuffer b = filled.poll();
             if (b == null) {
+                awaited = id;
                 wait.started();
                 try {
                     b = filled.take();
@@ -238,6 +247,7 @@ public final class MultifdReceiver implements StreamReader.SidePieces, Closeable
                     throw new InterruptedIOException("interrupted while waiting for multifd channel " + id);
                 } finally {
                     wait.ended();
+                    awaited = -1;
                 }
             }
             if (b == FAILED) {

@@ -79,6 +79,20 @@ class MultifdChannelsTest {
         Pipe pipe = Pipe.open();
         MultifdReceiver receiver = new MultifdReceiver(List.of(pipe.source()), List.of("tcp:10.0.0.1:4444"),
                 StreamWait.NONE, () -> { });
+        try (Arena arena = Arena.ofShared()) {
+            CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
+                try {
+                    receiver.read(0, arena.allocate(4096));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            org.awaitility.Awaitility.await().until(() -> !receiver.awaitedChannel().isEmpty());
+            assertThat(receiver.awaitedChannel()).as("what a stall message adds")
+                    .isEqualTo(" (waiting for multifd channel 0, tcp:10.0.0.1:4444)");
+            pipe.sink().write(ByteBuffer.wrap(new byte[4096]));
+            reading.get(10, TimeUnit.SECONDS);
+        }
         pipe.sink().write(ByteBuffer.wrap(new byte[100]));
         pipe.sink().close();
         try (Arena arena = Arena.ofConfined()) {
