@@ -2,11 +2,11 @@ package dev.switchover.migration.core.internal.engine;
 
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.RunState;
+import dev.switchover.migration.core.internal.multifd.MultifdSender;
+import dev.switchover.migration.core.internal.multifd.MultifdSetup;
 import dev.switchover.migration.core.internal.stream.CommitRecords;
 import dev.switchover.migration.core.internal.stream.ReturnPath;
 import dev.switchover.migration.core.internal.stream.ReturnPathMessage;
-import dev.switchover.migration.core.internal.multifd.MultifdSender;
-import dev.switchover.migration.core.internal.multifd.MultifdSetup;
 import dev.switchover.migration.core.internal.stream.MigrationCommand;
 import dev.switchover.migration.core.internal.stream.StreamFormat;
 import dev.switchover.migration.core.internal.stream.StreamWriter;
