@@ -52,6 +52,8 @@ class MultifdMigrationIT {
         MigrationInfo end = Machines.awaitEnd(src.qmp());
 
         assertThat(end.status()).as(end.toString()).contains(MigrationStatus.COMPLETED);
+        assertThat(end.ram()).as("multifd-bytes: every page of the random 32 MiB went on the channels")
+                .hasValueSatisfying(r -> assertThat(r.multifdBytes()).isGreaterThanOrEqualTo(32L << 20));
         assertThat(Machines.awaitEnd(dst.qmp()).status()).contains(MigrationStatus.COMPLETED);
         assertThat(dst.qmp().stateDigests()).isEqualTo(src.qmp().stateDigests());
         assertThat(dst.qmp().queryStatus()).isEqualTo(RunState.RUNNING);

@@ -409,6 +409,7 @@ public final class OutgoingMigration implements Runnable {
         checkCancelled();
         MultifdSender sender = multifd.sender();
         writer.routeReferences(sender, sender::bytesQueued, sender);
+        stats.multifdBytesFrom(sender::bytesQueued);
     }
 
     /**
