@@ -1,5 +1,6 @@
 package dev.switchover.bench;
 
+import dev.switchover.migration.api.MigrationCapability;
 import dev.switchover.migration.client.MachineProcess;
 import dev.switchover.migration.client.QmpClient;
 
@@ -23,17 +24,25 @@ import java.util.concurrent.CompletableFuture;
  * @param jvmOptions options for both child JVMs besides {@link #NATIVE_ACCESS}, which is always
  *                   given; empty = the JVM's defaults (no heap settings), as {@code run} has
  * @param workDir    where the QMP sockets and the children's logs go
+ * @param multifd    the source's {@code multifd-channels} with the {@code multifd} capability on;
+ *                   0 for one connection
  * @param tls        TLS on the migration, configured over QMP as on QEMU; empty for plain TCP
  */
-record SwitchoverPair(String modulePath, List<String> jvmOptions, Path workDir, Optional<MigrationTlsSetup> tls) {
+record SwitchoverPair(String modulePath, List<String> jvmOptions, Path workDir, int multifd,
+                      Optional<MigrationTlsSetup> tls) {
 
     SwitchoverPair(String modulePath, List<String> jvmOptions, Path workDir) {
-        this(modulePath, jvmOptions, workDir, Optional.empty());
+        this(modulePath, jvmOptions, workDir, 0, Optional.empty());
+    }
+
+    /** The same pair with {@code channels} multifd channels. */
+    SwitchoverPair withMultifd(int channels) {
+        return new SwitchoverPair(modulePath, jvmOptions, workDir, channels, tls);
     }
 
     /** The same pair migrating inside TLS. */
     SwitchoverPair withTls(MigrationTlsSetup setup) {
-        return new SwitchoverPair(modulePath, jvmOptions, workDir, Optional.of(setup));
+        return new SwitchoverPair(modulePath, jvmOptions, workDir, multifd, Optional.of(setup));
     }
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
@@ -55,6 +64,10 @@ record SwitchoverPair(String modulePath, List<String> jvmOptions, Path workDir, 
              QmpClient srcQmp = QmpClient.connect(src.qmpAddress(), DIGEST_TIMEOUT);
              QmpClient dstQmp = QmpClient.connect(dst.qmpAddress(), DIGEST_TIMEOUT)) {
             srcQmp.execute("migrate-set-parameters", Map.of("max-bandwidth", 0, "downtime-limit", 300));
+            if (multifd > 0) {
+                srcQmp.setCapability(MigrationCapability.MULTIFD, true);
+                srcQmp.execute("migrate-set-parameters", Map.of("multifd-channels", multifd));
+            }
             String uri;
             if (tls.isPresent()) {
                 tls.get().configureDestination(dstQmp);

@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
  * ({@code VmHWM}) of each side, downtime and bytes on the wire.
  * <p>Run (after {@code ./mvnw -q -pl benchmarks -am package -DskipTests}):
  * {@code java -p distribution/target/mods --add-modules ALL-MODULE-PATH -cp benchmarks/target/classes
- * dev.switchover.bench.WholeMigrationBenchmark [--large] [--runs 3]}
+ * dev.switchover.bench.WholeMigrationBenchmark [--large] [--runs 3] [--multifd 2]}; with {@code --multifd N}
+ * Switchover also runs with N multifd channels, and the ratio to QEMU takes its better row.
  */
 @Command(name = "whole-migration-benchmark", mixinStandardHelpOptions = true,
         description = "Switchover (two processes) beside raw loopback TCP and QEMU, same run, same sizes.")
@@ -58,6 +59,10 @@ public final class WholeMigrationBenchmark implements Callable<Integer> {
     @Option(names = "--module-path", paramLabel = "PATH",
             description = "Switchover's module path (default: this JVM's, i.e. -p distribution/target/mods).")
     String modulePath = System.getProperty("jdk.module.path");
+
+    @Option(names = "--multifd", paramLabel = "N",
+            description = "Also run Switchover with the multifd capability and N multifd-channels (default: 0, not run).")
+    int multifd;
 
     @Option(names = "--no-qemu", description = "Skip QEMU even if it is installed.")
     boolean noQemu;
@@ -112,6 +117,11 @@ public final class WholeMigrationBenchmark implements Callable<Integer> {
         String name = ByteSize.format(size) + (nonZero ? " non-zero" : " all-zero");
         Measurement ours = best(() -> switchover.migrate(size, nonZero));
         print(name, "switchover", ours, raw);
+        if (multifd > 0) {
+            Measurement channels = best(() -> switchover.withMultifd(multifd).migrate(size, nonZero));
+            print("", "switchover mfd x" + multifd, channels, raw);
+            ours = channels.wallNanos() < ours.wallNanos() ? channels : ours;
+        }
         if (qemu.isEmpty()) {
             return;
         }

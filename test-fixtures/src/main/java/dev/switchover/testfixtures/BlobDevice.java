@@ -14,6 +14,9 @@ import dev.switchover.migration.spi.SectionReader;
 import dev.switchover.migration.spi.SectionWriter;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.BitSet;
@@ -28,13 +31,15 @@ import java.util.Random;
  * its thread is interrupted (an interruptible hang, as a device waiting on a lock or a driver
  * would), later calls behave. {@code only-with=<capability>} (a QMP capability name) makes its
  * state move only while that capability is on, as QEMU's block dirty bitmaps under {@code
- * dirty-bitmaps}.
+ * dirty-bitmaps}. Its chunks live off-heap; {@code by-reference=on} writes them with
+ * {@code writeByReference}, as guest RAM is written (multifd routes such pages to its channels).
  */
 public final class BlobDevice implements MigrationDevice {
 
     public static final int CHUNK = 64 * 1024;
 
-    private final byte[] state;
+    private final MemorySegment state;
+    private final boolean byReference;
     private final byte[] stopState;
     private final BitSet dirty = new BitSet();
     private final String fail;
@@ -54,15 +59,18 @@ public final class BlobDevice implements MigrationDevice {
         onlyWith = only.isEmpty() ? java.util.Optional.empty()
                 : java.util.Optional.of(dev.switchover.migration.api.MigrationCapability.ofQmpName(only));
         long seed = ctx.properties().integer("seed", 1, 0, Long.MAX_VALUE);
-        state = new byte[size];
+        byReference = ctx.properties().bool("by-reference", false);
+        byte[] initial = new byte[size];
         stopState = new byte[stopSize];
         Random r = new Random(seed);
-        r.nextBytes(state);
+        r.nextBytes(initial);
         r.nextBytes(stopState);
+        state = Arena.ofAuto().allocate(Math.max(1, size)).asSlice(0, size);
+        MemorySegment.copy(MemorySegment.ofArray(initial), 0, state, 0, size);
     }
 
     private int chunks() {
-        return (state.length + CHUNK - 1) / CHUNK;
+        return (int) ((state.byteSize() + CHUNK - 1) / CHUNK);
     }
 
     private void maybeFail(String call) {
@@ -117,13 +125,13 @@ public final class BlobDevice implements MigrationDevice {
     public PendingAnswer queryPending(QueryMode mode) {
         maybeFail("queryPending");
         if (!inMigration) {
-            return PendingAnswer.of(new Pending(state.length, stopState.length, 0));
+            return PendingAnswer.of(new Pending(state.byteSize(), stopState.length, 0));
         }
         long pre;
         synchronized (dirty) {
             pre = (long) dirty.cardinality() * CHUNK;
         }
-        return PendingAnswer.of(new Pending(Math.min(pre, state.length), stopSent ? 0 : stopState.length, 0));
+        return PendingAnswer.of(new Pending(Math.min(pre, state.byteSize()), stopSent ? 0 : stopState.length, 0));
     }
 
     @Override
@@ -149,9 +157,13 @@ public final class BlobDevice implements MigrationDevice {
 
     private int writeChunk(SectionWriter out, int c) throws IOException {
         int off = c * CHUNK;
-        int len = Math.min(CHUNK, state.length - off);
+        int len = (int) Math.min(CHUNK, state.byteSize() - off);
         out.writeInt(c);
-        out.write(state, off, len);
+        if (byReference) {
+            out.writeByReference(state.asSlice(off, len)); // chunks are re-dirtied by poke, as guest pages are
+        } else {
+            out.write(state.asSlice(off, len));
+        }
         chunksSent.incrementAndGet();
         return len + 4;
     }
@@ -206,7 +218,7 @@ public final class BlobDevice implements MigrationDevice {
                 throw new InvalidSectionException("chunk " + c + " out of range");
             }
             int off = c * CHUNK;
-            in.readFully(state, off, Math.min(CHUNK, state.length - off));
+            in.readFully(state.asSlice(off, Math.min(CHUNK, state.byteSize() - off)));
         }
     }
 
@@ -216,7 +228,7 @@ public final class BlobDevice implements MigrationDevice {
 
     /** Changes a byte, as a running guest would. */
     public void poke(int index, byte value) {
-        state[index] = value;
+        state.set(ValueLayout.JAVA_BYTE, index, value);
         synchronized (dirty) {
             dirty.set(index / CHUNK);
         }
@@ -226,7 +238,7 @@ public final class BlobDevice implements MigrationDevice {
     public byte[] stateDigest() {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(state);
+            md.update(state.asByteBuffer());
             md.update(stopState);
             return md.digest();
         } catch (NoSuchAlgorithmException e) {

@@ -29,7 +29,16 @@ public enum MigrationCapability {
      * The destination does not activate block devices at the end of the migration: Switchover
      * machines have no block devices to activate, so this holds trivially; reported as set.
      */
-    LATE_BLOCK_ACTIVATE("late-block-activate");
+    LATE_BLOCK_ACTIVATE("late-block-activate"),
+    /**
+     * The pages devices send by reference travel on {@code multifd-channels} extra connections,
+     * each with its own thread on both sides; the main connection keeps the device state, the
+     * manifest and the commit handshake. Set on the source; the destination follows the stream.
+     * Sockets only (a {@code file:} migration with it is refused). As QEMU's capability.
+     *
+     * @since 0.1 (api 1.2)
+     */
+    MULTIFD("multifd");
 
     private final String qmpName;
 

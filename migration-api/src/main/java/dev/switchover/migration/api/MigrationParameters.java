@@ -17,10 +17,19 @@ package dev.switchover.migration.api;
  *                                 destination's LOADED before the source aborts and resumes;
  *                                 0 (default) means "follow {@code downtime-limit}": max(5000, 4 ×
  *                                 downtime-limit), see {@link #effectiveSwitchoverTimeoutMs()}
+ * @param multifdChannels          {@code multifd-channels}: the extra connections pages travel on
+ *                                 when the {@code multifd} capability is on; 1..255, default 2
+ *                                 (since api 1.2)
  * @since 0.1
  */
 public record MigrationParameters(long downtimeLimitMs, long maxBandwidth, long availSwitchoverBandwidth,
-                                  long stallTimeoutMs, long switchoverTimeoutMs) {
+                                  long stallTimeoutMs, long switchoverTimeoutMs, int multifdChannels) {
+
+    /** Default of {@code multifd-channels}, as QEMU's. */
+    public static final int DEFAULT_MULTIFD_CHANNELS = 2;
+    /** QEMU's bounds of {@code multifd-channels}. */
+    public static final int MIN_MULTIFD_CHANNELS = 1;
+    public static final int MAX_MULTIFD_CHANNELS = 255;
 
     /** Default of {@code x-stall-timeout}: 10 s. */
     public static final long DEFAULT_STALL_TIMEOUT_MS = 10_000;
@@ -34,12 +43,19 @@ public record MigrationParameters(long downtimeLimitMs, long maxBandwidth, long 
     /** QEMU's upper bound for {@code downtime-limit}: 2000 s. */
     public static final long MAX_DOWNTIME_LIMIT_MS = 2_000_000;
 
-    /** The three QEMU parameters, with the {@code x-} timeouts at their defaults. */
+    /** The three QEMU parameters, with the {@code x-} timeouts and {@code multifd-channels} at their defaults. */
     public MigrationParameters(long downtimeLimitMs, long maxBandwidth, long availSwitchoverBandwidth) {
         this(downtimeLimitMs, maxBandwidth, availSwitchoverBandwidth, DEFAULT_STALL_TIMEOUT_MS, 0);
     }
 
-    /** QEMU's defaults: 300 ms, 128 MiB/s, automatic switchover bandwidth. */
+    /** Every parameter but {@code multifd-channels}, which is at its default. */
+    public MigrationParameters(long downtimeLimitMs, long maxBandwidth, long availSwitchoverBandwidth,
+                               long stallTimeoutMs, long switchoverTimeoutMs) {
+        this(downtimeLimitMs, maxBandwidth, availSwitchoverBandwidth, stallTimeoutMs, switchoverTimeoutMs,
+                DEFAULT_MULTIFD_CHANNELS);
+    }
+
+    /** QEMU's defaults: 300 ms, 128 MiB/s, automatic switchover bandwidth, 2 multifd channels. */
     public static final MigrationParameters DEFAULTS = new MigrationParameters(300, 128L << 20, 0, DEFAULT_STALL_TIMEOUT_MS, 0);
 
     /**
@@ -65,6 +81,10 @@ public record MigrationParameters(long downtimeLimitMs, long maxBandwidth, long 
             throw new IllegalArgumentException("Parameter 'x-switchover-timeout' expects an integer in the range of 0 "
                     + "(follow downtime-limit) to " + MAX_TIMEOUT_MS + " milliseconds");
         }
+        if (multifdChannels < MIN_MULTIFD_CHANNELS || multifdChannels > MAX_MULTIFD_CHANNELS) {
+            throw new IllegalArgumentException("Parameter 'multifd-channels' expects a value between "
+                    + MIN_MULTIFD_CHANNELS + " and " + MAX_MULTIFD_CHANNELS);
+        }
     }
 
     /**
@@ -82,23 +102,28 @@ public record MigrationParameters(long downtimeLimitMs, long maxBandwidth, long 
     }
 
     public MigrationParameters withDowntimeLimitMs(long v) {
-        return new MigrationParameters(v, maxBandwidth, availSwitchoverBandwidth, stallTimeoutMs, switchoverTimeoutMs);
+        return new MigrationParameters(v, maxBandwidth, availSwitchoverBandwidth, stallTimeoutMs, switchoverTimeoutMs, multifdChannels);
     }
 
     public MigrationParameters withMaxBandwidth(long v) {
-        return new MigrationParameters(downtimeLimitMs, v, availSwitchoverBandwidth, stallTimeoutMs, switchoverTimeoutMs);
+        return new MigrationParameters(downtimeLimitMs, v, availSwitchoverBandwidth, stallTimeoutMs, switchoverTimeoutMs, multifdChannels);
     }
 
     public MigrationParameters withAvailSwitchoverBandwidth(long v) {
-        return new MigrationParameters(downtimeLimitMs, maxBandwidth, v, stallTimeoutMs, switchoverTimeoutMs);
+        return new MigrationParameters(downtimeLimitMs, maxBandwidth, v, stallTimeoutMs, switchoverTimeoutMs, multifdChannels);
     }
 
     public MigrationParameters withStallTimeoutMs(long v) {
-        return new MigrationParameters(downtimeLimitMs, maxBandwidth, availSwitchoverBandwidth, v, switchoverTimeoutMs);
+        return new MigrationParameters(downtimeLimitMs, maxBandwidth, availSwitchoverBandwidth, v, switchoverTimeoutMs, multifdChannels);
     }
 
     /** {@code 0} makes it follow {@code downtime-limit} again. */
     public MigrationParameters withSwitchoverTimeoutMs(long v) {
-        return new MigrationParameters(downtimeLimitMs, maxBandwidth, availSwitchoverBandwidth, stallTimeoutMs, v);
+        return new MigrationParameters(downtimeLimitMs, maxBandwidth, availSwitchoverBandwidth, stallTimeoutMs, v, multifdChannels);
+    }
+
+    public MigrationParameters withMultifdChannels(int v) {
+        return new MigrationParameters(downtimeLimitMs, maxBandwidth, availSwitchoverBandwidth, stallTimeoutMs,
+                switchoverTimeoutMs, v);
     }
 }

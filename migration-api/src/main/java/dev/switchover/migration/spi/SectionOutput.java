@@ -34,6 +34,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * 1 KiB is not copied at all but queued, and goes out in the next gathering write beside the
  * buffered bytes around it, in order.
  *
+ * <h2>Routed references (multifd)</h2>
+ * A host that sends pages over extra connections installs a {@link ReferenceRoute} ({@link
+ * #routeReferences}) before the first payload. From then on every payload is framed in the
+ * main stream as a sequence of chunks, so the reading host can tell the device's own bytes from
+ * the pages that travel elsewhere:
+ * <pre>
+ * be32 n (1..2^31-1), n bytes          the device's bytes, inline
+ * be32 0x80000000 | channel, be32 len  len bytes written by reference, sent on side channel 'channel'
+ * be32 0                               the end of the payload (the host writes it, after {@link #endPayload()})
+ * </pre>
+ * An off-heap segment offered through {@link SectionWriter#writeByReference} of at least
+ * {@value #MIN_REFERENCE_BYTES} bytes goes to the route (which returns the channel it queued it
+ * on); everything else is copied inline. A primitive never straddles two chunks. The device sees
+ * none of this: {@link SectionWriter#bytesWritten()} counts its bytes, inline and routed alike.
+ *
  * <h2>Threads and run state</h2>
  * The host decides when sections are written, whatever the machine's run state. Not
  * thread-safe: one thread (the host's migration thread, and the device it lends a payload
@@ -71,6 +86,14 @@ public final class SectionOutput implements Closeable {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong sendNanos = new AtomicLong();
     private long referenced;
+    /** Where routed references go, or null: then payloads are not framed. */
+    private ReferenceRoute route;
+    /** Buffer index of the open inline chunk's be32 length, or -1. */
+    private int chunkStart = -1;
+    /** Framing bytes of routed mode written so far (in {@link #accepted}, not the devices'). */
+    private long framingBytes;
+    /** Bytes handed to the route so far (the devices', not in {@link #accepted}). */
+    private long routedBytes;
     private boolean broken;
     private boolean closed;
     private Payload payload;
@@ -135,6 +158,53 @@ public final class SectionOutput implements Closeable {
         putBytes(b, off, len);
     }
 
+    // ------------------------------------------------------------------ routing
+
+    /**
+     * Where a host sends the segments devices write by reference, instead of its main stream:
+     * the extra connections of a multifd migration. Called on the writing thread, in stream
+     * order; it may block (a full queue), but must then have made room by flushing this output
+     * first, since its peer reads the side channels in the order the main stream names them.
+     *
+     * @since 0.1 (api 1.2)
+     */
+    @FunctionalInterface
+    public interface ReferenceRoute {
+        /**
+         * Takes {@code src} (off-heap, valid for the whole migration) to send later, on one of
+         * the host's side channels.
+         *
+         * @return the channel it was queued on, 0..0x7fffffff
+         */
+        int route(MemorySegment src) throws IOException;
+    }
+
+    /**
+     * Frames every payload from now on and sends what devices write by reference through
+     * {@code route} (see the class comment). Only between payloads, once.
+     *
+     * @throws IllegalStateException if a payload is open or a route is already installed
+     * @since 0.1 (api 1.2)
+     */
+    public void routeReferences(ReferenceRoute route) {
+        Objects.requireNonNull(route, "route");
+        checkUsable();
+        if (payload != null || this.route != null) {
+            throw new IllegalStateException("a reference route is installed only once, between payloads");
+        }
+        this.route = route;
+    }
+
+    /** Whether payloads are framed for a {@link ReferenceRoute}. */
+    public boolean routed() {
+        return route != null;
+    }
+
+    /** Bytes devices wrote by reference that went to the {@link ReferenceRoute}; the writing thread. */
+    public long routedBytes() {
+        return routedBytes;
+    }
+
     // ------------------------------------------------------------------ payloads
 
     /**
@@ -148,7 +218,7 @@ public final class SectionOutput implements Closeable {
         if (payload != null) {
             throw new IllegalStateException("a section payload is already open");
         }
-        payload = new Payload(accepted.getPlain());
+        payload = new Payload(deviceBytes());
         return payload;
     }
 
@@ -163,6 +233,7 @@ public final class SectionOutput implements Closeable {
         if (p == null) {
             throw new IllegalStateException("no section payload is open");
         }
+        closeChunk();
         payload = null;
         return p.end();
     }
@@ -261,6 +332,41 @@ public final class SectionOutput implements Closeable {
         }
     }
 
+    /**
+     * Makes room for {@code n} contiguous payload bytes; in routed mode inside an open inline
+     * chunk (opening one, and draining first if its header and the bytes do not fit).
+     */
+    private void reserve(int n) throws IOException {
+        if (route == null) {
+            ensure(n);
+            return;
+        }
+        if (chunkStart >= 0 && buf.remaining() >= n) {
+            return;
+        }
+        if (chunkStart >= 0 || buf.remaining() < n + 4) {
+            drain(); // closes the open chunk
+        }
+        chunkStart = buf.position();
+        buf.putInt(0);
+        framingBytes += 4;
+        advance(4);
+    }
+
+    /** Routed mode: writes the open inline chunk's length into its header and closes it. */
+    private void closeChunk() {
+        if (chunkStart < 0) {
+            return;
+        }
+        buf.putInt(chunkStart, buf.position() - chunkStart - 4);
+        chunkStart = -1;
+    }
+
+    /** The devices' bytes so far: accepted minus framing, plus what went to the route. */
+    private long deviceBytes() {
+        return accepted.getPlain() - framingBytes + routedBytes;
+    }
+
     private void advance(long n) {
         accepted.setRelease(Bytes.saturatingAdd(accepted.getPlain(), n));
     }
@@ -269,7 +375,9 @@ public final class SectionOutput implements Closeable {
         Objects.checkFromIndexSize(off, len, b.length);
         int done = 0;
         while (done < len) {
-            if (!buf.hasRemaining()) {
+            if (payload != null && route != null) {
+                reserve(1);
+            } else if (!buf.hasRemaining()) {
                 drain();
             }
             int n = Math.min(buf.remaining(), len - done);
@@ -283,7 +391,9 @@ public final class SectionOutput implements Closeable {
         long size = src.byteSize();
         long done = 0;
         while (done < size) {
-            if (!buf.hasRemaining()) {
+            if (route != null) {
+                reserve(1);
+            } else if (!buf.hasRemaining()) {
                 drain();
             }
             int pos = buf.position();
@@ -302,6 +412,24 @@ public final class SectionOutput implements Closeable {
     private void putReference(MemorySegment src) throws IOException {
         long size = src.byteSize();
         referenced = Bytes.saturatingAdd(referenced, size);
+        if (route != null) {
+            if (!src.isNative() || size < MIN_REFERENCE_BYTES || size > Integer.MAX_VALUE) {
+                putSegment(src);
+                return;
+            }
+            closeChunk();
+            int channel = route.route(src);
+            if (channel < 0) {
+                throw new IllegalStateException("a reference route returned channel " + channel);
+            }
+            ensure(8);
+            buf.putInt(0x8000_0000 | channel);
+            buf.putInt((int) size);
+            framingBytes += 8;
+            advance(8);
+            routedBytes += size;
+            return;
+        }
         if (gathering == null || !src.isNative() || size < MIN_REFERENCE_BYTES || size > Integer.MAX_VALUE) {
             putSegment(src);
             return;
@@ -324,6 +452,7 @@ public final class SectionOutput implements Closeable {
     }
 
     private void drain() throws IOException {
+        closeChunk();
         try {
             if (gatherCount == 0) {
                 buf.flip();
@@ -373,7 +502,7 @@ public final class SectionOutput implements Closeable {
         }
 
         long end() {
-            end = accepted.getPlain();
+            end = deviceBytes();
             open = false;
             return end - start;
         }
@@ -383,7 +512,9 @@ public final class SectionOutput implements Closeable {
                 throw new IllegalStateException("this section payload has ended; its writer is no longer valid");
             }
             checkUsable();
-            ensure(n);
+            if (n > 0) {
+                reserve(n);
+            }
         }
 
         @Override
@@ -434,7 +565,7 @@ public final class SectionOutput implements Closeable {
 
         @Override
         public long bytesWritten() {
-            return (open ? accepted.getPlain() : end) - start;
+            return (open ? deviceBytes() : end) - start;
         }
 
         @Override

@@ -87,6 +87,69 @@ class SectionOutputTest {
     }
 
     @Test
+    void aRouteTakesLargeOffHeapReferencesAndPayloadsAreFramedInChunks() throws IOException {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        SectionOutput out = new SectionOutput(Channels.newChannel(sink), 512);
+        java.util.List<MemorySegment> routed = new java.util.ArrayList<>();
+        out.routeReferences(src -> {
+            routed.add(src);
+            return 3;
+        });
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment page = arena.allocate(4096);
+            SectionWriter p = out.beginPayload();
+            p.writeLong(-2L);
+            p.writeByReference(page);
+            p.writeByReference(arena.allocate(16)); // small: copied inline
+            assertThat(p.bytesWritten()).as("the device's bytes, wherever they went").isEqualTo(8 + 4096 + 16);
+            assertThat(out.endPayload()).isEqualTo(8 + 4096 + 16);
+            out.writeInt(0);
+            out.flush();
+            assertThat(routed).containsExactly(page);
+            assertThat(out.routedBytes()).isEqualTo(4096);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(sink.toByteArray());
+            assertThat(b.getInt()).as("an inline chunk").isEqualTo(8);
+            assertThat(b.getLong()).isEqualTo(-2L);
+            assertThat(b.getInt()).as("a routed piece on channel 3").isEqualTo(0x8000_0003);
+            assertThat(b.getInt()).isEqualTo(4096);
+            assertThat(b.getInt()).isEqualTo(16);
+            b.position(b.position() + 16);
+            assertThat(b.getInt()).as("the end of the payload").isZero();
+            assertThat(b.hasRemaining()).isFalse();
+        }
+    }
+
+    @Test
+    void aRoutedPayloadLongerThanTheBufferIsCutIntoChunksNeverInsideAValue() throws IOException {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        SectionOutput out = new SectionOutput(Channels.newChannel(sink), 512);
+        out.routeReferences(src -> 0);
+        SectionWriter p = out.beginPayload();
+        for (int i = 0; i < 200; i++) {
+            p.writeLong(i);
+        }
+        p.write(new byte[1000]);
+        out.endPayload();
+        out.writeInt(0);
+        out.flush();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(sink.toByteArray());
+        long values = 0;
+        long bytes = 0;
+        for (int n = b.getInt(); n != 0; n = b.getInt()) {
+            assertThat(n).isPositive();
+            int end = b.position() + n;
+            while (values < 200 && b.position() + 8 <= end) {
+                assertThat(b.getLong()).isEqualTo(values++);
+                bytes += 8;
+            }
+            bytes += end - b.position();
+            b.position(end);
+        }
+        assertThat(values).isEqualTo(200);
+        assertThat(bytes).isEqualTo(200 * 8 + 1000);
+    }
+
+    @Test
     void aPayloadWriterDiesWithItsPayloadAndTheHostWaitsForIt() throws IOException {
         SectionOutput out = new SectionOutput(Channels.newChannel(new ByteArrayOutputStream()), 512);
         SectionWriter p = out.beginPayload();

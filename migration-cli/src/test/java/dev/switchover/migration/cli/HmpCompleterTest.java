@@ -61,12 +61,12 @@ class HmpCompleterTest {
     void parametersAndCapabilitiesComeFromTheApiTypes() {
         assertThat(names("migrate_set_parameter"))
                 .containsExactlyInAnyOrder("downtime-limit", "max-bandwidth", "avail-switchover-bandwidth",
-                        "x-stall-timeout", "x-switchover-timeout");
+                        "multifd-channels", "x-stall-timeout", "x-switchover-timeout");
         assertThat(completer.words(List.of("migrate_set_parameter"))).filteredOn(w -> w.name().equals("downtime-limit"))
                 .singleElement().extracting(HmpCompleter.Word::description).isEqualTo("default 300 ms");
         assertThat(names("migrate_set_parameter", "downtime-limit")).isEmpty();
         assertThat(names("migrate_set_capability")).containsExactly("events", "postcopy-ram", "dirty-bitmaps",
-                "pause-before-switchover", "return-path", "late-block-activate");
+                "pause-before-switchover", "return-path", "late-block-activate", "multifd");
         assertThat(names("migrate_set_capability", "events")).containsExactly("on", "off");
         assertThat(names("migrate_set_capability", "events", "on")).isEmpty();
         assertThat(names("migrate_continue")).containsExactly("pre-switchover");

@@ -519,6 +519,13 @@ public final class Machine implements MigrationControl, AutoCloseable {
         }
 
         @Override
+        public boolean multifd() {
+            synchronized (capabilities) {
+                return capabilities.contains(MigrationCapability.MULTIFD);
+            }
+        }
+
+        @Override
         public RunState runStateAfterIncoming() {
             return afterIncoming;
         }

@@ -200,6 +200,13 @@ final class HumanMonitor {
                 long v = HmpValues.unsignedInteger(name, value);
                 yield p -> p.withSwitchoverTimeoutMs(v);
             }
+            case "multifd-channels" -> {
+                long v = HmpValues.unsignedInteger(name, value);
+                if (v < MigrationParameters.MIN_MULTIFD_CHANNELS || v > MigrationParameters.MAX_MULTIFD_CHANNELS) {
+                    throw new IllegalArgumentException("Parameter 'multifd_channels' expects a value between 1 and 255");
+                }
+                yield p -> p.withMultifdChannels((int) v);
+            }
             default -> throw new IllegalArgumentException("invalid parameter value: " + name);
         };
         parameters.update(change);

@@ -5,12 +5,14 @@ import dev.switchover.migration.api.MigrationParameters;
 /**
  * HMP {@code info migrate_parameters} for the parameters Switchover has, in QEMU's wording and
  * order ({@code hmp_info_migrate_parameters}: {@code avail-switchover-bandwidth} right after
- * {@code max-bandwidth}, then {@code downtime-limit}):
+ * {@code max-bandwidth}, then {@code downtime-limit}, and {@code multifd-channels} where QEMU
+ * prints it, after {@code x-checkpoint-delay}, which Switchover does not show):
  *
  * <pre>
  * max-bandwidth: 134217728 bytes/second
  * avail-switchover-bandwidth: 0 bytes/second
  * downtime-limit: 300 ms
+ * multifd-channels: 2
  * x-stall-timeout: 10000 ms
  * x-switchover-timeout: 5000 ms
  * </pre>
@@ -28,6 +30,7 @@ public final class InfoMigrateParametersFormatter {
                 + "avail-switchover-bandwidth: " + Long.toUnsignedString(p.availSwitchoverBandwidth())
                 + " bytes/second\n"
                 + "downtime-limit: " + Long.toUnsignedString(p.downtimeLimitMs()) + " ms\n"
+                + "multifd-channels: " + p.multifdChannels() + "\n"
                 + "x-stall-timeout: " + p.stallTimeoutMs() + " ms\n"
                 + "x-switchover-timeout: " + p.effectiveSwitchoverTimeoutMs() + " ms\n";
     }

@@ -74,7 +74,8 @@ final class MigrationParameterTable {
         p.add(ParameterSpec.of("downtime-limit", Kind.UINT64, Handling.ENGINE, null)
                 .range(0, 2_000_000, "an integer in the range of 0 to (2000 * 1000) ms"));
         p.add(tunable("x-checkpoint-delay", Kind.UINT32, 20_000).features("unstable"));
-        p.add(tunable("multifd-channels", Kind.UINT8, 2).range(1, 255, "a value between 1 and 255"));
+        p.add(ParameterSpec.of("multifd-channels", Kind.UINT8, Handling.ENGINE, null)
+                .range(1, 255, "a value between 1 and 255"));
         p.add(tunable("xbzrle-cache-size", Kind.SIZE, 64L << 20));
         p.add(tunable("max-postcopy-bandwidth", Kind.SIZE, 0));
         p.add(tunable("max-cpu-throttle", Kind.UINT8, 99).range(1, 99, "an integer in the range of 1 to 99"));

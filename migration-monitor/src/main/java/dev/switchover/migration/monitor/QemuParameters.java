@@ -173,6 +173,7 @@ final class QemuParameters {
             case "avail-switchover-bandwidth" -> q.withAvailSwitchoverBandwidth(value);
             case "x-stall-timeout" -> q.withStallTimeoutMs(value);
             case "x-switchover-timeout" -> q.withSwitchoverTimeoutMs(value);
+            case "multifd-channels" -> q.withMultifdChannels((int) value);
             default -> q;
         };
     }

@@ -27,14 +27,17 @@ class HmpInfoFormattersTest {
                 max-bandwidth: 134217728 bytes/second
                 avail-switchover-bandwidth: 0 bytes/second
                 downtime-limit: 300 ms
+                multifd-channels: 2
                 x-stall-timeout: 10000 ms
                 x-switchover-timeout: 5000 ms
                 """);
-        assertThat(InfoMigrateParametersFormatter.format(new MigrationParameters(5000, 1L << 30, 10_000_000)))
+        assertThat(InfoMigrateParametersFormatter.format(new MigrationParameters(5000, 1L << 30, 10_000_000)
+                .withMultifdChannels(4)))
                 .isEqualTo("""
                         max-bandwidth: 1073741824 bytes/second
                         avail-switchover-bandwidth: 10000000 bytes/second
                         downtime-limit: 5000 ms
+                        multifd-channels: 4
                         x-stall-timeout: 10000 ms
                         x-switchover-timeout: 20000 ms
                         """);

@@ -33,7 +33,7 @@ class HumanMonitorCommandTest extends QmpServerTestBase {
         assertThat(hmp(c, "info migrate"))
                 .isEqualTo("Status: \t\tfailed (Failed to connect to '127.0.0.1:4999': Connection refused)\r\n");
         assertThat(hmp(c, "info migrate_parameters")).isEqualTo("max-bandwidth: 134217728 bytes/second\r\n"
-                + "avail-switchover-bandwidth: 0 bytes/second\r\ndowntime-limit: 300 ms\r\n"
+                + "avail-switchover-bandwidth: 0 bytes/second\r\ndowntime-limit: 300 ms\r\nmultifd-channels: 2\r\n"
                 + "x-stall-timeout: 10000 ms\r\nx-switchover-timeout: 5000 ms\r\n");
         machine.runState = RunState.POSTMIGRATE;
         assertThat(hmp(c, "  info   status ")).isEqualTo("VM status: paused (postmigrate)\r\n");
@@ -90,6 +90,15 @@ class HumanMonitorCommandTest extends QmpServerTestBase {
         assertThat(machine.parameters.effectiveSwitchoverTimeoutMs()).isEqualTo(9000);
     }
 
+    @Test
+    void setsMultifdChannels() throws Exception {
+        RawQmp c = negotiated();
+        assertThat(hmp(c, "migrate_set_parameter multifd-channels 4")).isEmpty();
+        assertThat(machine.parameters.multifdChannels()).isEqualTo(4);
+        assertThat(hmp(c, "migrate_set_capability multifd on")).isEmpty();
+        assertThat(machine.capabilities).contains(MigrationCapability.MULTIFD);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "migrate_set_parameter max-bandwidth 12x|Error: Invalid size 12x",
@@ -97,7 +106,8 @@ class HumanMonitorCommandTest extends QmpServerTestBase {
             "migrate_set_parameter downtime-limit 1.5|Error: Parameter 'downtime-limit' expects an integer",
             "migrate_set_parameter downtime-limit 9999999|Error: Parameter 'downtime-limit' expects an integer in the"
                     + " range of 0 to 2000000 milliseconds",
-            "migrate_set_parameter multifd-channels 4|Error: invalid parameter value: multifd-channels",
+            "migrate_set_parameter multifd-channels 0|Error: Parameter 'multifd_channels' expects a value between 1"
+                    + " and 255",
             "migrate_set_parameter x-stall-timeout 5|Error: Parameter 'x-stall-timeout' expects an integer in the"
                     + " range of 100 to 86400000 milliseconds",
             "migrate_set_parameter downtime-limit|migrate_set_parameter: missing argument",

@@ -54,12 +54,26 @@ class QmpParametersTest extends QmpServerTestBase {
     @Test
     void tunablesOfFeaturesSwitchoverLacksAreRememberedWithoutEffect() throws Exception {
         RawQmp c = negotiated();
-        JsonAssert.emptyReturn(c.command(SET + "{\"cpu-throttle-initial\": 30, \"multifd-channels\": 8, "
+        JsonAssert.emptyReturn(c.command(SET + "{\"cpu-throttle-initial\": 30, \"multifd-zlib-level\": 8, "
                 + "\"xbzrle-cache-size\": 1048576, \"multifd-compression\": \"none\", \"mode\": \"normal\"}}"));
         JsonNode p = parameters(c);
         assertThat(p.get("cpu-throttle-initial").asInt()).isEqualTo(30);
-        assertThat(p.get("multifd-channels").asInt()).isEqualTo(8);
+        assertThat(p.get("multifd-zlib-level").asInt()).isEqualTo(8);
         assertThat(machine.parameters).isEqualTo(MigrationParameters.DEFAULTS);
+    }
+
+    @Test
+    void multifdChannelsReachTheMachineWithinQemusRange() throws Exception {
+        RawQmp c = negotiated();
+        assertThat(parameters(c).get("multifd-channels").asInt()).isEqualTo(2);
+        JsonAssert.emptyReturn(c.command(SET + "{\"multifd-channels\": 8}}"));
+        assertThat(machine.parameters.multifdChannels()).isEqualTo(8);
+        assertThat(parameters(c).get("multifd-channels").asInt()).isEqualTo(8);
+        JsonAssert.error(c.command(SET + "{\"multifd-channels\": 0}}"), "GenericError",
+                "Parameter 'multifd_channels' expects a value between 1 and 255"); // QEMU's spelling
+        JsonAssert.error(c.command(SET + "{\"multifd-channels\": 256}}"), "GenericError",
+                "Parameter 'multifd-channels' expects uint8_t");
+        assertThat(machine.parameters.multifdChannels()).isEqualTo(8);
     }
 
     @Test
@@ -127,16 +141,17 @@ class QmpParametersTest extends QmpServerTestBase {
         RawQmp c = negotiated();
         JsonAssert.emptyReturn(c.command(CAPS + "[{\"capability\": \"return-path\", \"state\": true}, "
                 + "{\"capability\": \"late-block-activate\", \"state\": true}, "
-                + "{\"capability\": \"xbzrle\", \"state\": false}, {\"capability\": \"multifd\", \"state\": false}]}}"));
+                + "{\"capability\": \"xbzrle\", \"state\": false}, {\"capability\": \"multifd\", \"state\": true}]}}"));
         assertThat(machine.capabilities).containsExactlyInAnyOrder(MigrationCapability.RETURN_PATH,
-                MigrationCapability.LATE_BLOCK_ACTIVATE);
+                MigrationCapability.LATE_BLOCK_ACTIVATE, MigrationCapability.MULTIFD);
         String caps = QmpJson.write(c.command("{\"execute\": \"query-migrate-capabilities\"}"));
         assertThat(caps).contains("{\"capability\": \"return-path\", \"state\": true}")
                 .contains("{\"capability\": \"late-block-activate\", \"state\": true}")
-                .contains("{\"capability\": \"multifd\", \"state\": false}");
+                .contains("{\"capability\": \"multifd\", \"state\": true}")
+                .contains("{\"capability\": \"xbzrle\", \"state\": false}");
         JsonAssert.error(c.command(CAPS + "[{\"capability\": \"events\", \"state\": true}, "
-                + "{\"capability\": \"multifd\", \"state\": true}]}}"), "GenericError",
-                "Capability 'multifd' can not be turned on: multifd (several migration channels) is not supported "
+                + "{\"capability\": \"xbzrle\", \"state\": true}]}}"), "GenericError",
+                "Capability 'xbzrle' can not be turned on: XBZRLE page delta compression is not supported "
                         + "by Switchover");
         assertThat(machine.capabilities).doesNotContain(MigrationCapability.EVENTS);
     }

@@ -39,7 +39,7 @@ public final class CapabilityTable {
             missing("release-ram", "releasing RAM during postcopy"),
             has(MigrationCapability.RETURN_PATH),
             has(MigrationCapability.PAUSE_BEFORE_SWITCHOVER),
-            missing("multifd", "multifd (several migration channels)"),
+            has(MigrationCapability.MULTIFD),
             has(MigrationCapability.DIRTY_BITMAPS),
             missing("postcopy-blocktime", "postcopy blocktime accounting"),
             has(MigrationCapability.LATE_BLOCK_ACTIVATE),

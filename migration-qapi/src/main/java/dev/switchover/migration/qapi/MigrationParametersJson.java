@@ -23,7 +23,8 @@ public final class MigrationParametersJson {
                 .put("max-bandwidth", p.maxBandwidth())
                 .put("avail-switchover-bandwidth", p.availSwitchoverBandwidth())
                 .put("x-stall-timeout", p.stallTimeoutMs())
-                .put("x-switchover-timeout", p.effectiveSwitchoverTimeoutMs());
+                .put("x-switchover-timeout", p.effectiveSwitchoverTimeoutMs())
+                .put("multifd-channels", p.multifdChannels());
     }
 
     /**
@@ -42,6 +43,9 @@ public final class MigrationParametersJson {
         if (!p.switchoverTimeoutDerived()) {
             o.put("x-switchover-timeout", p.switchoverTimeoutMs());
         }
+        if (p.multifdChannels() != MigrationParameters.DEFAULT_MULTIFD_CHANNELS) {
+            o.put("multifd-channels", p.multifdChannels());
+        }
         return o;
     }
 
@@ -59,6 +63,8 @@ public final class MigrationParametersJson {
         MigrationParameters p = new MigrationParameters(downtime, m.reqLong("max-bandwidth"),
                 m.longOrZero("avail-switchover-bandwidth"));
         p = stall == 0 ? p : p.withStallTimeoutMs(stall);
+        long channels = m.longOrZero("multifd-channels");
+        p = channels == 0 ? p : p.withMultifdChannels((int) channels);
         // the reply shows the timeout in force; the derived one reads back as derived
         return switchover == 0 || switchover == p.effectiveSwitchoverTimeoutMs() ? p : p.withSwitchoverTimeoutMs(switchover);
     }

@@ -36,9 +36,9 @@ class ReportJsonTest {
         assertThat(QmpJson.write(MigrationParametersJson.toJson(p)))
                 .isEqualTo("{\"downtime-limit\": 5000, \"max-bandwidth\": 1073741824, "
                         + "\"avail-switchover-bandwidth\": 12345, \"x-stall-timeout\": 10000, "
-                        + "\"x-switchover-timeout\": 20000}");
+                        + "\"x-switchover-timeout\": 20000, \"multifd-channels\": 2}");
         assertThat(MigrationParametersJson.fromJson(MigrationParametersJson.toJson(p))).isEqualTo(p);
-        MigrationParameters set = p.withStallTimeoutMs(700).withSwitchoverTimeoutMs(900);
+        MigrationParameters set = p.withStallTimeoutMs(700).withSwitchoverTimeoutMs(900).withMultifdChannels(4);
         assertThat(MigrationParametersJson.fromJson(MigrationParametersJson.toJson(set))).isEqualTo(set);
         String qemu72 = "{\"cpu-throttle-tailslow\": false, \"downtime-limit\": 300, \"tls-authz\": \"\", "
                 + "\"max-bandwidth\": 134217728, \"x-checkpoint-delay\": 20000}";

@@ -3,6 +3,8 @@ package dev.switchover.migration.core.internal.engine;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.RunState;
+import dev.switchover.migration.core.internal.multifd.ChannelTotals;
+import dev.switchover.migration.core.internal.multifd.MultifdSetup;
 import dev.switchover.migration.core.internal.stream.CommitRecords;
 import dev.switchover.migration.core.internal.stream.MigrationStreamException;
 import dev.switchover.migration.core.internal.stream.TailRecorder;
@@ -79,6 +81,10 @@ public final class IncomingMigration implements Runnable {
     private volatile MigrationChannel channel;
     private volatile boolean returnPath;
     private final LinkWatch watch;
+    /** The multifd connections, once the stream announced them; null without multifd. */
+    private volatile IncomingMultifd multifd;
+    private boolean multifdVerified;
+    private boolean sectionSeen;
     private volatile TailRecorder tail;
     /** LOADED was sent; the destination waits for COMMIT. */
     private volatile boolean loaded;
@@ -107,7 +113,8 @@ public final class IncomingMigration implements Runnable {
         this.outcome = new MigrationOutcome(states,
                 reason -> LOG.log(System.Logger.Level.WARNING, "incoming migration failed: {0}", reason));
         this.watch = new LinkWatch(machine::nanoTime, () -> machine.parameters().stallTimeoutMs(), reason -> {
-            outcome.decide(MigrationStatus.FAILED, reason);
+            IncomingMultifd m = multifd;
+            outcome.decide(MigrationStatus.FAILED, m == null ? reason : reason + m.receiver().awaitedChannel());
             closeQuietly();
         });
         states.transition(MigrationStatus.NONE, MigrationStatus.SETUP);
@@ -164,9 +171,7 @@ public final class IncomingMigration implements Runnable {
         try {
             List<DeviceSlot> devices = activeDevices();
             cleanups.addAll(devices);
-            try (listener) {
-                channel = listener.accept();
-            }
+            channel = listener.accept(); // kept open for multifd channels until the first section
             if (channel.hasReturnPath()) {
                 watch.stallContext(() -> returnPath && loaded ? " while waiting for COMMIT" : "");
                 watch.start("migration-in-link-watch");
@@ -241,6 +246,7 @@ public final class IncomingMigration implements Runnable {
      */
     private void finish() {
         watch.close();
+        closeListener();
         outcome.failure().ifPresent(this::tellSource);
         cleanups.runAll();
         closeQuietly();
@@ -315,6 +321,10 @@ public final class IncomingMigration implements Runnable {
         while (true) {
             StreamItem item = reader.next();
             long at = reader.itemOffset();
+            if (item instanceof StreamItem.Section && !sectionSeen) {
+                sectionSeen = true;
+                closeListener(); // no multifd channel may join once sections flow
+            }
             if (manifest != null && !(item instanceof StreamItem.Eof)) {
                 throw new MigrationStreamException(at, "the stream goes on after its manifest (section "
                         + reader.sections().size() + "); only EOF may follow it");
@@ -370,7 +380,7 @@ public final class IncomingMigration implements Runnable {
                         complete.add(s);
                     }
                 }
-                case StreamItem.Command cmd -> command(cmd, at);
+                case StreamItem.Command cmd -> command(reader, cmd, at);
                 case StreamItem.Eof eof -> {
                     for (DeviceSlot s : devices) {
                         if (!complete.contains(s) && (started.contains(s) || !movesOnlyUnderCapability(s))) {
@@ -381,6 +391,10 @@ public final class IncomingMigration implements Runnable {
                     if (manifest == null) {
                         throw new MigrationStreamException(at, "the stream ends without its manifest section (the "
                                 + "source's list of what it sent), so it cannot be checked");
+                    }
+                    if (multifd != null && !multifdVerified) {
+                        throw new MigrationStreamException(at, "the stream ends without the totals of its "
+                                + multifd.receiver().channels() + " multifd channels, so their pages cannot be checked");
                     }
                     StreamVerifier verifier = new StreamVerifier(r -> {
                         DeviceSlot s = byName.get(r.idstr() + "/" + r.instance());
@@ -439,7 +453,7 @@ public final class IncomingMigration implements Runnable {
         }
     }
 
-    private void command(StreamItem.Command cmd, long at) throws IOException {
+    private void command(StreamReader reader, StreamItem.Command cmd, long at) throws IOException {
         MigrationCommand command = MigrationCommand.of(cmd.command()).orElseThrow(
                 () -> new MigrationStreamException(at, "unknown stream command " + cmd.command()));
         switch (command) {
@@ -451,6 +465,24 @@ public final class IncomingMigration implements Runnable {
                 }
             }
             case X_PROBE -> { } // filler to measure the link: read, and dropped
+            case X_MULTIFD_SETUP -> {
+                if (sectionSeen || multifd != null || !channel.hasReturnPath()) {
+                    throw new MigrationStreamException(at, "a multifd setup " + (channel.hasReturnPath()
+                            ? "after the stream's first section or a second time" : "in a migration file"));
+                }
+                MultifdSetup setup = MultifdSetup.decode(cmd.data(), at);
+                multifd = IncomingMultifd.accept(listener, setup, machine.parameters().stallTimeoutMs(), calls, watch);
+                reader.routedFrom(multifd.receiver());
+            }
+            case X_MULTIFD_SYNC -> {
+                IncomingMultifd m = multifd;
+                if (m == null || multifdVerified) {
+                    throw new MigrationStreamException(at, "multifd totals " + (m == null
+                            ? "in a stream without multifd" : "a second time"));
+                }
+                m.receiver().verify(ChannelTotals.decode(cmd.data(), at, m.receiver().channels()), at);
+                multifdVerified = true;
+            }
             default -> throw new MigrationStreamException(at, "unsupported stream command " + command);
         }
     }
@@ -497,7 +529,19 @@ public final class IncomingMigration implements Runnable {
         }
     }
 
+    private void closeListener() {
+        try {
+            listener.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing the listener failed", e);
+        }
+    }
+
     private void closeQuietly() {
+        IncomingMultifd m = multifd;
+        if (m != null) {
+            m.close();
+        }
         MigrationChannel c = channel;
         if (c != null) {
             try {

@@ -54,6 +54,11 @@ public interface MachineHooks {
         return false;
     }
 
+    /** Whether {@code multifd} is on: pages travel on {@code multifd-channels} extra connections. */
+    default boolean multifd() {
+        return false;
+    }
+
     /** The run state a completed incoming migration leaves the machine in: {@code paused} under {@code -S}. */
     default RunState runStateAfterIncoming() {
         return RunState.RUNNING;

@@ -50,6 +50,7 @@ public final class MigrationStats {
     private volatile long pagesPerSecond;
     private volatile long lastPages = -1;
     private volatile LongSupplier transferred = () -> 0;
+    private volatile LongSupplier multifdBytes = () -> 0;
 
     /**
      * @param states the migration's status; {@link #statusChanged} must hear its changes
@@ -80,6 +81,11 @@ public final class MigrationStats {
 
     public void transferredFrom(LongSupplier bytes) {
         transferred = bytes;
+    }
+
+    /** The bytes sent on multifd channels ({@code multifd-bytes}), part of those transferred. */
+    public void multifdBytesFrom(LongSupplier bytes) {
+        multifdBytes = bytes;
     }
 
     public void setupDone() {
@@ -341,7 +347,7 @@ public final class MigrationStats {
                 r.counter("dirty-sync-count"),
                 r.counter("postcopy-requests"),
                 r.constants().getOrDefault("page-size", 4096L),
-                0,
+                multifdBytes.getAsLong(),
                 completed ? 0 : pagesPerSecond,
                 precopy,
                 downtimeB,

@@ -2,6 +2,8 @@ package dev.switchover.migration.core.internal.engine;
 
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.RunState;
+import dev.switchover.migration.core.internal.multifd.MultifdSender;
+import dev.switchover.migration.core.internal.multifd.MultifdSetup;
 import dev.switchover.migration.core.internal.stream.CommitRecords;
 import dev.switchover.migration.core.internal.stream.ReturnPath;
 import dev.switchover.migration.core.internal.stream.ReturnPathMessage;
@@ -29,6 +31,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -113,6 +116,8 @@ public final class OutgoingMigration implements Runnable {
     /** {@code migrate-continue} came while waiting in {@code pre-switchover}. */
     private volatile boolean continueRequested;
     private volatile MigrationChannel channel;
+    /** The multifd connections, when the capability is on; null before setup or without it. */
+    private volatile OutgoingMultifd multifd;
     private volatile TrackingChannel tracking;
     private volatile StreamWriter writer;
     private final PingProbe pings;
@@ -212,6 +217,8 @@ public final class OutgoingMigration implements Runnable {
 
     /** A bound of the {@link LinkWatch} was exceeded: fail (the state is unknown once COMMIT went) and cut the link. */
     private void linkExpired(String reason) {
+        OutgoingMultifd m = multifd;
+        reason = m == null ? reason : reason + m.sender().blockedChannels();
         outcome.decide(MigrationStatus.FAILED, outcome.committed() ? unknownState(reason) : reason);
         closeChannel();
     }
@@ -375,6 +382,9 @@ public final class OutgoingMigration implements Runnable {
         if (channel.hasReturnPath()) {
             writer.writeCommand(MigrationCommand.OPEN_RETURN_PATH.code(), new byte[0]);
         }
+        if (machine.multifd()) {
+            startMultifd();
+        }
         SaveOptions options = new SaveOptions(machine.postcopyRam());
         for (int i = 0; i < active.size(); i++) {
             DeviceSlot s = active.get(i);
@@ -388,6 +398,30 @@ public final class OutgoingMigration implements Runnable {
         }
         ping();
         writer.flush();
+    }
+
+    /**
+     * multifd: announces the channels on the main stream (uuid and count, before any section),
+     * connects and greets them, and routes every page written by reference to them from now on.
+     * A channel that fails fails the migration naming it, and cuts every connection, as a stall does.
+     */
+    private void startMultifd() throws IOException {
+        if (!channel.hasReturnPath()) {
+            throw new IOException("multifd needs a socket migration (tcp: or unix:): " + uri.text()
+                    + " has no second connection to open (QEMU needs mapped-ram for a file)");
+        }
+        MultifdSetup setup = new MultifdSetup(UUID.randomUUID(), machine.parameters().multifdChannels());
+        writer.writeCommand(MigrationCommand.X_MULTIFD_SETUP, setup.encode());
+        writer.flush();
+        multifd = OutgoingMultifd.open(uri, CONNECT_TIMEOUT, tls, setup.uuid(), setup.channels(), calls, watch,
+                writer::flush, reason -> {
+                    outcome.decide(MigrationStatus.FAILED, outcome.committed() ? unknownState(reason) : reason);
+                    closeChannel();
+                });
+        checkCancelled();
+        MultifdSender sender = multifd.sender();
+        writer.routeReferences(sender, sender::bytesQueued, sender);
+        stats.multifdBytesFrom(sender::bytesQueued);
     }
 
     /**
@@ -528,6 +562,11 @@ public final class OutgoingMigration implements Runnable {
             s.addBytesSent(w.bytesWritten());
             writer.endSection(sid);
             parts.deviceDone(s.id(), w.bytesWritten());
+        }
+        OutgoingMultifd m = multifd;
+        if (m != null) {
+            // the sync at the end of the pages: every channel has sent all it holds, and says what
+            writer.writeCommand(MigrationCommand.X_MULTIFD_SYNC, m.sender().finish().encode());
         }
         writer.writeEnd(devices.size(), manifestSize -> VmDescription.json(active, manifestSize));
         writer.flush();
@@ -756,6 +795,10 @@ public final class OutgoingMigration implements Runnable {
         MigrationChannel c = channel;
         if (c != null) {
             closeQuietly(c);
+        }
+        OutgoingMultifd m = multifd;
+        if (m != null) {
+            m.close();
         }
     }
 

@@ -60,6 +60,26 @@ final class StreamWaits {
         };
     }
 
+    /**
+     * A wait of the migration thread on something else than its channel's own call — a multifd
+     * channel's queue or pages — bracketed as the waits of {@link #writes} and {@link #reads}.
+     */
+    static dev.switchover.migration.core.internal.multifd.StreamWait bracket(DeviceCallGuard guard, LinkWatch watch) {
+        return new dev.switchover.migration.core.internal.multifd.StreamWait() {
+            @Override
+            public void started() {
+                guard.streamWaitStarted();
+                watch.waitStarted();
+            }
+
+            @Override
+            public void ended() {
+                watch.waitEnded();
+                guard.streamWaitEnded();
+            }
+        };
+    }
+
     /** One channel call: bytes moved, or -1 at the end of the stream. */
     @FunctionalInterface
     private interface Io {

@@ -37,7 +37,19 @@ public enum MigrationCommand {
      * link when no bulk data has flowed ({@code LinkProbe}); the destination reads and drops it.
      * Up to 64 KiB of data.
      */
-    X_PROBE(0x7f10, -1);
+    X_PROBE(0x7f10, -1),
+    /**
+     * Switchover extension ({@code 0x7f11}): multifd is on. Data: 16 bytes uuid, be16 channel
+     * count. It comes before any section; the destination then accepts that many extra
+     * connections whose greeting repeats the uuid, and reads every section payload chunked
+     * ({@code SectionOutput}'s routed framing).
+     */
+    X_MULTIFD_SETUP(0x7f11, 18),
+    /**
+     * Switchover extension ({@code 0x7f12}): the multifd channels' end, after the last page and
+     * before the manifest: per channel {@code be64 page bytes, be32 CRC32C} after a be16 count.
+     */
+    X_MULTIFD_SYNC(0x7f12, -1);
 
     private static final java.util.Map<Integer, MigrationCommand> BY_CODE = java.util.Arrays.stream(values())
             .collect(java.util.stream.Collectors.toUnmodifiableMap(MigrationCommand::code, c -> c));

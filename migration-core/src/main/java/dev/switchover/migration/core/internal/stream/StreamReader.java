@@ -84,6 +84,20 @@ public final class StreamReader {
     private long vmDescriptionOffset = -1;
     /** Whether the stream's first item may still be QEMU's configuration section. */
     private boolean configurationAllowed;
+    /** Where routed payload pieces are read from (multifd), or null: payloads are not framed. */
+    private SidePieces sides;
+
+    /**
+     * Where the pieces of a routed payload that travel on side channels are read from: the
+     * destination's multifd channels. Called on the load thread, in stream order.
+     */
+    public interface SidePieces {
+        /** How many side channels there are; a marker naming another is invalid. */
+        int channels();
+
+        /** Fills {@code dst} with the next bytes of side channel {@code channel}. */
+        void read(int channel, MemorySegment dst) throws IOException;
+    }
 
     /**
      * @param channel    a blocking channel; the reader never closes it (its owner does)
@@ -100,6 +114,19 @@ public final class StreamReader {
         this.buf = ByteBuffer.allocateDirect(bufferSize).order(ByteOrder.BIG_ENDIAN);
         this.bufSegment = MemorySegment.ofBuffer(buf);
         buf.limit(0);
+    }
+
+    /**
+     * From the next section on, payloads are framed as {@link
+     * dev.switchover.migration.spi.SectionOutput} frames them for a reference route, and their
+     * routed pieces are read from {@code sides}. Only between sections, once.
+     */
+    public void routedFrom(SidePieces sides) {
+        Objects.requireNonNull(sides, "sides");
+        if (state == State.SECTION || this.sides != null) {
+            throw new IllegalStateException("routed payloads are set up once, between sections");
+        }
+        this.sides = sides;
     }
 
     /**
@@ -354,7 +381,7 @@ public final class StreamReader {
             throw new MigrationStreamException(at, "more than " + MAX_SECTION_RECORDS + " sections");
         }
         openOffset = at;
-        payload = new Payload(offset());
+        payload = sides == null ? new Payload(offset()) : new RoutedPayload(offset(), sides);
         state = State.SECTION;
         return section;
     }
@@ -432,6 +459,171 @@ public final class StreamReader {
         }
     }
 
+    /**
+     * A payload framed in chunks (see {@link dev.switchover.migration.spi.SectionOutput}): inline
+     * chunks come from this stream, routed ones from {@link SidePieces}. A primitive inside one
+     * inline chunk is read straight from the buffer; anything else goes piece by piece.
+     */
+    private final class RoutedPayload extends Payload {
+        private static final int ROUTED = 0x8000_0000;
+        private final SidePieces sides;
+        private final byte[] scratch = new byte[8];
+        private final ByteBuffer scratchBuf = ByteBuffer.wrap(scratch);
+        private long inlineLeft;
+        private int channel = -1;
+        private long routedLeft;
+        private boolean ended;
+        private long deviceBytes;
+
+        RoutedPayload(long start, SidePieces sides) {
+            super(start);
+            this.sides = sides;
+        }
+
+        /** Reads the next chunk marker; false at the payload's end marker. */
+        private boolean nextChunk() throws IOException {
+            if (ended) {
+                return false;
+            }
+            long at = offset();
+            require(4, "a section payload chunk");
+            int marker = buf.getInt();
+            if (marker == 0) {
+                ended = true;
+                return false;
+            }
+            if (marker > 0) {
+                inlineLeft = marker;
+                return true;
+            }
+            int ch = marker & ~ROUTED;
+            require(4, "a routed payload piece");
+            int len = buf.getInt();
+            if (ch >= sides.channels()) {
+                throw new MigrationStreamException(at, "a payload piece names multifd channel " + ch
+                        + ", but the migration has " + sides.channels());
+            }
+            if (len <= 0) {
+                throw new MigrationStreamException(at, "a payload piece on multifd channel " + ch + " has length "
+                        + Integer.toUnsignedString(len));
+            }
+            channel = ch;
+            routedLeft = len;
+            return true;
+        }
+
+        private void live() {
+            if (end >= 0) {
+                throw new IllegalStateException("the section has ended; its payload reader is no longer valid");
+            }
+        }
+
+        /** Whether {@code n} bytes lie in the current inline chunk and the buffer: the fast path. */
+        private boolean inlineReady(int n) throws IOException {
+            live();
+            if (routedLeft == 0 && inlineLeft == 0) {
+                nextChunk();
+            }
+            if (inlineLeft >= n) {
+                require(n, "a section payload value");
+                inlineLeft -= n;
+                deviceBytes += n;
+                return true;
+            }
+            return false;
+        }
+
+        private ByteBuffer slow(int n) throws IOException {
+            readFully(MemorySegment.ofArray(scratch).asSlice(0, n));
+            return scratchBuf.clear();
+        }
+
+        @Override
+        void close() throws IOException {
+            long at = offset();
+            if (inlineLeft != 0 || routedLeft != 0 || nextChunk()) {
+                throw new MigrationStreamException(at, "the device stopped reading its section payload before its "
+                        + "end (the section's payload was not read exactly as it was written)");
+            }
+            super.close();
+        }
+
+        @Override
+        public int readUnsignedByte() throws IOException {
+            return inlineReady(1) ? buf.get() & 0xff : slow(1).get() & 0xff;
+        }
+
+        @Override
+        public int readUnsignedShort() throws IOException {
+            return inlineReady(2) ? buf.getShort() & 0xffff : slow(2).getShort() & 0xffff;
+        }
+
+        @Override
+        public int readInt() throws IOException {
+            return inlineReady(4) ? buf.getInt() : slow(4).getInt();
+        }
+
+        @Override
+        public long readLong() throws IOException {
+            return inlineReady(8) ? buf.getLong() : slow(8).getLong();
+        }
+
+        @Override
+        public void readFully(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            readFully(MemorySegment.ofArray(b).asSlice(off, len));
+        }
+
+        @Override
+        public void readFully(MemorySegment dst) throws IOException {
+            live();
+            long size = dst.byteSize();
+            long done = 0;
+            while (done < size) {
+                if (inlineLeft > 0) {
+                    require(1, "section payload bytes");
+                    int pos = buf.position();
+                    int n = (int) Math.min(Math.min(buf.remaining(), inlineLeft), size - done);
+                    MemorySegment.copy(bufSegment, pos, dst, done, n);
+                    buf.position(pos + n);
+                    inlineLeft -= n;
+                    done += n;
+                    deviceBytes += n;
+                } else if (routedLeft > 0) {
+                    long n = Math.min(routedLeft, size - done);
+                    sides.read(channel, dst.asSlice(done, n));
+                    routedLeft -= n;
+                    done += n;
+                    deviceBytes += n;
+                } else if (!nextChunk()) {
+                    throw new EOFException("section payload ended at offset " + offset() + " while "
+                            + (size - done) + " more bytes were read");
+                }
+            }
+        }
+
+        @Override
+        public void skipFully(long n) throws IOException {
+            if (n < 0) {
+                throw new IllegalArgumentException("cannot skip " + n + " bytes");
+            }
+            long done = 0;
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                MemorySegment sink = arena.allocate(Math.min(n, 64 << 10));
+                while (done < n) {
+                    long k = Math.min(sink.byteSize(), n - done);
+                    readFully(sink.asSlice(0, k));
+                    done += k;
+                }
+            }
+        }
+
+        @Override
+        public long bytesRead() {
+            return deviceBytes;
+        }
+    }
+
     private static String decodeUtf8(byte[] bytes, long at, String what) throws MigrationStreamException {
         try {
             return StandardCharsets.UTF_8.newDecoder()
@@ -445,15 +637,15 @@ public final class StreamReader {
     }
 
     /** The payload reader of one section; dead once its footer is read. */
-    private final class Payload implements SectionReader {
-        private final long start;
-        private long end = -1;
+    private class Payload implements SectionReader {
+        final long start;
+        long end = -1;
 
         Payload(long start) {
             this.start = start;
         }
 
-        void close() {
+        void close() throws IOException {
             end = offset();
         }
 

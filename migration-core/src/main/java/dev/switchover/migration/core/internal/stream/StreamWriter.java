@@ -63,6 +63,23 @@ public final class StreamWriter implements Closeable {
     private boolean eofWritten;
     /** The id of the open section, or -1. */
     private long openSection = -1;
+    /** Bytes sent on side channels (multifd), counted in {@link #bytesWritten()}; any thread. */
+    private volatile java.util.function.LongSupplier sideBytes = () -> 0;
+    /** What the route holds back, told when the main stream's bytes leave; null without a route. */
+    private SidePending pending;
+
+    /**
+     * A route that holds pages back (to hand them over in batches) is told when the main
+     * stream's bytes are about to leave and when the main stream was flushed: the peer reads
+     * the side channels only as far as the main stream names their pages.
+     */
+    public interface SidePending {
+        /** Bytes of the main stream are about to be written: hand over what can go without waiting. */
+        void beforeMainWrite() throws IOException;
+
+        /** The main stream was flushed (the engine may now wait for its peer): hand over everything. */
+        void afterMainFlush() throws IOException;
+    }
 
     /**
      * @param channel    a blocking channel; the writer never closes it (its owner does)
@@ -76,8 +93,43 @@ public final class StreamWriter implements Closeable {
         if (bufferSize < MIN_BUFFER_SIZE) {
             throw new IllegalArgumentException("stream buffer size " + bufferSize + " is below the minimum of " + MIN_BUFFER_SIZE);
         }
-        this.summed = new ChecksummingChannel(channel);
+        this.summed = new ChecksummingChannel(new WritableByteChannel() {
+            @Override
+            public int write(java.nio.ByteBuffer src) throws IOException {
+                SidePending p = pending;
+                if (p != null) {
+                    p.beforeMainWrite();
+                }
+                return channel.write(src);
+            }
+
+            @Override
+            public boolean isOpen() {
+                return channel.isOpen();
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
+        });
         this.out = new SectionOutput(summed, bufferSize);
+    }
+
+    /**
+     * From the next section on, what devices write by reference goes to {@code route} (the
+     * multifd channels) and every payload is framed in chunks ({@link SectionOutput}); {@code
+     * sideBytes} (any thread) counts what the route took, for {@link #bytesWritten()}.
+     */
+    public void routeReferences(SectionOutput.ReferenceRoute route, java.util.function.LongSupplier sideBytes,
+                                SidePending pending) {
+        checkUsable();
+        if (openSection >= 0) {
+            throw new IllegalStateException("cannot route references while section " + openSection + " is open");
+        }
+        out.routeReferences(route);
+        this.sideBytes = Objects.requireNonNull(sideBytes, "sideBytes");
+        this.pending = Objects.requireNonNull(pending, "pending");
     }
 
     /** The stream header: {@code be32 0x5145564d ("QEVM"), be32 3}. Must come first, once. */
@@ -150,6 +202,9 @@ public final class StreamWriter implements Closeable {
             throw new IllegalStateException("section " + openSection + " is open, not " + sectionId);
         }
         out.endPayload();
+        if (out.routed()) {
+            out.writeInt(0); // the end of a chunked payload
+        }
         long end = out.bytesWritten();
         sections.add(new SectionRecord(opening.index(), opening.kind(), opening.sectionId(), opening.idstr(),
                 opening.instance(), opening.version(), opening.offset(), opening.payloadOffset(),
@@ -262,14 +317,29 @@ public final class StreamWriter implements Closeable {
         out.write(bytes, 0, bytes.length);
     }
 
-    /** Sends everything buffered to the channel; returns when the channel accepted all of it. */
+    /**
+     * Sends everything buffered to the channel; returns when the channel accepted all of it.
+     * With a route, what it held back goes to its side channels too.
+     */
     public void flush() throws IOException {
         checkUsable();
         out.flush();
+        SidePending p = pending;
+        if (p != null) {
+            p.afterMainFlush();
+        }
     }
 
-    /** All bytes accepted so far, buffered or sent. Monotonic; any thread. */
+    /**
+     * All bytes accepted so far, buffered or sent: the main stream's and, with multifd, those
+     * handed to the side channels. Monotonic; any thread.
+     */
     public long bytesWritten() {
+        return out.bytesWritten() + sideBytes.getAsLong();
+    }
+
+    /** The main stream's bytes alone, buffered or sent (its offsets). Monotonic; any thread. */
+    public long mainBytesWritten() {
         return out.bytesWritten();
     }
 

@@ -271,8 +271,10 @@ class StreamRoundTripTest {
 
     @Test
     void commandsKnowQemusNumbersAndLengths() {
-        assertThat(MigrationCommand.values()).as("QEMU's 11 and the link probe's filler").hasSize(12);
+        assertThat(MigrationCommand.values()).as("QEMU's 11, the link probe's filler and multifd's two").hasSize(14);
         assertThat(MigrationCommand.X_PROBE.code()).isEqualTo(0x7f10);
+        assertThat(MigrationCommand.X_MULTIFD_SETUP.acceptsLength(18)).isTrue();
+        assertThat(MigrationCommand.X_MULTIFD_SYNC.code()).isEqualTo(0x7f12);
         assertThat(MigrationCommand.X_PROBE.acceptsLength(0xffff)).isTrue();
         for (MigrationCommand c : MigrationCommand.values()) {
             assertThat(MigrationCommand.of(c.code())).contains(c);
