@@ -4,7 +4,7 @@ import dev.switchover.migration.core.internal.multifd.MultifdHandshake;
 import dev.switchover.migration.core.internal.multifd.MultifdSender;
 import dev.switchover.migration.core.internal.transport.MigrationChannel;
 import dev.switchover.migration.core.internal.transport.MigrationUri;
-import dev.switchover.migration.core.internal.transport.TlsEngines;
+import dev.switchover.migration.spi.TlsEndpoint;
 import dev.switchover.migration.core.internal.transport.Transports;
 
 import java.io.IOException;
@@ -37,7 +37,7 @@ final class OutgoingMultifd implements AutoCloseable {
      *
      * @throws IOException naming the channel that could not connect; those already open are closed
      */
-    static OutgoingMultifd open(MigrationUri uri, Duration timeout, Optional<TlsEngines> tls, UUID uuid, int channels,
+    static OutgoingMultifd open(MigrationUri uri, Duration timeout, Optional<TlsEndpoint> tls, UUID uuid, int channels,
                                 DeviceCallGuard calls, LinkWatch watch, MultifdSender.MainFlush flushMain,
                                 Consumer<String> onFailure) throws IOException {
         List<MigrationChannel> open = new ArrayList<>();
