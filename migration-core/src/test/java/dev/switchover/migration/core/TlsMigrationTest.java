@@ -130,7 +130,10 @@ class TlsMigrationTest {
             // a plain-text source: its QEVM stream is no TLS handshake
             Machine plain = source(Optional.empty());
             plain.migrate(uri);
-            assertThat(awaitEnd(plain).status()).contains(MigrationStatus.FAILED);
+            MigrationInfo refusedPlain = awaitEnd(plain);
+            assertThat(refusedPlain.status()).contains(MigrationStatus.FAILED);
+            // told by the closed connection at once, not after x-stall-timeout (10 s here)
+            assertThat(refusedPlain.errorDesc()).hasValueSatisfying(d -> assertThat(d).doesNotContain("stalled"));
             assertThat(plain.runState()).isEqualTo(RunState.RUNNING);
 
             // raw bytes that are not TLS

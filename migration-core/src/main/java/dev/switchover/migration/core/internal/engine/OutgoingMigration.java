@@ -106,6 +106,8 @@ public final class OutgoingMigration implements Runnable {
     private final Object wakeup = new Object();
     private final BlockingQueue<Object> returnPath = new LinkedBlockingQueue<>();
     private final CountDownLatch returnPathEnded = new CountDownLatch(1);
+    /** Why the return path ended, once it did. Written by its reader, read by the migration thread. */
+    private volatile Exception returnPathFailure;
     /** Devices whose {@code saveCleanup} is still due, in section order; a hung device is taken out. */
     private final DeviceCleanups cleanups;
     /** How the migration ends; the first decision wins (a hang may decide while the thread is stuck). */
@@ -755,6 +757,7 @@ public final class OutgoingMigration implements Runnable {
                     returnPath.add(m);
                 }
             } catch (IOException | RuntimeException e) {
+                returnPathFailure = e;
                 returnPath.add(e);
             } finally {
                 returnPathEnded.countDown();
@@ -773,6 +776,14 @@ public final class OutgoingMigration implements Runnable {
         Optional<String> failed = outcome.failure();
         if (failed.isPresent()) {
             throw new IOException(failed.get());
+        }
+        // a destination that refused or dropped the connection (a TLS listener refusing a plain
+        // source, a crash) ends the return path at once: say so now, not after x-stall-timeout
+        Exception ended = returnPathFailure;
+        if (ended != null) {
+            String reason = destinationError;
+            throw new IOException("the destination closed the connection during pre-copy"
+                    + (reason != null ? ": " + reason : " (" + DeviceCallException.describe(ended) + ")"), ended);
         }
     }
 
