@@ -43,7 +43,7 @@ class MonitorTlsIT {
                 "--no-history");
         MachineProcess vm = machines.closeAfter(MachineProcess.start(
                 List.of(Machines.image().resolve("bin/switchover").toString()),
-                Map.of("SWITCHOVER_JAVA_OPTS", "-XX:+UseParallelGC -XX:TieredStopAtLevel=1"),
+                Map.of("SWITCHOVER_JAVA_OPTS", String.join(" ", Machines.QUICK_JVM)),
                 List.of("--device", "ram,id=ram0,size=16M", "--qmp", "tcp:127.0.0.1:0,server=on,tls-creds=tls0",
                         "--object", "tls-creds-x509,id=tls0,endpoint=server,dir=" + serverDir),
                 machines.dir().resolve("vm.log"), Duration.ofSeconds(60)));

@@ -53,8 +53,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 90, unit = TimeUnit.SECONDS) // two JVMs and a 1 s stall bound per side
 abstract class CommitFaultMatrix {
 
-    private static final List<String> JVM = List.of("-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
-            "-XX:MaxDirectMemorySize=1g");
     private static final String SRC_RAM = "ram,id=ram0,size=16M,fill=random";
     private static final String DST_RAM = "ram,id=ram0,size=16M";
     /** 4 MiB readable in pre-copy, 12 MiB only in stop-copy: the stream's last 12 MiB follow the stop. */
@@ -117,7 +115,7 @@ abstract class CommitFaultMatrix {
     }
 
     @RegisterExtension
-    final Machines machines = new Machines(JVM);
+    final Machines machines = new Machines(Machines.QUICK_JVM);
 
     @AfterAll
     static void printMatrix() {

@@ -40,8 +40,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 90, unit = TimeUnit.SECONDS) // two JVMs and a 1 s stall bound per side
 class TlsCommitFaultIT {
 
-    private static final List<String> JVM = List.of("-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
-            "-XX:MaxDirectMemorySize=1g");
     private static final String SRC_RAM = "ram,id=ram0,size=16M,fill=random";
     private static final String DST_RAM = "ram,id=ram0,size=16M";
     private static final String VFIO = "vfio,id=vfio0,state-size=16M,precopy-size=4M";
@@ -57,7 +55,7 @@ class TlsCommitFaultIT {
     }
 
     @RegisterExtension
-    final Machines machines = new Machines(JVM);
+    final Machines machines = new Machines(Machines.QUICK_JVM);
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Window.class)

@@ -34,8 +34,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class VethLinkDownIT {
 
-    private static final List<String> JVM = List.of("-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
-            "-XX:MaxDirectMemorySize=1g");
     private static final String SRC_RAM = "ram,id=ram0,size=16M,fill=random";
     private static final String DST_RAM = "ram,id=ram0,size=16M";
     private static final String VFIO = "vfio,id=vfio0,state-size=16M,precopy-size=4M";
@@ -43,7 +41,7 @@ class VethLinkDownIT {
     private static final int PORT = 4444; // the namespace is new: every port in it is free
 
     @RegisterExtension
-    final Machines machines = new Machines(JVM);
+    final Machines machines = new Machines(Machines.QUICK_JVM);
     private VethLink link;
 
     @BeforeEach
