@@ -50,9 +50,17 @@ final class JsseTlsSession implements TlsSession {
         this.netOut = ByteBuffer.allocate(packet * NET_OUT_RECORDS);
     }
 
-    /** Runs the TLS handshake on the calling thread; blocking. The exception's message is {@link #reason}. */
+    /**
+     * Runs the TLS handshake on the calling thread; blocking. The exception's message is {@link
+     * #reason}. Then waits for the JIT to have compiled the record cipher ({@link AesGcmWarmUp}).
+     */
     @Override
     public void handshake() throws IOException {
+        shakeHands();
+        AesGcmWarmUp.awaitDone();
+    }
+
+    private void shakeHands() throws IOException {
         synchronized (readLock) {
             synchronized (writeLock) {
                 try {
