@@ -103,6 +103,8 @@ public final class OutgoingMigration implements Runnable {
     private final Object wakeup = new Object();
     private final BlockingQueue<Object> returnPath = new LinkedBlockingQueue<>();
     private final CountDownLatch returnPathEnded = new CountDownLatch(1);
+    /** Why the return path ended (set before {@link #returnPathEnded} counts down), or null. */
+    private volatile Exception returnPathFailure;
     /** Devices whose {@code saveCleanup} is still due, in section order; a hung device is taken out. */
     private final DeviceCleanups cleanups;
     /** How the migration ends; the first decision wins (a hang may decide while the thread is stuck). */
@@ -404,20 +406,36 @@ public final class OutgoingMigration implements Runnable {
         if (!channel.hasReturnPath() || pings.idle()) {
             return false;
         }
+        checkReturnPath();
         if (pings.tryStart(0, 0)) {
             writePing();
         }
         flush();
         long deadline = machine.nanoTime() + DRAIN_BOUND.toNanos();
         while (!pings.idle() && machine.nanoTime() < deadline && !outcome.cancelRequested()
-                && outcome.failure().isEmpty()) {
+                && outcome.failure().isEmpty() && returnPathEnded.getCount() > 0) {
             waitUntil(Math.min(deadline, machine.nanoTime() + 5_000_000L));
             if (pings.outstandingNone() && !pings.idle() && pings.tryStart(0, 0)) {
                 writePing(); // the PING that came back was not behind everything: send one that is
                 flush();
             }
         }
+        checkReturnPath();
         return true;
+    }
+
+    /**
+     * Before the switchover the destination never closes the return path: when it ended (a
+     * TLS 1.3 server that refused this source's certificate after the handshake, a destination
+     * that dropped the connection), no PONG will come and the source must not stop its guest.
+     */
+    private void checkReturnPath() throws IOException {
+        if (returnPathEnded.getCount() == 0) {
+            checkDestination();
+            Exception e = returnPathFailure;
+            throw new IOException("the destination closed the connection" + (e == null ? ""
+                    : ": " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())));
+        }
     }
 
     /** Sends a PING when none is outstanding: at setup, and whenever the stream idles ({@link PingProbe}). */
@@ -716,9 +734,11 @@ public final class OutgoingMigration implements Runnable {
                     returnPath.add(m);
                 }
             } catch (IOException | RuntimeException e) {
+                returnPathFailure = e;
                 returnPath.add(e);
             } finally {
                 returnPathEnded.countDown();
+                wake(); // a drain before the stop waits for a PONG that will not come
             }
         });
         t.start();
