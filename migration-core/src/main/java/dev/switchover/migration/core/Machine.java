@@ -231,6 +231,7 @@ public final class Machine implements MigrationControl, AutoCloseable {
     @Override
     public void setMigrationTls(Optional<MigrationTls> tls) {
         this.tls = java.util.Objects.requireNonNull(tls, "tls");
+        tls.ifPresent(TlsEndpoints::prepare);
     }
 
     /** The TLS engines of a migration that starts now, checked for {@code uri}; empty for plain text. */

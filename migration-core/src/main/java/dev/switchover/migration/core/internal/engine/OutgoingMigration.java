@@ -106,7 +106,7 @@ public final class OutgoingMigration implements Runnable {
     private final Object wakeup = new Object();
     private final BlockingQueue<Object> returnPath = new LinkedBlockingQueue<>();
     private final CountDownLatch returnPathEnded = new CountDownLatch(1);
-    /** Why the return path ended, once it did. Written by its reader, read by the migration thread. */
+    /** Why the return path ended (set before {@link #returnPathEnded} counts down), or null. */
     private volatile Exception returnPathFailure;
     /** Devices whose {@code saveCleanup} is still due, in section order; a hung device is taken out. */
     private final DeviceCleanups cleanups;
@@ -440,20 +440,36 @@ public final class OutgoingMigration implements Runnable {
         if (!channel.hasReturnPath() || pings.idle()) {
             return false;
         }
+        checkReturnPath();
         if (pings.tryStart(0, 0)) {
             writePing();
         }
         flush();
         long deadline = machine.nanoTime() + DRAIN_BOUND.toNanos();
         while (!pings.idle() && machine.nanoTime() < deadline && !outcome.cancelRequested()
-                && outcome.failure().isEmpty()) {
+                && outcome.failure().isEmpty() && returnPathEnded.getCount() > 0) {
             waitUntil(Math.min(deadline, machine.nanoTime() + 5_000_000L));
             if (pings.outstandingNone() && !pings.idle() && pings.tryStart(0, 0)) {
                 writePing(); // the PING that came back was not behind everything: send one that is
                 flush();
             }
         }
+        checkReturnPath();
         return true;
+    }
+
+    /**
+     * Before the switchover the destination never closes the return path: when it ended (a
+     * TLS 1.3 server that refused this source's certificate after the handshake, a destination
+     * that dropped the connection), no PONG will come and the source must not stop its guest.
+     */
+    private void checkReturnPath() throws IOException {
+        if (returnPathEnded.getCount() == 0) {
+            checkDestination();
+            Exception e = returnPathFailure;
+            throw new IOException("the destination closed the connection" + (e == null ? ""
+                    : ": " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())));
+        }
     }
 
     /** Sends a PING when none is outstanding: at setup, and whenever the stream idles ({@link PingProbe}). */
@@ -761,12 +777,12 @@ public final class OutgoingMigration implements Runnable {
                 returnPath.add(e);
             } finally {
                 returnPathEnded.countDown();
+                wake(); // a drain before the stop waits for a PONG that will not come
             }
         });
         t.start();
     }
 
-    /** Fails the migration as soon as the destination said it failed, rather than at the next broken write. */
     /**
      * The link watch decided that the migration failed (a stall) and closed the channel: a loop
      * that writes nothing between passes (only stop-copy data left, waiting for the next window)
@@ -779,14 +795,10 @@ public final class OutgoingMigration implements Runnable {
         }
         // a destination that refused or dropped the connection (a TLS listener refusing a plain
         // source, a crash) ends the return path at once: say so now, not after x-stall-timeout
-        Exception ended = returnPathFailure;
-        if (ended != null) {
-            String reason = destinationError;
-            throw new IOException("the destination closed the connection during pre-copy"
-                    + (reason != null ? ": " + reason : " (" + DeviceCallException.describe(ended) + ")"), ended);
-        }
+        checkReturnPath();
     }
 
+    /** Fails the migration as soon as the destination said it failed, rather than at the next broken write. */
     private void checkDestination() throws DestinationFailedException {
         String reason = destinationError;
         if (reason != null) {

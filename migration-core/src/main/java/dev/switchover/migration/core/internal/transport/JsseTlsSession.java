@@ -28,7 +28,10 @@ final class JsseTlsSession implements TlsSession {
     private final SSLEngine engine;
     private final Object readLock = new Object();
     private final Object writeLock = new Object();
-    /** Encrypted bytes read and not yet decrypted (write mode). Read lock. */
+    /**
+     * Encrypted bytes read and not yet decrypted, between position and limit (read mode: a
+     * record is decrypted where it lies, and the buffer is compacted only to read more). Read lock.
+     */
     private ByteBuffer netIn;
     /** Decrypted bytes not yet taken by the reader (write mode). Read lock. */
     private ByteBuffer appIn;
@@ -42,14 +45,22 @@ final class JsseTlsSession implements TlsSession {
         this.socket = socket;
         this.engine = engine;
         int packet = engine.getSession().getPacketBufferSize();
-        this.netIn = ByteBuffer.allocate(packet * NET_OUT_RECORDS);
+        this.netIn = ByteBuffer.allocate(packet * NET_OUT_RECORDS).flip();
         this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
         this.netOut = ByteBuffer.allocate(packet * NET_OUT_RECORDS);
     }
 
-    /** Runs the TLS handshake on the calling thread; blocking. The exception's message is {@link #reason}. */
+    /**
+     * Runs the TLS handshake on the calling thread; blocking. The exception's message is {@link
+     * #reason}. Then waits for the JIT to have compiled the record cipher ({@link AesGcmWarmUp}).
+     */
     @Override
     public void handshake() throws IOException {
+        shakeHands();
+        AesGcmWarmUp.awaitDone();
+    }
+
+    private void shakeHands() throws IOException {
         synchronized (readLock) {
             synchronized (writeLock) {
                 try {
@@ -81,9 +92,7 @@ final class JsseTlsSession implements TlsSession {
     }
 
     private HandshakeStatus unwrapHandshake() throws IOException {
-        netIn.flip();
         SSLEngineResult r = engine.unwrap(netIn, appIn);
-        netIn.compact();
         switch (r.getStatus()) {
             case BUFFER_UNDERFLOW -> {
                 if (fill() < 0) {
@@ -121,14 +130,17 @@ final class JsseTlsSession implements TlsSession {
         }
     }
 
-    /** Reads more encrypted bytes; -1 at end of stream. Read lock. */
+    /** Reads more encrypted bytes after those not yet decrypted; -1 at end of stream. Read lock. */
     private int fill() throws IOException {
-        if (!netIn.hasRemaining()) {
-            ByteBuffer bigger = ByteBuffer.allocate(netIn.capacity() * 2);
+        netIn.compact();
+        try {
+            if (!netIn.hasRemaining()) {
+                netIn = grow(netIn, 0);
+            }
+            return socket.read(netIn);
+        } finally {
             netIn.flip();
-            netIn = bigger.put(netIn);
         }
-        return socket.read(netIn);
     }
 
     /** Writes every encrypted byte gathered. Write lock. */
@@ -140,23 +152,27 @@ final class JsseTlsSession implements TlsSession {
         netOut.clear();
     }
 
+    /**
+     * Decrypts into {@code dst}: a large destination takes the records straight from the engine,
+     * as many as the bytes already read hold (one socket read carries many records); a small one
+     * goes through {@link #appIn}. Blocks on the socket only when nothing was decrypted yet.
+     */
     @Override
     public int read(ByteBuffer dst) throws IOException {
         synchronized (readLock) {
             if (!dst.hasRemaining()) {
                 return 0;
             }
+            int produced = 0;
             while (true) {
                 if (appIn.position() > 0) {
-                    return drainTo(dst);
-                }
-                if (inboundDone) {
-                    return -1;
+                    return produced > 0 ? produced : drainTo(dst);
                 }
                 boolean direct = dst.remaining() >= appIn.capacity();
-                netIn.flip();
+                if (inboundDone || (produced > 0 && !direct)) {
+                    return produced > 0 ? produced : -1;
+                }
                 SSLEngineResult r = engine.unwrap(netIn, direct ? dst : appIn);
-                netIn.compact();
                 if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
                     runTasks();
                 }
@@ -165,11 +181,14 @@ final class JsseTlsSession implements TlsSession {
                 }
                 switch (r.getStatus()) {
                     case OK -> {
-                        if (direct && r.bytesProduced() > 0) {
-                            return r.bytesProduced();
+                        if (direct) {
+                            produced += r.bytesProduced();
                         }
                     }
                     case BUFFER_UNDERFLOW -> {
+                        if (produced > 0) {
+                            return produced;
+                        }
                         if (fill() < 0) {
                             inboundDone = true; // the stream's own framing tells a cut from an end
                         }

@@ -31,6 +31,7 @@ public final class TlsEngines implements TlsEndpoint {
         this.context = context;
         this.credentials = credentials;
         this.hostname = hostname;
+        AesGcmWarmUp.start(); // if TLS was not configured through Machine.setMigrationTls: while the handshake runs
     }
 
     /**
