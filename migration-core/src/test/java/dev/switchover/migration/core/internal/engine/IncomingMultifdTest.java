@@ -58,8 +58,9 @@ class IncomingMultifdTest {
             open.add(other);
             MultifdHandshake.write(other.output(), UUID.randomUUID(), 0); // another migration's channel 0
             MigrationChannel second = channel(uri, setup, 1, open);
-            MigrationChannel first = channel(uri, setup, 0, open);
+            // before channel 0: once every channel is bound the listener may close, refusing later peers
             MigrationChannel duplicate = channel(uri, setup, 1, open);
+            MigrationChannel first = channel(uri, setup, 0, open);
 
             IncomingMultifd multifd = bound.get(20, TimeUnit.SECONDS);
             try {
