@@ -27,4 +27,21 @@ record Measurement(long guestBytes, long wallNanos, long wireBytes, long downtim
     double cpuSecondsPerGib() {
         return cpu.toNanos() / 1e9 / (guestBytes / GIB);
     }
+
+    /** One migration to measure. */
+    interface Run {
+        Measurement once() throws Exception;
+    }
+
+    /** The fastest of {@code runs} runs (by wall time): the others met more noise from the machine. */
+    static Measurement best(int runs, Run run) throws Exception {
+        Measurement best = null;
+        for (int i = 0; i < runs; i++) {
+            Measurement m = run.once();
+            if (best == null || m.wallNanos() < best.wallNanos()) {
+                best = m;
+            }
+        }
+        return best;
+    }
 }

@@ -40,33 +40,18 @@ public final class TlsMigrationBenchmark {
                 ByteSize.format(size), runs, qemu.map(Path::toString).orElse("not run"), dir);
 
         SwitchoverPair plain = new SwitchoverPair(modulePath, List.of(), dir);
-        Measurement ours = best(runs, () -> plain.migrate(size, true));
-        Measurement oursTls = best(runs, () -> plain.withTls(tls).migrate(size, true));
+        Measurement ours = Measurement.best(runs, () -> plain.migrate(size, true));
+        Measurement oursTls = Measurement.best(runs, () -> plain.withTls(tls).migrate(size, true));
         print("switchover", ours, oursTls);
         if (qemu.isPresent() && QemuPair.canFill(size) && QemuPair.fitsInHostMemory(size)) {
             QemuPair qemuPair = new QemuPair(qemu.get(), 1, dir);
-            Measurement theirs = best(runs, () -> qemuPair.migrate(size, true));
-            Measurement theirsTls = best(runs, () -> qemuPair.withTls(tls).migrate(size, true));
+            Measurement theirs = Measurement.best(runs, () -> qemuPair.migrate(size, true));
+            Measurement theirsTls = Measurement.best(runs, () -> qemuPair.withTls(tls).migrate(size, true));
             print("qemu", theirs, theirsTls);
             System.out.printf(Locale.ROOT, "TLS: switchover / qemu %.2fx speed, %.2fx CPU per GiB%n",
                     oursTls.gibPerSecond() / theirsTls.gibPerSecond(),
                     oursTls.cpuSecondsPerGib() / theirsTls.cpuSecondsPerGib());
         }
-    }
-
-    private interface Run {
-        Measurement once() throws Exception;
-    }
-
-    private static Measurement best(int runs, Run run) throws Exception {
-        Measurement best = null;
-        for (int i = 0; i < runs; i++) {
-            Measurement m = run.once();
-            if (best == null || m.wallNanos() < best.wallNanos()) {
-                best = m;
-            }
-        }
-        return best;
     }
 
     private static void print(String program, Measurement plain, Measurement tls) {

@@ -115,10 +115,10 @@ public final class WholeMigrationBenchmark implements Callable<Integer> {
     private void compare(long size, boolean nonZero, SwitchoverPair switchover, Optional<Path> qemu, Path dir,
                          double raw) throws Exception {
         String name = ByteSize.format(size) + (nonZero ? " non-zero" : " all-zero");
-        Measurement ours = best(() -> switchover.migrate(size, nonZero));
+        Measurement ours = Measurement.best(runs, () -> switchover.migrate(size, nonZero));
         print(name, "switchover", ours, raw);
         if (multifd > 0) {
-            Measurement channels = best(() -> switchover.withMultifd(multifd).migrate(size, nonZero));
+            Measurement channels = Measurement.best(runs, () -> switchover.withMultifd(multifd).migrate(size, nonZero));
             print("", "switchover mfd x" + multifd, channels, raw);
             ours = channels.wallNanos() < ours.wallNanos() ? channels : ours;
         }
@@ -135,28 +135,13 @@ public final class WholeMigrationBenchmark implements Callable<Integer> {
                     + "every page%n", "", "qemu");
             return;
         }
-        Measurement single = best(() -> new QemuPair(qemu.get(), 1, dir).migrate(size, nonZero));
+        Measurement single = Measurement.best(runs, () -> new QemuPair(qemu.get(), 1, dir).migrate(size, nonZero));
         print("", "qemu", single, raw);
-        Measurement multifd = best(() -> new QemuPair(qemu.get(), 2, dir).migrate(size, nonZero));
+        Measurement multifd = Measurement.best(runs, () -> new QemuPair(qemu.get(), 2, dir).migrate(size, nonZero));
         print("", "qemu multifd x2", multifd, raw);
         Measurement qemuBest = single.wallNanos() <= multifd.wallNanos() ? single : multifd;
         System.out.printf(Locale.ROOT, "%-16s switchover / best qemu: %.2fx speed, %.2fx CPU per GiB%n", "",
                 (double) qemuBest.wallNanos() / ours.wallNanos(), ours.cpuSecondsPerGib() / qemuBest.cpuSecondsPerGib());
-    }
-
-    private interface Run {
-        Measurement once() throws Exception;
-    }
-
-    private Measurement best(Run run) throws Exception {
-        Measurement best = null;
-        for (int i = 0; i < runs; i++) {
-            Measurement m = run.once();
-            if (best == null || m.wallNanos() < best.wallNanos()) {
-                best = m;
-            }
-        }
-        return best;
     }
 
     private static void print(String name, String program, Measurement m, double raw) {
