@@ -51,8 +51,10 @@ class ArchitectureTest {
     @Test
     void theApiRequiresNothingOfOurs() {
         noClasses().that().resideInAPackage("dev.switchover.migration.api..")
-                .should().dependOnClassesThat().resideOutsideOfPackages(plus(API, "java..", "javax.net.ssl.."))
-                .because("the api is java.base only (TlsCredentials hands the JDK's key and trust managers out)")
+                .should().dependOnClassesThat().resideOutsideOfPackages(plus(API, "java..", "javax.net.ssl..",
+                        "javax.crypto.."))
+                .because("the api is java.base only (TlsCredentials hands the JDK's key and trust managers out,"
+                        + " from an in-memory key store)")
                 .check(classes);
     }
 
@@ -98,10 +100,10 @@ class ArchitectureTest {
     void theEngineSeesOnlyTheApiAndTheJdk() {
         classes().that().resideInAPackage("dev.switchover.migration.core..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage(plus(API, "dev.switchover.migration.core..",
-                        "java..", "jdk..", "javax.net.ssl..", "javax.security.auth.x500..", "javax.naming.ldap..",
-                        "javax.naming"))
+                        "java..", "jdk..", "javax.net.ssl..", "javax.crypto..", "javax.security.auth.x500..",
+                        "javax.naming.ldap..", "javax.naming"))
                 .because("the engine requires no library, no JMX and none of the monitor, report, client or cli "
-                        + "(TLS is the JDK's JSSE)")
+                        + "(TLS is the JDK's JSSE and JCE)")
                 .check(classes);
     }
 
