@@ -6,6 +6,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -78,6 +79,36 @@ public record TlsCredentials(String id, Endpoint endpoint, boolean verifyPeer, L
         KeyManagerFactory f = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         f.init(store, NO_PASSWORD);
         return f.getKeyManagers();
+    }
+
+    /**
+     * The trust a peer's certificate meets: {@link #pkixTrust()} when {@link #verifyPeer()}, else
+     * — QEMU's {@code verify-peer=off} — any certificate (the channel is still encrypted; only who
+     * is at the other end goes unchecked). Names and identities are the caller's to check.
+     *
+     * @throws GeneralSecurityException if the JDK has no PKIX trust manager
+     * @since 0.1 (api 1.2)
+     */
+    public X509TrustManager peerTrust() throws GeneralSecurityException {
+        return verifyPeer ? pkixTrust() : AnyPeer.INSTANCE;
+    }
+
+    /** {@code verify-peer=off}: accepts every chain. */
+    private enum AnyPeer implements X509TrustManager {
+        INSTANCE;
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
     }
 
     /**

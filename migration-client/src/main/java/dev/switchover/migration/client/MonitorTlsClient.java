@@ -7,11 +7,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 
 /**
@@ -33,7 +31,7 @@ final class MonitorTlsClient {
         SSLContext context;
         try {
             context = SSLContext.getInstance("TLSv1.3");
-            context.init(tls.keyManagers(), new TrustManager[] {tls.verifyPeer() ? tls.pkixTrust() : new TrustAny()},
+            context.init(tls.keyManagers(), new TrustManager[] {tls.peerTrust()},
                     null);
         } catch (GeneralSecurityException e) {
             throw new IOException("the TLS credentials '" + tls.id() + "' can not be used: " + e.getMessage(), e);
@@ -51,21 +49,5 @@ final class MonitorTlsClient {
         s.startHandshake();
         s.setSoTimeout(0);
         return s;
-    }
-
-    /** {@code verify-peer=off}: any monitor certificate (the connection is still encrypted). */
-    private static final class TrustAny implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }

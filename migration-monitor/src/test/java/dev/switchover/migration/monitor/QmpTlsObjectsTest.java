@@ -133,6 +133,22 @@ class QmpTlsObjectsTest extends QmpServerTestBase {
     }
 
     @Test
+    void verifyPeerOffTrustsAnyCertificateAndOnOnlyTheAuthoritysOwn() throws Exception {
+        var stranger = TestCertificates.authority("Another CA").server("dst").certificate();
+        var own = ca.server("dst").certificate();
+        TlsCredentials on = new TlsCredentials("on", TlsCredentials.Endpoint.CLIENT, true, List.of(ca.certificate()),
+                List.of(), null);
+        TlsCredentials off = new TlsCredentials("off", TlsCredentials.Endpoint.CLIENT, false,
+                List.of(ca.certificate()), List.of(), null);
+
+        on.peerTrust().checkServerTrusted(new java.security.cert.X509Certificate[] {own}, "ECDHE_ECDSA");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> on.peerTrust().checkServerTrusted(
+                new java.security.cert.X509Certificate[] {stranger}, "ECDHE_ECDSA"))
+                .isInstanceOf(java.security.cert.CertificateException.class);
+        off.peerTrust().checkServerTrusted(new java.security.cert.X509Certificate[] {stranger}, "ECDHE_ECDSA");
+    }
+
+    @Test
     void commandLineObjectsUseQemusSyntaxAndChecks() throws Exception {
         Path server = ca.writeServerDir(dir.resolve("cli"), ca.server("dst"), KeyForm.PKCS8);
         try (QmpServer s = QmpServer.builder(machine).unix(dir.resolve("cli.sock"))

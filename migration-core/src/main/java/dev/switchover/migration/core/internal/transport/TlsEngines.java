@@ -12,7 +12,6 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import java.nio.channels.ByteChannel;
 import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.util.Optional;
 
 /**
@@ -114,22 +113,6 @@ public final class TlsEngines implements TlsEndpoint {
 
     private static X509TrustManager trust(TlsCredentials c, Optional<String> hostname,
                                           Optional<MigrationTls.Authorization> authz) throws GeneralSecurityException {
-        return c.verifyPeer() ? new TlsPeerCheck(c.pkixTrust(), hostname, authz) : new TrustNoCheck();
-    }
-
-    /** {@code verify-peer=off}: QEMU then accepts any peer certificate (the channel is still encrypted). */
-    private static final class TrustNoCheck implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
+        return c.verifyPeer() ? new TlsPeerCheck(c.pkixTrust(), hostname, authz) : c.peerTrust();
     }
 }
