@@ -34,14 +34,16 @@ import java.util.OptionalLong;
  * <p>Run after {@code ./mvnw -q package -DskipTests}:
  * <pre>{@code java -p distribution/target/mods --add-modules ALL-MODULE-PATH -cp benchmarks/target/classes \
  *   dev.switchover.bench.FidelityBenchmark [--runs 3] [--ram 256M] [--limits 50,100,300,1500] \
- *   [--links loopback,1gbit,10gbit] [--scenarios idle,ram+vfio] [--timeout 20] [--image DIR|none]}</pre>
+ *   [--links loopback,1gbit,10gbit] [--scenarios idle,ram+vfio] [--timeout 20] [--image DIR|none] \
+ *   [--jvm-opts "-XX:StartFlightRecording=filename=/tmp/fid-%p.jfr,settings=profile"]}</pre>
  * Machines start from the runtime image ({@code --image}, default {@code distribution/target/image}:
  * its launcher and AOT cache, as users run them), or with {@code --image none} as {@code java} on
  * {@code --mods}.
  */
 public final class FidelityBenchmark {
 
-    private static final List<String> JVM = List.of("-XX:+UseParallelGC", "-Xmx384m", "-XX:MaxDirectMemorySize=16g");
+    private static final List<String> DEFAULT_JVM = List.of("-XX:+UseParallelGC", "-Xmx384m",
+            "-XX:MaxDirectMemorySize=16g");
     private static final Duration READY = Duration.ofSeconds(60);
 
     private FidelityBenchmark() {
@@ -61,7 +63,14 @@ public final class FidelityBenchmark {
         String imageArg = BenchArgs.value(args, "--image", "distribution/target/image");
         Optional<Path> image = imageArg.equals("none") ? Optional.empty()
                 : Optional.of(Path.of(imageArg, "bin", "switchover")).filter(Files::isExecutable);
-        Launcher launcher = new Launcher(image, mods);
+        // --jvm-opts adds options to both machines, e.g. a flight recording per process:
+        // "-XX:StartFlightRecording=filename=/tmp/fid-%p.jfr,settings=profile"
+        List<String> jvm = new ArrayList<>(DEFAULT_JVM);
+        String extra = BenchArgs.value(args, "--jvm-opts", "").strip();
+        if (!extra.isEmpty()) {
+            jvm.addAll(List.of(extra.split("\\s+")));
+        }
+        Launcher launcher = new Launcher(image, mods, jvm);
         List<Scenario> scenarios = Scenario.all(ram).stream()
                 .filter(s -> only.equals(List.of("")) || only.contains(s.name())).toList();
         Path dir = Files.createTempDirectory("fidelity");
@@ -198,16 +207,16 @@ public final class FidelityBenchmark {
     }
 
     /** How a machine process is started: the image's {@code bin/switchover}, or {@code java} on the module path. */
-    private record Launcher(Optional<Path> image, String modulePath) {
+    private record Launcher(Optional<Path> image, String modulePath, List<String> jvm) {
 
         MachineProcess start(List<String> prefix, List<String> runArgs, Path log) throws IOException,
                 InterruptedException {
             if (image.isEmpty()) {
-                return MachineProcess.start(prefix, modulePath, JVM, runArgs, log, READY);
+                return MachineProcess.start(prefix, modulePath, jvm, runArgs, log, READY);
             }
             List<String> command = new ArrayList<>(prefix);
             command.add(image.get().toAbsolutePath().toString());
-            return MachineProcess.start(command, Map.of("SWITCHOVER_JAVA_OPTS", String.join(" ", JVM)), runArgs, log,
+            return MachineProcess.start(command, Map.of("SWITCHOVER_JAVA_OPTS", String.join(" ", jvm)), runArgs, log,
                     READY);
         }
 
