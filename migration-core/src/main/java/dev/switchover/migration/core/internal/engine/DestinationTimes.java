@@ -16,7 +16,10 @@ import java.util.function.LongSupplier;
  *       checking the stream cost, not what the link cost;
  *   <li><b>tail</b>: of the load, what came after the last read of the stream returned — the
  *       part no link transfer overlaps, so the part a prediction adds to the transfer time;
- *   <li><b>resume</b>: from COMMIT until the machine ran, every device told.
+ *   <li><b>resume</b>: from COMMIT until the machine ran, every device told;
+ *   <li><b>busy</b>: since the stream began, the time not spent waiting in reads — the
+ *       destination's own work on every byte so far, which {@code LOAD_PROGRESS} reports before
+ *       each PONG so that the source can tell a destination slower than the link.
  * </ul>
  * <b>Threads:</b> the reads are timed on whichever thread reads the channel; the marks are made
  * on the incoming migration thread.
@@ -26,6 +29,7 @@ final class DestinationTimes {
     private final LongSupplier clock;
     private final AtomicLong waitedNanos = new AtomicLong();
     private volatile long lastReadEndNanos = -1;
+    private volatile long streamStartNanos = -1;
     private long loadStartNanos = -1;
     private long waitedAtLoadStart;
     private long commitNanos = -1;
@@ -36,6 +40,7 @@ final class DestinationTimes {
 
     /** {@code in}, with the time spent inside its reads counted as waiting for the link. */
     ReadableByteChannel timed(ReadableByteChannel in) {
+        streamStartNanos = clock.getAsLong();
         return new ReadableByteChannel() {
             @Override
             public int read(ByteBuffer dst) throws IOException {
@@ -90,6 +95,18 @@ final class DestinationTimes {
             return 0;
         }
         return Math.max(0, clock.getAsLong() - last) / 1_000;
+    }
+
+    /**
+     * The µs since the stream began ({@link #timed}) that were not spent waiting in its reads:
+     * the destination's work on the stream so far (0 before it began).
+     */
+    long busyMicros() {
+        long start = streamStartNanos;
+        if (start < 0) {
+            return 0;
+        }
+        return Math.max(0, clock.getAsLong() - start - waitedNanos.get()) / 1_000;
     }
 
     /** COMMIT arrived: the resume starts. */

@@ -461,6 +461,8 @@ public final class IncomingMigration implements Runnable {
             case PING -> {
                 if (returnPath) {
                     int value = cmd.data().length >= 4 ? ByteBuffer.wrap(cmd.data()).getInt() : 0;
+                    // how fast this side drains, for the source's switchover bandwidth (at: all before the PING)
+                    ReturnPath.write(watched(), new ReturnPathMessage.LoadProgress(at, times.busyMicros()));
                     ReturnPath.write(watched(), new ReturnPathMessage.Pong(value));
                 }
             }

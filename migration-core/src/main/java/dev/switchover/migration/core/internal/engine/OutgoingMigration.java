@@ -503,6 +503,10 @@ public final class OutgoingMigration implements Runnable {
     private void iterate(List<DeviceSlot> iterable) throws IOException, DeviceCallException, InterruptedException {
         if (channel.hasReturnPath() && pings.idle()) {
             pingClean();
+        } else {
+            // one ping in flight behind the data at all times: its PONG brings the destination's
+            // progress and, while the pipe stays backlogged, a delivery sample (PingProbe)
+            ping();
         }
         for (DeviceSlot s : iterable) {
             checkCancelled();
@@ -755,10 +759,15 @@ public final class OutgoingMigration implements Runnable {
                 while (true) {
                     ReturnPathMessage m = ReturnPath.read(progress);
                     switch (m) {
+                        case ReturnPathMessage.LoadProgress p -> {
+                            meter.offerDestinationProgress(p.bytes(), p.busyMicros());
+                            continue; // a figure for the meter, nothing the switchover waits for
+                        }
                         case ReturnPathMessage.Pong p -> {
                             pings.pongReceived();
                             watch.replyArrived();
                             wake(); // a drain before the stop waits for this
+                            continue;
                         }
                         case ReturnPathMessage.Error err -> destinationError = err.reason();
                         case ReturnPathMessage.LoadTime load -> {

@@ -40,6 +40,8 @@ public final class ReturnPath {
                     header(ReturnPathMessage.TYPE_LOAD_TIME, 16).putLong(micros).putLong(tail);
             case ReturnPathMessage.ResumeTime(long micros) ->
                     header(ReturnPathMessage.TYPE_RESUME_TIME, 8).putLong(micros);
+            case ReturnPathMessage.LoadProgress(long bytes, long busy) ->
+                    header(ReturnPathMessage.TYPE_LOAD_PROGRESS, 16).putLong(bytes).putLong(busy);
             case ReturnPathMessage.Error(String reason) -> {
                 byte[] data = utf8Prefix(reason, MAX_DATA_BYTES);
                 yield header(ReturnPathMessage.TYPE_ERROR, data.length).put(data);
@@ -77,6 +79,10 @@ public final class ReturnPath {
             }
             case ReturnPathMessage.TYPE_RESUME_TIME ->
                     new ReturnPathMessage.ResumeTime(micros(ch, "RESUME_TIME", type, len, 1)[0]);
+            case ReturnPathMessage.TYPE_LOAD_PROGRESS -> {
+                long[] both = nonNegative(ch, "LOAD_PROGRESS", type, len, 2, "a negative figure");
+                yield new ReturnPathMessage.LoadProgress(both[0], both[1]);
+            }
             case ReturnPathMessage.TYPE_ERROR -> {
                 ByteBuffer data = readExactly(ch, len, false);
                 try {
@@ -103,6 +109,12 @@ public final class ReturnPath {
 
     /** {@code count} be64 microsecond figures, none negative. */
     private static long[] micros(ReadableByteChannel ch, String name, int type, int len, int count) throws IOException {
+        return nonNegative(ch, name, type, len, count, "a negative time");
+    }
+
+    /** {@code count} be64 figures, none negative ({@code what} names a negative one). */
+    private static long[] nonNegative(ReadableByteChannel ch, String name, int type, int len, int count, String what)
+            throws IOException {
         if (len != 8 * count) {
             throw new MigrationStreamException(String.format(
                     "corrupt return path: %s message (0x%04x) with length %d, expected %d", name, type, len, 8 * count));
@@ -113,7 +125,7 @@ public final class ReturnPath {
             figures[i] = data.getLong();
             if (figures[i] < 0) {
                 throw new MigrationStreamException(String.format(
-                        "corrupt return path: %s message (0x%04x) with a negative time", name, type));
+                        "corrupt return path: %s message (0x%04x) with %s", name, type, what));
             }
         }
         return figures;

@@ -20,6 +20,8 @@ public sealed interface ReturnPathMessage {
     int TYPE_LOAD_TIME = 0x7f03;
     /** Switchover extension: how long the destination took to run after COMMIT, sent just before {@code SHUT 0}. */
     int TYPE_RESUME_TIME = 0x7f04;
+    /** Switchover extension: how much of the stream the destination processed, and its work time, sent before each PONG. */
+    int TYPE_LOAD_PROGRESS = 0x7f05;
 
     /**
      * {@code MIG_RP_MSG_SHUT}, {@code be32 status}: {@code 0} acknowledges COMMIT — the
@@ -85,6 +87,23 @@ public sealed interface ReturnPathMessage {
         public ResumeTime {
             if (micros < 0) {
                 throw new IllegalArgumentException("a resume time can not be negative: " + micros);
+            }
+        }
+    }
+
+    /**
+     * Switchover extension ({@code 0x7f05}, {@code be64 bytes, be64 busyMicros}), sent just
+     * before each PONG: the stream bytes the destination has processed (everything before the
+     * PING) and the time it has spent working on the stream since it began — its wall time less
+     * the time it sat in reads waiting for bytes. Both are totals since the stream began, so the
+     * source can take the destination's processing rate over any stretch it likes; a
+     * destination that drains slower than the link (first touch of guest memory, a slow device
+     * load) is the switchover's bottleneck, and only it can tell.
+     */
+    record LoadProgress(long bytes, long busyMicros) implements ReturnPathMessage {
+        public LoadProgress {
+            if (bytes < 0 || busyMicros < 0) {
+                throw new IllegalArgumentException("load progress can not be negative: " + bytes + ", " + busyMicros);
             }
         }
     }
