@@ -7,12 +7,14 @@ import java.util.function.LongSupplier;
  * PONG says that the destination processed every byte written before its PING, so each ping is
  * also a mark in the stream ({@code offset}: stream bytes before it).
  * <ul>
- *   <li><b>the fixed cost</b> of an acknowledged switchover: twice the smallest round trip (the
- *       last data byte and LOADED, then COMMIT and its acknowledgement) of the <em>clean</em>
- *       pings only — the first (sent after setup, before any bulk data) and those sent when every
- *       byte before them was already acknowledged, so nothing queues ahead of them. A ping behind
- *       data measures the queue, not the link: the first such ping once made the fixed cost
- *       611 ms;
+ *   <li><b>the fixed cost</b> of an acknowledged switchover: twice the median round trip (the
+ *       last data byte and LOADED, then COMMIT and its acknowledgement) of the last
+ *       {@value #CLEAN_RTTS} <em>clean</em> pings — the first (sent after setup, before any bulk
+ *       data) and those sent when every byte before them was already acknowledged, so nothing
+ *       queues ahead of them. A ping behind data measures the queue, not the link: the first such
+ *       ping once made the fixed cost 611 ms. The median, not the smallest: the commit is one
+ *       exchange on a machine as busy as it is, and the luckiest ping (0.5 ms on loopback) made
+ *       commits of 4–21 ms look like 1;
  *   <li><b>the pipeline's delivery rate</b> while it stays backlogged: bytes acknowledged between
  *       two PONGs over the time between them, when at the first PONG more data was already
  *       queued behind it — what the link and the destination really drain, whatever the socket
@@ -44,7 +46,10 @@ final class PingProbe {
     private volatile long ackedNanos;
     /** Whether more data was queued behind the last acknowledged ping when its PONG came. */
     private volatile boolean backloggedAtAck;
-    private volatile long minRttNanos = Long.MAX_VALUE;
+    /** Clean round trips kept for the median. */
+    static final int CLEAN_RTTS = 8;
+    private final long[] cleanRtts = new long[CLEAN_RTTS];
+    private int cleanCount;
 
     /**
      * @param streamBytes stream bytes written so far (read on both threads)
@@ -107,8 +112,8 @@ final class PingProbe {
             meter.offerEndToEndSample(burstBytes, burstStartNanos, now);
         }
         if (sentClean) {
-            minRttNanos = Math.min(minRttNanos, now - sent);
-            stats.fixedCostMs((ROUND_TRIPS_PER_SWITCHOVER * minRttNanos + 999_999) / 1_000_000);
+            cleanRtts[cleanCount++ % CLEAN_RTTS] = now - sent;
+            stats.fixedCostMs((ROUND_TRIPS_PER_SWITCHOVER * medianCleanRtt() + 999_999) / 1_000_000);
         }
         long previous = ackedOffset;
         if (previous >= 0 && backloggedAtAck) {
@@ -118,5 +123,12 @@ final class PingProbe {
         ackedOffset = offset + PING_BYTES;
         ackedNanos = now;
         sentNanos = 0;
+    }
+
+    /** The median of the kept clean round trips (the lower one of an even count). */
+    private long medianCleanRtt() {
+        long[] kept = java.util.Arrays.copyOf(cleanRtts, Math.min(cleanCount, CLEAN_RTTS));
+        java.util.Arrays.sort(kept);
+        return kept[(kept.length - 1) / 2];
     }
 }

@@ -31,7 +31,7 @@ class PingProbeTest {
     }
 
     @Test
-    void oneOutstandingPingAtATimeAndTheFixedCostIsTwiceTheSmallestCleanRoundTrip() {
+    void oneOutstandingPingAtATimeAndTheFixedCostIsTwiceTheMedianCleanRoundTrip() {
         ping(0, 0);
         assertThat(probe.tryStart(0, 0)).as("a ping is outstanding").isFalse();
         pongAfter(30_000_000L);
@@ -40,11 +40,17 @@ class PingProbeTest {
         assertThat(probe.idle()).isTrue();
         ping(0, 0);
         pongAfter(2_500_000L);
-        assertThat(stats.fixedCostMs()).as("queueing makes a round trip longer, never shorter").isEqualTo(5);
+        assertThat(stats.fixedCostMs()).as("of two, the lower").isEqualTo(5);
 
         ping(0, 0);
         pongAfter(90_000_000L);
-        assertThat(stats.fixedCostMs()).isEqualTo(5);
+        assertThat(stats.fixedCostMs()).as("2.5, 30, 90 ms: the median").isEqualTo(60);
+
+        for (int i = 0; i < PingProbe.CLEAN_RTTS; i++) {
+            ping(0, 0);
+            pongAfter(4_000_000L);
+        }
+        assertThat(stats.fixedCostMs()).as("only the last clean pings count").isEqualTo(8);
     }
 
     @Test
@@ -92,6 +98,47 @@ class PingProbeTest {
         meter.tick(now.get(), written.get());
 
         assertThat(meter.linkCapacity()).isEqualTo((long) ((20 * MIB + 9 - PingProbe.PING_BYTES) * 1e9 / 200_000_000L));
+    }
+
+    /**
+     * A PONG read late by a busy return-path thread makes the next interval short: summed with
+     * its neighbours it weighs its share, where the best single sample would read 5× the rate.
+     */
+    @Test
+    void aLatePongDoesNotMakeTheDeliveryRateTheBestOfItsIntervals() {
+        meter.start(now.get(), 0);
+        written.addAndGet(10 * MIB);
+        ping(0, 0);
+        written.addAndGet(10 * MIB);
+        pongAfter(50_000_000L);
+        ping(0, 0);
+        written.addAndGet(10 * MIB);
+        pongAfter(90_000_000L); // read 40 ms late: 10 MiB in 90 ms
+        ping(0, 0);
+        written.addAndGet(10 * MIB);
+        pongAfter(10_000_000L); // so the next 10 MiB seem to take 10 ms: 1 GB/s alone
+        meter.tick(now.get(), written.get());
+
+        long summed = (long) ((20 * MIB + 18 - 2 * PingProbe.PING_BYTES) * 1e9 / 100_000_000L);
+        assertThat(meter.linkCapacity()).isEqualTo(summed);
+    }
+
+    /** A destination slower than the link (first touch of its memory) is the capacity, whatever the link carries. */
+    @Test
+    void aDestinationThatDrainsSlowerThanTheLinkIsTheCapacity() {
+        meter.start(now.get(), 0);
+        written.addAndGet(10 * MIB);
+        ping(0, 0);
+        written.addAndGet(20 * MIB);
+        pongAfter(10_000_000L);
+        ping(0, 0);
+        pongAfter(10_000_000L); // the link: 10 MiB in 10 ms
+        meter.offerDestinationProgress(0, 0);
+        meter.offerDestinationProgress(20 * MIB, 70_000); // the destination worked 70 ms on them
+        meter.tick(now.get() + BandwidthMeter.WINDOW_NANOS, written.get());
+
+        assertThat(meter.destinationRate()).isEqualTo((long) (20 * MIB * 1e6 / 70_000));
+        assertThat(meter.linkCapacity()).isEqualTo(meter.destinationRate());
     }
 
     @Test
