@@ -9,7 +9,8 @@ import java.util.function.LongSupplier;
  * <ul>
  *   <li><b>the fixed cost</b> of an acknowledged switchover: twice the median round trip (the
  *       last data byte and LOADED, then COMMIT and its acknowledgement) of the last
- *       {@value #CLEAN_RTTS} <em>clean</em> pings — the first (sent after setup, before any bulk
+ *       {@value #CLEAN_RTTS} <em>clean</em> pings (that many, so that one slow or quick ping
+ *       barely moves a figure management software sets a limit from) — the first (sent after setup, before any bulk
  *       data) and those sent when every byte before them was already acknowledged, so nothing
  *       queues ahead of them. A ping behind data measures the queue, not the link: the first such
  *       ping once made the fixed cost 611 ms. The median, not the smallest: the commit is one
@@ -47,7 +48,7 @@ final class PingProbe {
     /** Whether more data was queued behind the last acknowledged ping when its PONG came. */
     private volatile boolean backloggedAtAck;
     /** Clean round trips kept for the median. */
-    static final int CLEAN_RTTS = 8;
+    static final int CLEAN_RTTS = 64;
     private final long[] cleanRtts = new long[CLEAN_RTTS];
     private int cleanCount;
 

@@ -40,17 +40,35 @@ class DestinationProgressTest {
         long bytes = 0;
         long busy = 0;
         progress.report(bytes, busy);
-        for (int i = 0; i < DestinationProgress.POINTS; i++) { // cold: 100 MB/s
+        for (int i = 0; i < DestinationProgress.SAMPLES; i++) { // cold: 100 MB/s
             bytes += 10_000_000;
             busy += 100_000;
             progress.report(bytes, busy);
         }
-        for (int i = 0; i < DestinationProgress.POINTS; i++) { // warm: 500 MB/s
+        for (int i = 0; i < DestinationProgress.SAMPLES; i++) { // warm: 500 MB/s
             bytes += 10_000_000;
             busy += 20_000;
             progress.report(bytes, busy);
         }
         assertThat(progress.rate()).isEqualTo(500_000_000L);
+    }
+
+    /** An idle link's pings cost the destination a little work each and move no data: the rate stays put. */
+    @Test
+    void theWorkOfAnsweringAnIdleLinksPingsDoesNotSinkTheRate() {
+        progress.report(0, 0);
+        progress.report(8 * MIB, 20_000);
+        long rate = progress.rate();
+        long bytes = 8 * MIB;
+        long busy = 20_000;
+        for (int i = 0; i < 100; i++) {
+            bytes += 16;
+            busy += 300;
+            progress.report(bytes, busy);
+        }
+        assertThat(progress.rate()).isEqualTo(rate);
+        progress.report(bytes + 8 * MIB, busy + 10_000); // data again: its own time only
+        assertThat(progress.rate()).isEqualTo((long) (16 * MIB * 1e6 / 30_000));
     }
 
     @Test
