@@ -16,8 +16,9 @@ import java.util.OptionalLong;
 /**
  * One QEMU migration of the fidelity matrix, measured as Switchover's are: "predicted" is the last
  * {@code expected-downtime} QEMU reported before its status became {@code completed} (QEMU's own
- * estimate, whatever it says: in 7.2, {@code remaining ÷ the last 100 ms window's bandwidth}, and
- * the {@code downtime-limit} itself until the guest has dirtied pages), "actual" is {@code
+ * estimate, whatever it says: RAM bytes remaining ÷ the bandwidth of its last ≥ 100 ms window,
+ * recomputed only once it has measured a non-zero dirty-pages rate, so until then, and for an
+ * idle guest throughout, it is the {@code downtime-limit} itself), "actual" is {@code
  * downtime} from the completed {@code query-migrate}. The source runs a {@link QemuWorkload}
  * guest; the destination listens in the link's namespace on its address, as Switchover's does.
  * {@code query-migrate} is polled every 20 ms; a migration with no switchover within the timeout
