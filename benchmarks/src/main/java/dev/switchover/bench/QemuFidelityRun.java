@@ -95,7 +95,11 @@ record QemuFidelityRun(Path qemu, Path workDir) {
                 parts(w, info, dirtyBytesPerSecond));
     }
 
-    /** {@code dirty-pages-rate × page-size}, when QEMU has measured one (it does once a second). */
+    /**
+     * {@code dirty-pages-rate × page-size}, when QEMU has measured one: distinct pages dirtied
+     * between two dirty syncs (at least 1 s apart) ÷ the time between them, so a guest that
+     * rewrites its working set faster than once per sync period reads as working set ÷ period.
+     */
     private static OptionalLong dirtyRate(MigrationInfo info) {
         return info.ram().filter(r -> r.dirtyPagesRate() > 0)
                 .map(r -> OptionalLong.of(r.dirtyPagesRate() * r.pageSize())).orElse(OptionalLong.empty());
@@ -103,7 +107,7 @@ record QemuFidelityRun(Path qemu, Path workDir) {
 
     private static String parts(QemuWorkload w, MigrationInfo info, long dirtyBytesPerSecond) {
         String dirtying = !w.dirties() ? "idle guest"
-                : String.format(Locale.ROOT, "dirty rate QEMU measured %s (nominal %s/s over %s)",
+                : String.format(Locale.ROOT, "dirty rate QEMU measured %s (distinct pages per sync period; nominal %s/s over %s)",
                 dirtyBytesPerSecond > 0 ? ByteSize.format(dirtyBytesPerSecond) + "/s" : "none (under 1 s of sync)",
                 ByteSize.format(w.dirtyRate()), ByteSize.format(w.workingSet()));
         return dirtying + info.ram().map(QemuFidelityRun::ram).orElse("");
