@@ -38,7 +38,8 @@ import java.util.OptionalLong;
  *   [--jvm-opts "-XX:StartFlightRecording=filename=/tmp/fid-%p.jfr,settings=profile"]}</pre>
  * Machines start from the runtime image ({@code --image}, default {@code distribution/target/image}:
  * its launcher and AOT cache, as users run them), or with {@code --image none} as {@code java} on
- * {@code --mods}.
+ * {@code --mods}. With {@code --qemu} ({@code auto}: when {@code qemu-system-x86_64} is on the
+ * {@code PATH}; {@code off}) QEMU's equivalents of the scenarios run beside them ({@link QemuFidelity}).
  */
 public final class FidelityBenchmark {
 
@@ -74,9 +75,10 @@ public final class FidelityBenchmark {
         List<Scenario> scenarios = Scenario.all(ram).stream()
                 .filter(s -> only.equals(List.of("")) || only.contains(s.name())).toList();
         Path dir = Files.createTempDirectory("fidelity");
+        QemuFidelity qemu = QemuFidelity.of(BenchArgs.value(args, "--qemu", "auto"), ram, timeout, dir);
         System.out.printf(Locale.ROOT, "JVM %s, %d cores; RAM %s; %d runs per cell; %s; logs in %s%n",
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), ByteSize.format(ram), runs,
-                launcher.describe(), dir);
+                launcher.describe() + "; " + qemu.describe(), dir);
         System.out.println(RunResult.header());
         List<RunResult> all = new ArrayList<>();
         for (String l : links) {
@@ -95,6 +97,7 @@ public final class FidelityBenchmark {
                     }
                 }
                 System.out.println(FidelitySummary.of(link.name(), onLink));
+                qemu.runOn(link, scenarios, limits, runs);
                 all.addAll(onLink);
             }
         }
@@ -109,6 +112,7 @@ public final class FidelityBenchmark {
                     all.stream().filter(r -> r.scenario().equals(s.name())).toList()));
         }
         System.out.println(FidelitySummary.of("all", all));
+        qemu.printSummary();
     }
 
     /** The link named {@code name}, or null (with a reason printed) when it can not be had here. */

@@ -7,7 +7,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,98 +70,35 @@ record QemuPair(Path qemu, int channels, Path workDir, Optional<MigrationTlsSetu
 
     Measurement migrate(long size, boolean nonZero) throws Exception {
         Files.createDirectories(workDir);
-        Path disk = workDir.resolve("fill.img");
-        byte[] image = new byte[64 << 10];
-        byte[] sector = FillBootSector.filling(nonZero ? size : 0, PATTERN);
-        System.arraycopy(sector, 0, image, 0, sector.length);
-        Files.write(disk, image);
-        Path log = workDir.resolve("qemu.log");
-        Process src = start("src", size, disk, false, List.of(), log);
-        Process dst = null;
-        try (QmpClient srcQmp = connect("src")) {
-            dst = start("dst", size, disk, nonZero, List.of("-incoming", "defer"), log);
-            try (QmpClient dstQmp = connect("dst")) {
-                awaitHalt(srcQmp);
-                if (channels > 1) {
-                    for (QmpClient q : List.of(srcQmp, dstQmp)) {
-                        q.execute("migrate-set-capabilities",
-                                Map.of("capabilities", List.of(Map.of("capability", "multifd", "state", true))));
-                        q.execute("migrate-set-parameters", Map.of("multifd-channels", channels));
-                    }
+        Path disk = QemuMachine.writeDisk(workDir.resolve("fill.img"), FillBootSector.filling(nonZero ? size : 0,
+                PATTERN));
+        try (QemuMachine src = QemuMachine.start(qemu, "src", size, disk, workDir, List.of(), false, List.of());
+             QemuMachine dst = QemuMachine.start(qemu, "dst", size, disk, workDir, List.of(), nonZero,
+                     List.of("-incoming", "defer"))) {
+            QmpClient srcQmp = src.qmp();
+            QmpClient dstQmp = dst.qmp();
+            src.awaitGuest(FillBootSector.HALTED_MARK, HALT_TIMEOUT);
+            if (channels > 1) {
+                for (QmpClient q : List.of(srcQmp, dstQmp)) {
+                    q.execute("migrate-set-capabilities",
+                            Map.of("capabilities", List.of(Map.of("capability", "multifd", "state", true))));
+                    q.execute("migrate-set-parameters", Map.of("multifd-channels", channels));
                 }
-                srcQmp.execute("migrate-set-parameters", Map.of("max-bandwidth", UNLIMITED, "downtime-limit", 300));
-                if (tls.isPresent()) {
-                    tls.get().configureDestination(dstQmp);
-                    tls.get().configureSource(srcQmp);
-                }
-                String uri = "tcp:127.0.0.1:" + freePort();
-                dstQmp.execute("migrate-incoming", Map.of("uri", uri));
-                Measurement m = QmpMigration.run(srcQmp, src.pid(), dst.pid(), uri, size);
-                dstQmp.execute("quit");
-                srcQmp.execute("quit");
-                return m;
             }
-        } finally {
-            stop(src);
-            if (dst != null) {
-                stop(dst);
+            srcQmp.execute("migrate-set-parameters", Map.of("max-bandwidth", UNLIMITED, "downtime-limit", 300));
+            if (tls.isPresent()) {
+                tls.get().configureDestination(dstQmp);
+                tls.get().configureSource(srcQmp);
             }
+            String uri = "tcp:127.0.0.1:" + freePort();
+            dstQmp.execute("migrate-incoming", Map.of("uri", uri));
+            return QmpMigration.run(srcQmp, src.pid(), dst.pid(), uri, size);
         }
     }
 
-    private Process start(String name, long size, Path disk, boolean prealloc, List<String> extra, Path log)
-            throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(qemu.toString(),
-                "-machine", "pc,accel=" + (Files.exists(Path.of("/dev/kvm")) ? "kvm:tcg" : "tcg"),
-                "-m", (size >> 20) + "M", "-nodefaults", "-display", "none",
-                "-drive", "file=" + disk + ",format=raw,if=ide",
-                "-qmp", "unix:" + workDir.resolve(name + ".qmp") + ",server=on,wait=off"));
-        if (prealloc) {
-            cmd.add("-mem-prealloc");
-        }
-        cmd.addAll(extra);
-        Files.deleteIfExists(workDir.resolve(name + ".qmp"));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
-                log.toFile())).start();
-    }
-
-    /** Connects once QEMU has created its QMP socket (it does so before preallocating RAM). */
-    private QmpClient connect(String name) throws IOException, InterruptedException {
-        Path socket = workDir.resolve(name + ".qmp");
-        long deadline = System.nanoTime() + HALT_TIMEOUT.toNanos();
-        while (true) {
-            try {
-                return QmpClient.connect("unix:" + socket, HALT_TIMEOUT);
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("QEMU " + name + " serves no QMP on " + socket + "; see "
-                            + workDir.resolve("qemu.log"), e);
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
-
-    /** Waits until the guest has run the fill and halted ({@code HLT=1} in {@code info registers}). */
-    private static void awaitHalt(QmpClient qmp) throws Exception {
-        long deadline = System.nanoTime() + HALT_TIMEOUT.toNanos();
-        while (!qmp.humanMonitorCommand("info registers").contains("HLT=1")) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the QEMU guest did not halt within " + HALT_TIMEOUT);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        }
-    }
-
-    private static void stop(Process p) throws InterruptedException {
-        if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
         }
     }
 }

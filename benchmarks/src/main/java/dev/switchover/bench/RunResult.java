@@ -29,12 +29,12 @@ record RunResult(String link, String scenario, long limitMs, OptionalLong predic
     }
 
     static String header() {
-        return String.format(Locale.ROOT, "%-12s %-12s %6s %9s %9s %8s %9s  %s", "link", "scenario", "limit",
+        return String.format(Locale.ROOT, "%-12s %-16s %6s %9s %9s %8s %9s  %s", "link", "scenario", "limit",
                 "predicted", "actual", "error", "exp-down", "outcome");
     }
 
     String line() {
-        return String.format(Locale.ROOT, "%-12s %-12s %6d %9s %9s %8s %9s  %s%s", link, scenario, limitMs,
+        return String.format(Locale.ROOT, "%-12s %-16s %6d %9s %9s %8s %9s  %s%s", link, scenario, limitMs,
                 ms(predictedMs), ms(actualMs),
                 switchedOver() ? String.format(Locale.ROOT, "%+.0f%%",
                         100.0 * (predictedMs.getAsLong() - actualMs.getAsLong()) / Math.max(1, actualMs.getAsLong()))
