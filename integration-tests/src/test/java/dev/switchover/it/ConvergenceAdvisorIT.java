@@ -16,15 +16,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The management use case the pending-data series was written for, end to end through the
- * command line: RAM under load plus a VFIO device whose stop-copy state (128 MiB) can not fit
- * the default 300 ms limit at the switchover bandwidth the test pins (64 MiB/s, so about 2 s of
- * downtime is needed and the threshold is about 19 MiB). {@code switchover migrate} runs in its
+ * command line: RAM under load plus a VFIO device whose stop-copy state (64 MiB) can not fit
+ * the default 300 ms limit at the switchover bandwidth the test pins (32 MiB/s, so about 2 s of
+ * downtime is needed and the threshold is about 10 MiB). {@code switchover migrate} runs in its
  * own JVM against the two machine processes; only its convergence advisor can make it converge.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS) // two or more JVMs: longer than the 60 s default
 class ConvergenceAdvisorIT {
 
-    private static final String VFIO = "vfio,id=vfio0,state-size=192M,precopy-size=64M";
+    private static final String VFIO = "vfio,id=vfio0,state-size=96M,precopy-size=32M";
     private static final Duration CLI_TIMEOUT = Duration.ofSeconds(180);
 
     @RegisterExtension
@@ -35,7 +35,7 @@ class ConvergenceAdvisorIT {
     @BeforeEach
     void start() throws Exception {
         dst = machines.destination("ram,id=ram0,size=64M", VFIO + ",seed=2");
-        src = machines.source("ram,id=ram0,size=64M,fill=random,working-set=8M,dirty-rate=16M", VFIO);
+        src = machines.source("ram,id=ram0,size=64M,fill=random,working-set=4M,dirty-rate=8M", VFIO);
     }
 
     @AfterEach
@@ -60,7 +60,7 @@ class ConvergenceAdvisorIT {
     private SwitchoverCli.Result migrate(String name, String maxDowntime) throws Exception {
         SwitchoverCli.Result r = SwitchoverCli.run(machines.dir(), name, CLI_TIMEOUT, "", "migrate",
                 "--source", src.process().qmpAddress(), "--destination", dst.process().qmpAddress(),
-                "--uri", dst.process().incomingUri(), "--max-bandwidth", "0", "--avail-switchover-bandwidth", "64M",
+                "--uri", dst.process().incomingUri(), "--max-bandwidth", "0", "--avail-switchover-bandwidth", "32M",
                 "--max-downtime", maxDowntime);
         System.out.println(r); // kept in the failsafe report's output file
         return r;
@@ -87,7 +87,7 @@ class ConvergenceAdvisorIT {
         assertThat(r.exitCode()).as("%s", r).isEqualTo(3);
         assertThat(r.err().lines()).as("%s", r).singleElement().asString()
                 .startsWith("switchover migrate: cannot converge within --max-downtime 100 ms")
-                .contains("vfio0 (vfio): 128 MiB stop-copy");
+                .contains("vfio0 (vfio): 64 MiB stop-copy");
         assertThat(r.out()).contains("advisor: pass ", "vfio0");
         assertThat(src.qmp().queryMigrate().status()).contains(MigrationStatus.CANCELLED);
         assertThat(src.qmp().queryStatus()).as("the machine keeps running on the source").isEqualTo(RunState.RUNNING);

@@ -23,16 +23,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 180, unit = TimeUnit.SECONDS) // two or more JVMs: longer than the 60 s default
 class LiveMigrationIT {
 
-    private static final String RAM_256M = "ram,id=ram0,size=256M,fill=random";
+    /**
+     * 64 MiB: enough for several passes and a working set well inside it, small enough that the
+     * fill, the transfer and the digests of each machine cost a fraction of a CPU-second.
+     */
+    private static final String RAM_64M = "ram,id=ram0,size=64M,fill=random";
     /** Destinations start zeroed, so equal digests prove that every page arrived. */
-    private static final String DST_256M = "ram,id=ram0,size=256M";
+    private static final String DST_64M = "ram,id=ram0,size=64M";
+    /** The capture's scenario at half its size: 128 MiB, all of it the working set. */
+    private static final String RAM_128M = "ram,id=ram0,size=128M,fill=random";
+    private static final String DST_128M = "ram,id=ram0,size=128M";
     @RegisterExtension
     final Machines machines = new Machines();
 
     @Test
     void smallWorkingSetUnderLoadConvergesAndTheDestinationHoldsTheSourcesMemory() throws Exception {
-        var dst = machines.destination(DST_256M);
-        var src = machines.source(RAM_256M + ",working-set=32M,dirty-rate=128M");
+        var dst = machines.destination(DST_64M);
+        var src = machines.source(RAM_64M + ",working-set=16M,dirty-rate=64M");
         src.qmp().execute("migrate-set-parameters", Map.of("downtime-limit", 300L, "max-bandwidth", 0L));
 
         src.qmp().migrate(dst.process().incomingUri());
@@ -48,14 +55,16 @@ class LiveMigrationIT {
     }
 
     /**
-     * QEMU's "dirty256 stuck then downtime" capture, reproduced. On loopback the measured link
-     * capacity is several GB/s, which would rightly switch 256 MiB over within 300 ms; declaring
-     * the switchover bandwidth equal to the 128 MiB/s limit models a real 1 Gbit link.
+     * QEMU's "dirty256 stuck then downtime" capture, reproduced at half its size: a 128 MiB
+     * working set instead of 256 MiB, dirtied at the same 512 MiB/s, four times the link's rate.
+     * On loopback the measured link capacity is several GB/s, which would rightly switch 128 MiB
+     * over within 300 ms; declaring the switchover bandwidth equal to the 128 MiB/s limit models a
+     * real 1 Gbit link. A pass then takes about 1 s, and the samples are 250 ms apart.
      */
     @Test
     void aLargeWorkingSetDoesNotConvergeUntilTheDowntimeLimitIsRaised() throws Exception {
-        var dst = machines.destination(DST_256M);
-        var src = machines.source(RAM_256M + ",working-set=256M,dirty-rate=512M,pattern=random");
+        var dst = machines.destination(DST_128M);
+        var src = machines.source(RAM_128M + ",working-set=128M,dirty-rate=512M,pattern=random");
         long limit = 128L << 20;
         src.qmp().execute("migrate-set-parameters", Map.of("downtime-limit", 300L, "max-bandwidth", limit,
                 "avail-switchover-bandwidth", limit));
@@ -70,7 +79,7 @@ class LiveMigrationIT {
                 samples.add(i);
             }
             assertThat(i.status().map(MigrationStatus::isTerminal)).as("still migrating: " + i).contains(false);
-            Thread.sleep(500);
+            Thread.sleep(250);
         }
         assertThat(samples).hasSizeGreaterThan(5);
         assertThat(samples).allSatisfy(i -> {
@@ -81,9 +90,9 @@ class LiveMigrationIT {
         long expected = samples.getLast().expectedDowntime().getAsLong();
         assertThat(expected).isGreaterThan(300);
 
-        // the whole 256 MiB working set at the declared 128 MiB/s is 2 s: a limit that covers it and
+        // the whole 128 MiB working set at the declared 128 MiB/s is 1 s: a limit that covers it and
         // any fixed cost converges whatever share of the set a busy machine's pass leaves dirty
-        src.qmp().execute("migrate-set-parameters", Map.of("downtime-limit", Math.max(expected, 2000) + 1500));
+        src.qmp().execute("migrate-set-parameters", Map.of("downtime-limit", Math.max(expected, 1000) + 1500));
         MigrationInfo done = Machines.awaitEnd(src.qmp());
 
         assertThat(done.status()).contains(MigrationStatus.COMPLETED);
@@ -93,8 +102,8 @@ class LiveMigrationIT {
 
     @Test
     void cancelLeavesTheSourceRunningWithItsMemoryAndASecondMigrationSucceeds() throws Exception {
-        var dst = machines.destination(DST_256M);
-        var src = machines.source(RAM_256M + ",working-set=64M,dirty-rate=64M");
+        var dst = machines.destination(DST_64M);
+        var src = machines.source(RAM_64M + ",working-set=16M,dirty-rate=16M");
         // a declared 1 MB/s switchover link keeps it in pre-copy until the cancel
         src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 32L << 20,
                 "avail-switchover-bandwidth", 1_000_000L));
@@ -111,7 +120,7 @@ class LiveMigrationIT {
         Thread.sleep(200);
         assertThat(src.qmp().stateDigests()).as("a paused machine does not change").isEqualTo(paused);
 
-        var dst2 = machines.destination(DST_256M);
+        var dst2 = machines.destination(DST_64M);
         src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 0L, "avail-switchover-bandwidth", 0L));
         src.qmp().migrate(dst2.process().incomingUri());
         assertThat(Machines.awaitEnd(src.qmp()).status()).contains(MigrationStatus.COMPLETED);
@@ -120,8 +129,8 @@ class LiveMigrationIT {
 
     @Test
     void killingTheDestinationMidMigrationLeavesTheSourceFailedAndRunning() throws Exception {
-        var dst = machines.destination(DST_256M);
-        var src = machines.source(RAM_256M + ",working-set=64M,dirty-rate=64M");
+        var dst = machines.destination(DST_64M);
+        var src = machines.source(RAM_64M + ",working-set=16M,dirty-rate=16M");
         src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 32L << 20,
                 "avail-switchover-bandwidth", 1_000_000L));
         src.qmp().migrate(dst.process().incomingUri());
@@ -140,12 +149,12 @@ class LiveMigrationIT {
     @Test
     void fileSaveThenRestoreInANewProcess() throws Exception {
         Path file = machines.dir().resolve("machine.mig");
-        var src = machines.source(RAM_256M + ",working-set=64M,dirty-rate=64M");
+        var src = machines.source(RAM_64M + ",working-set=16M,dirty-rate=16M");
         src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 0L));
         src.qmp().migrate("file:" + file);
         assertThat(Machines.awaitEnd(src.qmp()).status()).contains(MigrationStatus.COMPLETED);
 
-        var restored = machines.start(List.of("--device", DST_256M, "--incoming", "file:" + file));
+        var restored = machines.start(List.of("--device", DST_64M, "--incoming", "file:" + file));
         assertThat(Machines.awaitEnd(restored.qmp()).status()).contains(MigrationStatus.COMPLETED);
         assertThat(restored.qmp().stateDigests()).isEqualTo(src.qmp().stateDigests());
     }

@@ -3,7 +3,6 @@ package dev.switchover.it;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.api.RunState;
-import dev.switchover.migration.client.MachineProcess;
 import dev.switchover.migration.client.QmpClient;
 import dev.switchover.migration.client.QmpException;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -75,17 +73,18 @@ class SwitchoverControlsIT {
 
     /**
      * A client that migrates as soon as the destination's QMP answers — without waiting for any
-     * ready line — never finds the incoming port closed, three times over (the listener is opened
-     * before the monitor by construction; the repetitions only vary the start-up interleaving).
+     * ready line — never finds the incoming port closed, twice over (the listener is opened
+     * before the monitor by construction; the repetition only varies the start-up interleaving).
+     * The destinations are the runtime image's {@code bin/switchover}, as a user starts them.
      */
     @Test
     void aDestinationListensForItsMigrationBeforeItsMonitorAnswers() throws Exception {
         var src = machines.source(SRC);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 2; i++) {
             String uri = Machines.freeLoopbackTcpUri();
             Path qmp = machines.dir().resolve("early" + i + ".qmp");
-            Process p = startWithoutWaiting(List.of("--device", DST, "--incoming", uri, "--qmp", "unix:" + qmp),
-                    "early" + i);
+            Process p = SwitchoverCli.start(machines.dir(), "early" + i, "", "run", "--device", DST,
+                    "--incoming", uri, "--qmp", "unix:" + qmp).process();
             try (QmpClient dst = connectAsSoonAsItAnswers("unix:" + qmp, p)) {
                 src.qmp().migrate(uri);
                 MigrationInfo end = Machines.awaitEnd(src.qmp());
@@ -132,20 +131,6 @@ class SwitchoverControlsIT {
         var m = machines.start(List.of("--device", DST), stale);
 
         assertThat(m.qmp().queryStatus()).isEqualTo(RunState.RUNNING);
-    }
-
-    private Process startWithoutWaiting(List<String> runArgs, String name) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("-Xmx128m");
-        cmd.add("--module-path");
-        cmd.add(Machines.modulePath());
-        cmd.add("-m");
-        cmd.add(MachineProcess.MAIN);
-        cmd.add("run");
-        cmd.addAll(runArgs);
-        return new ProcessBuilder(cmd).redirectOutput(machines.dir().resolve(name + ".out").toFile())
-                .redirectError(machines.dir().resolve(name + ".err").toFile()).start();
     }
 
     /** Connects the moment the monitor accepts, polling; fails if the process exits first. */

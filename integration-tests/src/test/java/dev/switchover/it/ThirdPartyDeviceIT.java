@@ -26,13 +26,15 @@ import static org.assertj.core.api.Assertions.tuple;
 /**
  * A device nobody here wrote: {@code examples/sample-device}, built to a jar against the
  * published api only, composed with the packaged core the two ways a user can — on {@code
- * --module-path}, or dropped into the {@code --plugins} folder — and migrated next to a
- * first-party device. Without the jar, asking for its type fails and says what is available.
+ * --module-path}, or dropped into the {@code --plugins} folder of the runtime image's {@code
+ * bin/switchover} — and migrated next to a first-party device. Without the jar, the image's
+ * {@code switchover run} asked for its type fails and says what is available.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS) // two or more JVMs: longer than the 60 s default
 class ThirdPartyDeviceIT {
 
-    private static final List<String> JVM = List.of("-XX:+UseParallelGC", "-Xmx256m");
+    /** The suite's options for short-lived machines (C1 only, the serial collector). */
+    private static final List<String> JVM = Machines.QUICK_JVM;
     /** The source receives 20,000 frames a second into a 512 KiB ring while it migrates. */
     private static final String NIC_SOURCE = "example-nic,id=nic0,ring-slots=256,slot-size=2K,rx-rate=20000,seed=7";
     /** The destination's ring starts empty and receives nothing: equal digests mean the state arrived. */
@@ -57,11 +59,29 @@ class ThirdPartyDeviceIT {
         return Path.of(jar);
     }
 
+    /** Starts {@code java --module-path modulePath -m …} with {@code runArgs}, as an embedder composes it. */
     private Machine start(String modulePath, List<String> runArgs) throws IOException, InterruptedException {
         String name = "m" + count++;
+        return connect(MachineProcess.start(modulePath, JVM, withQmp(runArgs, name), dir.resolve(name + ".log"),
+                Duration.ofSeconds(60)));
+    }
+
+    /** Starts the runtime image's {@code bin/switchover run} with {@code runArgs}, as a user does. */
+    private Machine startFromImage(List<String> runArgs) throws IOException, InterruptedException {
+        String name = "m" + count++;
+        return connect(MachineProcess.start(List.of(Machines.image().resolve("bin/switchover").toString()),
+                Map.of("SWITCHOVER_JAVA_OPTS", String.join(" ", JVM)), withQmp(runArgs, name),
+                dir.resolve(name + ".log"), Duration.ofSeconds(60)));
+    }
+
+    private List<String> withQmp(List<String> runArgs, String name) {
         List<String> args = new ArrayList<>(runArgs);
         args.addAll(List.of("--qmp", "unix:" + dir.resolve(name + ".qmp")));
-        MachineProcess p = MachineProcess.start(modulePath, JVM, args, dir.resolve(name + ".log"), Duration.ofSeconds(60));
+        return args;
+    }
+
+    /** Connects to {@code p}'s monitor and keeps both for {@link #quitAll}; kills {@code p} if it does not answer. */
+    private Machine connect(MachineProcess p) throws IOException, InterruptedException {
         QmpClient qmp;
         try {
             qmp = QmpClient.connect(p.qmpAddress());
@@ -115,15 +135,15 @@ class ThirdPartyDeviceIT {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         Files.copy(exampleJar(), plugins.resolve(exampleJar().getFileName()));
         List<String> folder = List.of("--plugins", plugins.toString());
-        Machine dst = start(Machines.modulePath(), incoming(concat(devices(NIC_DESTINATION, RAM_DESTINATION), folder)));
-        Machine src = start(Machines.modulePath(), concat(devices(NIC_SOURCE, RAM_SOURCE), folder));
+        Machine dst = startFromImage(incoming(concat(devices(NIC_DESTINATION, RAM_DESTINATION), folder)));
+        Machine src = startFromImage(concat(devices(NIC_SOURCE, RAM_SOURCE), folder));
 
         migrateAndVerify(src, dst);
     }
 
     @Test
     void withoutTheJarTheTypeIsUnknownAndTheMessageListsTheAvailableTypes() throws Exception {
-        assertThatThrownBy(() -> start(Machines.modulePath(), devices(NIC_SOURCE, RAM_SOURCE)))
+        assertThatThrownBy(() -> startFromImage(devices(NIC_SOURCE, RAM_SOURCE)))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("exited (code 1) before it was ready");
 
