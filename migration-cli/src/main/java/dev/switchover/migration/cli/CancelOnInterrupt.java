@@ -68,13 +68,24 @@ final class CancelOnInterrupt implements AutoCloseable {
         armed = false;
     }
 
+    /**
+     * Disarms; if the JVM is already shutting down, waits for the hook to finish first: the
+     * caller closes the QMP connection next, and a hook still cancelling through it would
+     * report "connection closed" instead of how the migration ended (the command's own loop
+     * sees the cancel take effect at the same moment as the hook does).
+     */
     @Override
     public void close() {
         armed = false;
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
-            // the JVM is shutting down; the hook has run or is running
+            // the JVM is shutting down: the hook has run or is running
+            try {
+                hook.join(TimeUnit.SECONDS.toMillis(SETTLE_SECONDS + 1));
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

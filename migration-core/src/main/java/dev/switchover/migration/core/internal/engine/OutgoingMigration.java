@@ -286,6 +286,7 @@ public final class OutgoingMigration implements Runnable {
         tracking = new TrackingChannel(StreamWaits.writes(channel.output(), calls, watch));
         writer = new StreamWriter(tracking, BUFFER_BYTES);
         if (channel.hasReturnPath()) {
+            meter.acknowledgedOnly();
             startReturnPathReader(channel);
         }
         setup(active);

@@ -272,6 +272,20 @@ class SwitchoverDecisionTest {
         assertThat(m.linkCapacity()).isEqualTo((long) ((2 << 20) * 1e9 / 10_000_000L));
     }
 
+    /** With a return path, what the socket took is no figure: only what the destination acknowledged. */
+    @Test
+    void withAReturnPathOnlyAcknowledgedBytesMeasureTheLink() {
+        BandwidthMeter m = new BandwidthMeter();
+        m.acknowledgedOnly();
+        m.start(0, 0);
+        m.addBusy(70_000_000L);
+        m.tick(100_000_000L, 13L << 20); // 13 MiB into the send buffer and a shaped link's queue
+        assertThat(m.linkCapacity()).as("no figure yet: the socket's, not the link's").isZero();
+        m.offerEndToEndSample(13L << 20, 100_000_000L, 210_000_000L);
+        m.tick(200_000_000L, 13L << 20);
+        assertThat(m.linkCapacity()).isEqualTo((long) ((13L << 20) * 1e9 / 110_000_000L));
+    }
+
     /** Acknowledgements read back to back time nothing: no sample, whatever the bytes between them. */
     @Test
     void acknowledgementsReadTogetherAreNoDeliverySample() {
