@@ -48,8 +48,15 @@ final class AesGcmWarmUp {
     private static final int NONCE_BYTES = 12;
 
     private static final AtomicBoolean STARTED = new AtomicBoolean();
+    /**
+     * The longest the warm-up runs, whatever it reached: with an optimising compiler it needs
+     * about a tenth of a second; a JVM without one ({@code -XX:TieredStopAtLevel=1}, as the
+     * integration tests' machines run) never gets the compiled code and spent ~10 CPU-s on the
+     * full count, on a thread competing with the migration it was meant to speed up.
+     */
+    static final long MAX_RUN_NANOS = 1_000_000_000L;
     private static final FutureTask<Void> TASK = new FutureTask<>(() -> {
-        run(OPERATIONS);
+        run(OPERATIONS, MAX_RUN_NANOS);
         return null;
     });
 
@@ -83,8 +90,14 @@ final class AesGcmWarmUp {
         return TASK.isDone() && !TASK.isCancelled();
     }
 
-    /** {@code operations} in-place encryptions, each followed by the decryption of its record. */
-    static void run(int operations) throws GeneralSecurityException {
+    /**
+     * {@code operations} in-place encryptions, each followed by the decryption of its record, or
+     * fewer if {@code maxNanos} ran out first.
+     *
+     * @return the operations done
+     */
+    static int run(int operations, long maxNanos) throws GeneralSecurityException {
+        long deadline = System.nanoTime() + maxNanos;
         byte[] keyBytes = new byte[32];
         SecureRandom random = new SecureRandom();
         random.nextBytes(keyBytes);
@@ -95,7 +108,8 @@ final class AesGcmWarmUp {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         ByteBuffer record = ByteBuffer.allocate(RECORD_BYTES + TAG_BITS / 8);
-        for (int i = 0; i < operations; i++) {
+        int i = 0;
+        for (; i < operations && ((i & 63) != 0 || System.nanoTime() - deadline < 0); i++) {
             nonce[0] = (byte) i;
             nonce[1] = (byte) (i >>> 8);
             nonce[2] = (byte) (i >>> 16);
@@ -109,5 +123,6 @@ final class AesGcmWarmUp {
             record.flip();
             decrypt.doFinal(record.duplicate(), record.clear());
         }
+        return i;
     }
 }
