@@ -153,9 +153,14 @@ public final class SwitchoverPolicy {
 
     /**
      * Expected downtime in ms: {@code ⌈totalBytes × 1000 ÷ bandwidth⌉ + fixedCostMs}, saturating
-     * (a negative figure counts as 0); empty when the bandwidth is not known yet.
+     * (a negative figure counts as 0); empty when the bandwidth is not known yet and there is
+     * something to send (nothing takes no time at any bandwidth: a switchover with nothing left
+     * is predicted at its fixed cost, never taken without a prediction).
      */
     public static OptionalLong expectedDowntimeMs(long totalBytes, long bandwidthBytesPerSecond, long fixedCostMs) {
+        if (totalBytes <= 0) {
+            return OptionalLong.of(Math.max(0, fixedCostMs));
+        }
         if (bandwidthBytesPerSecond <= 0) {
             return OptionalLong.empty();
         }

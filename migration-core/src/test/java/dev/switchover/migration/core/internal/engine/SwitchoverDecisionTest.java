@@ -205,6 +205,8 @@ class SwitchoverDecisionTest {
     void expectedDowntimeIsTotalOverBandwidthPlusFixedCost() {
         assertThat(SwitchoverPolicy.expectedDowntimeMs(1_000_000_000L, 1_000_000_000L, 3)).hasValue(1003);
         assertThat(SwitchoverPolicy.expectedDowntimeMs(0, 1_000_000_000L, 2)).hasValue(2);
+        assertThat(SwitchoverPolicy.expectedDowntimeMs(0, 0, 2)).as("nothing to send: no bandwidth needed").hasValue(2);
+        assertThat(SwitchoverPolicy.expectedDowntimeMs(1, 0, 2)).as("something, at an unknown bandwidth").isEmpty();
         assertThat(SwitchoverPolicy.expectedDowntimeMs(Long.MAX_VALUE, 1, 0)).hasValue(Long.MAX_VALUE);
     }
 

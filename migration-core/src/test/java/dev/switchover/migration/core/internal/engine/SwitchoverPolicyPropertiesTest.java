@@ -80,9 +80,12 @@ class SwitchoverPolicyPropertiesTest {
 
         assertThat(d.why().switchoverBandwidth()).isZero();
         assertThat(d.why().thresholdBytes()).isZero();
-        assertThat(d.why().predictedDowntimeMs()).as("no expected downtime without a bandwidth").isEmpty();
         if (in.pending().total().total() > 0) {
+            assertThat(d.why().predictedDowntimeMs()).as("no expected downtime without a bandwidth").isEmpty();
             assertThat(d).isNotInstanceOf(SwitchoverDecision.Switchover.class);
+        } else {
+            assertThat(d.why().predictedDowntimeMs()).as("nothing left: the fixed cost, at any bandwidth")
+                    .hasValue(Math.max(0, in.fixedCostMs()));
         }
     }
 
@@ -268,6 +271,9 @@ class SwitchoverPolicyPropertiesTest {
 
     /** ⌈max(total, 0) × 1000 ÷ bandwidth⌉ + max(fixed, 0), capped; empty without a bandwidth. */
     private static OptionalLong predictedOracle(long total, long bandwidth, long fixedCost) {
+        if (total <= 0) {
+            return OptionalLong.of(Math.max(0, fixedCost));
+        }
         if (bandwidth <= 0) {
             return OptionalLong.empty();
         }

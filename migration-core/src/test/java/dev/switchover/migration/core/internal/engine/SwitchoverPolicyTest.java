@@ -160,7 +160,8 @@ class SwitchoverPolicyTest {
                 false);
 
         assertThat(SwitchoverPolicy.decide(none)).isInstanceOf(SwitchoverDecision.Switchover.class);
-        assertThat(SwitchoverPolicy.decide(none).why().predictedDowntimeMs()).isEmpty();
+        assertThat(SwitchoverPolicy.decide(none).why().predictedDowntimeMs()).as("the fixed cost: never taken "
+                + "without a prediction").hasValue(5);
         assertThat(SwitchoverPolicy.decide(one)).isInstanceOf(SwitchoverDecision.Wait.class);
         assertThat(SwitchoverPolicy.decide(one).why().predictedDowntimeMs()).isEmpty();
     }
