@@ -35,7 +35,7 @@ import java.util.OptionalLong;
  * <pre>{@code java -p distribution/target/mods --add-modules ALL-MODULE-PATH -cp benchmarks/target/classes \
  *   dev.switchover.bench.FidelityBenchmark [--runs 3] [--ram 256M] [--limits 50,100,300,1500] \
  *   [--links loopback,1gbit,10gbit] [--scenarios idle,ram+vfio] [--timeout 20] [--image DIR|none] \
- *   [--jvm-opts "-XX:StartFlightRecording=filename=/tmp/fid-%p.jfr,settings=profile"]}</pre>
+ *   [--prealloc on|off] [--jvm-opts "-XX:StartFlightRecording=filename=/tmp/fid-%p.jfr,settings=profile"]}</pre>
  * Machines start from the runtime image ({@code --image}, default {@code distribution/target/image}:
  * its launcher and AOT cache, as users run them), or with {@code --image none} as {@code java} on
  * {@code --mods}. With {@code --qemu} ({@code auto}: when {@code qemu-system-x86_64} is on the
@@ -72,13 +72,19 @@ public final class FidelityBenchmark {
             jvm.addAll(List.of(extra.split("\\s+")));
         }
         Launcher launcher = new Launcher(image, mods, jvm);
-        List<Scenario> scenarios = Scenario.all(ram).stream()
+        // the destinations preallocate their RAM (prealloc=on, QEMU's -mem-prealloc), as in the
+        // whole-migration benchmark: on a VM whose host backs memory lazily (this project's CI VM,
+        // 14 µs per first touch, or fast when the guest kernel recycles pages) the destination's
+        // drain rate otherwise varies 5x from run to run, and no figure taken before the stop can
+        // know which; --prealloc off measures that case
+        boolean prealloc = !BenchArgs.value(args, "--prealloc", "on").equals("off");
+        List<Scenario> scenarios = Scenario.all(ram, prealloc).stream()
                 .filter(s -> only.equals(List.of("")) || only.contains(s.name())).toList();
         Path dir = Files.createTempDirectory("fidelity");
-        QemuFidelity qemu = QemuFidelity.of(BenchArgs.value(args, "--qemu", "auto"), ram, timeout, dir);
+        QemuFidelity qemu = QemuFidelity.of(BenchArgs.value(args, "--qemu", "auto"), ram, timeout, dir, prealloc);
         System.out.printf(Locale.ROOT, "JVM %s, %d cores; RAM %s; %d runs per cell; %s; logs in %s%n",
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), ByteSize.format(ram), runs,
-                launcher.describe() + "; " + qemu.describe(), dir);
+                launcher.describe() + (prealloc ? "; destinations prealloc=on" : "; destinations fault their RAM in as it arrives") + "; " + qemu.describe(), dir);
         System.out.println(RunResult.header());
         List<RunResult> all = new ArrayList<>();
         for (String l : links) {

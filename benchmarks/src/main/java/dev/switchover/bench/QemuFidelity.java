@@ -32,7 +32,7 @@ final class QemuFidelity {
      * From {@code --qemu}: {@code off} runs no QEMU; {@code on} or {@code auto} (the default)
      * run {@code qemu-system-x86_64} when it is on the {@code PATH}.
      */
-    static QemuFidelity of(String option, long ramBytes, Duration timeout, Path workDir) {
+    static QemuFidelity of(String option, long ramBytes, Duration timeout, Path workDir, boolean prealloc) {
         Optional<Path> qemu = option.equals("off") ? Optional.empty() : QemuPair.find();
         if (option.equals("on") && qemu.isEmpty()) {
             System.out.println("QEMU: --qemu on, but no qemu-system-x86_64 on the PATH: not run");
@@ -41,7 +41,7 @@ final class QemuFidelity {
             System.out.println("QEMU: its boot sector can not fill " + ramBytes + " bytes of RAM: not run");
             qemu = Optional.empty();
         }
-        return new QemuFidelity(qemu.map(q -> new QemuFidelityRun(q, workDir)), ramBytes, timeout);
+        return new QemuFidelity(qemu.map(q -> new QemuFidelityRun(q, workDir, prealloc)), ramBytes, timeout);
     }
 
     /** What {@code --qemu} resolved to, for the heading. */

@@ -21,16 +21,15 @@ import java.util.OptionalLong;
  * idle guest throughout, it is the {@code downtime-limit} itself), "actual" is {@code
  * downtime} from the completed {@code query-migrate}. The source runs a {@link QemuWorkload}
  * guest; the destination listens in the link's namespace on its address, as Switchover's does,
- * and, as Switchover's, without {@code -mem-prealloc}: both with their defaults, so each
- * destination touches guest memory for the first time while it loads (14 µs a page on this
- * project's CI VM), and each prediction has to know it or not.
+ * with {@code -mem-prealloc} exactly when Switchover's has {@code prealloc=on}.
  * {@code query-migrate} is polled every 20 ms; a migration with no switchover within the timeout
  * is cancelled ({@code migrate_cancel}) and counted as such.
  *
  * @param qemu    the emulator binary
- * @param workDir where disk images, QMP sockets and {@code qemu.log} go
+ * @param workDir  where disk images, QMP sockets and {@code qemu.log} go
+ * @param prealloc whether the destination preallocates its RAM ({@code -mem-prealloc})
  */
-record QemuFidelityRun(Path qemu, Path workDir) {
+record QemuFidelityRun(Path qemu, Path workDir, boolean prealloc) {
 
     private static final Duration GUEST_READY = Duration.ofMinutes(2);
 
@@ -44,7 +43,7 @@ record QemuFidelityRun(Path qemu, Path workDir) {
             try (QemuMachine src = QemuMachine.start(qemu, tag + "-src", ramBytes, disk, workDir, List.of(), false,
                     List.of());
                  QemuMachine dst = QemuMachine.start(qemu, tag + "-dst", ramBytes, disk, workDir,
-                         link.destinationPrefix(), false, List.of("-incoming", "defer"))) {
+                         link.destinationPrefix(), prealloc, List.of("-incoming", "defer"))) {
                 src.awaitGuest(w.readyMark(), GUEST_READY);
                 String uri = "tcp:" + link.destinationHost() + ":" + QemuPair.freePort();
                 dst.qmp().execute("migrate-incoming", Map.of("uri", uri));

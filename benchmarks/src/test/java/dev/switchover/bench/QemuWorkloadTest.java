@@ -13,7 +13,7 @@ class QemuWorkloadTest {
 
     @Test
     void everyScenarioWithoutVfioHasAQemuEquivalentWithItsBandwidth() {
-        for (Scenario s : Scenario.all(RAM)) {
+        for (Scenario s : Scenario.all(RAM, true)) {
             Optional<QemuWorkload> w = QemuWorkload.of(s);
             boolean vfio = s.source().stream().anyMatch(d -> d.startsWith("vfio,"));
             if (vfio) {
@@ -27,7 +27,7 @@ class QemuWorkloadTest {
 
     @Test
     void aDirtyingScenarioBootsTheDirtyingSector() {
-        QemuWorkload w = Scenario.all(RAM).stream().filter(s -> s.name().equals("dirty-32M/s")).findFirst()
+        QemuWorkload w = Scenario.all(RAM, true).stream().filter(s -> s.name().equals("dirty-32M/s")).findFirst()
                 .flatMap(QemuWorkload::of).orElseThrow();
         assertThat(w.dirties()).isTrue();
         assertThat(w.readyMark()).isEqualTo(FillBootSector.DIRTYING_MARK);
@@ -38,7 +38,7 @@ class QemuWorkloadTest {
 
     @Test
     void anIdleScenarioBootsTheHaltingSector() {
-        QemuWorkload w = Scenario.all(RAM).stream().filter(s -> s.name().equals("idle")).findFirst()
+        QemuWorkload w = Scenario.all(RAM, true).stream().filter(s -> s.name().equals("idle")).findFirst()
                 .flatMap(QemuWorkload::of).orElseThrow();
         assertThat(w.dirties()).isFalse();
         assertThat(w.readyMark()).isEqualTo(FillBootSector.HALTED_MARK);
