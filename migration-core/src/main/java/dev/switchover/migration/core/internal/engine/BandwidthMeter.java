@@ -26,8 +26,9 @@ package dev.switchover.migration.core.internal.engine;
  * the bursts count any more: a link slower than {@code max-bandwidth} fills the socket buffers,
  * which then flatter every window (the issue-14 veth runs: 133 MB/s measured on a 1 Gbit/s
  * link), and a shaped link's token bucket lets a burst through faster than the link's rate (the
- * same veth once "measured" 182 MB/s that way). The delivery rate is all bytes acknowledged over all the time they took, in the
- * last {@value #SAMPLES} windows that had any, not the best single sample: a PONG read late by a
+ * same veth once "measured" 182 MB/s that way). The delivery rate is all bytes acknowledged over
+ * all the time they took, in the last {@value #SAMPLES} windows that had any, not the best single
+ * sample: a PONG read late by a
  * busy return-path thread shortens the next interval, and the best of such samples once read
  * 1.55 GB/s for a pipeline that drained at 0.33.
  *
@@ -203,7 +204,8 @@ public final class BandwidthMeter {
      * Bytes the destination acknowledged over {@code nanos} while the pipeline stayed backlogged
      * ({@link PingProbe}): the rate the switchover's stop-copy will drain at. All offered in a
      * window are summed and taken at its close, if they add up to a sample (at least
-     * {@link #MIN_SAMPLE_BYTES} over {@link #MIN_ACK_SAMPLE_NANOS}). <b>Thread:</b> any (the return-path reader).
+     * {@link #MIN_SAMPLE_BYTES} over {@link #MIN_ACK_SAMPLE_NANOS}). <b>Thread:</b> any (the
+     * return-path reader).
      */
     public void offerDeliverySample(long bytes, long nanos) {
         if (bytes > 0 && nanos > 0) {

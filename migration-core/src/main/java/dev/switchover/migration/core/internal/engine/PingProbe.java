@@ -10,13 +10,13 @@ import java.util.function.LongSupplier;
  *   <li><b>the fixed cost</b> of an acknowledged switchover: twice the median round trip (the
  *       last data byte and LOADED, then COMMIT and its acknowledgement) of the last
  *       {@value #CLEAN_RTTS} <em>clean</em> pings (that many, so that one slow or quick ping
- *       barely moves a figure management software sets a limit from) — the first (sent after setup, before any bulk
- *       data) and those sent when every byte before them was already acknowledged, so nothing
- *       queues ahead of them. A ping behind data measures the queue, not the link: the first such
+ *       barely moves a figure management software sets a limit from) — the first (sent after
+ *       setup, before any bulk data) and those sent when every byte before them was already
+ *       acknowledged, so nothing queues ahead of them. A ping behind data measures the queue, not the link: the first such
  *       ping once made the fixed cost 611 ms. The first clean ping counts only until another
  *       comes: it meets a destination still busy with the START sections (a 37 ms median of the
- *       first three once added 74 ms to a 1500 ms prediction). The median, not the smallest: the commit is one
- *       exchange on a machine as busy as it is, and the luckiest ping (0.5 ms on loopback) made
+ *       first three once added 74 ms to a 1500 ms prediction). The median, not the smallest:
+ *       the commit is one exchange on a machine as busy as it is, and the luckiest ping (0.5 ms on loopback) made
  *       commits of 4–21 ms look like 1;
  *   <li><b>the pipeline's delivery rate</b> while it stays backlogged: bytes acknowledged between
  *       two PONGs over the time between them, when at the first PONG more data was already
