@@ -2,7 +2,6 @@ package dev.switchover.bench;
 
 import dev.switchover.migration.api.ByteSize;
 import dev.switchover.migration.api.MigrationInfo;
-import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.client.MachineProcess;
 import dev.switchover.migration.client.QmpClient;
 
@@ -163,40 +162,18 @@ public final class FidelityBenchmark {
                                      MachineProcess dst, QmpClient sq) throws Exception {
         sq.execute("migrate-set-parameters", Map.of("downtime-limit", limitMs, "max-bandwidth", s.maxBandwidth()));
         sq.migrate(dst.incomingUri());
-        long activeAt = -1;
-        OptionalLong expDownAfter = OptionalLong.empty();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        boolean cancelled = false;
-        MigrationInfo info = sq.queryMigrate();
-        while (!info.status().map(MigrationStatus::isTerminal).orElse(false)) {
-            long now = System.nanoTime();
-            if (activeAt < 0 && info.status().orElse(null) == MigrationStatus.ACTIVE) {
-                activeAt = now;
-            }
-            if (activeAt >= 0 && expDownAfter.isEmpty() && info.expectedDowntime().isPresent()) {
-                expDownAfter = OptionalLong.of((now - activeAt) / 1_000_000);
-            }
-            if (now > deadline && !cancelled) {
-                sq.cancel();
-                cancelled = true;
-            }
-            Thread.sleep(20);
-            info = sq.queryMigrate();
-        }
-        MigrationStatus end = info.status().orElseThrow();
-        String outcome = end == MigrationStatus.COMPLETED ? "completed"
-                : end == MigrationStatus.CANCELLED ? "no switchover within the timeout"
-                : end.toString() + info.errorDesc().map(e -> ": " + e).orElse("");
+        FollowedMigration m = FollowedMigration.follow(sq, timeout, info -> { });
+        MigrationInfo info = m.end();
         String parts = "";
-        if (end == MigrationStatus.COMPLETED) {
+        if (m.completed()) {
             var report = dev.switchover.migration.report.MigrationReportJson.parse(sq.migrationReport());
             parts = dev.switchover.migration.report.DowntimeBreakdownJson.verdict(report)
                     + report.downtimeBreakdown().map(b -> String.format(Locale.ROOT, " at %.0f MB/s, fixed %d ms",
                     b.switchoverBandwidth() / 1e6, b.predictedFixedCostMs())).orElse("")
                     + ", " + report.downtimeBytes() / 1024 + " KiB while stopped";
         }
-        return new RunResult(link.name(), s.name(), limitMs, info.predictedDowntime(), info.downtime(), expDownAfter,
-                outcome, parts);
+        return new RunResult(link.name(), s.name(), limitMs, info.predictedDowntime(), info.downtime(),
+                m.expectedAfterActiveMs(), m.outcome(), parts);
     }
 
     private static List<String> devices(List<String> specs) {

@@ -3,7 +3,6 @@ package dev.switchover.bench;
 import dev.switchover.migration.api.ByteSize;
 import dev.switchover.migration.api.MigrationInfo;
 import dev.switchover.migration.api.MigrationRamStats;
-import dev.switchover.migration.api.MigrationStatus;
 import dev.switchover.migration.client.QmpClient;
 
 import java.nio.file.Path;
@@ -60,41 +59,14 @@ record QemuFidelityRun(Path qemu, Path workDir, boolean prealloc) {
     private static RunResult migrate(QmpClient sq, String uri, EmulatedLink link, String scenario, QemuWorkload w,
                                      long limitMs, Duration timeout) throws Exception {
         sq.migrate(uri);
-        long start = System.nanoTime();
-        long activeAt = -1;
-        OptionalLong expDownAfter = OptionalLong.empty();
-        OptionalLong lastExpected = OptionalLong.empty();
-        long dirtyBytesPerSecond = 0;
-        boolean cancelled = false;
-        MigrationInfo info = sq.queryMigrate();
-        while (!info.status().map(MigrationStatus::isTerminal).orElse(false)) {
-            long now = System.nanoTime();
-            if (activeAt < 0 && info.status().orElse(null) == MigrationStatus.ACTIVE) {
-                activeAt = now;
-            }
-            if (info.expectedDowntime().isPresent()) {
-                lastExpected = info.expectedDowntime();
-                if (activeAt >= 0 && expDownAfter.isEmpty()) {
-                    expDownAfter = OptionalLong.of((now - activeAt) / 1_000_000);
-                }
-            }
-            dirtyBytesPerSecond = dirtyRate(info).orElse(dirtyBytesPerSecond);
-            if (now - start > timeout.toNanos() && !cancelled) {
-                sq.cancel();
-                cancelled = true;
-            }
-            Thread.sleep(20);
-            info = sq.queryMigrate();
-        }
-        dirtyBytesPerSecond = dirtyRate(info).orElse(dirtyBytesPerSecond);
-        MigrationStatus end = info.status().orElseThrow();
-        boolean completed = end == MigrationStatus.COMPLETED;
-        String outcome = completed ? "completed"
-                : end == MigrationStatus.CANCELLED ? "no switchover within the timeout"
-                : end + info.errorDesc().map(e -> ": " + e).orElse("");
-        return new RunResult(link.name(), scenario, limitMs, completed ? lastExpected : OptionalLong.empty(),
-                completed ? info.downtime() : OptionalLong.empty(), expDownAfter, outcome,
-                parts(w, info, dirtyBytesPerSecond));
+        long[] dirtyBytesPerSecond = {0};
+        FollowedMigration m = FollowedMigration.follow(sq, timeout,
+                info -> dirtyBytesPerSecond[0] = dirtyRate(info).orElse(dirtyBytesPerSecond[0]));
+        MigrationInfo info = m.end();
+        boolean completed = m.completed();
+        return new RunResult(link.name(), scenario, limitMs, completed ? m.lastExpected() : OptionalLong.empty(),
+                completed ? info.downtime() : OptionalLong.empty(), m.expectedAfterActiveMs(), m.outcome(),
+                parts(w, info, dirtyBytesPerSecond[0]));
     }
 
     /**
