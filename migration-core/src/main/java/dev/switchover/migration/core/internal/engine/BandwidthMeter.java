@@ -106,7 +106,6 @@ public final class BandwidthMeter {
         throughput = (long) ((double) bytes * 1e9 / (double) dt);
         long endToEnd = offeredEndToEnd.getAndSet(0);
         if (endToEnd > 0) {
-            bulkSamples[bulkCount++ % SAMPLES] = endToEnd;
             endToEndSamples[endToEndCount++ % SAMPLES] = endToEnd;
         }
         long deliveredNanos = offeredDeliveryNanos.getAndSet(0);
@@ -153,9 +152,11 @@ public final class BandwidthMeter {
         if (deliveryCount > 0) {
             link = deliveryRate();
         } else {
-            link = endToEndCount > 0 ? best(endToEndSamples, endToEndCount) : 0;
+            link = best(endToEndSamples, endToEndCount);
             if (!acknowledgedOnly) {
-                link = bulkCount > 0 ? best(bulkSamples, bulkCount) : best(smallSamples, smallCount);
+                // a burst timed end to end counts as a bulk window: both measured more than the buffer
+                long bulk = best(bulkSamples, bulkCount);
+                link = link > 0 || bulk > 0 ? Math.max(link, bulk) : best(smallSamples, smallCount);
             }
         }
         long drain = destination.rate();
