@@ -49,6 +49,14 @@ final class FaultRelay implements AutoCloseable {
         Thread.ofPlatform().daemon().name("relay-accept").start(this::acceptOne);
     }
 
+    /** The migration stream's magic: on the wire only when the stream is not encrypted. */
+    static final byte[] STREAM_MAGIC = "QEVM".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** Cuts the link if the stream's magic crosses it in plain text ({@link #triggered} then says so). */
+    static FaultRelay cutOnPlaintext(int targetPort) throws IOException {
+        return onPattern(targetPort, Direction.STREAM, STREAM_MAGIC, false, Action.CUT);
+    }
+
     /** The fault strikes when {@code direction} carries {@code pattern}, forwarded first or not. */
     static FaultRelay onPattern(int targetPort, Direction direction, byte[] pattern, boolean forwardPattern,
                                 Action action) throws IOException {

@@ -45,6 +45,15 @@ final class LocalMachines implements AfterEachCallback {
         return Integer.parseInt(uri.substring(uri.lastIndexOf(':') + 1));
     }
 
+    /** Both ends completed, the destination runs and holds the source's state. */
+    static void assertMigrated(Machine src, Machine dst) throws InterruptedException {
+        org.assertj.core.api.Assertions.assertThat(awaitEnd(src).status()).contains(MigrationStatus.COMPLETED);
+        org.assertj.core.api.Assertions.assertThat(awaitEnd(dst).status()).contains(MigrationStatus.COMPLETED);
+        org.assertj.core.api.Assertions.assertThat(dst.stateDigests()).isEqualTo(src.stateDigests());
+        org.assertj.core.api.Assertions.assertThat(dst.runState())
+                .isEqualTo(dev.switchover.migration.api.RunState.RUNNING);
+    }
+
     /** Waits until {@code m}'s migration reached a terminal status and returns that reply. */
     static MigrationInfo awaitEnd(Machine m) throws InterruptedException {
         while (true) {

@@ -17,12 +17,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import static dev.switchover.migration.core.LocalMachines.assertMigrated;
 import static dev.switchover.migration.core.LocalMachines.awaitEnd;
 import static dev.switchover.migration.core.LocalMachines.port;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TlsMigrationTest {
 
     private static final String SOURCE_DN = "CN=src.example,O=Switchover tests";
-    private static final byte[] QEVM = "QEVM".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] QEVM = FaultRelay.STREAM_MAGIC;
     private static final MigrationParameters FAST = MigrationParameters.DEFAULTS.withMaxBandwidth(0)
             .withStallTimeoutMs(10_000);
 
@@ -91,15 +91,11 @@ class TlsMigrationTest {
     void anEncryptedMigrationCompletesWithEqualStateAndNoPlaintextOnTheWire() throws Exception {
         Machine dst = destination(tls(server(ca.server("127.0.0.1"))));
         Machine src = source(Optional.of(tls(client(ca, ca.client(SOURCE_DN)))));
-        FaultRelay wire = relay(FaultRelay.onPattern(port(dst), FaultRelay.Direction.STREAM, QEVM, false,
-                FaultRelay.Action.CUT));
+        FaultRelay wire = relay(FaultRelay.cutOnPlaintext(port(dst)));
 
         src.migrate(wire.uri());
 
-        assertThat(awaitEnd(src).status()).contains(MigrationStatus.COMPLETED);
-        assertThat(awaitEnd(dst).status()).contains(MigrationStatus.COMPLETED);
-        assertThat(dst.stateDigests()).isEqualTo(src.stateDigests());
-        assertThat(dst.runState()).isEqualTo(RunState.RUNNING);
+        assertMigrated(src, dst);
         assertThat(wire.triggered()).as("the stream magic QEVM crossed the wire in plain text").isFalse();
     }
 
@@ -109,8 +105,7 @@ class TlsMigrationTest {
         dst.setParameters(FAST);
         dst.migrateIncoming("tcp:127.0.0.1:0");
         Machine src = source(Optional.empty());
-        FaultRelay wire = relay(FaultRelay.onPattern(port(dst), FaultRelay.Direction.STREAM, QEVM, false,
-                FaultRelay.Action.CUT));
+        FaultRelay wire = relay(FaultRelay.cutOnPlaintext(port(dst)));
 
         src.migrate(wire.uri());
 
