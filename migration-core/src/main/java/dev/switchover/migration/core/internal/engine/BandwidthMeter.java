@@ -26,11 +26,13 @@ package dev.switchover.migration.core.internal.engine;
  * the bursts count any more: a link slower than {@code max-bandwidth} fills the socket buffers,
  * which then flatter every window (the issue-14 veth runs: 133 MB/s measured on a 1 Gbit/s
  * link), and a shaped link's token bucket lets a burst through faster than the link's rate (the
- * same veth once "measured" 182 MB/s that way). The delivery rate is all bytes acknowledged over
- * all the time they took, in the last {@value #SAMPLES} windows that had any, not the best single
- * sample: a PONG read late by a
- * busy return-path thread shortens the next interval, and the best of such samples once read
- * 1.55 GB/s for a pipeline that drained at 0.33.
+ * same veth once "measured" 182 MB/s that way). The delivery rate is all bytes delivered over
+ * all the time they took — dated where the destination processed them, and only while the
+ * source kept the pipe fed ({@link PingProbe}) — in the last {@value #DELIVERY_WINDOWS} windows
+ * that had any, not the best single sample: the best of PONG-timed samples once read 1.55 GB/s
+ * for a pipeline that drained at 0.33. Until {@value #SETTLE_WINDOWS} windows gave such samples
+ * the figure is not {@linkplain #settled settled}: a fresh process's first figures are its
+ * coldest.
  *
  * <p>Whatever the link carries, the destination must also process it. Its own reports
  * ({@link #offerDestinationProgress}: bytes processed and the time it spent working, waits for
@@ -54,10 +56,26 @@ public final class BandwidthMeter {
      * capacity that made a 512 MiB stop-copy look like 37 ms and take 329.
      */
     static final long MIN_ACK_SAMPLE_NANOS = 5_000_000L;
+    /**
+     * A window's delivery samples must add up to this long: they are dated on the destination's
+     * clock, where they were processed ({@link PingProbe}), so a millisecond is a measurement,
+     * and a fast link's steady stretches in a {@code max-bandwidth} burst are a few ms at most.
+     */
+    static final long MIN_DELIVERY_NANOS = 1_000_000L;
     /** A window carrying this much measured the link, not the socket's 4 MiB send buffer. */
     static final long BULK_SAMPLE_BYTES = 8L << 20;
     /** How many recent samples the capacity is the best of. */
     static final int SAMPLES = 10;
+    /**
+     * The delivery rate is taken over this many recent windows that had samples: fresh processes
+     * warm up (a loopback pipeline went from 0.2 to 1.3 GB/s over its first second), and a longer
+     * memory kept the cold start in the figure a stop-copy is predicted with.
+     */
+    static final int DELIVERY_WINDOWS = 5;
+    /** Windows with delivery samples before the figure has {@linkplain #settled settled}. */
+    static final int SETTLE_WINDOWS = 10;
+    /** Windows after which the figure counts as settled however few samples it rests on. */
+    static final int SETTLE_BOUND_WINDOWS = 30;
 
     private long windowStart;
     private long windowStartBytes;
@@ -75,8 +93,8 @@ public final class BandwidthMeter {
     private final java.util.concurrent.atomic.AtomicLong offeredEndToEnd = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong offeredDeliveryBytes = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong offeredDeliveryNanos = new java.util.concurrent.atomic.AtomicLong();
-    private final long[] deliveryBytes = new long[SAMPLES];
-    private final long[] deliveryNanos = new long[SAMPLES];
+    private final long[] deliveryBytes = new long[DELIVERY_WINDOWS];
+    private final long[] deliveryNanos = new long[DELIVERY_WINDOWS];
     private int deliveryCount;
     private final DestinationProgress destination = new DestinationProgress();
 
@@ -110,9 +128,9 @@ public final class BandwidthMeter {
         }
         long deliveredNanos = offeredDeliveryNanos.getAndSet(0);
         long delivered = offeredDeliveryBytes.getAndSet(0);
-        if (delivered >= MIN_SAMPLE_BYTES && deliveredNanos >= MIN_ACK_SAMPLE_NANOS) {
-            deliveryBytes[deliveryCount % SAMPLES] = delivered;
-            deliveryNanos[deliveryCount++ % SAMPLES] = deliveredNanos;
+        if (delivered >= MIN_SAMPLE_BYTES && deliveredNanos >= MIN_DELIVERY_NANOS) {
+            deliveryBytes[deliveryCount % DELIVERY_WINDOWS] = delivered;
+            deliveryNanos[deliveryCount++ % DELIVERY_WINDOWS] = deliveredNanos;
         }
         if (bytes >= MIN_SAMPLE_BYTES && windowBusyNanos > 0) {
             long sample = (long) ((double) bytes * 1e9 / (double) Math.min(windowBusyNanos, dt));
@@ -167,7 +185,7 @@ public final class BandwidthMeter {
     private long deliveryRate() {
         long bytes = 0;
         long nanos = 0;
-        for (int i = 0; i < Math.min(deliveryCount, SAMPLES); i++) {
+        for (int i = 0; i < Math.min(deliveryCount, DELIVERY_WINDOWS); i++) {
             bytes += deliveryBytes[i];
             nanos += deliveryNanos[i];
         }
@@ -194,6 +212,18 @@ public final class BandwidthMeter {
      */
     public void acknowledgedOnly() {
         acknowledgedOnly = true;
+    }
+
+    /**
+     * Whether the link figure is one to switch over on: it rests on {@value #SETTLE_WINDOWS}
+     * windows of delivery samples (a second of them: past a fresh process's JIT warm-up, which
+     * made the first windows' figures a quarter of what the stop-copy then ran at: 1175 ms
+     * predicted, 209 taken), or {@value #SETTLE_BOUND_WINDOWS} windows have closed (a link that
+     * gives few samples is decided on what it gave). Without a return path there are no such
+     * samples to wait for: always settled. <b>Thread:</b> the migration thread.
+     */
+    public boolean settled() {
+        return !acknowledgedOnly || deliveryCount >= SETTLE_WINDOWS || windowsClosed >= SETTLE_BOUND_WINDOWS;
     }
 
     /** The destination's drain rate from its reports (bytes/s; 0 until measured). */

@@ -77,6 +77,8 @@ public final class OutgoingMigration implements Runnable {
     private static final System.Logger LOG = System.getLogger(OutgoingMigration.class.getName());
     /** Largest chunk one {@code saveIterate} is asked for. */
     static final long CHUNK_BYTES = 8L << 20;
+    /** What {@code saveIterate} may write per call under {@code max-bandwidth} (see {@link #iterate}). */
+    static final long THROTTLED_CHUNK_BYTES = 1L << 20;
     static final int BUFFER_BYTES = 256 << 10;
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** How long a cancel lets the migration thread send its ABORT record before it cuts the link. */
@@ -520,7 +522,9 @@ public final class OutgoingMigration implements Runnable {
                 waitUntil(meter.windowEnd());
                 return;
             }
-            long budget = Math.min(quota, CHUNK_BYTES);
+            // under max-bandwidth, a window's burst goes in small chunks: a PING between them times
+            // the burst's steady part, after the head a shaped link lets through at once (PingProbe)
+            long budget = Math.min(quota, machine.parameters().maxBandwidth() > 0 ? THROTTLED_CHUNK_BYTES : CHUNK_BYTES);
             int sid = sectionId(s);
             long t0 = machine.nanoTime();
             SectionWriter w = writer.beginSection(SectionKind.PART, sid, s.section(), s.instance(),
@@ -762,6 +766,7 @@ public final class OutgoingMigration implements Runnable {
                     switch (m) {
                         case ReturnPathMessage.LoadProgress p -> {
                             meter.offerDestinationProgress(p.bytes(), p.busyMicros());
+                            pings.progressReported(p.elapsedMicros());
                             continue; // a figure for the meter, nothing the switchover waits for
                         }
                         case ReturnPathMessage.Pong p -> {
@@ -850,6 +855,7 @@ public final class OutgoingMigration implements Runnable {
     }
 
     private void waitUntil(long deadlineNanos) throws InterruptedException {
+        pings.sourceIdled();
         synchronized (wakeup) {
             wakeRequested = false;
             while (!outcome.cancelRequested() && !wakeRequested) {

@@ -18,10 +18,17 @@ import java.util.function.LongSupplier;
  *       first three once added 74 ms to a 1500 ms prediction). The median, not the smallest:
  *       the commit is one exchange on a machine as busy as it is, and the luckiest ping (0.5 ms on loopback) made
  *       commits of 4–21 ms look like 1;
- *   <li><b>the pipeline's delivery rate</b> while it stays backlogged: bytes acknowledged between
- *       two PONGs over the time between them, when at the first PONG more data was already
- *       queued behind it — what the link and the destination really drain, whatever the socket
- *       buffers swallow (offered to the {@link BandwidthMeter});
+ *   <li><b>the pipeline's delivery rate</b> while the source keeps it fed: bytes between two
+ *       PINGs over the time between the destination processing them — dated on the
+ *       destination's clock by the {@code LOAD_PROGRESS} report before each PONG, so a PONG read
+ *       late by a busy source does not shorten the next interval (5 MB once "took" 0.2 ms). A
+ *       sample counts only if the source never idled ({@link #sourceIdled}: a {@code max-bandwidth}
+ *       wait, nothing to send) from the PING before the first of the two until the second: an
+ *       idle stretch would count as link time, and the first PING after one meets a pipe still
+ *       filling — a shaped link's token bucket lets the head of every burst through at once (a
+ *       1 Gbit/s veth "measured" 147 MB/s that way, and the switchover then took 19–30 % longer
+ *       than predicted). What is left is the rate the link, the destination and the source
+ *       together sustain, which is what a stop-copy meets (offered to the {@link BandwidthMeter});
  *   <li><b>a burst end to end</b>: a ping right behind a rate-limited window's burst comes back
  *       once the destination processed the whole burst.
  * </ul>
@@ -41,14 +48,23 @@ final class PingProbe {
     private volatile long sentNanos;
     private volatile long sentOffset;
     private volatile boolean sentClean;
+    /** {@link #idleEpoch} when the outstanding ping was written. */
+    private volatile long sentEpoch;
+    /** Counts the source's idle stretches; written by the migration thread only. */
+    private volatile long idleEpoch;
+    /** The destination's clock (ns since its stream began) in the report before the next PONG; -1: none. */
+    private volatile long reportedNanos = -1;
     private volatile long burstStartNanos;
     private volatile long burstBytes;
     private volatile boolean anySent;
     /** Stream offset the last PONG acknowledged; -1 before any. */
     private volatile long ackedOffset = -1;
-    private volatile long ackedNanos;
-    /** Whether more data was queued behind the last acknowledged ping when its PONG came. */
-    private volatile boolean backloggedAtAck;
+    /** When the last acknowledged ping was processed: the destination's clock if it reports one, else ours. */
+    private volatile long ackedAt;
+    /** {@link #idleEpoch} when the last acknowledged ping was written. */
+    private volatile long ackedEpoch;
+    /** Whether the source never idled between the ping before the last acknowledged one and that one. */
+    private volatile boolean ackedSteady;
     /** Clean round trips kept for the median. */
     static final int CLEAN_RTTS = 64;
     private final long[] cleanRtts = new long[CLEAN_RTTS];
@@ -81,6 +97,7 @@ final class PingProbe {
         sentClean = bytes == 0 && (!anySent || drained(offset));
         anySent = true;
         sentOffset = offset;
+        sentEpoch = idleEpoch;
         burstBytes = bytes;
         burstStartNanos = burstStart;
         sentNanos = clock.getAsLong();
@@ -105,6 +122,22 @@ final class PingProbe {
         return acked >= 0 && offset - acked <= PING_BYTES;
     }
 
+    /**
+     * The source idles (waits for the next {@code max-bandwidth} window, or for anything to
+     * send): the pipe may drain, so no delivery sample spans this. Migration thread.
+     */
+    void sourceIdled() {
+        idleEpoch++;
+    }
+
+    /**
+     * The destination's {@code LOAD_PROGRESS} before the next PONG: its clock, µs since its stream
+     * began, when it processed that PING (-1 from a peer that does not report it). Return-path reader.
+     */
+    void progressReported(long elapsedMicros) {
+        reportedNanos = elapsedMicros < 0 ? -1 : elapsedMicros * 1_000;
+    }
+
     /** The PONG of the outstanding ping arrived. */
     void pongReceived() {
         long sent = sentNanos;
@@ -126,12 +159,16 @@ final class PingProbe {
             stats.fixedCostMs((ROUND_TRIPS_PER_SWITCHOVER * rtt + 999_999) / 1_000_000);
         }
         long previous = ackedOffset;
-        if (previous >= 0 && backloggedAtAck) {
-            meter.offerDeliverySample(offset - previous, now - ackedNanos);
+        long at = reportedNanos >= 0 ? reportedNanos : now;
+        reportedNanos = -1;
+        boolean steady = previous >= 0 && sentEpoch == ackedEpoch;
+        if (steady && ackedSteady && at > ackedAt) {
+            meter.offerDeliverySample(offset - previous, at - ackedAt);
         }
-        backloggedAtAck = streamBytes.getAsLong() - offset >= BandwidthMeter.MIN_SAMPLE_BYTES;
+        ackedSteady = steady;
+        ackedEpoch = sentEpoch;
         ackedOffset = offset + PING_BYTES;
-        ackedNanos = now;
+        ackedAt = at;
         sentNanos = 0;
     }
 

@@ -1,5 +1,6 @@
 package dev.switchover.migration.core.internal.engine;
 
+import dev.switchover.migration.api.MigrationParameters;
 import dev.switchover.migration.api.QueryMode;
 import dev.switchover.migration.core.internal.trace.MigrationPassEvent;
 
@@ -76,9 +77,11 @@ public final class PrecopyLoop {
             stats.windowClosed(BandwidthMeter.WINDOW_NANOS);
         }
         PendingSnapshot q = pending.query(QueryMode.ESTIMATE);
+        MigrationParameters parameters = stats.parameters();
         SwitchoverPolicy.Inputs in = new SwitchoverPolicy.Inputs(q, false, meter.linkCapacity(), stats.fixedCostMs(),
-                stats.parameters(), SWITCHOVER_ALLOWED,
-                meter.windowsClosed() < lastForcedExactWindow + forcedExactGapWindows);
+                parameters, SWITCHOVER_ALLOWED,
+                meter.windowsClosed() < lastForcedExactWindow + forcedExactGapWindows,
+                parameters.availSwitchoverBandwidth() > 0 || meter.settled());
         SwitchoverDecision d = SwitchoverPolicy.decide(in);
         boolean exact = false;
         if (d instanceof SwitchoverDecision.QueryExact x) {

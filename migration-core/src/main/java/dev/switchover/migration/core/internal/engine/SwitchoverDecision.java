@@ -36,6 +36,13 @@ public sealed interface SwitchoverDecision {
         EXACT_WITHIN_THRESHOLD("EXACT figures of this round fit the threshold"),
         /** An EXACT result of this round fits, but something holds the switchover back. */
         SWITCHOVER_NOT_ALLOWED("the figures fit the threshold but switchover is not allowed now"),
+        /**
+         * The figures fit, but the switchover bandwidth is still settling (fresh processes warm up:
+         * the first second's figures were a third to a quarter of the rate the stop-copy then ran
+         * at): iterate on, without an EXACT query, until it has settled.
+         */
+        BANDWIDTH_SETTLING("the figures fit the threshold but the switchover bandwidth is still being measured; "
+                + "iterating"),
         /** The estimate is within the threshold (non-strict): check it with EXACT figures first. */
         ESTIMATE_WITHIN_THRESHOLD("the estimate fits the threshold; checking it with an EXACT query"),
         /** Nothing is iterable now and the estimate is above the threshold: fresh figures, once per window. */

@@ -28,6 +28,9 @@ import java.util.OptionalLong;
  *       {@code <=} mismatch let a stale estimate trigger a switchover) or nothing is iterable
  *       now (so stop-copy-only data still gets fresh figures), the latter at most once per
  *       bandwidth window;
+ *   <li>while the switchover bandwidth is still settling and something is iterable, iterate
+ *       instead of asking EXACT (a decision taken on a fresh process's first figures predicted
+ *       4–5× the downtime that followed); with nothing iterable, holding would gain nothing;
  *   <li>switch over only on an EXACT result of this round with total ≤ threshold, when
  *       switchover is allowed. With the bandwidth unknown the threshold is 0, so only an EXACT
  *       total of 0 (nothing at all to send) switches over;
@@ -57,20 +60,29 @@ public final class SwitchoverPolicy {
      * @param switchoverAllowed          whether the switchover may start now (nothing pauses it yet)
      * @param forcedExactTakenThisWindow whether this bandwidth window already had an EXACT query
      *                                   forced by nothing being iterable
+     * @param bandwidthSettled           whether the switchover bandwidth rests on enough of the link's
+     *                                   figures to switch over on ({@link BandwidthMeter#settled})
      */
     public record Inputs(PendingSnapshot pending, boolean exactThisRound, long measuredBandwidth, long fixedCostMs,
                          MigrationParameters parameters, boolean switchoverAllowed,
-                         boolean forcedExactTakenThisWindow) {
+                         boolean forcedExactTakenThisWindow, boolean bandwidthSettled) {
 
         public Inputs {
             Objects.requireNonNull(pending, "pending");
             Objects.requireNonNull(parameters, "parameters");
         }
 
+        /** Inputs with a settled bandwidth. */
+        public Inputs(PendingSnapshot pending, boolean exactThisRound, long measuredBandwidth, long fixedCostMs,
+                      MigrationParameters parameters, boolean switchoverAllowed, boolean forcedExactTakenThisWindow) {
+            this(pending, exactThisRound, measuredBandwidth, fixedCostMs, parameters, switchoverAllowed,
+                    forcedExactTakenThisWindow, true);
+        }
+
         /** The same conditions, deciding on the EXACT figures {@code exact} of this round. */
         public Inputs withExact(PendingSnapshot exact) {
             return new Inputs(exact, true, measuredBandwidth, fixedCostMs, parameters, switchoverAllowed,
-                    forcedExactTakenThisWindow);
+                    forcedExactTakenThisWindow, bandwidthSettled);
         }
     }
 
@@ -87,14 +99,18 @@ public final class SwitchoverPolicy {
         OptionalLong predicted = expectedDowntimeMs(total, bandwidth, fixedCost);
         java.util.function.Function<Rule, Reasons> why =
                 rule -> new Reasons(rule, exact, total, iterable, threshold, bandwidth, limit, fixedCost, predicted);
+        boolean settling = !in.bandwidthSettled() && iterable > 0;
         if (exact) {
-            if (fits && in.switchoverAllowed()) {
+            if (fits && in.switchoverAllowed() && !settling) {
                 return new SwitchoverDecision.Switchover(why.apply(Rule.EXACT_WITHIN_THRESHOLD));
             }
-            Rule rule = fits ? Rule.SWITCHOVER_NOT_ALLOWED
+            Rule rule = fits ? (in.switchoverAllowed() ? Rule.BANDWIDTH_SETTLING : Rule.SWITCHOVER_NOT_ALLOWED)
                     : iterable > 0 ? Rule.ABOVE_THRESHOLD : Rule.ABOVE_THRESHOLD_NOTHING_ITERABLE;
             return iterable > 0 ? new SwitchoverDecision.Iterate(why.apply(rule))
                     : new SwitchoverDecision.Wait(why.apply(rule));
+        }
+        if (fits && settling) {
+            return new SwitchoverDecision.Iterate(why.apply(Rule.BANDWIDTH_SETTLING));
         }
         if (fits) {
             return new SwitchoverDecision.QueryExact(why.apply(Rule.ESTIMATE_WITHIN_THRESHOLD));

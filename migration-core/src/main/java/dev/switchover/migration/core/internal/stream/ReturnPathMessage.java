@@ -92,18 +92,24 @@ public sealed interface ReturnPathMessage {
     }
 
     /**
-     * Switchover extension ({@code 0x7f05}, {@code be64 bytes, be64 busyMicros}), sent just
-     * before each PONG: the stream bytes the destination has processed (everything before the
-     * PING) and the time it has spent working on the stream since it began — its wall time less
-     * the time it sat in reads waiting for bytes. Both are totals since the stream began, so the
-     * source can take the destination's processing rate over any stretch it likes; a
-     * destination that drains slower than the link (first touch of guest memory, a slow device
-     * load) is the switchover's bottleneck, and only it can tell.
+     * Switchover extension ({@code 0x7f05}, {@code be64 bytes, be64 busyMicros, be64 elapsedMicros}),
+     * sent just before each PONG: the stream bytes the destination has processed (everything
+     * before the PING), the time it has spent working on the stream since it began — its wall
+     * time less the time it sat in reads waiting for bytes — and that wall time itself, on the
+     * destination's clock. All are totals since the stream began, so the source can take the
+     * destination's processing rate over any stretch it likes; a destination that drains slower
+     * than the link (first touch of guest memory, a slow device load) is the switchover's
+     * bottleneck, and only it can tell. The wall time dates each PING where it was processed:
+     * bytes between two PINGs over the time between them is the pipeline's delivery rate, free of
+     * how late the source's return-path thread read the PONGs (a busy source once read two back
+     * to back, and 5 MB "took" 0.2 ms). A peer that sends the first two figures only (16 bytes)
+     * is read with {@code elapsedMicros} -1: the source then times PINGs by their PONGs.
      */
-    record LoadProgress(long bytes, long busyMicros) implements ReturnPathMessage {
+    record LoadProgress(long bytes, long busyMicros, long elapsedMicros) implements ReturnPathMessage {
         public LoadProgress {
-            if (bytes < 0 || busyMicros < 0) {
-                throw new IllegalArgumentException("load progress can not be negative: " + bytes + ", " + busyMicros);
+            if (bytes < 0 || busyMicros < 0 || elapsedMicros < -1) {
+                throw new IllegalArgumentException("load progress can not be negative: " + bytes + ", " + busyMicros
+                        + ", " + elapsedMicros);
             }
         }
     }

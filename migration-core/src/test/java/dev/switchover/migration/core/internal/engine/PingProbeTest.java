@@ -84,34 +84,99 @@ class PingProbeTest {
         assertThat(meter.linkCapacity()).isEqualTo((long) ((4 * MIB) * 1e9 / 20_000_000L));
     }
 
+    /** The destination's clock as its LOAD_PROGRESS before the next PONG reports it, then that PONG {@code nanos} later here. */
+    private void pongProcessedAt(long destinationMicros, long nanos) {
+        probe.progressReported(destinationMicros);
+        pongAfter(nanos);
+    }
+
     /**
      * A link slower than the source: the socket buffers swallow each window at memory speed, but
-     * the PONGs show what the pipeline delivers while backlogged, and that is the capacity.
+     * the PINGs, dated where the destination processed them, show what the pipeline delivers, and
+     * that is the capacity. The first interval of a stretch never counts (the pipe is still filling).
      */
     @Test
-    void theDeliveryRateOfABackloggedPipelineIsTheCapacityWhateverTheWindowsSaw() {
+    void theDeliveryRateBetweenPingsTheDestinationProcessedIsTheCapacityWhateverTheWindowsSaw() {
         meter.start(now.get(), 0);
         written.addAndGet(10 * MIB);
         ping(0, 0);
         written.addAndGet(20 * MIB);
         meter.addBusy(1_000_000L);
-        pongAfter(50_000_000L); // 30 MiB written, 10 acknowledged: backlogged
+        pongProcessedAt(40_000, 50_000_000L);
         ping(0, 0);
         written.addAndGet(20 * MIB);
-        pongAfter(200_000_000L); // 20 MiB more acknowledged in 200 ms
+        pongProcessedAt(120_000, 90_000_000L); // the head of the stretch: not a sample
+        ping(0, 0);
+        written.addAndGet(20 * MIB);
+        pongProcessedAt(320_000, 150_000_000L); // 20 MiB more, processed over 200 ms of the destination's clock
         meter.tick(now.get(), written.get());
 
         assertThat(meter.linkCapacity()).isEqualTo((long) ((20 * MIB + 9 - PingProbe.PING_BYTES) * 1e9 / 200_000_000L));
     }
 
     /**
-     * A PONG read late by a busy return-path thread makes the next interval short: summed with
-     * its neighbours it weighs its share, where the best single sample would read 5× the rate.
+     * A PONG read 40 ms late by a busy return-path thread makes the next interval short on the
+     * source's clock (10 MiB "in" 10 ms); the destination's clock says when each PING was processed.
      */
     @Test
-    void aLatePongDoesNotMakeTheDeliveryRateTheBestOfItsIntervals() {
+    void aLatePongChangesNothingTheDestinationDated() {
         meter.start(now.get(), 0);
+        ping(0, 0);
         written.addAndGet(10 * MIB);
+        pongProcessedAt(1_000, 1_000_000L);
+        ping(0, 0);
+        written.addAndGet(10 * MIB);
+        pongProcessedAt(51_000, 50_000_000L);
+        ping(0, 0);
+        written.addAndGet(10 * MIB);
+        pongProcessedAt(101_000, 90_000_000L); // read 40 ms late
+        ping(0, 0);
+        written.addAndGet(10 * MIB);
+        pongProcessedAt(151_000, 10_000_000L); // so it seems to follow 10 ms later here
+        meter.tick(now.get(), written.get());
+
+        long perInterval = 10 * MIB + 9 - PingProbe.PING_BYTES;
+        assertThat(meter.linkCapacity()).isEqualTo((long) (2 * perInterval * 1e9 / 100_000_000L));
+    }
+
+    /**
+     * Under {@code max-bandwidth} the source idles between bursts: an interval across the idle
+     * stretch would count it as link time, and the first one after it meets a pipe still filling
+     * (a shaped link lets a burst's head through at once). Only the steady part of a burst counts.
+     */
+    @Test
+    void onlyTheSteadyPartOfABurstIsASample() {
+        meter.start(now.get(), 0);
+        ping(0, 0);
+        written.addAndGet(MIB);
+        pongProcessedAt(0, 1_000_000L);
+        ping(0, 0); // the head of the first burst
+        written.addAndGet(MIB);
+        pongProcessedAt(1_000, 2_000_000L);
+        ping(0, 0);
+        pongProcessedAt(11_000, 10_000_000L); // 1 MiB in 10 ms, steady: a sample
+        probe.sourceIdled();
+        ping(0, 0); // after the idle stretch: 80 ms of nothing, not a sample
+        written.addAndGet(MIB);
+        pongProcessedAt(91_000, 80_000_000L);
+        ping(0, 0);
+        written.addAndGet(MIB);
+        pongProcessedAt(92_000, 1_000_000L); // the head of the next burst, 1 MiB in 1 ms: not a sample
+        ping(0, 0);
+        pongProcessedAt(102_000, 10_000_000L); // steady again: a sample
+        meter.tick(now.get(), written.get());
+
+        long perInterval = MIB + 9 - PingProbe.PING_BYTES;
+        assertThat(meter.linkCapacity()).isEqualTo((long) (2 * perInterval * 1e9 / 20_000_000L));
+    }
+
+    /** A peer that does not date its PINGs: they are timed by their PONGs, and a late one weighs its share. */
+    @Test
+    void withoutTheDestinationsClockPongsAreTimedHereAndSummed() {
+        meter.start(now.get(), 0);
+        ping(0, 0);
+        written.addAndGet(10 * MIB);
+        pongAfter(1_000_000L);
         ping(0, 0);
         written.addAndGet(10 * MIB);
         pongAfter(50_000_000L);
@@ -123,20 +188,22 @@ class PingProbeTest {
         pongAfter(10_000_000L); // so the next 10 MiB seem to take 10 ms: 1 GB/s alone
         meter.tick(now.get(), written.get());
 
-        long summed = (long) ((20 * MIB + 18 - 2 * PingProbe.PING_BYTES) * 1e9 / 100_000_000L);
-        assertThat(meter.linkCapacity()).isEqualTo(summed);
+        long perInterval = 10 * MIB + 9 - PingProbe.PING_BYTES;
+        assertThat(meter.linkCapacity()).isEqualTo((long) (2 * perInterval * 1e9 / 100_000_000L));
     }
 
     /** A destination slower than the link (first touch of its memory) is the capacity, whatever the link carries. */
     @Test
     void aDestinationThatDrainsSlowerThanTheLinkIsTheCapacity() {
         meter.start(now.get(), 0);
+        ping(0, 0);
         written.addAndGet(10 * MIB);
+        pongProcessedAt(1_000, 1_000_000L);
         ping(0, 0);
-        written.addAndGet(20 * MIB);
-        pongAfter(10_000_000L);
+        written.addAndGet(10 * MIB);
+        pongProcessedAt(11_000, 10_000_000L);
         ping(0, 0);
-        pongAfter(10_000_000L); // the link: 10 MiB in 10 ms
+        pongProcessedAt(21_000, 10_000_000L); // the link: 10 MiB in 10 ms
         meter.offerDestinationProgress(0, 0);
         meter.offerDestinationProgress(20 * MIB, 70_000); // the destination worked 70 ms on them
         meter.tick(now.get() + BandwidthMeter.WINDOW_NANOS, written.get());

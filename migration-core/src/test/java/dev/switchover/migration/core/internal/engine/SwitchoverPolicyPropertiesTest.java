@@ -69,6 +69,32 @@ class SwitchoverPolicyPropertiesTest {
         }
     }
 
+    /**
+     * While the bandwidth settles, nothing iterable is held back by it, and with something
+     * iterable there is neither a switchover nor an EXACT query (a pass per round would follow);
+     * the prediction is the one a settled bandwidth gives.
+     */
+    @Property
+    void aSettlingBandwidthOnlyEverHoldsBackWhatCouldStillIterate(@ForAll("anyInputs") SwitchoverPolicy.Inputs in) {
+        SwitchoverPolicy.Inputs settling = new SwitchoverPolicy.Inputs(in.pending(), in.exactThisRound(),
+                in.measuredBandwidth(), in.fixedCostMs(), in.parameters(), in.switchoverAllowed(),
+                in.forcedExactTakenThisWindow(), false);
+
+        SwitchoverDecision held = SwitchoverPolicy.decide(settling);
+        SwitchoverDecision settled = SwitchoverPolicy.decide(in);
+
+        assertThat(held.why().predictedDowntimeMs()).isEqualTo(settled.why().predictedDowntimeMs());
+        if (Math.max(0, in.pending().iterableNow()) == 0) {
+            assertThat(held).isEqualTo(settled);
+        } else {
+            assertThat(held).isNotInstanceOfAny(SwitchoverDecision.Switchover.class,
+                    SwitchoverDecision.QueryExact.class).isInstanceOf(
+                    settled instanceof SwitchoverDecision.Iterate || settled instanceof SwitchoverDecision.Switchover
+                            || settled instanceof SwitchoverDecision.QueryExact
+                            ? SwitchoverDecision.Iterate.class : SwitchoverDecision.Wait.class);
+        }
+    }
+
     @Property
     void neverSwitchesOverWithAnUnknownBandwidthWhileAnythingIsLeft(
             @ForAll("anyInputs") SwitchoverPolicy.Inputs generated, @ForAll("notPositive") long measured) {

@@ -90,6 +90,31 @@ class SwitchoverPolicyTest {
         assertThat(waits.why().rule()).isEqualTo(Rule.SWITCHOVER_NOT_ALLOWED);
     }
 
+    private static SwitchoverPolicy.Inputs settling(SwitchoverPolicy.Inputs in) {
+        return new SwitchoverPolicy.Inputs(in.pending(), in.exactThisRound(), in.measuredBandwidth(), in.fixedCostMs(),
+                in.parameters(), in.switchoverAllowed(), in.forcedExactTakenThisWindow(), false);
+    }
+
+    @Test
+    void whileTheBandwidthSettlesFiguresThatFitIterateWithoutAnExactQuery() {
+        SwitchoverDecision estimate = SwitchoverPolicy.decide(settling(estimate(Pending.precopy(10), 10)));
+        SwitchoverDecision exact = SwitchoverPolicy.decide(settling(exact(Pending.precopy(10), 10)));
+
+        assertThat(estimate).isInstanceOf(SwitchoverDecision.Iterate.class);
+        assertThat(estimate.why().rule()).isEqualTo(Rule.BANDWIDTH_SETTLING);
+        assertThat(estimate.why().predictedDowntimeMs()).as("the prediction is still there").hasValue(1);
+        assertThat(exact).isInstanceOf(SwitchoverDecision.Iterate.class);
+        assertThat(exact.why().rule()).isEqualTo(Rule.BANDWIDTH_SETTLING);
+    }
+
+    @Test
+    void withNothingIterableASettlingBandwidthHoldsNothingBack() {
+        assertThat(SwitchoverPolicy.decide(settling(estimate(Pending.stopcopy(10), 0))))
+                .isInstanceOf(SwitchoverDecision.QueryExact.class);
+        assertThat(SwitchoverPolicy.decide(settling(exact(Pending.stopcopy(10), 0))))
+                .isInstanceOf(SwitchoverDecision.Switchover.class);
+    }
+
     @Test
     void exactFiguresOfAnEarlierRoundAreAnEstimate() {
         SwitchoverPolicy.Inputs stale = new SwitchoverPolicy.Inputs(
