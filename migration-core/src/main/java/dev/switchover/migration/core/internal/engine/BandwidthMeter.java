@@ -68,12 +68,14 @@ public final class BandwidthMeter {
     static final int SAMPLES = 10;
     /**
      * The delivery rate is taken over this many recent windows that had samples: fresh processes
-     * warm up (a loopback pipeline went from 0.2 to 1.3 GB/s over its first second), and a longer
-     * memory kept the cold start in the figure a stop-copy is predicted with.
+     * warm up (a loopback pipeline went from 0.2 to 1.3 GB/s over its first second), so the cold
+     * start must leave the figure a stop-copy is predicted with; but each window's sample is a
+     * few ms of a 2-core machine's scheduling, and 5 windows let loopback figures swing ±30 %
+     * from run to run (a second of them: within the limit in 19 of 20 loopback runs, against 14).
      */
-    static final int DELIVERY_WINDOWS = 5;
+    static final int DELIVERY_WINDOWS = 10;
     /** Windows with delivery samples before the figure has {@linkplain #settled settled}. */
-    static final int SETTLE_WINDOWS = 10;
+    static final int SETTLE_WINDOWS = 15;
     /** Windows after which the figure counts as settled however few samples it rests on. */
     static final int SETTLE_BOUND_WINDOWS = 30;
 
@@ -90,6 +92,7 @@ public final class BandwidthMeter {
     private final long[] endToEndSamples = new long[SAMPLES];
     private int endToEndCount;
     private volatile boolean acknowledgedOnly;
+    private volatile boolean settleOnDelivery;
     private final java.util.concurrent.atomic.AtomicLong offeredEndToEnd = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong offeredDeliveryBytes = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong offeredDeliveryNanos = new java.util.concurrent.atomic.AtomicLong();
@@ -216,14 +219,24 @@ public final class BandwidthMeter {
 
     /**
      * Whether the link figure is one to switch over on: it rests on {@value #SETTLE_WINDOWS}
-     * windows of delivery samples (a second of them: past a fresh process's JIT warm-up, which
+     * windows of delivery samples (a second and a half of them: past a fresh process's JIT warm-up, which
      * made the first windows' figures a quarter of what the stop-copy then ran at: 1175 ms
      * predicted, 209 taken), or {@value #SETTLE_BOUND_WINDOWS} windows have closed (a link that
-     * gives few samples is decided on what it gave). Without a return path there are no such
-     * samples to wait for: always settled. <b>Thread:</b> the migration thread.
+     * gives few samples is decided on what it gave). Where PINGs can not time the data (no
+     * return path, multifd) there is nothing to wait for ({@link #settleOnDelivery}): always
+     * settled. <b>Thread:</b> the migration thread.
      */
     public boolean settled() {
-        return !acknowledgedOnly || deliveryCount >= SETTLE_WINDOWS || windowsClosed >= SETTLE_BOUND_WINDOWS;
+        return !settleOnDelivery || deliveryCount >= SETTLE_WINDOWS || windowsClosed >= SETTLE_BOUND_WINDOWS;
+    }
+
+    /**
+     * The switchover waits for a {@linkplain #settled settled} figure: for a migration whose
+     * data PINGs can time (a return path, every byte on the main stream — not multifd, whose
+     * pages travel on other connections). <b>Thread:</b> the migration thread, before the first window.
+     */
+    public void settleOnDelivery() {
+        settleOnDelivery = true;
     }
 
     /** The destination's drain rate from its reports (bytes/s; 0 until measured). */

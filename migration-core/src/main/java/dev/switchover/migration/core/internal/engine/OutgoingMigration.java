@@ -62,9 +62,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>Downtime is measured from the stop to the destination's acknowledgement on the return
  *       path (to the end of the stream for {@code file:}), beside the prediction made at the stop.
  *   <li>The commit (sockets, {@code docs/commit-protocol.md}): after the stream the source waits
- *       for LOADED, bounded by {@code x-switchover-timeout} from the stop; only then it enters
- *       {@code postmigrate}, from which it never resumes on its own, and sends COMMIT
- *       ({@link CommitRecords}). Without LOADED it fails and resumes. COMMIT not acknowledged
+ *       for LOADED, bounded by {@code x-switchover-timeout} from the stop; only then it sends
+ *       COMMIT ({@link CommitRecords}) and enters {@code postmigrate}, from which it never
+ *       resumes on its own (still stopped in between). Without LOADED it fails and resumes. COMMIT not acknowledged
  *       within {@code x-stall-timeout}: {@code failed}, the destination's state unknown, the
  *       machine stays in {@code postmigrate} for an operator to decide.
  *   <li>Every wait on the link is bounded by {@code x-stall-timeout} ({@link LinkWatch}).
@@ -134,6 +134,8 @@ public final class OutgoingMigration implements Runnable {
     /** The destination's own load and resume figures (µs) from the return path; -1 until reported. */
     private volatile long reportedLoadMicros = -1;
     private volatile long reportedResumeMicros = -1;
+    /** When the return-path reader read {@code SHUT 0}: the end of the downtime; 0 before. */
+    private volatile long acknowledgedNanos;
     /** Of the reported load, the part after the destination's last read of the stream; -1 until reported. */
     private volatile long reportedTailMicros = -1;
     /** The run state the switchover stopped the machine from; null before the stop. */
@@ -292,6 +294,9 @@ public final class OutgoingMigration implements Runnable {
             startReturnPathReader(channel);
         }
         setup(active);
+        if (channel.hasReturnPath() && multifd == null) {
+            meter.settleOnDelivery();
+        }
         PrecopyLoop loop = new PrecopyLoop(new PendingAggregator(active, calls), meter, stats, writer::bytesWritten,
                 machine::passStarted, passes);
         PendingSnapshot first = loop.exactPass();
@@ -608,10 +613,16 @@ public final class OutgoingMigration implements Runnable {
             if (!outcome.commit()) {
                 throw new CancelledException();
             }
-            machine.changeRunState(RunState.POSTMIGRATE);
-            ByteBuffer commit = CommitRecords.commit();
-            while (commit.hasRemaining()) {
-                tracking.write(commit);
+            // COMMIT first, then postmigrate while the destination acts on it: telling the devices
+            // of the change (a thread each) took 0.5-2.5 ms of a 50 ms downtime ahead of COMMIT.
+            // Stopped either way; postmigrate is set before anything could resume this machine
+            try {
+                ByteBuffer commit = CommitRecords.commit();
+                while (commit.hasRemaining()) {
+                    tracking.write(commit);
+                }
+            } finally {
+                machine.changeRunState(RunState.POSTMIGRATE);
             }
             awaitAcknowledged();
         }
@@ -619,7 +630,9 @@ public final class OutgoingMigration implements Runnable {
         if (!outcome.handOver()) {
             throw new CancelledException();
         }
-        long endNanos = machine.nanoTime();
+        // the downtime ends when SHUT 0 arrived (the destination runs), not when this thread woke to it
+        long acknowledgedAt = acknowledgedNanos;
+        long endNanos = acknowledgedAt > 0 ? acknowledgedAt : machine.nanoTime();
         long downtime = (endNanos - stopNanos) / 1_000_000;
         stats.downtimeMs(downtime);
         parts.destinationReported(reportedLoadMicros, reportedResumeMicros);
@@ -781,7 +794,8 @@ public final class OutgoingMigration implements Runnable {
                             reportedLoadMicros = load.micros();
                         }
                         case ReturnPathMessage.ResumeTime resume -> reportedResumeMicros = resume.micros();
-                        case ReturnPathMessage.Shut shut when shut.status() != 0 && destinationError == null ->
+                        case ReturnPathMessage.Shut shut when shut.succeeded() -> acknowledgedNanos = machine.nanoTime();
+                        case ReturnPathMessage.Shut shut when destinationError == null ->
                                 destinationError = "it gave up with status " + shut.status();
                         default -> { }
                     }
