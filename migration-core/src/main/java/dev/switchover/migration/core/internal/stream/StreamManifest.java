@@ -9,9 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.zip.CRC32C;
 
@@ -80,25 +78,20 @@ public record StreamManifest(List<Entry> devices, int[] sectionDevices, long[] s
 
     /** The manifest of the sections {@code sent} (in stream order), with the VM description's sum. */
     public static StreamManifest of(List<SectionRecord> sent, int vmDescriptionCrc) {
-        Map<String, Entry> byDevice = new LinkedHashMap<>();
-        Map<String, Integer> index = new LinkedHashMap<>();
-        int[] owners = new int[sent.size()];
-        for (int i = 0; i < sent.size(); i++) {
-            SectionRecord r = sent.get(i);
-            String key = r.idstr() + "\0" + r.instance();
-            byDevice.merge(key, new Entry(r.idstr(), r.instance(), r.sectionId(), 1, r.payloadSize()),
-                    (a, b) -> new Entry(a.idstr(), a.instance(), a.sectionId(), a.sections() + 1,
-                            a.payloadBytes() + b.payloadBytes()));
-            owners[i] = index.computeIfAbsent(key, k -> index.size());
+        ManifestBuilder b = new ManifestBuilder();
+        for (SectionRecord r : sent) {
+            b.add(r);
         }
-        return new StreamManifest(new ArrayList<>(byDevice.values()), owners,
-                sent.stream().mapToLong(SectionRecord::payloadSize).toArray(),
-                sent.stream().mapToInt(SectionRecord::crc32c).toArray(), vmDescriptionCrc);
+        return b.build(vmDescriptionCrc);
     }
 
-    /** The payload size of a manifest of {@code sent}: known before the VM description that states it. */
-    public static int encodedSize(List<SectionRecord> sent) {
-        return of(sent, 0).payloadWithoutSelfSum(0).length + 4;
+    /** The size of this manifest's payload ({@link #encode}): known before the VM description that states it. */
+    public int encodedSize() {
+        int size = 4 + 4; // magic, device count
+        for (Entry e : devices) {
+            size += 1 + e.idstr().getBytes(StandardCharsets.UTF_8).length + 4 + 4 + 4 + 8;
+        }
+        return size + 4 + sectionCrcs.length * (4 + 8 + 4) + 4 + 4; // section count, sections, two sums
     }
 
     /** The payload, its own sum last, for a manifest section with id {@code sectionId}. */
@@ -171,28 +164,18 @@ public record StreamManifest(List<Entry> devices, int[] sectionDevices, long[] s
     }
 
     private byte[] payloadWithoutSelfSum(int sectionId) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        putInt(out, MAGIC);
-        putInt(out, devices.size());
+        ByteBuffer out = ByteBuffer.allocate(encodedSize() - 4);
+        out.putInt(MAGIC).putInt(devices.size());
         for (Entry e : devices) {
             byte[] name = e.idstr().getBytes(StandardCharsets.UTF_8);
-            out.write(name.length);
-            out.write(name, 0, name.length);
-            putInt(out, e.instance());
-            putInt(out, e.sectionId());
-            putInt(out, e.sections());
-            putInt(out, (int) (e.payloadBytes() >>> 32));
-            putInt(out, (int) e.payloadBytes());
+            out.put((byte) name.length).put(name).putInt(e.instance()).putInt(e.sectionId()).putInt(e.sections())
+                    .putLong(e.payloadBytes());
         }
-        putInt(out, sectionCrcs.length);
+        out.putInt(sectionCrcs.length);
         for (int i = 0; i < sectionCrcs.length; i++) {
-            putInt(out, sectionDevices[i]);
-            putInt(out, (int) (sectionSizes[i] >>> 32));
-            putInt(out, (int) sectionSizes[i]);
-            putInt(out, sectionCrcs[i]);
+            out.putInt(sectionDevices[i]).putLong(sectionSizes[i]).putInt(sectionCrcs[i]);
         }
-        putInt(out, vmDescriptionCrc);
-        return out.toByteArray();
+        return out.putInt(vmDescriptionCrc).array();
     }
 
     /** The sum over the manifest's section header (as the writer writes it) and {@code body}. */

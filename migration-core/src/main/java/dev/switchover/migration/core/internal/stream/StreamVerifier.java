@@ -62,22 +62,35 @@ public final class StreamVerifier {
                     + sent.device() + ", is missing: the stream holds " + received.size() + " of the "
                     + sums.length + " sections its manifest lists");
         }
-        Map<String, long[]> counted = new HashMap<>();
-        Map<String, SectionRecord> first = new HashMap<>();
-        for (SectionRecord r : received) {
-            String key = r.idstr() + "\0" + r.instance();
-            long[] c = counted.computeIfAbsent(key, k -> new long[2]);
-            c[0]++;
-            c[1] += r.payloadSize();
-            first.putIfAbsent(key, r);
+        // every section matched its device entry above, so count per entry, not per name: no key
+        // per section (this runs inside the switchover's blackout, once, in code never compiled).
+        // Entries naming the same device state share one count, as a count by name would.
+        int[] shared = new int[devices.size()];
+        Map<String, Integer> byName = new HashMap<>();
+        for (int d = 0; d < devices.size(); d++) {
+            StreamManifest.Entry e = devices.get(d);
+            shared[d] = byName.computeIfAbsent(e.idstr() + "\0" + e.instance(), k -> byName.size());
         }
-        for (StreamManifest.Entry e : devices) {
-            String key = e.idstr() + "\0" + e.instance();
-            long[] c = counted.getOrDefault(key, new long[2]);
-            SectionRecord r = first.get(key);
-            if (r == null || c[0] != e.sections() || c[1] != e.payloadBytes() || r.sectionId() != e.sectionId()) {
+        long[] sections = new long[byName.size()];
+        long[] bytes = new long[byName.size()];
+        int[] first = new int[byName.size()];
+        java.util.Arrays.fill(first, -1);
+        for (int i = 0; i < received.size(); i++) {
+            int k = shared[owners[i]];
+            sections[k]++;
+            bytes[k] += received.get(i).payloadSize();
+            if (first[k] < 0) {
+                first[k] = i;
+            }
+        }
+        for (int d = 0; d < devices.size(); d++) {
+            StreamManifest.Entry e = devices.get(d);
+            int k = shared[d];
+            SectionRecord r = first[k] < 0 ? null : received.get(first[k]);
+            if (r == null || sections[k] != e.sections() || bytes[k] != e.payloadBytes()
+                    || r.sectionId() != e.sectionId()) {
                 throw new MigrationStreamException(r == null ? manifestOffset : r.offset(), "device state "
-                        + e.device() + ": " + c[0] + " sections of " + c[1] + " payload bytes"
+                        + e.device() + ": " + sections[k] + " sections of " + bytes[k] + " payload bytes"
                         + (r == null ? "" : " under section id " + r.sectionId()) + " arrived; the source sent "
                         + e.sections() + " sections of " + e.payloadBytes() + " bytes under section id "
                         + e.sectionId());

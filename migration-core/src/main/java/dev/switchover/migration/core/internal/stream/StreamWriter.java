@@ -54,6 +54,8 @@ public final class StreamWriter implements Closeable {
     private final SectionOutput out;
     private final ChecksummingChannel summed;
     private final List<SectionRecord> sections = new ArrayList<>();
+    /** The manifest so far: every section whose bytes have left, as they leave. */
+    private final ManifestBuilder manifest = new ManifestBuilder();
     /** The open section's header: kind, id, idstr, instance, version, offset. */
     private SectionRecord opening;
     /** The START/FULL of every section id, for PART/END to name their device. */
@@ -176,7 +178,11 @@ public final class StreamWriter implements Closeable {
         if (kind == SectionKind.START || kind == SectionKind.FULL) {
             started.put(sectionId, opening);
         }
-        summed.begin(at, sum -> sections.set(index, withSum(sections.get(index), sum)));
+        summed.begin(at, sum -> {
+            SectionRecord summedRecord = withSum(sections.get(index), sum);
+            sections.set(index, summedRecord);
+            manifest.add(summedRecord);
+        });
         out.writeByte(kind.wireType());
         out.writeInt(sectionId);
         if (id != null) {
@@ -271,11 +277,10 @@ public final class StreamWriter implements Closeable {
         if (!summed.settled()) {
             throw new IllegalStateException("a section's bytes have not all left after a flush");
         }
-        List<SectionRecord> sent = List.copyOf(sections);
-        String description = describe.apply(StreamManifest.encodedSize(sent));
-        StreamManifest manifest = StreamManifest.of(sent,
-                StreamManifest.crc32c(description.getBytes(StandardCharsets.UTF_8)));
-        byte[] payload = manifest.encode(manifestSectionId);
+        // gathered as the sections left (ManifestBuilder): nothing here walks the whole stream
+        String description = describe.apply(manifest.build(0).encodedSize());
+        byte[] payload = manifest.build(StreamManifest.crc32c(description.getBytes(StandardCharsets.UTF_8)))
+                .encode(manifestSectionId);
         SectionWriter w = beginSection(SectionKind.FULL, manifestSectionId, StreamManifest.IDSTR, 0,
                 StreamManifest.VERSION);
         w.write(payload, 0, payload.length);

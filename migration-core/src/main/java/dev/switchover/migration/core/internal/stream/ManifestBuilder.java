@@ -1,0 +1,55 @@
+package dev.switchover.migration.core.internal.stream;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link StreamManifest} gathered as the stream goes: the {@link StreamWriter} adds each
+ * section once its sum is known, in stream order, so the end of the stream — inside the
+ * switchover's blackout — only encodes what is already gathered. Walking every section of the
+ * migration there instead (twice: once for the size the VM description states) took 4–16 ms of
+ * a 50 ms downtime for a few hundred sections, in code a fresh process runs once and so never
+ * compiles. Writer thread only.
+ */
+final class ManifestBuilder {
+
+    private final Map<String, Integer> deviceIndex = new HashMap<>();
+    private final List<StreamManifest.Entry> devices = new ArrayList<>();
+    private int[] owners = new int[64];
+    private long[] sizes = new long[64];
+    private int[] crcs = new int[64];
+    private int count;
+
+    /** Adds the next section in stream order, with its sum. */
+    void add(SectionRecord r) {
+        String key = r.idstr() + "\0" + r.instance();
+        Integer d = deviceIndex.get(key);
+        if (d == null) {
+            d = devices.size();
+            deviceIndex.put(key, d);
+            devices.add(new StreamManifest.Entry(r.idstr(), r.instance(), r.sectionId(), 1, r.payloadSize()));
+        } else {
+            StreamManifest.Entry e = devices.get(d);
+            devices.set(d, new StreamManifest.Entry(e.idstr(), e.instance(), e.sectionId(), e.sections() + 1,
+                    e.payloadBytes() + r.payloadSize()));
+        }
+        if (count == owners.length) {
+            owners = Arrays.copyOf(owners, count * 2);
+            sizes = Arrays.copyOf(sizes, count * 2);
+            crcs = Arrays.copyOf(crcs, count * 2);
+        }
+        owners[count] = d;
+        sizes[count] = r.payloadSize();
+        crcs[count] = r.crc32c();
+        count++;
+    }
+
+    /** The manifest of the sections added so far, with the VM description's sum. */
+    StreamManifest build(int vmDescriptionCrc) {
+        return new StreamManifest(devices, Arrays.copyOf(owners, count), Arrays.copyOf(sizes, count),
+                Arrays.copyOf(crcs, count), vmDescriptionCrc);
+    }
+}
