@@ -523,7 +523,9 @@ public final class OutgoingMigration implements Runnable {
                 long t0 = machine.nanoTime();
                 pingAfterBurst();
                 writer.flush();
-                meter.addBusy(machine.nanoTime() - t0);
+                long flushed = machine.nanoTime() - t0;
+                meter.addBusy(flushed);
+                pings.produced(flushed);
                 waitUntil(meter.windowEnd());
                 return;
             }
@@ -537,7 +539,9 @@ public final class OutgoingMigration implements Runnable {
             calls.run(s, "saveIterate", () -> s.device().saveIterate(w, budget));
             s.addBytesSent(w.bytesWritten());
             writer.endSection(sid);
-            meter.addBusy(machine.nanoTime() - t0);
+            long produced = machine.nanoTime() - t0;
+            meter.addBusy(produced);
+            pings.produced(produced);
         }
     }
 
@@ -779,7 +783,7 @@ public final class OutgoingMigration implements Runnable {
                     switch (m) {
                         case ReturnPathMessage.LoadProgress p -> {
                             meter.offerDestinationProgress(p.bytes(), p.busyMicros());
-                            pings.progressReported(p.elapsedMicros());
+                            pings.progressReported(p.elapsedMicros(), p.busyMicros());
                             continue; // a figure for the meter, nothing the switchover waits for
                         }
                         case ReturnPathMessage.Pong p -> {

@@ -84,10 +84,63 @@ class PingProbeTest {
         assertThat(meter.linkCapacity()).isEqualTo((long) ((4 * MIB) * 1e9 / 20_000_000L));
     }
 
-    /** The destination's clock as its LOAD_PROGRESS before the next PONG reports it, then that PONG {@code nanos} later here. */
+    /**
+     * The destination's clock as its LOAD_PROGRESS before the next PONG reports it (a destination
+     * that never waited: busy all along), then that PONG {@code nanos} later here.
+     */
     private void pongProcessedAt(long destinationMicros, long nanos) {
-        probe.progressReported(destinationMicros);
+        pongProcessedAt(destinationMicros, destinationMicros, nanos);
+    }
+
+    private void pongProcessedAt(long destinationMicros, long busyMicros, long nanos) {
+        probe.progressReported(destinationMicros, busyMicros);
         pongAfter(nanos);
+    }
+
+    /**
+     * Between two PINGs the source spent 6 of 10 ms deciding rounds and asking for figures, and
+     * the destination waited 6 ms for data: that is the source's gap, not link time. A
+     * destination that waits longer than the source's gaps waits for the link, and that counts.
+     */
+    @Test
+    void destinationWaitsTheSourcesGapsExplainAreNotLinkTime() {
+        meter.start(now.get(), 0);
+        ping(0, 0);
+        written.addAndGet(4 * MIB);
+        probe.produced(4_000_000L);
+        pongProcessedAt(1_000, 1_000, 1_000_000L);
+        now.addAndGet(6_000_000L); // the gap: no data produced
+        ping(0, 0);
+        written.addAndGet(4 * MIB);
+        probe.produced(4_000_000L);
+        pongProcessedAt(11_000, 5_000, 4_000_000L); // head of the stretch
+        now.addAndGet(6_000_000L);
+        ping(0, 0);
+        pongProcessedAt(21_000, 9_000, 4_000_000L); // 10 ms on its clock, busy 4, waited 6: the source's gap
+        meter.tick(now.get() + BandwidthMeter.WINDOW_NANOS, written.get());
+
+        long perInterval = 4 * MIB + 9 - PingProbe.PING_BYTES;
+        assertThat(meter.linkCapacity()).as("4 MiB over the 4 ms the link was in use")
+                .isEqualTo((long) (perInterval * 1e9 / 4_000_000L));
+    }
+
+    @Test
+    void destinationWaitsBeyondTheSourcesGapsAreTheLinks() {
+        meter.start(now.get(), 0);
+        ping(0, 0);
+        written.addAndGet(4 * MIB);
+        probe.produced(10_000_000L);
+        pongProcessedAt(1_000, 1_000, 1_000_000L);
+        ping(0, 0);
+        written.addAndGet(4 * MIB);
+        probe.produced(30_000_000L); // the source blocked in its writes: no gap
+        pongProcessedAt(31_000, 3_000, 30_000_000L);
+        ping(0, 0);
+        pongProcessedAt(61_000, 5_000, 30_000_000L); // the destination waited 28 of 30 ms: for the link
+        meter.tick(now.get() + BandwidthMeter.WINDOW_NANOS, written.get());
+
+        long perInterval = 4 * MIB + 9 - PingProbe.PING_BYTES;
+        assertThat(meter.linkCapacity()).isEqualTo((long) (perInterval * 1e9 / 30_000_000L));
     }
 
     /**
