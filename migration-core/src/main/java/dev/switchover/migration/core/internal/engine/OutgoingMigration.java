@@ -439,17 +439,21 @@ public final class OutgoingMigration implements Runnable {
      * drained inside the blackout, ahead of the stop-copy, and no prediction counts it (the
      * issue-14 veth runs: 50-115 ms of "destination load" with nothing left to send). So before
      * stopping, the source waits, with the machine running, until a PING behind everything it
-     * wrote comes back, bounded by {@link #DRAIN_BOUND}; the caller then decides again.
+     * wrote comes back, bounded by {@link #DRAIN_BOUND}; the caller then decides again. An empty
+     * pipe whose fixed cost still rests on the first ping alone gets one clean round trip first
+     * ({@link PingProbe#hasCleanRoundTrip}).
      *
      * @return whether it waited (the caller decides again), false if the pipe was already empty
-     *         or there is no return path to tell
+     *         (and a clean round trip measured) or there is no return path to tell
      */
     private boolean drainBeforeStop() throws IOException, InterruptedException {
-        if (!channel.hasReturnPath() || pings.idle()) {
+        if (!channel.hasReturnPath() || pings.idle() && pings.hasCleanRoundTrip()) {
             return false;
         }
         checkReturnPath();
-        if (pings.tryStart(0, 0)) {
+        if (pings.idle()) {
+            pingClean(); // the pipe was never empty since the first ping: time a round trip now, running
+        } else if (pings.tryStart(0, 0)) {
             writePing();
         }
         flush();

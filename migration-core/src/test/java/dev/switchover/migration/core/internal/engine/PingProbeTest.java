@@ -58,6 +58,22 @@ class PingProbeTest {
     }
 
     @Test
+    void aCleanRoundTripBesidesTheFirstIsWhatTheStopWaitsFor() {
+        ping(0, 0);
+        pongAfter(15_000_000L);
+        written.addAndGet(4 * MIB);
+        ping(0, 0);
+        pongAfter(40_000_000L); // behind data: not clean
+        assertThat(probe.idle()).isTrue();
+        assertThat(probe.hasCleanRoundTrip()).as("only the first, cold ping").isFalse();
+
+        ping(0, 0);
+        pongAfter(500_000L);
+        assertThat(probe.hasCleanRoundTrip()).isTrue();
+        assertThat(stats.fixedCostMs()).as("the first no longer counts").isEqualTo(1);
+    }
+
+    @Test
     void aPingQueuedBehindDataNeverEntersTheFixedCost() {
         ping(0, 0);
         pongAfter(1_000_000L);
