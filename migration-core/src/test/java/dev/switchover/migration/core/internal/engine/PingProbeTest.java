@@ -108,6 +108,25 @@ class PingProbeTest {
         pongProcessedAt(destinationMicros, destinationMicros, nanos);
     }
 
+    /** A ping, {@code bytes} of data behind it, and its PONG as {@link #pongProcessedAt} has it. */
+    private void step(long bytes, long destinationMicros, long nanos) {
+        step(bytes, destinationMicros, destinationMicros, nanos);
+    }
+
+    private void step(long bytes, long destinationMicros, long busyMicros, long nanos) {
+        ping(0, 0);
+        written.addAndGet(bytes);
+        pongProcessedAt(destinationMicros, busyMicros, nanos);
+    }
+
+    /** As {@link #step}, the source having spent {@code producedNanos} producing the data. */
+    private void produced(long bytes, long producedNanos, long destinationMicros, long busyMicros, long nanos) {
+        ping(0, 0);
+        written.addAndGet(bytes);
+        probe.produced(producedNanos);
+        pongProcessedAt(destinationMicros, busyMicros, nanos);
+    }
+
     private void pongProcessedAt(long destinationMicros, long busyMicros, long nanos) {
         probe.progressReported(destinationMicros, busyMicros);
         pongAfter(nanos);
@@ -121,15 +140,9 @@ class PingProbeTest {
     @Test
     void destinationWaitsTheSourcesGapsExplainAreNotLinkTime() {
         meter.start(now.get(), 0);
-        ping(0, 0);
-        written.addAndGet(4 * MIB);
-        probe.produced(4_000_000L);
-        pongProcessedAt(1_000, 1_000, 1_000_000L);
+        produced(4 * MIB, 4_000_000L, 1_000, 1_000, 1_000_000L);
         now.addAndGet(6_000_000L); // the gap: no data produced
-        ping(0, 0);
-        written.addAndGet(4 * MIB);
-        probe.produced(4_000_000L);
-        pongProcessedAt(11_000, 5_000, 4_000_000L); // head of the stretch
+        produced(4 * MIB, 4_000_000L, 11_000, 5_000, 4_000_000L); // head of the stretch
         now.addAndGet(6_000_000L);
         ping(0, 0);
         pongProcessedAt(21_000, 9_000, 4_000_000L); // 10 ms on its clock, busy 4, waited 6: the source's gap
@@ -143,14 +156,8 @@ class PingProbeTest {
     @Test
     void destinationWaitsBeyondTheSourcesGapsAreTheLinks() {
         meter.start(now.get(), 0);
-        ping(0, 0);
-        written.addAndGet(4 * MIB);
-        probe.produced(10_000_000L);
-        pongProcessedAt(1_000, 1_000, 1_000_000L);
-        ping(0, 0);
-        written.addAndGet(4 * MIB);
-        probe.produced(30_000_000L); // the source blocked in its writes: no gap
-        pongProcessedAt(31_000, 3_000, 30_000_000L);
+        produced(4 * MIB, 10_000_000L, 1_000, 1_000, 1_000_000L);
+        produced(4 * MIB, 30_000_000L, 31_000, 3_000, 30_000_000L); // the source blocked in its writes: no gap
         ping(0, 0);
         pongProcessedAt(61_000, 5_000, 30_000_000L); // the destination waited 28 of 30 ms: for the link
         meter.tick(now.get() + BandwidthMeter.WINDOW_NANOS, written.get());
@@ -172,12 +179,8 @@ class PingProbeTest {
         written.addAndGet(20 * MIB);
         meter.addBusy(1_000_000L);
         pongProcessedAt(40_000, 50_000_000L);
-        ping(0, 0);
-        written.addAndGet(20 * MIB);
-        pongProcessedAt(120_000, 90_000_000L); // the head of the stretch: not a sample
-        ping(0, 0);
-        written.addAndGet(20 * MIB);
-        pongProcessedAt(320_000, 150_000_000L); // 20 MiB more, processed over 200 ms of the destination's clock
+        step(20 * MIB, 120_000, 90_000_000L); // the head of the stretch: not a sample
+        step(20 * MIB, 320_000, 150_000_000L); // 20 MiB more, processed over 200 ms of the destination's clock
         meter.tick(now.get(), written.get());
 
         assertThat(meter.linkCapacity()).isEqualTo((long) ((20 * MIB + 9 - PingProbe.PING_BYTES) * 1e9 / 200_000_000L));
@@ -190,18 +193,10 @@ class PingProbeTest {
     @Test
     void aLatePongChangesNothingTheDestinationDated() {
         meter.start(now.get(), 0);
-        ping(0, 0);
-        written.addAndGet(10 * MIB);
-        pongProcessedAt(1_000, 1_000_000L);
-        ping(0, 0);
-        written.addAndGet(10 * MIB);
-        pongProcessedAt(51_000, 50_000_000L);
-        ping(0, 0);
-        written.addAndGet(10 * MIB);
-        pongProcessedAt(101_000, 90_000_000L); // read 40 ms late
-        ping(0, 0);
-        written.addAndGet(10 * MIB);
-        pongProcessedAt(151_000, 10_000_000L); // so it seems to follow 10 ms later here
+        step(10 * MIB, 1_000, 1_000_000L);
+        step(10 * MIB, 51_000, 50_000_000L);
+        step(10 * MIB, 101_000, 90_000_000L); // read 40 ms late
+        step(10 * MIB, 151_000, 10_000_000L); // so it seems to follow 10 ms later here
         meter.tick(now.get(), written.get());
 
         long perInterval = 10 * MIB + 9 - PingProbe.PING_BYTES;
@@ -216,9 +211,7 @@ class PingProbeTest {
     @Test
     void onlyTheSteadyPartOfABurstIsASample() {
         meter.start(now.get(), 0);
-        ping(0, 0);
-        written.addAndGet(MIB);
-        pongProcessedAt(0, 1_000_000L);
+        step(MIB, 0, 1_000_000L);
         ping(0, 0); // the head of the first burst
         written.addAndGet(MIB);
         pongProcessedAt(1_000, 2_000_000L);
@@ -228,9 +221,7 @@ class PingProbeTest {
         ping(0, 0); // after the idle stretch: 80 ms of nothing, not a sample
         written.addAndGet(MIB);
         pongProcessedAt(91_000, 80_000_000L);
-        ping(0, 0);
-        written.addAndGet(MIB);
-        pongProcessedAt(92_000, 1_000_000L); // the head of the next burst, 1 MiB in 1 ms: not a sample
+        step(MIB, 92_000, 1_000_000L); // the head of the next burst, 1 MiB in 1 ms: not a sample
         ping(0, 0);
         pongProcessedAt(102_000, 10_000_000L); // steady again: a sample
         meter.tick(now.get(), written.get());
@@ -265,12 +256,8 @@ class PingProbeTest {
     @Test
     void aDestinationThatDrainsSlowerThanTheLinkIsTheCapacity() {
         meter.start(now.get(), 0);
-        ping(0, 0);
-        written.addAndGet(10 * MIB);
-        pongProcessedAt(1_000, 1_000_000L);
-        ping(0, 0);
-        written.addAndGet(10 * MIB);
-        pongProcessedAt(11_000, 10_000_000L);
+        step(10 * MIB, 1_000, 1_000_000L);
+        step(10 * MIB, 11_000, 10_000_000L);
         ping(0, 0);
         pongProcessedAt(21_000, 10_000_000L); // the link: 10 MiB in 10 ms
         meter.offerDestinationProgress(0, 0);
