@@ -21,7 +21,7 @@ package dev.switchover.migration.core.internal.engine;
  * {@code max-bandwidth} every window is small, so the engine also measures bursts end to end
  * ({@link #offerEndToEndSample}): a window's bytes over the time until the destination
  * acknowledged processing them — the pipeline's real rate, which bulk samples and these share.
- * Once the pings show the pipeline's delivery rate while it was backlogged
+ * Once the pings show the pipeline's delivery rate while the source kept it fed
  * ({@link #offerDeliverySample}), that rate is the capacity and neither the window samples nor
  * the bursts count any more: a link slower than {@code max-bandwidth} fills the socket buffers,
  * which then flatter every window (the issue-14 veth runs: 133 MB/s measured on a 1 Gbit/s
@@ -163,7 +163,7 @@ public final class BandwidthMeter {
 
     /**
      * What the switchover will drain at: what the link carries — the delivery rate of a
-     * backlogged pipeline once measured (the socket buffers can not flatter it), else the best
+     * fed pipeline once measured (the socket buffers can not flatter it), else the best
      * end-to-end burst, else — only without a return path ({@link #acknowledgedOnly}) — the best
      * window sample as the class comment says; or the destination's own drain rate when that is
      * slower.
@@ -184,7 +184,7 @@ public final class BandwidthMeter {
         return link > 0 && drain > 0 ? Math.min(link, drain) : link;
     }
 
-    /** All bytes acknowledged while backlogged over all the time they took, in the kept windows. */
+    /** All bytes delivered while the source kept the pipe fed over all the time they took, in the kept windows. */
     private long deliveryRate() {
         long bytes = 0;
         long nanos = 0;
@@ -245,10 +245,10 @@ public final class BandwidthMeter {
     }
 
     /**
-     * Bytes the destination acknowledged over {@code nanos} while the pipeline stayed backlogged
+     * Bytes the destination processed over {@code nanos} while the source kept the pipe fed
      * ({@link PingProbe}): the rate the switchover's stop-copy will drain at. All offered in a
      * window are summed and taken at its close, if they add up to a sample (at least
-     * {@link #MIN_SAMPLE_BYTES} over {@link #MIN_ACK_SAMPLE_NANOS}). <b>Thread:</b> any (the
+     * {@link #MIN_SAMPLE_BYTES} over {@link #MIN_DELIVERY_NANOS}). <b>Thread:</b> any (the
      * return-path reader).
      */
     public void offerDeliverySample(long bytes, long nanos) {

@@ -109,7 +109,10 @@ final class DestinationTimes {
         return Math.max(0, clock.getAsLong() - start - waitedNanos.get()) / 1_000;
     }
 
-    /** The µs since the stream began ({@link #timed}; 0 before it began): the clock {@code LOAD_PROGRESS} dates PINGs by. */
+    /**
+     * The µs since the stream began ({@link #timed}; 0 before it began): the clock
+     * {@code LOAD_PROGRESS} dates PINGs by.
+     */
     long elapsedMicros() {
         long start = streamStartNanos;
         return start < 0 ? 0 : Math.max(0, clock.getAsLong() - start) / 1_000;

@@ -64,9 +64,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>The commit (sockets, {@code docs/commit-protocol.md}): after the stream the source waits
  *       for LOADED, bounded by {@code x-switchover-timeout} from the stop; only then it sends
  *       COMMIT ({@link CommitRecords}) and enters {@code postmigrate}, from which it never
- *       resumes on its own (still stopped in between). Without LOADED it fails and resumes. COMMIT not acknowledged
- *       within {@code x-stall-timeout}: {@code failed}, the destination's state unknown, the
- *       machine stays in {@code postmigrate} for an operator to decide.
+ *       resumes on its own (still stopped in between). Without LOADED it fails and resumes.
+ *       COMMIT not acknowledged within {@code x-stall-timeout}: {@code failed}, the
+ *       destination's state unknown, the machine stays in {@code postmigrate} for an operator
+ *       to decide.
  *   <li>Every wait on the link is bounded by {@code x-stall-timeout} ({@link LinkWatch}).
  *   <li>A source that fails or is cancelled before COMMIT sends an ABORT record with its reason
  *       while the link still works, so the destination reports the real cause.
@@ -517,7 +518,7 @@ public final class OutgoingMigration implements Runnable {
             pingClean();
         } else {
             // one ping in flight behind the data at all times: its PONG brings the destination's
-            // progress and, while the pipe stays backlogged, a delivery sample (PingProbe)
+            // progress and, while the source keeps the pipe fed, a delivery sample (PingProbe)
             ping();
         }
         for (DeviceSlot s : iterable) {
@@ -535,7 +536,8 @@ public final class OutgoingMigration implements Runnable {
             }
             // under max-bandwidth, a window's burst goes in small chunks: a PING between them times
             // the burst's steady part, after the head a shaped link lets through at once (PingProbe)
-            long budget = Math.min(quota, machine.parameters().maxBandwidth() > 0 ? THROTTLED_CHUNK_BYTES : CHUNK_BYTES);
+            long chunk = machine.parameters().maxBandwidth() > 0 ? THROTTLED_CHUNK_BYTES : CHUNK_BYTES;
+            long budget = Math.min(quota, chunk);
             int sid = sectionId(s);
             long t0 = machine.nanoTime();
             SectionWriter w = writer.beginSection(SectionKind.PART, sid, s.section(), s.instance(),

@@ -27,8 +27,11 @@ import java.util.function.LongSupplier;
  *       idle stretch would count as link time, and the first PING after one meets a pipe still
  *       filling — a shaped link's token bucket lets the head of every burst through at once (a
  *       1 Gbit/s veth "measured" 147 MB/s that way, and the switchover then took 19–30 % longer
- *       than predicted). What is left is the rate the link, the destination and the source
- *       together sustain, which is what a stop-copy meets (offered to the {@link BandwidthMeter});
+ *       than predicted). Of the interval, what the destination waited that the source's own
+ *       gaps between rounds explain ({@link #produced}: deciding the next round, asking for
+ *       figures — nothing a stop-copy does) is left out; what it waited beyond them is the
+ *       link's. What is left is the rate the link, the destination and the source together
+ *       sustain in a stop-copy (offered to the {@link BandwidthMeter});
  *   <li><b>a burst end to end</b>: a ping right behind a rate-limited window's burst comes back
  *       once the destination processed the whole burst.
  * </ul>
@@ -60,7 +63,7 @@ final class PingProbe {
     private volatile long producedNanos;
     /** {@link #producedNanos} when the outstanding ping was written. */
     private volatile long sentProduced;
-    /** Of the last acknowledged ping: when it was written here, {@link #producedNanos} then, and the destination's busy time. */
+    /** Of the last acknowledged ping: when it was written here, {@link #producedNanos} then, the destination's busy time. */
     private volatile long ackedSentNanos;
     private volatile long ackedProduced;
     private volatile long ackedBusy;
