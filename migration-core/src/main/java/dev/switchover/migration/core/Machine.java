@@ -430,6 +430,9 @@ public final class Machine implements MigrationControl, AutoCloseable {
         return changeRunState(to, true);
     }
 
+    /** How long the last run-state change took to tell every device (0 before any). */
+    private volatile long lastRunStateChangeNanos;
+
     /** @param announce whether to publish STOP/RESUME (not for the start-up transition) */
     private RunState changeRunState(RunState to, boolean announce) {
         synchronized (runStateLock) {
@@ -438,7 +441,9 @@ public final class Machine implements MigrationControl, AutoCloseable {
                 return from;
             }
             runState = to;
+            long t0 = clock.nanoTime();
             runStateNotifier.notify(slots, from, to);
+            lastRunStateChangeNanos = Math.max(0, clock.nanoTime() - t0);
             if (!announce) {
                 return from;
             }
@@ -472,6 +477,11 @@ public final class Machine implements MigrationControl, AutoCloseable {
         @Override
         public RunState changeRunState(RunState to) {
             return Machine.this.changeRunState(to);
+        }
+
+        @Override
+        public long runStateChangeNanos() {
+            return lastRunStateChangeNanos;
         }
 
         @Override

@@ -21,6 +21,15 @@ public interface MachineHooks {
     /** Changes the run state, telling every device; returns the previous state. */
     RunState changeRunState(RunState to);
 
+    /**
+     * How long this machine's last run-state change took to tell every device (its devices
+     * stopping or starting their work): what the switchover's stop is expected to cost, measured
+     * here before the first switchover can be. 0 when unknown.
+     */
+    default long runStateChangeNanos() {
+        return 0;
+    }
+
     /** The parameters now (they may change during a migration). */
     MigrationParameters parameters();
 

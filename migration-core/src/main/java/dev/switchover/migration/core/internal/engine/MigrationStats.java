@@ -40,6 +40,7 @@ public final class MigrationStats {
     /** Round trips of a switchover's commit, from the clean pings. */
     private volatile long roundTripCostMs;
     private volatile long destinationCostMs;
+    private volatile long stopCostNanos;
     /** Bytes written before the machine stopped; -1 until it stopped for the switchover. */
     private volatile long precopyBytes = -1;
     private volatile long downtimeBytes;
@@ -121,17 +122,23 @@ public final class MigrationStats {
         destinationCostMs = Math.max(0, ms);
     }
 
+    /** The stop: telling every device, expected to cost what the machine's last run-state change did. */
+    public void stopCostNanos(long nanos) {
+        stopCostNanos = Math.max(0, nanos);
+    }
+
     /**
-     * The fixed cost of a switchover: the commit's round trips, each device's final sync,
-     * expected to cost what its last EXACT query did (whole ms, rounded down: sub-ms queries add
-     * nothing), and the destination's own load and resume as an earlier switchover measured them.
+     * The fixed cost of a switchover: the commit's round trips; the stop and each device's final
+     * sync, expected to cost what the machine's last run-state change and the device's last EXACT
+     * query did (whole ms, rounded down: sub-ms work adds nothing); and the destination's own load
+     * and resume as an earlier switchover measured them.
      */
     public long fixedCostMs() {
-        long syncNanos = 0;
+        long localNanos = stopCostNanos;
         for (DeviceSlot s : devices) {
-            syncNanos = Bytes.saturatingAdd(syncNanos, s.lastExactNanos());
+            localNanos = Bytes.saturatingAdd(localNanos, s.lastExactNanos());
         }
-        return Bytes.saturatingAdd(Bytes.saturatingAdd(roundTripCostMs, syncNanos / 1_000_000), destinationCostMs);
+        return Bytes.saturatingAdd(Bytes.saturatingAdd(roundTripCostMs, localNanos / 1_000_000), destinationCostMs);
     }
 
     public void precopyBytes(long b) {

@@ -157,6 +157,7 @@ public final class OutgoingMigration implements Runnable {
         this.states = new MigrationStateMachine("migration to " + uri.text(), this::statusChanged);
         this.stats = new MigrationStats(machine::nanoTime, meter, devices, machine::parameters, states);
         stats.destinationCostMs(machine.destinationCosts().expectedMs());
+        stats.stopCostNanos(machine.runStateChangeNanos());
         this.outcome = new MigrationOutcome(states, error -> {
             stats.error(error);
             LOG.log(System.Logger.Level.WARNING, "migration to {0} failed: {1}", uri, error);

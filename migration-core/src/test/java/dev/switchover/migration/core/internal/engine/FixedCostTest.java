@@ -1,0 +1,35 @@
+package dev.switchover.migration.core.internal.engine;
+
+import dev.switchover.migration.api.MigrationParameters;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the fixed cost of a switchover is made of, each part as it was measured. */
+class FixedCostTest {
+
+    private final MigrationStats stats = new MigrationStats(() -> 0, new BandwidthMeter(), List.of(),
+            () -> MigrationParameters.DEFAULTS, new MigrationStateMachine("fixed cost test", (from, to) -> { }));
+
+    @Test
+    void theStopCostsWhatTheMachinesLastRunStateChangeDidInWholeMs() {
+        stats.fixedCostMs(2); // the commit's round trips
+        stats.stopCostNanos(900_000);
+        assertThat(stats.fixedCostMs()).as("a sub-ms stop adds nothing").isEqualTo(2);
+
+        stats.stopCostNanos(3_700_000);
+        stats.destinationCostMs(4);
+        assertThat(stats.fixedCostMs()).as("round trips, stop, destination").isEqualTo(2 + 3 + 4);
+    }
+
+    @Test
+    void aNegativeOrHugeStopNeitherLowersNorWrapsTheFixedCost() {
+        stats.stopCostNanos(-5);
+        assertThat(stats.fixedCostMs()).isZero();
+        stats.stopCostNanos(Long.MAX_VALUE);
+        stats.destinationCostMs(Long.MAX_VALUE);
+        assertThat(stats.fixedCostMs()).isEqualTo(Long.MAX_VALUE);
+    }
+}
