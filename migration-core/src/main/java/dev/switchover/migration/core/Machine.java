@@ -67,6 +67,8 @@ public final class Machine implements MigrationControl, AutoCloseable {
     private final EventBus events;
     private final Object runStateLock = new Object();
     private final RunStateNotifier runStateNotifier;
+    /** How long the last run-state change took to tell every device (0 before any). */
+    private volatile long lastRunStateChangeNanos;
     private final Set<MigrationCapability> capabilities = EnumSet.noneOf(MigrationCapability.class);
     /** A destination's load and resume at this machine's last switchover, for its next prediction. */
     private final DestinationCosts destinationCosts = new DestinationCosts();
@@ -429,9 +431,6 @@ public final class Machine implements MigrationControl, AutoCloseable {
     private RunState changeRunState(RunState to) {
         return changeRunState(to, true);
     }
-
-    /** How long the last run-state change took to tell every device (0 before any). */
-    private volatile long lastRunStateChangeNanos;
 
     /** @param announce whether to publish STOP/RESUME (not for the start-up transition) */
     private RunState changeRunState(RunState to, boolean announce) {

@@ -1,5 +1,7 @@
 package dev.switchover.migration.core.internal.engine;
 
+import dev.switchover.migration.core.internal.stream.ReturnPathMessage;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
@@ -98,24 +100,19 @@ final class DestinationTimes {
     }
 
     /**
-     * The µs since the stream began ({@link #timed}) that were not spent waiting in its reads:
-     * the destination's work on the stream so far (0 before it began).
+     * The {@code LOAD_PROGRESS} report with {@code bytes} processed: the µs since the stream began
+     * ({@link #timed}) — the clock it dates PINGs by — and of them those not spent waiting in its
+     * reads, the destination's work on the stream so far. One reading of the clock, so that the
+     * two differ by exactly the time waited; both 0 before the stream began.
      */
-    long busyMicros() {
+    ReturnPathMessage.LoadProgress progress(long bytes) {
         long start = streamStartNanos;
         if (start < 0) {
-            return 0;
+            return new ReturnPathMessage.LoadProgress(bytes, 0, 0);
         }
-        return Math.max(0, clock.getAsLong() - start - waitedNanos.get()) / 1_000;
-    }
-
-    /**
-     * The µs since the stream began ({@link #timed}; 0 before it began): the clock
-     * {@code LOAD_PROGRESS} dates PINGs by.
-     */
-    long elapsedMicros() {
-        long start = streamStartNanos;
-        return start < 0 ? 0 : Math.max(0, clock.getAsLong() - start) / 1_000;
+        long elapsed = Math.max(0, clock.getAsLong() - start);
+        long busy = Math.max(0, elapsed - waitedNanos.get());
+        return new ReturnPathMessage.LoadProgress(bytes, busy / 1_000, elapsed / 1_000);
     }
 
     /** COMMIT arrived: the resume starts. */

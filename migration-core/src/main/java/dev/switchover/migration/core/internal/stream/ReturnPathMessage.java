@@ -20,7 +20,7 @@ public sealed interface ReturnPathMessage {
     int TYPE_LOAD_TIME = 0x7f03;
     /** Switchover extension: how long the destination took to run after COMMIT, sent just before {@code SHUT 0}. */
     int TYPE_RESUME_TIME = 0x7f04;
-    /** Switchover extension: how much of the stream the destination processed, and its work time, sent before each PONG. */
+    /** Switchover extension: how much of the stream the destination processed, its work and wall time, sent before each PONG. */
     int TYPE_LOAD_PROGRESS = 0x7f05;
 
     /**
