@@ -524,20 +524,17 @@ public final class OutgoingMigration implements Runnable {
         }
         for (DeviceSlot s : iterable) {
             checkCancelled();
-            long quota = meter.quotaLeft(machine.parameters().maxBandwidth(), writer.bytesWritten());
+            long maxBandwidth = machine.parameters().maxBandwidth();
+            long quota = meter.quotaLeft(maxBandwidth, writer.bytesWritten());
             if (quota <= 0) {
-                long t0 = machine.nanoTime();
                 pingAfterBurst();
-                writer.flush();
-                long flushed = machine.nanoTime() - t0;
-                meter.addBusy(flushed);
-                pings.produced(flushed);
+                flush();
                 waitUntil(meter.windowEnd());
                 return;
             }
             // under max-bandwidth, a window's burst goes in small chunks: a PING between them times
             // the burst's steady part, after the head a shaped link lets through at once (PingProbe)
-            long chunk = machine.parameters().maxBandwidth() > 0 ? THROTTLED_CHUNK_BYTES : CHUNK_BYTES;
+            long chunk = maxBandwidth > 0 ? THROTTLED_CHUNK_BYTES : CHUNK_BYTES;
             long budget = Math.min(quota, chunk);
             int sid = sectionId(s);
             long t0 = machine.nanoTime();
@@ -546,9 +543,7 @@ public final class OutgoingMigration implements Runnable {
             calls.run(s, "saveIterate", () -> s.device().saveIterate(w, budget));
             s.addBytesSent(w.bytesWritten());
             writer.endSection(sid);
-            long produced = machine.nanoTime() - t0;
-            meter.addBusy(produced);
-            pings.produced(produced);
+            sentSince(t0);
         }
     }
 
@@ -876,7 +871,18 @@ public final class OutgoingMigration implements Runnable {
     private void flush() throws IOException {
         long t0 = machine.nanoTime();
         writer.flush();
-        meter.addBusy(machine.nanoTime() - t0);
+        sentSince(t0);
+    }
+
+    /**
+     * The time since {@code t0} went into sending (device work and channel writes): the window's
+     * busy time ({@link BandwidthMeter}) and, between PINGs, not a gap of the source's own
+     * ({@link PingProbe#produced}).
+     */
+    private void sentSince(long t0) {
+        long nanos = machine.nanoTime() - t0;
+        meter.addBusy(nanos);
+        pings.produced(nanos);
     }
 
     private void waitUntil(long deadlineNanos) throws InterruptedException {
