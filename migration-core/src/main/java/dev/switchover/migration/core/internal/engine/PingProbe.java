@@ -48,36 +48,36 @@ final class PingProbe {
     private final BandwidthMeter meter;
     private final MigrationStats stats;
     private final LongSupplier streamBytes;
-    private volatile long sentNanos;
-    private volatile long sentOffset;
-    private volatile boolean sentClean;
-    /** {@link #idleEpoch} when the outstanding ping was written. */
-    private volatile long sentEpoch;
+    /**
+     * A written PING: the stream bytes before it, when it was written, the source's idle epoch
+     * ({@link #sourceIdled}) and production time ({@link #produced}) then, whether it was clean,
+     * and the burst it follows (0 bytes: none).
+     */
+    private record Sent(long offset, long nanos, long epoch, long produced, boolean clean, long burstBytes,
+                        long burstStart) {
+    }
+
+    /**
+     * The last acknowledged PING: its {@link Sent}, when it was processed (the destination's clock
+     * if it reports one, else ours), the destination's busy time then, and whether the source never
+     * idled between the PING before it and it.
+     */
+    private record Acked(Sent ping, long at, long busy, boolean steady) {
+    }
+
+    /** The outstanding ping; null when none is. */
+    private volatile Sent outstanding;
+    /** The last acknowledged ping; null before any. */
+    private volatile Acked acked;
+    private volatile boolean anySent;
     /** Counts the source's idle stretches; written by the migration thread only. */
     private volatile long idleEpoch;
+    /** Time the source spent producing data ({@link #produced}); written by the migration thread only. */
+    private volatile long producedNanos;
     /** The destination's clock (ns since its stream began) in the report before the next PONG; -1: none. */
     private volatile long reportedNanos = -1;
     /** The destination's busy time (ns) in that report. */
     private volatile long reportedBusyNanos;
-    /** Time the source spent producing data ({@link #produced}); written by the migration thread only. */
-    private volatile long producedNanos;
-    /** {@link #producedNanos} when the outstanding ping was written. */
-    private volatile long sentProduced;
-    /** Of the last acknowledged ping: when it was written here, {@link #producedNanos} then, the destination's busy time. */
-    private volatile long ackedSentNanos;
-    private volatile long ackedProduced;
-    private volatile long ackedBusy;
-    private volatile long burstStartNanos;
-    private volatile long burstBytes;
-    private volatile boolean anySent;
-    /** Stream offset the last PONG acknowledged; -1 before any. */
-    private volatile long ackedOffset = -1;
-    /** When the last acknowledged ping was processed: the destination's clock if it reports one, else ours. */
-    private volatile long ackedAt;
-    /** {@link #idleEpoch} when the last acknowledged ping was written. */
-    private volatile long ackedEpoch;
-    /** Whether the source never idled between the ping before the last acknowledged one and that one. */
-    private volatile boolean ackedSteady;
     /** Clean round trips kept for the median. */
     static final int CLEAN_RTTS = 64;
     private final long[] cleanRtts = new long[CLEAN_RTTS];
@@ -103,18 +103,13 @@ final class PingProbe {
      * @return whether to send a ping now
      */
     boolean tryStart(long bytes, long burstStart) {
-        if (sentNanos != 0) {
+        if (outstanding != null) {
             return false;
         }
         long offset = streamBytes.getAsLong();
-        sentClean = bytes == 0 && (!anySent || drained(offset));
+        boolean clean = bytes == 0 && (!anySent || drained(offset));
         anySent = true;
-        sentOffset = offset;
-        sentEpoch = idleEpoch;
-        sentProduced = producedNanos;
-        burstBytes = bytes;
-        burstStartNanos = burstStart;
-        sentNanos = clock.getAsLong();
+        outstanding = new Sent(offset, clock.getAsLong(), idleEpoch, producedNanos, clean, bytes, burstStart);
         return true;
     }
 
@@ -123,7 +118,7 @@ final class PingProbe {
      * false while a ping is outstanding.
      */
     boolean idle() {
-        return sentNanos == 0 && anySent && drained(streamBytes.getAsLong());
+        return outstanding == null && anySent && drained(streamBytes.getAsLong());
     }
 
     /**
@@ -138,12 +133,12 @@ final class PingProbe {
 
     /** Whether no ping is outstanding. */
     boolean outstandingNone() {
-        return sentNanos == 0;
+        return outstanding == null;
     }
 
     private boolean drained(long offset) {
-        long acked = ackedOffset;
-        return acked >= 0 && offset - acked <= PING_BYTES;
+        Acked a = acked;
+        return a != null && offset - (a.ping().offset() + PING_BYTES) <= PING_BYTES;
     }
 
     /**
@@ -173,53 +168,47 @@ final class PingProbe {
 
     /** The PONG of the outstanding ping arrived. */
     void pongReceived() {
-        long sent = sentNanos;
-        if (sent == 0) {
+        Sent ping = outstanding;
+        if (ping == null) {
             return;
         }
         long now = clock.getAsLong();
-        long offset = sentOffset;
-        if (burstBytes > 0) {
-            meter.offerEndToEndSample(burstBytes, burstStartNanos, now);
+        if (ping.burstBytes() > 0) {
+            meter.offerEndToEndSample(ping.burstBytes(), ping.burstStart(), now);
         }
-        if (sentClean) {
+        if (ping.clean()) {
             if (firstCleanRtt < 0) {
-                firstCleanRtt = now - sent;
+                firstCleanRtt = now - ping.nanos();
             } else {
-                cleanRtts[cleanCount++ % CLEAN_RTTS] = now - sent;
+                cleanRtts[cleanCount++ % CLEAN_RTTS] = now - ping.nanos();
             }
             long rtt = cleanCount == 0 ? firstCleanRtt : medianCleanRtt();
             stats.fixedCostMs((ROUND_TRIPS_PER_SWITCHOVER * rtt + 999_999) / 1_000_000);
         }
-        long previous = ackedOffset;
+        Acked previous = acked;
         boolean dated = reportedNanos >= 0;
         long at = dated ? reportedNanos : now;
         long busy = reportedBusyNanos;
         reportedNanos = -1;
-        boolean steady = previous >= 0 && sentEpoch == ackedEpoch;
-        if (steady && ackedSteady && at > ackedAt) {
-            long interval = at - ackedAt;
+        boolean steady = previous != null && ping.epoch() == previous.ping().epoch();
+        if (steady && previous.steady() && at > previous.at()) {
+            long interval = at - previous.at();
             if (dated) {
                 // time the destination waited that the source's own gaps explain (deciding the next
                 // round, asking devices for figures: nothing a stop-copy does) is not link time; what
                 // it waited beyond them is (a slow link). Loopback pre-copy otherwise read 1.1 GB/s
                 // for a stop-copy that ran at 2.
-                long sourceGap = (sent - ackedSentNanos) - (sentProduced - ackedProduced);
-                long destinationWait = interval - (busy - ackedBusy);
+                Sent before = previous.ping();
+                long sourceGap = (ping.nanos() - before.nanos()) - (ping.produced() - before.produced());
+                long destinationWait = interval - (busy - previous.busy());
                 interval -= Math.max(0, Math.min(sourceGap, destinationWait));
             }
             if (interval > 0) {
-                meter.offerDeliverySample(offset - previous, interval);
+                meter.offerDeliverySample(ping.offset() - (previous.ping().offset() + PING_BYTES), interval);
             }
         }
-        ackedSteady = steady;
-        ackedEpoch = sentEpoch;
-        ackedOffset = offset + PING_BYTES;
-        ackedAt = at;
-        ackedSentNanos = sent;
-        ackedProduced = sentProduced;
-        ackedBusy = busy;
-        sentNanos = 0;
+        acked = new Acked(ping, at, busy, steady);
+        outstanding = null;
     }
 
     /** The median of the kept clean round trips (the lower one of an even count). */
