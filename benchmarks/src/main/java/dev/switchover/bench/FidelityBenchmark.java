@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * The downtime fidelity matrix of issue 14: how close {@code expected-downtime} at the switchover
@@ -149,8 +148,7 @@ public final class FidelityBenchmark {
             try {
                 return migrate(link, s, limitMs, timeout, dst, sq);
             } catch (Exception e) {
-                return new RunResult(link.name(), s.name(), limitMs, OptionalLong.empty(), OptionalLong.empty(),
-                        OptionalLong.empty(), "error: " + e.getMessage(), "");
+                return RunResult.failed(link.name(), s.name(), limitMs, e);
             } finally {
                 quit(sq);
                 quit(dq);

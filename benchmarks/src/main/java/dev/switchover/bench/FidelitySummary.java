@@ -22,8 +22,7 @@ final class FidelitySummary {
         long predictedWithin = switched.stream().filter(r -> r.predictedMs().getAsLong() <= r.limitMs()).count();
         long actualWithin = switched.stream().filter(r -> r.actualMs().getAsLong() <= r.limitMs()).count();
         double[] errors = switched.stream().mapToDouble(RunResult::relativeError).sorted().toArray();
-        double[] errorsMs = switched.stream()
-                .mapToDouble(r -> Math.abs(r.predictedMs().getAsLong() - r.actualMs().getAsLong())).sorted().toArray();
+        double[] errorsMs = switched.stream().mapToDouble(RunResult::errorMs).sorted().toArray();
         long expDownSeen = runs.stream().filter(r -> r.expectedDowntimeAfter().isPresent()).count();
         long expDownMax = runs.stream().filter(r -> r.expectedDowntimeAfter().isPresent())
                 .mapToLong(r -> r.expectedDowntimeAfter().getAsLong()).max().orElse(-1);

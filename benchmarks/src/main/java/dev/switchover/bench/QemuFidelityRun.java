@@ -51,8 +51,7 @@ record QemuFidelityRun(Path qemu, Path workDir, boolean prealloc) {
                 return migrate(src.qmp(), uri, link, scenario, w, limitMs, timeout);
             }
         } catch (Exception e) {
-            return new RunResult(link.name(), scenario, limitMs, OptionalLong.empty(), OptionalLong.empty(),
-                    OptionalLong.empty(), "error: " + e.getMessage(), "");
+            return RunResult.failed(link.name(), scenario, limitMs, e);
         }
     }
 

@@ -18,6 +18,12 @@ import java.util.OptionalLong;
 record RunResult(String link, String scenario, long limitMs, OptionalLong predictedMs, OptionalLong actualMs,
                  OptionalLong expectedDowntimeAfter, String outcome, String parts) {
 
+    /** A run that could not be made: {@code e} says why. */
+    static RunResult failed(String link, String scenario, long limitMs, Exception e) {
+        return new RunResult(link, scenario, limitMs, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+                "error: " + e.getMessage(), "");
+    }
+
     boolean switchedOver() {
         return predictedMs.isPresent() && actualMs.isPresent();
     }
@@ -26,6 +32,11 @@ record RunResult(String link, String scenario, long limitMs, OptionalLong predic
     double relativeError() {
         return Math.abs(predictedMs.getAsLong() - actualMs.getAsLong())
                 / (double) Math.max(1, actualMs.getAsLong());
+    }
+
+    /** |predicted − actual| in ms. */
+    long errorMs() {
+        return Math.abs(predictedMs.getAsLong() - actualMs.getAsLong());
     }
 
     static String header() {
