@@ -41,10 +41,6 @@ import java.util.Optional;
  */
 public final class FidelityBenchmark {
 
-    private static final List<String> DEFAULT_JVM = List.of("-XX:+UseParallelGC", "-Xmx384m",
-            "-XX:MaxDirectMemorySize=16g");
-    private static final Duration READY = Duration.ofSeconds(60);
-
     private FidelityBenchmark() {
     }
 
@@ -56,20 +52,8 @@ public final class FidelityBenchmark {
         List<String> links = List.of(BenchArgs.value(args, "--links", "loopback,1gbit,10gbit").split(","));
         List<String> only = List.of(BenchArgs.value(args, "--scenarios", "").split(","));
         Duration timeout = Duration.ofSeconds(Long.parseLong(BenchArgs.value(args, "--timeout", "20")));
-        String mods = BenchArgs.value(args, "--mods", "distribution/target/mods");
-        // as users run it: the image's launcher, with its AOT cache (start-up and JIT warm-up are
-        // part of a short migration); --image none runs java on --mods instead
-        String imageArg = BenchArgs.value(args, "--image", "distribution/target/image");
-        Optional<Path> image = imageArg.equals("none") ? Optional.empty()
-                : Optional.of(Path.of(imageArg, "bin", "switchover")).filter(Files::isExecutable);
-        // --jvm-opts adds options to both machines, e.g. a flight recording per process:
-        // "-XX:StartFlightRecording=filename=/tmp/fid-%p.jfr,settings=profile"
-        List<String> jvm = new ArrayList<>(DEFAULT_JVM);
-        String extra = BenchArgs.value(args, "--jvm-opts", "").strip();
-        if (!extra.isEmpty()) {
-            jvm.addAll(List.of(extra.split("\\s+")));
-        }
-        Launcher launcher = new Launcher(image, mods, jvm);
+        // as users run it: the image's launcher and AOT cache, unless --image none
+        MachineLauncher launcher = MachineLauncher.of(args);
         // the destinations preallocate their RAM (prealloc=on, QEMU's -mem-prealloc), as in the
         // whole-migration benchmark: on a VM whose host backs memory lazily (this project's CI VM,
         // 14 µs per first touch, or fast when the guest kernel recycles pages) the destination's
@@ -132,7 +116,7 @@ public final class FidelityBenchmark {
         }
     }
 
-    private static RunResult run(EmulatedLink link, Scenario s, long limitMs, Duration timeout, Launcher launcher,
+    private static RunResult run(EmulatedLink link, Scenario s, long limitMs, Duration timeout, MachineLauncher launcher,
                                  Path dir)
             throws IOException, InterruptedException {
         String tag = link.name() + "-" + s.name().replaceAll("[^a-z0-9]", "") + "-" + limitMs + "-" + System.nanoTime();
@@ -188,26 +172,6 @@ public final class FidelityBenchmark {
             q.execute("quit");
         } catch (Exception e) {
             // already gone: close() ends the process
-        }
-    }
-
-    /** How a machine process is started: the image's {@code bin/switchover}, or {@code java} on the module path. */
-    private record Launcher(Optional<Path> image, String modulePath, List<String> jvm) {
-
-        MachineProcess start(List<String> prefix, List<String> runArgs, Path log) throws IOException,
-                InterruptedException {
-            if (image.isEmpty()) {
-                return MachineProcess.start(prefix, modulePath, jvm, runArgs, log, READY);
-            }
-            List<String> command = new ArrayList<>(prefix);
-            command.add(image.get().toAbsolutePath().toString());
-            return MachineProcess.start(command, Map.of("SWITCHOVER_JAVA_OPTS", String.join(" ", jvm)), runArgs, log,
-                    READY);
-        }
-
-        String describe() {
-            return image.map(p -> "machines run by " + p + " (its AOT cache)").orElse("machines run by java -p "
-                    + modulePath);
         }
     }
 }
