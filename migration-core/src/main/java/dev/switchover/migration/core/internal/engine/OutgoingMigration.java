@@ -118,6 +118,12 @@ public final class OutgoingMigration implements Runnable {
     /** Section id of each active device: its position among them, fixed at setup. Migration thread only. */
     private final Map<DeviceSlot, Integer> sectionIds = new IdentityHashMap<>();
     private volatile boolean wakeRequested;
+    /**
+     * A drain before the stop waits for PONGs ({@link #drainBeforeStop}): only then does one wake
+     * the migration thread. Woken by every PONG, a window's wait became a ping-pong of a few
+     * thousand round trips a second between two idle processes, each with an ESTIMATE query.
+     */
+    private volatile boolean awaitingPong;
     /** {@code migrate-continue} came while waiting in {@code pre-switchover}. */
     private volatile boolean continueRequested;
     private volatile MigrationChannel channel;
@@ -460,13 +466,18 @@ public final class OutgoingMigration implements Runnable {
         }
         flush();
         long deadline = machine.nanoTime() + DRAIN_BOUND.toNanos();
-        while (!pings.idle() && machine.nanoTime() < deadline && !outcome.cancelRequested()
-                && outcome.failure().isEmpty() && returnPathEnded.getCount() > 0) {
-            waitUntil(Math.min(deadline, machine.nanoTime() + 5_000_000L));
-            if (pings.outstandingNone() && !pings.idle() && pings.tryStart(0, 0)) {
-                writePing(); // the PING that came back was not behind everything: send one that is
-                flush();
+        awaitingPong = true;
+        try {
+            while (!pings.idle() && machine.nanoTime() < deadline && !outcome.cancelRequested()
+                    && outcome.failure().isEmpty() && returnPathEnded.getCount() > 0) {
+                waitUntil(Math.min(deadline, machine.nanoTime() + 5_000_000L));
+                if (pings.outstandingNone() && !pings.idle() && pings.tryStart(0, 0)) {
+                    writePing(); // the PING that came back was not behind everything: send one that is
+                    flush();
+                }
             }
+        } finally {
+            awaitingPong = false;
         }
         checkReturnPath();
         return true;
@@ -791,7 +802,9 @@ public final class OutgoingMigration implements Runnable {
                         case ReturnPathMessage.Pong p -> {
                             pings.pongReceived();
                             watch.replyArrived();
-                            wake(); // a drain before the stop waits for this
+                            if (awaitingPong) {
+                                wake(); // the drain before the stop waits for this
+                            }
                             continue;
                         }
                         case ReturnPathMessage.Error err -> destinationError = err.reason();
