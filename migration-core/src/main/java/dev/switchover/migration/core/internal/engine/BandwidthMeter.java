@@ -32,7 +32,10 @@ package dev.switchover.migration.core.internal.engine;
  * that had any, not the best single sample: the best of PONG-timed samples once read 1.55 GB/s
  * for a pipeline that drained at 0.33. Until {@value #SETTLE_WINDOWS} windows gave such samples
  * the figure is not {@linkplain #settled settled}: a fresh process's first figures are its
- * coldest.
+ * coldest. Pre-copy under {@code max-bandwidth} is a few ms of burst per window, and a burst
+ * between idle stretches runs colder than the stop-copy will; so before it switches over the
+ * source sprints, unthrottled, and the sprint's delivery rate ({@link #endSprint}) is the figure
+ * for the next {@value #SPRINT_WINDOWS} windows.
  *
  * <p>Whatever the link carries, the destination must also process it. Its own reports
  * ({@link #offerDestinationProgress}: bytes processed and the time it spent working, waits for
@@ -79,6 +82,12 @@ public final class BandwidthMeter {
     /** Windows after which the figure counts as settled however few samples it rests on. */
     static final int SETTLE_BOUND_WINDOWS = 30;
 
+    /**
+     * A sprint's figure ({@link #endSprint}) is the link figure for this many windows; the
+     * source may sprint again only after as many.
+     */
+    static final int SPRINT_WINDOWS = 10;
+
     private long windowStart;
     private long windowStartBytes;
     private long windowBusyNanos;
@@ -100,6 +109,12 @@ public final class BandwidthMeter {
     private final long[] deliveryNanos = new long[DELIVERY_WINDOWS];
     private int deliveryCount;
     private final DestinationProgress destination = new DestinationProgress();
+    private final java.util.concurrent.atomic.AtomicLong sprintBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong sprintNanos = new java.util.concurrent.atomic.AtomicLong();
+    /** The last sprint's delivery rate (bytes/s; 0: none measured). */
+    private volatile long sprintRate;
+    /** The window ({@link #windowsClosed}) the last sprint began in. */
+    private long sprintWindow = Long.MIN_VALUE / 2;
 
     /** Starts the first window. */
     public void start(long nowNanos, long bytesTotal) {
@@ -169,6 +184,9 @@ public final class BandwidthMeter {
      * slower.
      */
     private long capacity() {
+        if (sprintRate > 0 && windowsClosed - sprintWindow < SPRINT_WINDOWS) {
+            return sprintRate; // the whole pipeline at the stop-copy's pace, the destination's drain included
+        }
         long link;
         if (deliveryCount > 0) {
             link = deliveryRate();
@@ -257,6 +275,50 @@ public final class BandwidthMeter {
             offeredDeliveryBytes.addAndGet(bytes);
             offeredDeliveryNanos.addAndGet(nanos);
         }
+    }
+
+    /**
+     * Whether a sprint may start: none began in the last {@value #SPRINT_WINDOWS} windows.
+     * <b>Thread:</b> the migration thread.
+     */
+    public boolean sprintDue() {
+        return windowsClosed - sprintWindow >= SPRINT_WINDOWS;
+    }
+
+    /** A sprint begins: its samples are gathered apart from the windows'. <b>Thread:</b> the migration thread. */
+    public void beginSprint() {
+        sprintWindow = windowsClosed;
+        sprintBytes.set(0);
+        sprintNanos.set(0);
+    }
+
+    /**
+     * Bytes the destination processed over {@code nanos} between two PINGs of a sprint, as
+     * {@link #offerDeliverySample} for the windows. <b>Thread:</b> any (the return-path reader).
+     */
+    public void offerSprintSample(long bytes, long nanos) {
+        if (bytes > 0 && nanos > 0) {
+            sprintBytes.addAndGet(bytes);
+            sprintNanos.addAndGet(nanos);
+        }
+    }
+
+    /**
+     * The sprint's PONGs are in: its delivery rate — if its samples add up to one (at least
+     * {@link #MIN_SAMPLE_BYTES} over {@link #MIN_DELIVERY_NANOS}) — is the link figure from now
+     * on, for {@value #SPRINT_WINDOWS} windows. <b>Thread:</b> the migration thread.
+     *
+     * @return the sprint's rate (bytes/s), or 0 if it gave no figure
+     */
+    public long endSprint() {
+        long bytes = sprintBytes.get();
+        long nanos = sprintNanos.get();
+        if (bytes < MIN_SAMPLE_BYTES || nanos < MIN_DELIVERY_NANOS) {
+            return 0;
+        }
+        sprintRate = (long) ((double) bytes * 1e9 / (double) nanos);
+        linkCapacity = capacity();
+        return sprintRate;
     }
 
     /** When the current window started. */

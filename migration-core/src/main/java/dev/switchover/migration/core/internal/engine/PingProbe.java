@@ -51,10 +51,10 @@ final class PingProbe {
     /**
      * A written PING: the stream bytes before it, when it was written, the source's idle epoch
      * ({@link #sourceIdled}) and production time ({@link #produced}) then, whether it was clean,
-     * and the burst it follows (0 bytes: none).
+     * the burst it follows (0 bytes: none), and whether it was sent in a {@linkplain #sprinting sprint}.
      */
     private record Sent(long offset, long nanos, long epoch, long produced, boolean clean, long burstBytes,
-                        long burstStart) {
+                        long burstStart, boolean sprint) {
     }
 
     /**
@@ -72,6 +72,8 @@ final class PingProbe {
     private volatile boolean anySent;
     /** Counts the source's idle stretches; written by the migration thread only. */
     private volatile long idleEpoch;
+    /** PINGs written now belong to a sprint ({@link #sprinting}); written by the migration thread only. */
+    private volatile boolean sprinting;
     /** Time the source spent producing data ({@link #produced}); written by the migration thread only. */
     private volatile long producedNanos;
     /** The destination's clock (ns since its stream began) in the report before the next PONG; -1: none. */
@@ -109,7 +111,8 @@ final class PingProbe {
         long offset = streamBytes.getAsLong();
         boolean clean = bytes == 0 && (!anySent || drained(offset));
         anySent = true;
-        outstanding = new Sent(offset, clock.getAsLong(), idleEpoch, producedNanos, clean, bytes, burstStart);
+        outstanding = new Sent(offset, clock.getAsLong(), idleEpoch, producedNanos, clean, bytes, burstStart,
+                sprinting);
         return true;
     }
 
@@ -147,6 +150,15 @@ final class PingProbe {
      */
     void sourceIdled() {
         idleEpoch++;
+    }
+
+    /**
+     * Whether the source is sprinting (a sprint before the stop, {@code OutgoingMigration}): the delivery samples between two
+     * PINGs both written in the sprint go to {@link BandwidthMeter#offerSprintSample}, not to the
+     * window's figure. Migration thread.
+     */
+    void sprinting(boolean on) {
+        sprinting = on;
     }
 
     /**
@@ -203,8 +215,11 @@ final class PingProbe {
                 long destinationWait = interval - (busy - previous.busy());
                 interval -= Math.max(0, Math.min(sourceGap, destinationWait));
             }
-            if (interval > 0) {
-                meter.offerDeliverySample(ping.offset() - (previous.ping().offset() + PING_BYTES), interval);
+            long bytes = ping.offset() - (previous.ping().offset() + PING_BYTES);
+            if (interval > 0 && ping.sprint() && previous.ping().sprint()) {
+                meter.offerSprintSample(bytes, interval);
+            } else if (interval > 0) {
+                meter.offerDeliverySample(bytes, interval);
             }
         }
         acked = new Acked(ping, at, busy, steady);

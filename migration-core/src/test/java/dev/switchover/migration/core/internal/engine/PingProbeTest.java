@@ -275,4 +275,64 @@ class PingProbeTest {
         assertThat(probe.idle()).isFalse();
         assertThat(probe.tryStart(0, 0)).isTrue();
     }
+
+    /**
+     * Bursts under {@code max-bandwidth} time the link cold; a sprint before the stop times it at
+     * the stop-copy's pace. Its samples are the link figure for {@value BandwidthMeter#SPRINT_WINDOWS}
+     * windows and never enter the windows' own figure, which is back after them.
+     */
+    @Test
+    void aSprintsDeliveryRateIsTheLinkFigureForItsWindowsAndLeavesTheWindowsFigureAlone() {
+        meter.start(now.get(), 0);
+        step(10 * MIB, 1_000, 1_000_000L);
+        step(10 * MIB, 101_000, 100_000_000L); // 10 MiB in 100 ms: a cold burst
+        step(10 * MIB, 201_000, 100_000_000L);
+        meter.tick(now.get(), written.get());
+        long perInterval = 10 * MIB + 9 - PingProbe.PING_BYTES;
+        long windows = (long) (perInterval * 1e9 / 100_000_000L);
+        assertThat(meter.linkCapacity()).isEqualTo(windows);
+
+        assertThat(meter.sprintDue()).isTrue();
+        probe.sourceIdled(); // the sprint follows a window's wait
+        meter.beginSprint();
+        probe.sprinting(true);
+        step(10 * MIB, 301_000, 1_000_000L); // the head: not a sample
+        step(10 * MIB, 311_000, 10_000_000L); // follows the head: not a sample either
+        step(10 * MIB, 321_000, 10_000_000L);
+        step(10 * MIB, 331_000, 10_000_000L);
+        probe.sprinting(false);
+        long sprint = (long) (2 * perInterval * 1e9 / 20_000_000L);
+        assertThat(meter.endSprint()).isEqualTo(sprint);
+        assertThat(meter.linkCapacity()).as("at once, not at the next window").isEqualTo(sprint);
+        assertThat(meter.sprintDue()).isFalse();
+
+        for (int i = 0; i < BandwidthMeter.SPRINT_WINDOWS; i++) {
+            now.addAndGet(BandwidthMeter.WINDOW_NANOS);
+            meter.tick(now.get(), written.get());
+            assertThat(meter.linkCapacity()).isEqualTo(sprint);
+        }
+        assertThat(meter.sprintDue()).isTrue();
+        now.addAndGet(BandwidthMeter.WINDOW_NANOS);
+        meter.tick(now.get(), written.get());
+        assertThat(meter.linkCapacity()).as("the windows' figure, without the sprint's samples").isEqualTo(windows);
+    }
+
+    @Test
+    void aSprintWhosePongsGaveNoSampleLeavesTheFigureAsItWas() {
+        meter.start(now.get(), 0);
+        step(10 * MIB, 1_000, 1_000_000L);
+        step(10 * MIB, 101_000, 100_000_000L);
+        step(10 * MIB, 201_000, 100_000_000L);
+        meter.tick(now.get(), written.get());
+        long before = meter.linkCapacity();
+
+        probe.sourceIdled();
+        meter.beginSprint();
+        probe.sprinting(true);
+        step(10 * MIB, 301_000, 1_000_000L); // the head alone: no sample
+        probe.sprinting(false);
+
+        assertThat(meter.endSprint()).isZero();
+        assertThat(meter.linkCapacity()).isEqualTo(before);
+    }
 }
