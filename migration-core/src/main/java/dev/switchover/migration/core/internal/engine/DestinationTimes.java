@@ -103,16 +103,18 @@ final class DestinationTimes {
      * The {@code LOAD_PROGRESS} report with {@code bytes} processed: the µs since the stream began
      * ({@link #timed}) — the clock it dates PINGs by — and of them those not spent waiting in its
      * reads, the destination's work on the stream so far. One reading of the clock, so that the
-     * two differ by exactly the time waited; both 0 before the stream began.
+     * two differ by exactly the time waited; both 0 before the stream began. With them, what this
+     * machine's last run-state change took ({@code runStateChangeNanos}): its resume's expected cost.
      */
-    ReturnPathMessage.LoadProgress progress(long bytes) {
+    ReturnPathMessage.LoadProgress progress(long bytes, long runStateChangeNanos) {
+        long change = Math.max(0, runStateChangeNanos) / 1_000;
         long start = streamStartNanos;
         if (start < 0) {
-            return new ReturnPathMessage.LoadProgress(bytes, 0, 0);
+            return new ReturnPathMessage.LoadProgress(bytes, 0, 0, change);
         }
         long elapsed = Math.max(0, clock.getAsLong() - start);
         long busy = Math.max(0, elapsed - waitedNanos.get());
-        return new ReturnPathMessage.LoadProgress(bytes, busy / 1_000, elapsed / 1_000);
+        return new ReturnPathMessage.LoadProgress(bytes, busy / 1_000, elapsed / 1_000, change);
     }
 
     /** COMMIT arrived: the resume starts. */

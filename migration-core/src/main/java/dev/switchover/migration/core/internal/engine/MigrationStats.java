@@ -41,6 +41,7 @@ public final class MigrationStats {
     private volatile long roundTripCostMs;
     private volatile long destinationCostMs;
     private volatile long stopCostNanos;
+    private volatile long destinationRunStateChangeNanos;
     /** Bytes written before the machine stopped; -1 until it stopped for the switchover. */
     private volatile long precopyBytes = -1;
     private volatile long downtimeBytes;
@@ -128,17 +129,31 @@ public final class MigrationStats {
     }
 
     /**
+     * The destination's last run-state change, as its {@code LOAD_PROGRESS} reports it: the
+     * resume after COMMIT tells every device of a change as that one did. <b>Thread:</b> any (the
+     * return-path reader).
+     */
+    public void destinationRunStateChangeNanos(long nanos) {
+        destinationRunStateChangeNanos = Math.max(0, nanos);
+    }
+
+    /**
      * The fixed cost of a switchover: the commit's round trips; the stop and each device's final
      * sync, expected to cost what the machine's last run-state change and the device's last EXACT
-     * query did (whole ms, rounded down: sub-ms work adds nothing); and the destination's own load
-     * and resume as an earlier switchover measured them.
+     * query did; the destination's own load and resume as an earlier switchover measured them, or
+     * before any, its resume expected to cost what its last run-state change did (the sum of
+     * these in whole ms, rounded down: sub-ms work adds nothing).
      */
     public long fixedCostMs() {
         long localNanos = stopCostNanos;
         for (DeviceSlot s : devices) {
             localNanos = Bytes.saturatingAdd(localNanos, s.lastExactNanos());
         }
-        return Bytes.saturatingAdd(Bytes.saturatingAdd(roundTripCostMs, localNanos / 1_000_000), destinationCostMs);
+        long learned = destinationCostMs;
+        if (learned == 0) {
+            localNanos = Bytes.saturatingAdd(localNanos, destinationRunStateChangeNanos);
+        }
+        return Bytes.saturatingAdd(Bytes.saturatingAdd(roundTripCostMs, localNanos / 1_000_000), learned);
     }
 
     public void precopyBytes(long b) {

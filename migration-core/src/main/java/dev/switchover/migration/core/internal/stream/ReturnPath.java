@@ -40,9 +40,9 @@ public final class ReturnPath {
                     header(ReturnPathMessage.TYPE_LOAD_TIME, 16).putLong(micros).putLong(tail);
             case ReturnPathMessage.ResumeTime(long micros) ->
                     header(ReturnPathMessage.TYPE_RESUME_TIME, 8).putLong(micros);
-            case ReturnPathMessage.LoadProgress(long bytes, long busy, long elapsed) ->
-                    header(ReturnPathMessage.TYPE_LOAD_PROGRESS, 24).putLong(bytes).putLong(busy)
-                            .putLong(Math.max(0, elapsed));
+            case ReturnPathMessage.LoadProgress(long bytes, long busy, long elapsed, long runStateChange) ->
+                    header(ReturnPathMessage.TYPE_LOAD_PROGRESS, 32).putLong(bytes).putLong(busy)
+                            .putLong(Math.max(0, elapsed)).putLong(Math.max(0, runStateChange));
             case ReturnPathMessage.Error(String reason) -> {
                 byte[] data = utf8Prefix(reason, MAX_DATA_BYTES);
                 yield header(ReturnPathMessage.TYPE_ERROR, data.length).put(data);
@@ -81,9 +81,11 @@ public final class ReturnPath {
             case ReturnPathMessage.TYPE_RESUME_TIME ->
                     new ReturnPathMessage.ResumeTime(micros(ch, "RESUME_TIME", type, len, 1)[0]);
             case ReturnPathMessage.TYPE_LOAD_PROGRESS -> {
-                // 16 bytes: a peer from before the elapsed time was added
-                long[] figures = nonNegative(ch, "LOAD_PROGRESS", type, len, len == 16 ? 2 : 3, "a negative figure");
-                yield new ReturnPathMessage.LoadProgress(figures[0], figures[1], figures.length > 2 ? figures[2] : -1);
+                // 16 and 24 bytes: peers from before the elapsed time and the run-state change were added
+                long[] figures = nonNegative(ch, "LOAD_PROGRESS", type, len, len == 16 ? 2 : len == 24 ? 3 : 4,
+                        "a negative figure");
+                yield new ReturnPathMessage.LoadProgress(figures[0], figures[1], figures.length > 2 ? figures[2] : -1,
+                        figures.length > 3 ? figures[3] : -1);
             }
             case ReturnPathMessage.TYPE_ERROR -> {
                 ByteBuffer data = readExactly(ch, len, false);

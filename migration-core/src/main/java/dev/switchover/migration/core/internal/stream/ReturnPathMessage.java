@@ -92,7 +92,8 @@ public sealed interface ReturnPathMessage {
     }
 
     /**
-     * Switchover extension ({@code 0x7f05}, {@code be64 bytes, be64 busyMicros, be64 elapsedMicros}),
+     * Switchover extension ({@code 0x7f05}, {@code be64 bytes, be64 busyMicros, be64 elapsedMicros,
+     * be64 runStateChangeMicros}),
      * sent just before each PONG: the stream bytes the destination has processed (everything
      * before the PING), the time it has spent working on the stream since it began — its wall
      * time less the time it sat in reads waiting for bytes — and that wall time itself, on the
@@ -103,14 +104,24 @@ public sealed interface ReturnPathMessage {
      * bytes between two PINGs over the time between them is the pipeline's delivery rate, free of
      * how late the source's return-path thread read the PONGs (a busy source once read two back
      * to back, and 5 MB "took" 0.2 ms). A peer that sends the first two figures only (16 bytes)
-     * is read with {@code elapsedMicros} -1: the source then times PINGs by their PONGs.
+     * is read with {@code elapsedMicros} -1: the source then times PINGs by their PONGs. The fourth
+     * figure ({@code be64 runStateChangeMicros}, 32 bytes in all) is what the destination's last
+     * run-state change took — telling every device, as the resume after COMMIT will — its
+     * expected resume for the source's fixed cost; a peer that sends 16 or 24 bytes is read with
+     * it -1 (unknown).
      */
-    record LoadProgress(long bytes, long busyMicros, long elapsedMicros) implements ReturnPathMessage {
+    record LoadProgress(long bytes, long busyMicros, long elapsedMicros, long runStateChangeMicros)
+            implements ReturnPathMessage {
         public LoadProgress {
-            if (bytes < 0 || busyMicros < 0 || elapsedMicros < -1) {
+            if (bytes < 0 || busyMicros < 0 || elapsedMicros < -1 || runStateChangeMicros < -1) {
                 throw new IllegalArgumentException("load progress can not be negative: " + bytes + ", " + busyMicros
-                        + ", " + elapsedMicros);
+                        + ", " + elapsedMicros + ", " + runStateChangeMicros);
             }
+        }
+
+        /** A report without the run-state change (unknown: -1). */
+        public LoadProgress(long bytes, long busyMicros, long elapsedMicros) {
+            this(bytes, busyMicros, elapsedMicros, -1);
         }
     }
 }

@@ -52,13 +52,19 @@ class DestinationTimesTest {
 
     @Test
     void busyIsTheTimeSinceTheStreamBeganLessEveryReadThatWaited() throws IOException {
-        assertThat(times.progress(0).busyMicros()).as("before the stream began").isZero();
+        assertThat(times.progress(0, 0).busyMicros()).as("before the stream began").isZero();
         ReadableByteChannel link = slowLink(7);
         now.addAndGet(4_000_000); // loading a section
         link.read(ByteBuffer.allocate(1)); // waits 7 ms: not work
         now.addAndGet(1_500_000);
         link.read(ByteBuffer.allocate(1));
-        assertThat(times.progress(0).busyMicros()).isEqualTo(5_500);
+        assertThat(times.progress(0, 0).busyMicros()).isEqualTo(5_500);
+    }
+
+    @Test
+    void progressCarriesTheMachinesLastRunStateChangeInMicros() {
+        assertThat(times.progress(0, 3_456_789).runStateChangeMicros()).isEqualTo(3_456);
+        assertThat(times.progress(0, -1).runStateChangeMicros()).as("never negative").isZero();
     }
 
     @Test

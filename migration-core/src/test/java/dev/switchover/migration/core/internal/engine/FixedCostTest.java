@@ -24,6 +24,22 @@ class FixedCostTest {
         assertThat(stats.fixedCostMs()).as("round trips, stop, destination").isEqualTo(2 + 3 + 4);
     }
 
+    /**
+     * Before any switchover was learned, the destination's resume is expected to cost what its
+     * last run-state change did, as the stop does here; once one was, its learned load and
+     * resume replace that (they include the resume).
+     */
+    @Test
+    void theDestinationsResumeCostsWhatItsLastRunStateChangeDidUntilASwitchoverWasLearned() {
+        stats.fixedCostMs(2);
+        stats.stopCostNanos(1_600_000);
+        stats.destinationRunStateChangeNanos(2_700_000);
+        assertThat(stats.fixedCostMs()).as("round trips, then stop and resume summed before rounding").isEqualTo(2 + 4);
+
+        stats.destinationCostMs(5);
+        assertThat(stats.fixedCostMs()).as("the learned load and resume instead").isEqualTo(2 + 1 + 5);
+    }
+
     @Test
     void aNegativeOrHugeStopNeitherLowersNorWrapsTheFixedCost() {
         stats.stopCostNanos(-5);

@@ -46,14 +46,14 @@ class ReturnPathTest {
     }
 
     @Test
-    void loadProgressIsThreeEightByteTotals() throws IOException {
-        assertThat(encode(new ReturnPathMessage.LoadProgress(0x0102, 3, 0x0405)))
-                .isEqualTo(new TestChannels.Builder().u16(0x7f05).u16(24).i32(0).i32(0x0102).i32(0).i32(3)
-                        .i32(0).i32(0x0405).bytes());
+    void loadProgressIsFourEightByteFigures() throws IOException {
+        assertThat(encode(new ReturnPathMessage.LoadProgress(0x0102, 3, 0x0405, 0x0607)))
+                .isEqualTo(new TestChannels.Builder().u16(0x7f05).u16(32).i32(0).i32(0x0102).i32(0).i32(3)
+                        .i32(0).i32(0x0405).i32(0).i32(0x0607).bytes());
         byte[] short8 = new TestChannels.Builder().u16(0x7f05).u16(8).i32(0).i32(1).bytes();
         assertThatThrownBy(() -> ReturnPath.read(TestChannels.source(short8)))
                 .isInstanceOf(MigrationStreamException.class).hasMessageContaining("LOAD_PROGRESS")
-                .hasMessageContaining("expected 24");
+                .hasMessageContaining("expected 32");
         byte[] negative = new TestChannels.Builder().u16(0x7f05).u16(24).i32(0).i32(1).i32(-1).i32(-1).i32(0).i32(1)
                 .bytes();
         assertThatThrownBy(() -> ReturnPath.read(TestChannels.source(negative)))
@@ -62,10 +62,14 @@ class ReturnPathTest {
     }
 
     @Test
-    void loadProgressWithoutTheElapsedTimeIsReadAsUnknown() throws IOException {
+    void loadProgressFromOlderPeersIsReadWithTheMissingFiguresUnknown() throws IOException {
         byte[] older = new TestChannels.Builder().u16(0x7f05).u16(16).i32(0).i32(0x0102).i32(0).i32(3).bytes();
         assertThat(ReturnPath.read(TestChannels.source(older)))
-                .isEqualTo(new ReturnPathMessage.LoadProgress(0x0102, 3, -1));
+                .isEqualTo(new ReturnPathMessage.LoadProgress(0x0102, 3, -1, -1));
+        byte[] withoutRunStateChange = new TestChannels.Builder().u16(0x7f05).u16(24).i32(0).i32(0x0102).i32(0).i32(3)
+                .i32(0).i32(0x0405).bytes();
+        assertThat(ReturnPath.read(TestChannels.source(withoutRunStateChange)))
+                .isEqualTo(new ReturnPathMessage.LoadProgress(0x0102, 3, 0x0405, -1));
     }
 
     @Test
@@ -81,7 +85,7 @@ class ReturnPathTest {
         var sink = new TestChannels.Sink();
         ReturnPathMessage[] messages = {
                 new ReturnPathMessage.Pong(7),
-                new ReturnPathMessage.LoadProgress(64L << 20, 12_345, 23_456),
+                new ReturnPathMessage.LoadProgress(64L << 20, 12_345, 23_456, 1_234),
                 new ReturnPathMessage.LoadTime(12_345, 678),
                 ReturnPathMessage.Loaded.INSTANCE,
                 new ReturnPathMessage.ResumeTime(Long.MAX_VALUE),
