@@ -95,7 +95,11 @@ public final class OutgoingMigration implements Runnable {
     static final long SPRINT_NANOS = 30_000_000L;
     /** …and sends at least this much (a slow link's few chunks are too few PINGs)… */
     static final long SPRINT_MIN_BYTES = 4L << 20;
-    /** …unless its data runs out or this much time has passed. */
+    /**
+     * …and until its PINGs can time it ({@link PingProbe#SPRINT_PINGS_FOR_A_SAMPLE}: over a
+     * 1 Gbit/s veth a PONG comes back from behind the link's queue after tens of ms, and half the
+     * sprints ended without one interval), unless its data runs out or this much time has passed.
+     */
     static final long SPRINT_MAX_NANOS = 200_000_000L;
 
     /** The longest a switchover waits, with the machine running, for pre-copy data in flight to drain. */
@@ -575,7 +579,8 @@ public final class OutgoingMigration implements Runnable {
     /**
      * Before a switchover, the link is timed at the pace the stop-copy will run at: a sprint of
      * iterable data, unthrottled (as the stop-copy is), with the machine still running, for at
-     * least {@link #SPRINT_NANOS} and {@link #SPRINT_MIN_BYTES}, PINGs between its chunks. Its
+     * least {@link #SPRINT_NANOS} and {@link #SPRINT_MIN_BYTES} and until its PINGs can time it
+     * (at most {@link #SPRINT_MAX_NANOS}), PINGs between its chunks. Its
      * delivery rate is then the link figure ({@link BandwidthMeter#endSprint}), and the caller
      * decides again on it. Pre-copy under {@code max-bandwidth} moves in bursts of a few ms
      * between idle stretches, and on a 2-core VM such a burst runs at a third to a half of what
@@ -610,7 +615,8 @@ public final class OutgoingMigration implements Runnable {
                 long elapsed = machine.nanoTime() - start;
                 long sent = writer.bytesWritten() - startBytes;
                 boolean dry = writer.bytesWritten() - roundBytes < THROTTLED_CHUNK_BYTES / 2;
-                if (dry || elapsed >= SPRINT_MAX_NANOS || elapsed >= SPRINT_NANOS && sent >= SPRINT_MIN_BYTES) {
+                boolean timed = pings.sprintPings() >= PingProbe.SPRINT_PINGS_FOR_A_SAMPLE;
+                if (dry || elapsed >= SPRINT_MAX_NANOS || elapsed >= SPRINT_NANOS && sent >= SPRINT_MIN_BYTES && timed) {
                     break;
                 }
             }

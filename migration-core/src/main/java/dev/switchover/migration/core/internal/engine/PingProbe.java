@@ -74,6 +74,8 @@ final class PingProbe {
     private volatile long idleEpoch;
     /** PINGs written now belong to a sprint ({@link #sprinting}); written by the migration thread only. */
     private volatile boolean sprinting;
+    /** PINGs written since the sprint began; migration thread only. */
+    private int sprintPings;
     /** Time the source spent producing data ({@link #produced}); written by the migration thread only. */
     private volatile long producedNanos;
     /** The destination's clock (ns since its stream began) in the report before the next PONG; -1: none. */
@@ -113,6 +115,9 @@ final class PingProbe {
         anySent = true;
         outstanding = new Sent(offset, clock.getAsLong(), idleEpoch, producedNanos, clean, bytes, burstStart,
                 sprinting);
+        if (sprinting) {
+            sprintPings++;
+        }
         return true;
     }
 
@@ -158,8 +163,23 @@ final class PingProbe {
      * window's figure. Migration thread.
      */
     void sprinting(boolean on) {
+        if (on && !sprinting) {
+            sprintPings = 0;
+        }
         sprinting = on;
     }
+
+    /**
+     * PINGs written since the sprint began. The first meets a pipe that was idle and the interval
+     * after it follows that head, so only from the third on do they time the sprint ({@link
+     * #SPRINT_PINGS_FOR_A_SAMPLE}). Migration thread.
+     */
+    int sprintPings() {
+        return sprintPings;
+    }
+
+    /** Sprint PINGs needed for one delivery interval of the sprint's steady part. */
+    static final int SPRINT_PINGS_FOR_A_SAMPLE = 3;
 
     /**
      * The destination's {@code LOAD_PROGRESS} before the next PONG: its clock, µs since its stream

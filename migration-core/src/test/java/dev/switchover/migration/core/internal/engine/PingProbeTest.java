@@ -300,6 +300,7 @@ class PingProbeTest {
         step(10 * MIB, 311_000, 10_000_000L); // follows the head: not a sample either
         step(10 * MIB, 321_000, 10_000_000L);
         step(10 * MIB, 331_000, 10_000_000L);
+        assertThat(probe.sprintPings()).isEqualTo(4);
         probe.sprinting(false);
         long sprint = (long) (2 * perInterval * 1e9 / 20_000_000L);
         assertThat(meter.endSprint()).isEqualTo(sprint);
@@ -330,6 +331,13 @@ class PingProbeTest {
         meter.beginSprint();
         probe.sprinting(true);
         step(10 * MIB, 301_000, 1_000_000L); // the head alone: no sample
+        assertThat(probe.sprintPings()).as("fewer than it takes to time the sprint")
+                .isLessThan(PingProbe.SPRINT_PINGS_FOR_A_SAMPLE);
+        probe.sprinting(false);
+        ping(0, 0);
+        pongAfter(1_000_000L);
+        probe.sprinting(true);
+        assertThat(probe.sprintPings()).as("a new sprint counts from 0").isZero();
         probe.sprinting(false);
 
         assertThat(meter.endSprint()).isZero();
