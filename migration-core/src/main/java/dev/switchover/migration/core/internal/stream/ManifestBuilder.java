@@ -47,6 +47,11 @@ final class ManifestBuilder {
         count++;
     }
 
+    /** The payload size of {@link #build}'s manifest, without building it. */
+    int encodedSize() {
+        return StreamManifest.encodedSize(devices, count);
+    }
+
     /** The manifest of the sections added so far, with the VM description's sum. */
     StreamManifest build(int vmDescriptionCrc) {
         return new StreamManifest(devices, Arrays.copyOf(owners, count), Arrays.copyOf(sizes, count),

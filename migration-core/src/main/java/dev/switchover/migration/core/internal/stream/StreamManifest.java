@@ -87,11 +87,16 @@ public record StreamManifest(List<Entry> devices, int[] sectionDevices, long[] s
 
     /** The size of this manifest's payload ({@link #encode}): known before the VM description that states it. */
     public int encodedSize() {
+        return encodedSize(devices, sectionCrcs.length);
+    }
+
+    /** The payload size of a manifest of these device entries and {@code sections} sections. */
+    static int encodedSize(List<Entry> devices, int sections) {
         int size = 4 + 4; // magic, device count
         for (Entry e : devices) {
             size += 1 + e.idstr().getBytes(StandardCharsets.UTF_8).length + 4 + 4 + 4 + 8;
         }
-        return size + 4 + sectionCrcs.length * (4 + 8 + 4) + 4 + 4; // section count, sections, two sums
+        return size + 4 + sections * (4 + 8 + 4) + 4 + 4; // section count, sections, two sums
     }
 
     /** The payload, its own sum last, for a manifest section with id {@code sectionId}. */

@@ -278,7 +278,7 @@ public final class StreamWriter implements Closeable {
             throw new IllegalStateException("a section's bytes have not all left after a flush");
         }
         // gathered as the sections left (ManifestBuilder): nothing here walks the whole stream
-        String description = describe.apply(manifest.build(0).encodedSize());
+        String description = describe.apply(manifest.encodedSize());
         byte[] payload = manifest.build(StreamManifest.crc32c(description.getBytes(StandardCharsets.UTF_8)))
                 .encode(manifestSectionId);
         SectionWriter w = beginSection(SectionKind.FULL, manifestSectionId, StreamManifest.IDSTR, 0,
