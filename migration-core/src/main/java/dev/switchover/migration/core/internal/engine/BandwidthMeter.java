@@ -103,14 +103,14 @@ public final class BandwidthMeter {
     private volatile boolean acknowledgedOnly;
     private volatile boolean settleOnDelivery;
     private final java.util.concurrent.atomic.AtomicLong offeredEndToEnd = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong offeredDeliveryBytes = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong offeredDeliveryNanos = new java.util.concurrent.atomic.AtomicLong();
+    /** Delivery samples offered in the current window. */
+    private final Delivered offeredDelivery = new Delivered();
     private final long[] deliveryBytes = new long[DELIVERY_WINDOWS];
     private final long[] deliveryNanos = new long[DELIVERY_WINDOWS];
     private int deliveryCount;
     private final DestinationProgress destination = new DestinationProgress();
-    private final java.util.concurrent.atomic.AtomicLong sprintBytes = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong sprintNanos = new java.util.concurrent.atomic.AtomicLong();
+    /** Delivery samples offered in the current sprint. */
+    private final Delivered offeredSprint = new Delivered();
     /** The last sprint's delivery rate (bytes/s; 0: none measured). */
     private volatile long sprintRate;
     /** The window ({@link #windowsClosed}) the last sprint began in. */
@@ -144,11 +144,10 @@ public final class BandwidthMeter {
         if (endToEnd > 0) {
             endToEndSamples[endToEndCount++ % SAMPLES] = endToEnd;
         }
-        long deliveredNanos = offeredDeliveryNanos.getAndSet(0);
-        long delivered = offeredDeliveryBytes.getAndSet(0);
-        if (delivered >= MIN_SAMPLE_BYTES && deliveredNanos >= MIN_DELIVERY_NANOS) {
-            deliveryBytes[deliveryCount % DELIVERY_WINDOWS] = delivered;
-            deliveryNanos[deliveryCount++ % DELIVERY_WINDOWS] = deliveredNanos;
+        long[] delivered = offeredDelivery.take();
+        if (delivered != null) {
+            deliveryBytes[deliveryCount % DELIVERY_WINDOWS] = delivered[0];
+            deliveryNanos[deliveryCount++ % DELIVERY_WINDOWS] = delivered[1];
         }
         if (bytes >= MIN_SAMPLE_BYTES && windowBusyNanos > 0) {
             long sample = (long) ((double) bytes * 1e9 / (double) Math.min(windowBusyNanos, dt));
@@ -270,11 +269,7 @@ public final class BandwidthMeter {
      * return-path reader).
      */
     public void offerDeliverySample(long bytes, long nanos) {
-        if (bytes > 0 && nanos > 0) {
-            // summed, not rated one by one: a short interval after a late PONG then weighs what it should
-            offeredDeliveryBytes.addAndGet(bytes);
-            offeredDeliveryNanos.addAndGet(nanos);
-        }
+        offeredDelivery.offer(bytes, nanos);
     }
 
     /**
@@ -288,8 +283,7 @@ public final class BandwidthMeter {
     /** A sprint begins: its samples are gathered apart from the windows'. <b>Thread:</b> the migration thread. */
     public void beginSprint() {
         sprintWindow = windowsClosed;
-        sprintBytes.set(0);
-        sprintNanos.set(0);
+        offeredSprint.take();
     }
 
     /**
@@ -297,10 +291,7 @@ public final class BandwidthMeter {
      * {@link #offerDeliverySample} for the windows. <b>Thread:</b> any (the return-path reader).
      */
     public void offerSprintSample(long bytes, long nanos) {
-        if (bytes > 0 && nanos > 0) {
-            sprintBytes.addAndGet(bytes);
-            sprintNanos.addAndGet(nanos);
-        }
+        offeredSprint.offer(bytes, nanos);
     }
 
     /**
@@ -311,12 +302,11 @@ public final class BandwidthMeter {
      * @return the sprint's rate (bytes/s), or 0 if it gave no figure
      */
     public long endSprint() {
-        long bytes = sprintBytes.get();
-        long nanos = sprintNanos.get();
-        if (bytes < MIN_SAMPLE_BYTES || nanos < MIN_DELIVERY_NANOS) {
+        long[] delivered = offeredSprint.take();
+        if (delivered == null) {
             return 0;
         }
-        sprintRate = (long) ((double) bytes * 1e9 / (double) nanos);
+        sprintRate = (long) ((double) delivered[0] * 1e9 / (double) delivered[1]);
         linkCapacity = capacity();
         return sprintRate;
     }
@@ -370,5 +360,32 @@ public final class BandwidthMeter {
 
     public long windowsClosed() {
         return windowsClosed;
+    }
+
+    /**
+     * Delivered bytes and the time they took, summed as PONGs offer them (any thread) until taken
+     * (the migration thread). Summed, not rated one by one: a short interval after a late PONG then
+     * weighs what it should.
+     */
+    private static final class Delivered {
+        private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+
+        void offer(long b, long n) {
+            if (b > 0 && n > 0) {
+                bytes.addAndGet(b);
+                nanos.addAndGet(n);
+            }
+        }
+
+        /**
+         * The sums so far, reset: {@code {bytes, nanos}}, or null if they do not add up to a
+         * sample (at least {@link BandwidthMeter#MIN_SAMPLE_BYTES} over {@link BandwidthMeter#MIN_DELIVERY_NANOS}).
+         */
+        long[] take() {
+            long b = bytes.getAndSet(0);
+            long n = nanos.getAndSet(0);
+            return b >= MIN_SAMPLE_BYTES && n >= MIN_DELIVERY_NANOS ? new long[] {b, n} : null;
+        }
     }
 }

@@ -600,7 +600,6 @@ public final class OutgoingMigration implements Runnable {
                 || machine.parameters().availSwitchoverBandwidth() > 0 || !meter.sprintDue()) {
             return false;
         }
-        meter.beginSprint();
         pings.sprinting(true);
         long start = machine.nanoTime();
         long startBytes = writer.bytesWritten();

@@ -160,11 +160,13 @@ final class PingProbe {
     /**
      * Whether the source is sprinting (a sprint before the stop, {@code OutgoingMigration}): the delivery samples between two
      * PINGs both written in the sprint go to {@link BandwidthMeter#offerSprintSample}, not to the
-     * window's figure. Migration thread.
+     * window's figure; starting one begins the meter's ({@link BandwidthMeter#beginSprint}).
+     * Migration thread.
      */
     void sprinting(boolean on) {
         if (on && !sprinting) {
             sprintPings = 0;
+            meter.beginSprint();
         }
         sprinting = on;
     }

@@ -294,7 +294,6 @@ class PingProbeTest {
 
         assertThat(meter.sprintDue()).isTrue();
         probe.sourceIdled(); // the sprint follows a window's wait
-        meter.beginSprint();
         probe.sprinting(true);
         step(10 * MIB, 301_000, 1_000_000L); // the head: not a sample
         step(10 * MIB, 311_000, 10_000_000L); // follows the head: not a sample either
@@ -328,7 +327,6 @@ class PingProbeTest {
         long before = meter.linkCapacity();
 
         probe.sourceIdled();
-        meter.beginSprint();
         probe.sprinting(true);
         step(10 * MIB, 301_000, 1_000_000L); // the head alone: no sample
         assertThat(probe.sprintPings()).as("fewer than it takes to time the sprint")
