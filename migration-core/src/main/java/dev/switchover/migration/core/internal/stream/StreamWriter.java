@@ -279,8 +279,8 @@ public final class StreamWriter implements Closeable {
         }
         // gathered as the sections left (ManifestBuilder): nothing here walks the whole stream
         String description = describe.apply(manifest.encodedSize());
-        byte[] payload = manifest.build(StreamManifest.crc32c(description.getBytes(StandardCharsets.UTF_8)))
-                .encode(manifestSectionId);
+        byte[] payload = manifest.encode(StreamManifest.crc32c(description.getBytes(StandardCharsets.UTF_8)),
+                manifestSectionId);
         SectionWriter w = beginSection(SectionKind.FULL, manifestSectionId, StreamManifest.IDSTR, 0,
                 StreamManifest.VERSION);
         w.write(payload, 0, payload.length);
