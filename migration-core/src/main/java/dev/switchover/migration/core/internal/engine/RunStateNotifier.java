@@ -30,6 +30,25 @@ public final class RunStateNotifier {
 
     public RunStateNotifier(Duration timeout) {
         this.timeout = timeout;
+        warmUp();
+    }
+
+    /**
+     * Starts and joins one virtual thread that does nothing, so the first real change does not
+     * pay for the virtual-thread scheduler's start (its pool, its first carrier thread): on the
+     * 2-core CI VM a process's first virtual thread took 10-12 ms to start and join, the next
+     * ones 0.2-0.3 ms. The first change is the one a migration's fixed cost is predicted from
+     * (the source's start, the destination's {@code inmigrate}), which made the prediction of
+     * a near-empty switchover 5-10 ms too long; and on a machine that never ran before it
+     * migrates, it is the stop itself, inside the downtime.
+     */
+    private static void warmUp() {
+        Thread t = Thread.ofVirtual().name("run-state-warm-up").start(() -> { });
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // a creator that was interrupted learns of it next
+        }
     }
 
     /**
