@@ -171,6 +171,7 @@ public final class IncomingMigration implements Runnable {
         try {
             List<DeviceSlot> devices = activeDevices();
             cleanups.addAll(devices);
+            BlackoutRehearsal.once(); // the end of the stream and the commit, run once before they count
             channel = listener.accept(); // kept open for multifd channels until the first section
             if (channel.hasReturnPath()) {
                 watch.stallContext(() -> returnPath && loaded ? " while waiting for COMMIT" : "");
@@ -401,7 +402,9 @@ public final class IncomingMigration implements Runnable {
                         return s == null ? null : s.id();
                     });
                     List<SectionRecord> sections = reader.sections();
-                    verifier.verifySections(sections.subList(0, sections.size() - 1), manifest, manifestOffset);
+                    if (!reader.sectionsMatch(manifest)) { // in bulk; section by section only to name what differs
+                        verifier.verifySections(sections.subList(0, sections.size() - 1), manifest, manifestOffset);
+                    }
                     String description = reader.readVmDescription();
                     verifier.verifyVmDescription(description, manifest, reader.vmDescriptionOffset());
                     if (!channel.hasReturnPath()) {

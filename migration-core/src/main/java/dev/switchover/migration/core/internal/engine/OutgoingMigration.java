@@ -409,6 +409,7 @@ public final class OutgoingMigration implements Runnable {
     }
 
     private void setup(List<DeviceSlot> active) throws IOException, DeviceCallException {
+        BlackoutRehearsal.once(); // the end of the stream and the commit, run once before they count
         writer.writeHeader();
         writer.writeConfiguration(StreamFormat.MACHINE_TYPE);
         if (channel.hasReturnPath()) {

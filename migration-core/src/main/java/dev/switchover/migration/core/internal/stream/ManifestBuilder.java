@@ -65,6 +65,14 @@ final class ManifestBuilder {
         return StreamManifest.encode(devices, table.array(), count, vmDescriptionCrc, sectionId);
     }
 
+    /** Whether the sections added so far are those {@code m} lists: its device entries, and its table entry for entry. */
+    boolean matches(StreamManifest m) {
+        return m.sectionCrcs().length == count && m.devices().equals(devices)
+                && Arrays.equals(owners, 0, count, m.sectionDevices(), 0, count)
+                && Arrays.equals(sizes, 0, count, m.sectionSizes(), 0, count)
+                && Arrays.equals(crcs, 0, count, m.sectionCrcs(), 0, count);
+    }
+
     /** The manifest of the sections added so far, with the VM description's sum. */
     StreamManifest build(int vmDescriptionCrc) {
         return new StreamManifest(devices, Arrays.copyOf(owners, count), Arrays.copyOf(sizes, count),

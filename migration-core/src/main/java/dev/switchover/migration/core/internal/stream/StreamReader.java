@@ -70,6 +70,8 @@ public final class StreamReader {
     /** The START/FULL header of every section id started, for PART/END to name their section. */
     private final Map<Integer, StreamItem.Section> started = new HashMap<>();
     private final List<SectionRecord> sections = new ArrayList<>();
+    /** Every section but a manifest, as a manifest lists them: gathered as they pass, for {@link #sectionsMatch}. */
+    private final ManifestBuilder received = new ManifestBuilder();
     private final CRC32C crc = new CRC32C();
     /** Buffer index from which the open section's bytes are still to be summed, or -1. */
     private int crcFrom = -1;
@@ -302,6 +304,19 @@ public final class StreamReader {
     }
 
     /**
+     * Whether the sections read before the manifest are exactly the ones {@code manifest} lists:
+     * the same device entries, and each section's device, size and sum in the same order —
+     * compared as whole arrays, not section by section. When they are, every check of {@link
+     * StreamVerifier#verifySections} passes; when they are not, that check names what differs
+     * (or accepts a manifest that lists the same sections another way). The destination runs
+     * this inside the switchover's blackout, where a section-by-section walk of a few hundred
+     * sections, in code run once and never compiled, took 0.4-1.9 ms; this takes 0.1.
+     */
+    public boolean sectionsMatch(StreamManifest manifest) {
+        return received.matches(manifest);
+    }
+
+    /**
      * After the VM description (or a stream that ended right after EOF): checks that the
      * stream ends here. Used for a file, whose end is the stream's end.
      *
@@ -326,8 +341,12 @@ public final class StreamReader {
         crc.update(buf.duplicate().limit(buf.position()).position(crcFrom));
         crcFrom = -1;
         StreamItem.Section h = openSection;
-        sections.add(new SectionRecord(sections.size(), openKind, h.sectionId(), h.idstr(), h.instanceId(),
-                h.versionId(), openOffset, payload.start, payloadEnd - payload.start, (int) crc.getValue()));
+        SectionRecord r = new SectionRecord(sections.size(), openKind, h.sectionId(), h.idstr(), h.instanceId(),
+                h.versionId(), openOffset, payload.start, payloadEnd - payload.start, (int) crc.getValue());
+        sections.add(r);
+        if (!StreamManifest.IDSTR.equals(h.idstr())) {
+            received.add(r);
+        }
     }
 
     /** QEMU's {@code QEMU_VM_CONFIGURATION} as QEMU 7.2 writes it: {@code be32 len, name}. */

@@ -74,6 +74,7 @@ class StreamChecksumTest {
         assertThat(manifest.sectionCrcs()).containsExactly(written.subList(0, 4).stream()
                 .mapToInt(SectionRecord::crc32c).toArray());
         assertThat(manifest.devices()).containsExactly(new StreamManifest.Entry("ram", 0, 3, 4, 8 + 3 * 4100));
+        assertThat(r.sectionsMatch(manifest)).as("the bulk comparison of an intact stream").isTrue();
         StreamVerifier verifier = new StreamVerifier(x -> "ram0");
         verifier.verifySections(r.sections().subList(0, 4), manifest, written.get(4).offset());
         verifier.verifyVmDescription(description, manifest, r.vmDescriptionOffset());
@@ -100,6 +101,7 @@ class StreamChecksumTest {
         r.readFooter(dev.sectionId());
         StreamItem.Section m = (StreamItem.Section) r.next();
         StreamManifest manifest = StreamManifest.read(r.payload(), m, r.itemOffset());
+        assertThat(r.sectionsMatch(manifest)).as("a changed byte changes a sum: the bulk comparison fails").isFalse();
         assertThatThrownBy(() -> new StreamVerifier(x -> "dev0").verifySections(r.sections(), manifest, 99))
                 .isInstanceOf(MigrationStreamException.class)
                 .hasMessage("corrupt migration stream at offset 8: section 0 ('dev' instance 0, FULL, id 0, device "
