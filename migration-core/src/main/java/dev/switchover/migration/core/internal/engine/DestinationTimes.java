@@ -103,11 +103,12 @@ final class DestinationTimes {
      * The {@code LOAD_PROGRESS} report with {@code bytes} processed: the µs since the stream began
      * ({@link #timed}) — the clock it dates PINGs by — and of them those not spent waiting in its
      * reads, the destination's work on the stream so far. One reading of the clock, so that the
-     * two differ by exactly the time waited; both 0 before the stream began. With them, what this
-     * machine's last run-state change took ({@code runStateChangeNanos}): its resume's expected cost.
+     * two differ by exactly the time waited; both 0 before the stream began. With them, its
+     * resume's expected cost ({@code resumeNanos}: the hand-offs of this machine's last run-state
+     * change, {@link MachineHooks#runStateHandOffNanos}).
      */
-    ReturnPathMessage.LoadProgress progress(long bytes, long runStateChangeNanos) {
-        long change = Math.max(0, runStateChangeNanos) / 1_000;
+    ReturnPathMessage.LoadProgress progress(long bytes, long resumeNanos) {
+        long change = Math.max(0, resumeNanos) / 1_000;
         long start = streamStartNanos;
         if (start < 0) {
             return new ReturnPathMessage.LoadProgress(bytes, 0, 0, change);

@@ -465,7 +465,7 @@ public final class IncomingMigration implements Runnable {
                 if (returnPath) {
                     int value = cmd.data().length >= 4 ? ByteBuffer.wrap(cmd.data()).getInt() : 0;
                     // how fast this side drains, for the source's switchover bandwidth (at: all before the PING)
-                    ReturnPath.write(watched(), times.progress(at, machine.runStateChangeNanos()));
+                    ReturnPath.write(watched(), times.progress(at, machine.runStateHandOffNanos()));
                     ReturnPath.write(watched(), new ReturnPathMessage.Pong(value));
                 }
             }

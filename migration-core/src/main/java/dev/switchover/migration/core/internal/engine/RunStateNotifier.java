@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Tells every device of a run-state change ({@code MigrationDevice.onRunStateChange}), each call
@@ -27,10 +29,27 @@ public final class RunStateNotifier {
     private static final System.Logger LOG = System.getLogger(RunStateNotifier.class.getName());
 
     private final Duration timeout;
+    private final LongSupplier clock;
+    /** The longest a device spent in its own {@code onRunStateChange} at the last change. */
+    private volatile long lastSlowestDeviceNanos;
 
-    public RunStateNotifier(Duration timeout) {
+    /**
+     * @param timeout how long a change waits for its devices, in all
+     * @param clock   the machine's monotonic clock, ns (what each device's own call is timed by)
+     */
+    public RunStateNotifier(Duration timeout, LongSupplier clock) {
         this.timeout = timeout;
+        this.clock = clock;
         warmUp();
+    }
+
+    /**
+     * The longest any device spent inside its own {@code onRunStateChange} at the last {@link
+     * #notify}, in ns: the part of the change that was the devices' work, not the hand-offs to
+     * and from their threads. Read by the thread that called {@link #notify}.
+     */
+    public long lastSlowestDeviceNanos() {
+        return lastSlowestDeviceNanos;
     }
 
     /**
@@ -64,6 +83,7 @@ public final class RunStateNotifier {
         List<DeviceSlot> behind = new ArrayList<>();
         List<DeviceSlot> told = new ArrayList<>();
         CountDownLatch returned = new CountDownLatch(slots.size());
+        AtomicLong slowest = new AtomicLong();
         for (DeviceSlot s : slots) {
             String earlier = s.runStateCall().orElse(null);
             if (earlier != null) {
@@ -76,11 +96,13 @@ public final class RunStateNotifier {
             s.runStateCallStarted(call);
             told.add(s);
             Thread.ofVirtual().name("run-state-" + s.id()).start(() -> {
+                long t0 = clock.getAsLong();
                 try {
                     s.device().onRunStateChange(from, to);
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "device " + s.id() + " failed in " + call, e);
                 } finally {
+                    slowest.accumulateAndGet(clock.getAsLong() - t0, Math::max);
                     s.runStateCallReturned();
                     returned.countDown();
                 }
@@ -102,6 +124,7 @@ public final class RunStateNotifier {
                 }
             }
         }
+        lastSlowestDeviceNanos = slowest.get();
         return List.copyOf(behind);
     }
 }

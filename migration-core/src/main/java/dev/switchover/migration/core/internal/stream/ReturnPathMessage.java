@@ -105,9 +105,10 @@ public sealed interface ReturnPathMessage {
      * how late the source's return-path thread read the PONGs (a busy source once read two back
      * to back, and 5 MB "took" 0.2 ms). A peer that sends the first two figures only (16 bytes)
      * is read with {@code elapsedMicros} -1: the source then times PINGs by their PONGs. The fourth
-     * figure ({@code be64 runStateChangeMicros}, 32 bytes in all) is what the destination's last
-     * run-state change took — telling every device, as the resume after COMMIT will — its
-     * expected resume for the source's fixed cost; a peer that sends 16 or 24 bytes is read with
+     * figure ({@code be64 runStateChangeMicros}, 32 bytes in all) is the destination's expected
+     * resume for the source's fixed cost: what its last run-state change took to hand the change
+     * to every device and back, as the resume after COMMIT will (less the slowest device's own
+     * work, which was preparing to receive state); a peer that sends 16 or 24 bytes is read with
      * it -1 (unknown).
      */
     record LoadProgress(long bytes, long busyMicros, long elapsedMicros, long runStateChangeMicros)
