@@ -14,7 +14,12 @@ import java.util.Map;
  * migration there instead (twice: once for the size the VM description states) took 4–16 ms of
  * a 50 ms downtime for a few hundred sections, in code a fresh process runs once and so never
  * compiles. For the same reason each section's entry is kept in its wire form as it is added
- * (here, on the hot path, compiled), so {@link #encode} copies the table in bulk. Writer thread only.
+ * (here, on the hot path, compiled), so {@link #encode} copies the table in bulk.
+ *
+ * <p>A {@link StreamReader} gathers one too, of the sections it reads, so the destination can
+ * compare them with the manifest it receives as whole arrays ({@link #matches}).
+ *
+ * <p><b>Threads:</b> the one thread that writes (or reads) the stream.
  */
 final class ManifestBuilder {
 
