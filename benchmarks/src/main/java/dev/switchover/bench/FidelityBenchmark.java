@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The downtime fidelity matrix of issue 14: how close {@code expected-downtime} at the switchover
@@ -99,6 +100,9 @@ public final class FidelityBenchmark {
             System.out.println(FidelitySummary.of(s.name(),
                     all.stream().filter(r -> r.scenario().equals(s.name())).toList()));
         }
+        // the two kinds of switchover err for different reasons (RunResult.NEAR_EMPTY_BYTES)
+        System.out.println(FidelitySummary.of("moved>=2MiB", all.stream().filter(RunResult::movedData).toList()));
+        System.out.println(FidelitySummary.of("near-empty", all.stream().filter(RunResult::nearEmpty).toList()));
         System.out.println(FidelitySummary.of("all", all));
         qemu.printSummary();
     }
@@ -147,15 +151,17 @@ public final class FidelityBenchmark {
         FollowedMigration m = FollowedMigration.follow(sq, timeout, info -> { });
         MigrationInfo info = m.end();
         String parts = "";
+        OptionalLong downtimeBytes = OptionalLong.empty();
         if (m.completed()) {
             var report = dev.switchover.migration.report.MigrationReportJson.parse(sq.migrationReport());
             parts = dev.switchover.migration.report.DowntimeBreakdownJson.verdict(report)
                     + report.downtimeBreakdown().map(b -> String.format(Locale.ROOT, " at %.0f MB/s, fixed %d ms",
                     b.switchoverBandwidth() / 1e6, b.predictedFixedCostMs())).orElse("")
                     + ", " + report.downtimeBytes() / 1024 + " KiB while stopped";
+            downtimeBytes = OptionalLong.of(report.downtimeBytes());
         }
         return new RunResult(link.name(), s.name(), limitMs, info.predictedDowntime(), info.downtime(),
-                m.expectedAfterActiveMs(), m.outcome(), parts);
+                m.expectedAfterActiveMs(), m.outcome(), parts, downtimeBytes);
     }
 
     private static List<String> devices(List<String> specs) {

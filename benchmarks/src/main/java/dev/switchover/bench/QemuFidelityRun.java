@@ -65,7 +65,7 @@ record QemuFidelityRun(Path qemu, Path workDir, boolean prealloc) {
         boolean completed = m.completed();
         return new RunResult(link.name(), scenario, limitMs, completed ? m.lastExpected() : OptionalLong.empty(),
                 completed ? info.downtime() : OptionalLong.empty(), m.expectedAfterActiveMs(), m.outcome(),
-                parts(w, info, dirtyBytesPerSecond[0]));
+                parts(w, info, dirtyBytesPerSecond[0]), OptionalLong.empty());
     }
 
     /**

@@ -14,14 +14,32 @@ import java.util.OptionalLong;
  * @param expectedDowntimeAfter ms from {@code active} until {@code expected-downtime} first appeared
  * @param outcome               {@code completed}, or why not ("no switchover within 20 s", an error)
  * @param parts                 where the downtime went (the report's breakdown), or empty
+ * @param downtimeBytes         bytes sent while stopped, when known
  */
 record RunResult(String link, String scenario, long limitMs, OptionalLong predictedMs, OptionalLong actualMs,
-                 OptionalLong expectedDowntimeAfter, String outcome, String parts) {
+                 OptionalLong expectedDowntimeAfter, String outcome, String parts, OptionalLong downtimeBytes) {
+
+    /**
+     * Below this many bytes sent while stopped, a switchover's downtime is its fixed cost — the
+     * stop, the end of the stream, the commit's round trips, the resume, each a thread hand-off or
+     * two — rather than its transfer: a few ms that the scheduling of the moment moves by a few ms.
+     */
+    static final long NEAR_EMPTY_BYTES = 2L << 20;
 
     /** A run that could not be made: {@code e} says why. */
     static RunResult failed(String link, String scenario, long limitMs, Exception e) {
         return new RunResult(link, scenario, limitMs, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
-                "error: " + e.getMessage(), "");
+                "error: " + e.getMessage(), "", OptionalLong.empty());
+    }
+
+    /** Whether it switched over with fewer than {@link #NEAR_EMPTY_BYTES} left, as far as known. */
+    boolean nearEmpty() {
+        return downtimeBytes.isPresent() && downtimeBytes.getAsLong() < NEAR_EMPTY_BYTES;
+    }
+
+    /** Whether it switched over with at least {@link #NEAR_EMPTY_BYTES} left, as far as known. */
+    boolean movedData() {
+        return downtimeBytes.isPresent() && downtimeBytes.getAsLong() >= NEAR_EMPTY_BYTES;
     }
 
     boolean switchedOver() {
