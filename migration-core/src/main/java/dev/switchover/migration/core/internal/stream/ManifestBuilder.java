@@ -1,6 +1,5 @@
 package dev.switchover.migration.core.internal.stream;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,10 +24,8 @@ final class ManifestBuilder {
 
     private final Map<String, Integer> deviceIndex = new HashMap<>();
     private final List<StreamManifest.Entry> devices = new ArrayList<>();
-    private int[] owners = new int[64];
-    private long[] sizes = new long[64];
-    private int[] crcs = new int[64];
-    private ByteBuffer table = ByteBuffer.allocate(64 * StreamManifest.SECTION_BYTES);
+    /** The section table so far, in {@link StreamManifest#table}'s form. */
+    private int[] table = new int[64 * StreamManifest.WORDS];
     private int count;
 
     /** Adds the next section in stream order, with its sum. */
@@ -44,15 +41,9 @@ final class ManifestBuilder {
             devices.set(d, new StreamManifest.Entry(e.idstr(), e.instance(), e.sectionId(), e.sections() + 1,
                     e.payloadBytes() + r.payloadSize()));
         }
-        if (count == owners.length) {
-            owners = Arrays.copyOf(owners, count * 2);
-            sizes = Arrays.copyOf(sizes, count * 2);
-            crcs = Arrays.copyOf(crcs, count * 2);
-            table = ByteBuffer.wrap(Arrays.copyOf(table.array(), count * 2 * StreamManifest.SECTION_BYTES));
+        if ((count + 1) * StreamManifest.WORDS > table.length) {
+            table = Arrays.copyOf(table, table.length * 2);
         }
-        owners[count] = d;
-        sizes[count] = r.payloadSize();
-        crcs[count] = r.crc32c();
         StreamManifest.putSection(table, count, d, r.payloadSize(), r.crc32c());
         count++;
     }
@@ -67,20 +58,17 @@ final class ManifestBuilder {
      * bytes as {@code build(vmDescriptionCrc).encode(sectionId)} without walking the sections.
      */
     byte[] encode(int vmDescriptionCrc, int sectionId) {
-        return StreamManifest.encode(devices, table.array(), count, vmDescriptionCrc, sectionId);
+        return StreamManifest.encode(devices, table, count, vmDescriptionCrc, sectionId);
     }
 
-    /** Whether the sections added so far are those {@code m} lists: its device entries, and its table entry for entry. */
+    /** Whether the sections added so far are those {@code m} lists: its device entries, and its table word for word. */
     boolean matches(StreamManifest m) {
-        return m.sectionCrcs().length == count && m.devices().equals(devices)
-                && Arrays.equals(owners, 0, count, m.sectionDevices(), 0, count)
-                && Arrays.equals(sizes, 0, count, m.sectionSizes(), 0, count)
-                && Arrays.equals(crcs, 0, count, m.sectionCrcs(), 0, count);
+        int words = count * StreamManifest.WORDS;
+        return m.devices().equals(devices) && Arrays.equals(table, 0, words, m.table(), 0, m.table().length);
     }
 
     /** The manifest of the sections added so far, with the VM description's sum. */
     StreamManifest build(int vmDescriptionCrc) {
-        return new StreamManifest(devices, Arrays.copyOf(owners, count), Arrays.copyOf(sizes, count),
-                Arrays.copyOf(crcs, count), vmDescriptionCrc);
+        return new StreamManifest(devices, Arrays.copyOf(table, count * StreamManifest.WORDS), vmDescriptionCrc);
     }
 }

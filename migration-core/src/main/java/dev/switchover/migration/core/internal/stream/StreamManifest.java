@@ -30,13 +30,13 @@ import java.util.zip.CRC32C;
  * {@code buffer} field of its exact size, so QEMU's {@code analyze-migration.py} reads past it.
  *
  * @param devices          one entry per device state, in the order their START came
- * @param sectionDevices   for every section before the manifest, in stream order, the index of its device entry
- * @param sectionSizes     the payload size of every section before the manifest, in stream order
- * @param sectionCrcs      the CRC32C of every section before the manifest, in stream order
+ * @param table            for every section before the manifest, in stream order, its entry as on the
+ *                         wire in {@value #WORDS} words ({@link #putSection}): the index of its device
+ *                         entry, its payload size's high and low words, its CRC32C. Both ends move it
+ *                         whole, never entry by entry (see {@link #encode(List, int[], int, int, int)})
  * @param vmDescriptionCrc the CRC32C of the VM description's JSON bytes
  */
-public record StreamManifest(List<Entry> devices, int[] sectionDevices, long[] sectionSizes, int[] sectionCrcs,
-                             int vmDescriptionCrc) {
+public record StreamManifest(List<Entry> devices, int[] table, int vmDescriptionCrc) {
 
     /** The manifest's section name. */
     public static final String IDSTR = "switchover/manifest";
@@ -47,6 +47,8 @@ public record StreamManifest(List<Entry> devices, int[] sectionDevices, long[] s
     static final int MAX_DEVICES = StreamReader.MAX_SECTIONS;
     /** Bytes of one section's entry in the table: {@code be32 device, be64 payload_size, be32 crc32c}. */
     static final int SECTION_BYTES = 4 + 8 + 4;
+    /** The same entry in 32-bit words, as {@link #table} holds it. */
+    static final int WORDS = SECTION_BYTES / 4;
     /** The table is read in pieces of at most this many bytes, so a lying count allocates no more than arrived. */
     private static final int TABLE_PIECE = SECTION_BYTES << 12;
 
@@ -72,12 +74,42 @@ public record StreamManifest(List<Entry> devices, int[] sectionDevices, long[] s
 
     public StreamManifest {
         devices = List.copyOf(devices);
-        sectionDevices = sectionDevices.clone();
-        sectionSizes = sectionSizes.clone();
-        sectionCrcs = sectionCrcs.clone();
-        if (sectionDevices.length != sectionCrcs.length || sectionSizes.length != sectionCrcs.length) {
-            throw new IllegalArgumentException("one device index and one size per section sum");
+        table = table.clone();
+        if (table.length % WORDS != 0) {
+            throw new IllegalArgumentException("a section table of " + table.length + " words is not whole entries");
         }
+    }
+
+    /** How many sections the manifest lists. */
+    public int sections() {
+        return table.length / WORDS;
+    }
+
+    /** For every section, in stream order, the index of its device entry. */
+    public int[] sectionDevices() {
+        int[] owners = new int[sections()];
+        for (int i = 0; i < owners.length; i++) {
+            owners[i] = table[i * WORDS];
+        }
+        return owners;
+    }
+
+    /** For every section, in stream order, its payload size. */
+    public long[] sectionSizes() {
+        long[] sizes = new long[sections()];
+        for (int i = 0; i < sizes.length; i++) {
+            sizes[i] = (long) table[i * WORDS + 1] << 32 | Integer.toUnsignedLong(table[i * WORDS + 2]);
+        }
+        return sizes;
+    }
+
+    /** For every section, in stream order, its CRC32C. */
+    public int[] sectionCrcs() {
+        int[] crcs = new int[sections()];
+        for (int i = 0; i < crcs.length; i++) {
+            crcs[i] = table[i * WORDS + 3];
+        }
+        return crcs;
     }
 
     /** The manifest of the sections {@code sent} (in stream order), with the VM description's sum. */
@@ -91,7 +123,7 @@ public record StreamManifest(List<Entry> devices, int[] sectionDevices, long[] s
 
     /** The size of this manifest's payload ({@link #encode}): known before the VM description that states it. */
     public int encodedSize() {
-        return encodedSize(devices, sectionCrcs.length);
+        return encodedSize(devices, sections());
     }
 
     /** The payload size of a manifest of these device entries and {@code sections} sections. */
@@ -105,29 +137,27 @@ public record StreamManifest(List<Entry> devices, int[] sectionDevices, long[] s
 
     /** The payload, its own sum last, for a manifest section with id {@code sectionId}. */
     public byte[] encode(int sectionId) {
-        byte[] table = new byte[sectionCrcs.length * SECTION_BYTES];
-        ByteBuffer view = ByteBuffer.wrap(table);
-        for (int i = 0; i < sectionCrcs.length; i++) {
-            putSection(view, i, sectionDevices[i], sectionSizes[i], sectionCrcs[i]);
-        }
-        return encode(devices, table, sectionCrcs.length, vmDescriptionCrc, sectionId);
+        return encode(devices, table, sections(), vmDescriptionCrc, sectionId);
     }
 
-    /** Writes section {@code index}'s entry into a table of {@link #SECTION_BYTES}-byte entries. */
-    static void putSection(ByteBuffer table, int index, int device, long payloadSize, int crc) {
-        int at = index * SECTION_BYTES;
-        table.putInt(at, device).putLong(at + 4, payloadSize).putInt(at + 12, crc);
+    /** Writes section {@code index}'s entry into a table of {@value #WORDS}-word entries. */
+    static void putSection(int[] table, int index, int device, long payloadSize, int crc) {
+        int at = index * WORDS;
+        table[at] = device;
+        table[at + 1] = (int) (payloadSize >>> 32);
+        table[at + 2] = (int) payloadSize;
+        table[at + 3] = crc;
     }
 
     /**
      * The payload of a manifest of {@code devices} whose section entries are the first {@code
-     * sections} of {@code table}, already in their wire form ({@link #putSection}): the table is
-     * copied and summed in bulk, never walked entry by entry. This runs inside the switchover's
-     * blackout, once per migration, so it is never compiled: with the entry-by-entry loop the
-     * source's end of the stream took 0.5-1.4 ms of a near-empty switchover (about 250 sections),
-     * 0.2-0.3 ms without it (and with {@code BlackoutRehearsal}).
+     * sections} of {@code table}: the table is copied (one byte-swapping copy) and summed in
+     * bulk, never walked entry by entry. This runs inside the switchover's blackout, once per
+     * migration, so it is never compiled: with an entry-by-entry loop the source's end of the
+     * stream took 0.5-1.4 ms of a near-empty switchover (about 250 sections), 0.2-0.3 ms without
+     * it (and with {@code BlackoutRehearsal}).
      */
-    static byte[] encode(List<Entry> devices, byte[] table, int sections, int vmDescriptionCrc, int sectionId) {
+    static byte[] encode(List<Entry> devices, int[] table, int sections, int vmDescriptionCrc, int sectionId) {
         ByteBuffer out = ByteBuffer.allocate(encodedSize(devices, sections));
         out.putInt(MAGIC).putInt(devices.size());
         for (Entry e : devices) {
@@ -135,7 +165,9 @@ public record StreamManifest(List<Entry> devices, int[] sectionDevices, long[] s
             out.put((byte) name.length).put(name).putInt(e.instance()).putInt(e.sectionId()).putInt(e.sections())
                     .putLong(e.payloadBytes());
         }
-        out.putInt(sections).put(table, 0, sections * SECTION_BYTES).putInt(vmDescriptionCrc);
+        out.putInt(sections);
+        out.asIntBuffer().put(table, 0, sections * WORDS);
+        out.position(out.position() + sections * SECTION_BYTES).putInt(vmDescriptionCrc);
         CRC32C sum = headerSum(sectionId);
         sum.update(out.array(), 0, out.position());
         return out.putInt((int) sum.getValue()).array();
@@ -184,20 +216,14 @@ public record StreamManifest(List<Entry> devices, int[] sectionDevices, long[] s
             in.readFully(table, have, n);
             have += n;
         }
-        int[] words = new int[sectionCount * (SECTION_BYTES / 4)];
+        int[] words = new int[sectionCount * WORDS];
         ByteBuffer.wrap(table).asIntBuffer().get(words);
-        int[] owners = new int[sectionCount];
-        long[] sizes = new long[sectionCount];
-        int[] crcs = new int[sectionCount];
-        for (int i = 0, w = 0; i < sectionCount; i++, w += 4) {
-            int owner = words[w];
+        for (int i = 0; i < sectionCount; i++) {
+            int owner = words[i * WORDS];
             if (owner < 0 || owner >= deviceCount) {
                 throw new MigrationStreamException(at, "the stream manifest assigns section " + i
                         + " to device entry " + Integer.toUnsignedString(owner) + " of " + deviceCount);
             }
-            owners[i] = owner;
-            sizes[i] = (long) words[w + 1] << 32 | Integer.toUnsignedLong(words[w + 2]);
-            crcs[i] = words[w + 3];
         }
         int vmDescriptionCrc = in.readInt();
         CRC32C sum = headerSum(header.sectionId());
@@ -207,7 +233,7 @@ public record StreamManifest(List<Entry> devices, int[] sectionDevices, long[] s
         if (in.readInt() != (int) sum.getValue()) {
             throw new MigrationStreamException(at, "the stream manifest fails its checksum (CRC32C)");
         }
-        return new StreamManifest(devices, owners, sizes, crcs, vmDescriptionCrc);
+        return new StreamManifest(devices, words, vmDescriptionCrc);
     }
 
     /** The CRC32C of {@code bytes} (the VM description's JSON). */
@@ -258,20 +284,17 @@ public record StreamManifest(List<Entry> devices, int[] sectionDevices, long[] s
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof StreamManifest m && devices.equals(m.devices)
-                && Arrays.equals(sectionDevices, m.sectionDevices) && Arrays.equals(sectionSizes, m.sectionSizes)
-                && Arrays.equals(sectionCrcs, m.sectionCrcs)
+        return o instanceof StreamManifest m && devices.equals(m.devices) && Arrays.equals(table, m.table)
                 && vmDescriptionCrc == m.vmDescriptionCrc;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(devices, Arrays.hashCode(sectionDevices), Arrays.hashCode(sectionSizes), Arrays.hashCode(sectionCrcs),
-                vmDescriptionCrc);
+        return Objects.hash(devices, Arrays.hashCode(table), vmDescriptionCrc);
     }
 
     @Override
     public String toString() {
-        return "StreamManifest[" + devices + ", " + sectionCrcs.length + " section sums]";
+        return "StreamManifest[" + devices + ", " + sections() + " section sums]";
     }
 }
