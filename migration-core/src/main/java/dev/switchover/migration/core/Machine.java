@@ -69,8 +69,6 @@ public final class Machine implements MigrationControl, AutoCloseable {
     private final RunStateNotifier runStateNotifier;
     /** How long the last run-state change took to tell every device (0 before any). */
     private volatile long lastRunStateChangeNanos;
-    /** Of it, what was not the slowest device's own call (0 before any). */
-    private volatile long lastRunStateHandOffNanos;
     private final Set<MigrationCapability> capabilities = EnumSet.noneOf(MigrationCapability.class);
     /** A destination's load and resume at this machine's last switchover, for its next prediction. */
     private final DestinationCosts destinationCosts = new DestinationCosts();
@@ -445,7 +443,6 @@ public final class Machine implements MigrationControl, AutoCloseable {
             long t0 = clock.nanoTime();
             runStateNotifier.notify(slots, from, to);
             lastRunStateChangeNanos = Math.max(0, clock.nanoTime() - t0);
-            lastRunStateHandOffNanos = Math.max(0, lastRunStateChangeNanos - runStateNotifier.lastSlowestDeviceNanos());
             if (!announce) {
                 return from;
             }
@@ -488,7 +485,7 @@ public final class Machine implements MigrationControl, AutoCloseable {
 
         @Override
         public long runStateHandOffNanos() {
-            return lastRunStateHandOffNanos;
+            return Math.max(0, lastRunStateChangeNanos - runStateNotifier.lastSlowestDeviceNanos());
         }
 
         @Override

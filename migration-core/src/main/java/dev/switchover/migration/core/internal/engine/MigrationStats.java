@@ -41,7 +41,7 @@ public final class MigrationStats {
     private volatile long roundTripCostMs;
     private volatile long destinationCostMs;
     private volatile long stopCostNanos;
-    private volatile long destinationRunStateChangeNanos;
+    private volatile long destinationResumeNanos;
     /** Bytes written before the machine stopped; -1 until it stopped for the switchover. */
     private volatile long precopyBytes = -1;
     private volatile long downtimeBytes;
@@ -129,19 +129,19 @@ public final class MigrationStats {
     }
 
     /**
-     * The destination's last run-state change, as its {@code LOAD_PROGRESS} reports it: the
-     * resume after COMMIT tells every device of a change as that one did. <b>Thread:</b> any (the
+     * The destination's expected resume, as its {@code LOAD_PROGRESS} reports it: the hand-offs
+     * of its last run-state change, which the resume after COMMIT repeats. <b>Thread:</b> any (the
      * return-path reader).
      */
-    public void destinationRunStateChangeNanos(long nanos) {
-        destinationRunStateChangeNanos = Math.max(0, nanos);
+    public void destinationResumeNanos(long nanos) {
+        destinationResumeNanos = Math.max(0, nanos);
     }
 
     /**
      * The fixed cost of a switchover: the commit's round trips; the stop and each device's final
      * sync, expected to cost what the machine's last run-state change and the device's last EXACT
      * query did; the destination's own load and resume as an earlier switchover measured them, or
-     * before any, its resume expected to cost what its last run-state change did (the sum of
+     * before any, its expected resume as it reported it (the sum of
      * these in whole ms, rounded down: sub-ms work adds nothing).
      */
     public long fixedCostMs() {
@@ -151,7 +151,7 @@ public final class MigrationStats {
         }
         long learned = destinationCostMs;
         if (learned == 0) {
-            localNanos = Bytes.saturatingAdd(localNanos, destinationRunStateChangeNanos);
+            localNanos = Bytes.saturatingAdd(localNanos, destinationResumeNanos);
         }
         return Bytes.saturatingAdd(Bytes.saturatingAdd(roundTripCostMs, localNanos / 1_000_000), learned);
     }

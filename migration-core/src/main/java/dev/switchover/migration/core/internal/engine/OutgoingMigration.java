@@ -871,8 +871,8 @@ public final class OutgoingMigration implements Runnable {
                     switch (m) {
                         case ReturnPathMessage.LoadProgress p -> {
                             meter.offerDestinationProgress(p.bytes(), p.busyMicros());
-                            if (p.runStateChangeMicros() >= 0) {
-                                stats.destinationRunStateChangeNanos(p.runStateChangeMicros() * 1_000);
+                            if (p.resumeMicros() >= 0) {
+                                stats.destinationResumeNanos(p.resumeMicros() * 1_000);
                             }
                             pings.progressReported(p.elapsedMicros(), p.busyMicros());
                             continue; // a figure for the meter, nothing the switchover waits for

@@ -93,7 +93,7 @@ public sealed interface ReturnPathMessage {
 
     /**
      * Switchover extension ({@code 0x7f05}, {@code be64 bytes, be64 busyMicros, be64 elapsedMicros,
-     * be64 runStateChangeMicros}),
+     * be64 resumeMicros}),
      * sent just before each PONG: the stream bytes the destination has processed (everything
      * before the PING), the time it has spent working on the stream since it began — its wall
      * time less the time it sat in reads waiting for bytes — and that wall time itself, on the
@@ -105,18 +105,18 @@ public sealed interface ReturnPathMessage {
      * how late the source's return-path thread read the PONGs (a busy source once read two back
      * to back, and 5 MB "took" 0.2 ms). A peer that sends the first two figures only (16 bytes)
      * is read with {@code elapsedMicros} -1: the source then times PINGs by their PONGs. The fourth
-     * figure ({@code be64 runStateChangeMicros}, 32 bytes in all) is the destination's expected
+     * figure ({@code be64 resumeMicros}, 32 bytes in all) is the destination's expected
      * resume for the source's fixed cost: what its last run-state change took to hand the change
      * to every device and back, as the resume after COMMIT will (less the slowest device's own
      * work, which was preparing to receive state); a peer that sends 16 or 24 bytes is read with
      * it -1 (unknown).
      */
-    record LoadProgress(long bytes, long busyMicros, long elapsedMicros, long runStateChangeMicros)
+    record LoadProgress(long bytes, long busyMicros, long elapsedMicros, long resumeMicros)
             implements ReturnPathMessage {
         public LoadProgress {
-            if (bytes < 0 || busyMicros < 0 || elapsedMicros < -1 || runStateChangeMicros < -1) {
+            if (bytes < 0 || busyMicros < 0 || elapsedMicros < -1 || resumeMicros < -1) {
                 throw new IllegalArgumentException("load progress can not be negative: " + bytes + ", " + busyMicros
-                        + ", " + elapsedMicros + ", " + runStateChangeMicros);
+                        + ", " + elapsedMicros + ", " + resumeMicros);
             }
         }
 

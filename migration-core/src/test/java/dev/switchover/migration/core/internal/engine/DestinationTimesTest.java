@@ -63,8 +63,8 @@ class DestinationTimesTest {
 
     @Test
     void progressCarriesTheMachinesLastRunStateChangeInMicros() {
-        assertThat(times.progress(0, 3_456_789).runStateChangeMicros()).isEqualTo(3_456);
-        assertThat(times.progress(0, -1).runStateChangeMicros()).as("never negative").isZero();
+        assertThat(times.progress(0, 3_456_789).resumeMicros()).isEqualTo(3_456);
+        assertThat(times.progress(0, -1).resumeMicros()).as("never negative").isZero();
     }
 
     @Test

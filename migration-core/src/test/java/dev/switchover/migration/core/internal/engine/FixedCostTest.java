@@ -33,7 +33,7 @@ class FixedCostTest {
     void theDestinationsResumeCostsWhatItsLastRunStateChangeDidUntilASwitchoverWasLearned() {
         stats.fixedCostMs(2);
         stats.stopCostNanos(1_600_000);
-        stats.destinationRunStateChangeNanos(2_700_000);
+        stats.destinationResumeNanos(2_700_000);
         assertThat(stats.fixedCostMs()).as("round trips, then stop and resume summed before rounding").isEqualTo(2 + 4);
 
         stats.destinationCostMs(5);
