@@ -108,14 +108,14 @@ final class DestinationTimes {
      * change, {@link MachineHooks#runStateHandOffNanos}).
      */
     ReturnPathMessage.LoadProgress progress(long bytes, long resumeNanos) {
-        long change = Math.max(0, resumeNanos) / 1_000;
+        long resume = Math.max(0, resumeNanos) / 1_000;
         long start = streamStartNanos;
         if (start < 0) {
-            return new ReturnPathMessage.LoadProgress(bytes, 0, 0, change);
+            return new ReturnPathMessage.LoadProgress(bytes, 0, 0, resume);
         }
         long elapsed = Math.max(0, clock.getAsLong() - start);
         long busy = Math.max(0, elapsed - waitedNanos.get());
-        return new ReturnPathMessage.LoadProgress(bytes, busy / 1_000, elapsed / 1_000, change);
+        return new ReturnPathMessage.LoadProgress(bytes, busy / 1_000, elapsed / 1_000, resume);
     }
 
     /** COMMIT arrived: the resume starts. */

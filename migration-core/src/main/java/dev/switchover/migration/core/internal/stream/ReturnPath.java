@@ -40,9 +40,9 @@ public final class ReturnPath {
                     header(ReturnPathMessage.TYPE_LOAD_TIME, 16).putLong(micros).putLong(tail);
             case ReturnPathMessage.ResumeTime(long micros) ->
                     header(ReturnPathMessage.TYPE_RESUME_TIME, 8).putLong(micros);
-            case ReturnPathMessage.LoadProgress(long bytes, long busy, long elapsed, long runStateChange) ->
+            case ReturnPathMessage.LoadProgress(long bytes, long busy, long elapsed, long resume) ->
                     header(ReturnPathMessage.TYPE_LOAD_PROGRESS, 32).putLong(bytes).putLong(busy)
-                            .putLong(Math.max(0, elapsed)).putLong(Math.max(0, runStateChange));
+                            .putLong(Math.max(0, elapsed)).putLong(Math.max(0, resume));
             case ReturnPathMessage.Error(String reason) -> {
                 byte[] data = utf8Prefix(reason, MAX_DATA_BYTES);
                 yield header(ReturnPathMessage.TYPE_ERROR, data.length).put(data);
@@ -81,7 +81,7 @@ public final class ReturnPath {
             case ReturnPathMessage.TYPE_RESUME_TIME ->
                     new ReturnPathMessage.ResumeTime(micros(ch, "RESUME_TIME", type, len, 1)[0]);
             case ReturnPathMessage.TYPE_LOAD_PROGRESS -> {
-                // 16 and 24 bytes: peers from before the elapsed time and the run-state change were added
+                // 16 and 24 bytes: peers from before the elapsed time and the resume were added
                 long[] figures = nonNegative(ch, "LOAD_PROGRESS", type, len, len == 16 ? 2 : len == 24 ? 3 : 4,
                         "a negative figure");
                 yield new ReturnPathMessage.LoadProgress(figures[0], figures[1], figures.length > 2 ? figures[2] : -1,
